@@ -1,0 +1,63 @@
+# The README's commands. `make run` and `make test` each do all the set-up they need on a fresh
+# machine: Python 3.10 venv with pinned packages, offline language assets, a trained model.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV  := .venv
+PY    := $(VENV)/bin/python
+RASA  := $(VENV)/bin/rasa
+MODEL := models/clinic.tar.gz
+# What the model is trained from (data/content/ holds texts for actions, not training data).
+TRAINING_FILES := config.yml domain.yml $(shell find data -name '*.yml' -not -path 'data/content/*' 2>/dev/null)
+
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export PYTHONDONTWRITEBYTECODE := 1
+export ACTION_SERVER_URL ?= http://127.0.0.1:5055/webhook
+
+.PHONY: help run shell test test-fast setup model train validate bench lock clean
+
+help:  ## list the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+run: model  ## set up, train if needed, start the action server and the Rasa server
+	scripts/run.sh serve
+
+shell: model  ## chat with the assistant in the terminal
+	scripts/run.sh shell
+
+test: model  ## the whole test suite (what CI runs)
+	$(PY) -m pytest tests
+
+test-fast: setup  ## quick inner loop: checks and unit tests that need no trained model
+	$(PY) -m pytest tests -m "not slow"
+
+setup: $(VENV)/.installed lang/.built  ## Python 3.10 venv + offline language assets
+
+model: $(MODEL)  ## train a model if there is none or the training data changed
+train: model
+
+$(VENV)/.installed: requirements.txt scripts/setup_venv.sh
+	scripts/setup_venv.sh $(PYTHON)
+	@touch $@
+
+lang/.built: scripts/build_lang_assets.py $(VENV)/.installed
+	$(PY) scripts/build_lang_assets.py --out lang
+	@touch $@
+
+$(MODEL): $(TRAINING_FILES) lang/.built
+	$(RASA) train --fixed-model-name clinic --out models
+	@touch $@
+
+validate: setup  ## rasa data validate
+	$(RASA) data validate --fail-on-warnings
+
+bench: model  ## NLU pipeline comparison, figures to benchmarks/results/
+	$(PY) benchmarks/compare_pipelines.py
+
+lock:  ## re-pin requirements.txt from requirements.in in a scratch venv
+	scripts/lock.sh
+
+clean:  ## remove trained models and test outputs (keeps the venv)
+	rm -rf models results .rasa .pytest_cache

@@ -1,0 +1,49 @@
+"""Session start: load the clinic's details into slots and say once that this is an automation.
+
+Overrides Rasa's default action_session_start. Its reply is sent with the answer to the patient's
+first message, so the disclaimer opens every conversation exactly once per session.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.profile import ClinicProfile, profile
+
+
+CLINIC_SLOTS = (
+    "clinic_name", "clinic_phone", "clinic_email", "clinic_address", "clinic_urgent_phone",
+    "emergency_number",
+)
+
+
+def clinic_slots(clinic: ClinicProfile) -> List[SlotSet]:
+    """Slots that responses in domain.yml interpolate ({clinic_phone}, ...)."""
+    values = (clinic.name, clinic.phone, clinic.email, clinic.address, clinic.urgent_phone,
+              clinic.emergency_number)
+    return [SlotSet(slot, value) for slot, value in zip(CLINIC_SLOTS, values)]
+
+
+class ActionSessionStart(Action):
+    def name(self) -> Text:
+        return "action_session_start"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        clinic = profile()
+        events: List[EventType] = [SessionStarted()]
+        # Keep what the patient already told us in an earlier session (e.g. a half-finished form).
+        if domain.get("session_config", {}).get("carry_over_slots_to_new_session", True):
+            events.extend(
+                SlotSet(key, value)
+                for key, value in tracker.current_slot_values().items()
+                if value is not None and key not in CLINIC_SLOTS
+            )
+        events.extend(clinic_slots(clinic))
+        dispatcher.utter_message(response="utter_disclaimer", clinic_name=clinic.name)
+        events.append(ActionExecuted("action_listen"))
+        return events

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Start the action server and the Rasa server on this machine; stop both on Ctrl-C.
+#   scripts/run.sh serve   REST channel at http://HOST:RASA_PORT/webhooks/rest/webhook
+#   scripts/run.sh shell   chat in the terminal
+# HOST (default 127.0.0.1), RASA_PORT (5005), ACTION_PORT (5055) and CLINIC_SITE_ORIGINS
+# (space-separated origins allowed by CORS) can be set in the environment.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode="${1:-serve}"
+HOST="${HOST:-127.0.0.1}"
+RASA_PORT="${RASA_PORT:-5005}"
+ACTION_PORT="${ACTION_PORT:-5055}"
+ORIGINS="${CLINIC_SITE_ORIGINS:-http://localhost:8080 http://127.0.0.1:8080}"
+export ACTION_SERVER_URL="http://127.0.0.1:${ACTION_PORT}/webhook"
+export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1
+mkdir -p logs
+
+SANIC_HOST=127.0.0.1 .venv/bin/rasa run actions --actions actions --port "$ACTION_PORT" \
+  >logs/action-server.log 2>&1 &
+actions_pid=$!
+trap 'kill $actions_pid 2>/dev/null || true' EXIT INT TERM
+
+for _ in $(seq 1 120); do
+  if curl -fsS "http://127.0.0.1:${ACTION_PORT}/health" >/dev/null 2>&1; then break; fi
+  if ! kill -0 "$actions_pid" 2>/dev/null; then
+    echo "The action server stopped during start-up:" >&2; tail -n 20 logs/action-server.log >&2; exit 1
+  fi
+  sleep 0.5
+done
+echo "Action server ready on 127.0.0.1:${ACTION_PORT} (log: logs/action-server.log)"
+
+if [ "$mode" = shell ]; then
+  .venv/bin/rasa shell -m models/clinic.tar.gz --endpoints endpoints.yml
+  exit
+fi
+
+read -r -a cors <<<"$ORIGINS"
+echo "Starting the Rasa server; talk to it with:"
+echo "  curl -s -XPOST http://${HOST}:${RASA_PORT}/webhooks/rest/webhook -d '{\"sender\":\"me\",\"message\":\"hi\"}'"
+.venv/bin/rasa run -m models/clinic.tar.gz -i "$HOST" -p "$RASA_PORT" \
+  --endpoints endpoints.yml --credentials credentials.yml --cors "${cors[@]}"

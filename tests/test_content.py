@@ -1,0 +1,93 @@
+"""What patients read: every topic answered, honestly, briefly, with working buttons and real contacts."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from actions import topics
+from actions.profile import profile
+from tests.conftest import ROOT, SHARED
+
+SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
+NO_FACTS_TOPICS = ("cost", "side_effects_risks", "suitability_contraindications")
+
+
+def faq_responses(domain: dict) -> dict:
+    return {k: v[0] for k, v in domain["responses"].items() if k.startswith("utter_faq/")}
+
+
+def test_taxonomy_check_passes(shared_dir):
+    out = subprocess.run([sys.executable, str(shared_dir / "tools" / "check_taxonomy.py"),
+                          "--root", str(ROOT)], capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout
+
+
+def test_every_answer_is_in_the_projects_own_words(shared_dir):
+    out = subprocess.run([sys.executable, str(shared_dir / "tools" / "check_own_words.py"),
+                          "--root", str(ROOT)], capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout
+    assert "0 line(s)" in out.stdout
+
+
+def test_every_taxonomy_topic_has_a_short_answer(taxonomy, domain):
+    answers = faq_responses(domain)
+    assert sorted(answers) == sorted(f"utter_faq/{t}" for t in taxonomy["faq"])
+    for name, response in answers.items():
+        sentences = len(SENTENCE_END.findall(response["text"]))
+        assert 2 <= sentences <= 4, f"{name} has {sentences} sentences"
+
+
+@pytest.mark.parametrize("topic", NO_FACTS_TOPICS)
+def test_answers_without_facts_say_so_and_offer_a_consultation(domain, topic):
+    text = domain["responses"][f"utter_faq/{topic}"][0]["text"].lower()
+    assert "don't have" in text or "can't" in text
+    assert "consultation" in text
+    if topic == "cost":
+        assert not re.search(r"[£$€]\s?\d|\d+\s?(pounds|dollars|euros)", text), "invented price"
+
+
+def test_safety_reply_names_emergency_and_urgent_lines(domain):
+    text = domain["responses"]["utter_adverse_reaction"][0]["text"]
+    assert "{emergency_number}" in text and "{clinic_urgent_phone}" in text
+    assert "can't assess" in text
+
+
+def test_disclaimer_says_automated_and_not_medical_advice(domain):
+    text = domain["responses"]["utter_disclaimer"][0]["text"]
+    assert "automated assistant" in text and "not medical advice" in text
+
+
+def test_domain_fallback_contacts_match_the_clinic_profile(domain):
+    clinic = profile()
+    slots = {k: v.get("initial_value") for k, v in domain["slots"].items()}
+    assert slots["clinic_name"] == clinic.name
+    assert slots["clinic_phone"] == clinic.phone
+    assert slots["clinic_email"] == clinic.email
+    assert slots["clinic_address"] == clinic.address
+    assert slots["clinic_urgent_phone"] == clinic.urgent_phone
+    assert slots["emergency_number"] == clinic.emergency_number
+
+
+def test_topic_titles_cover_every_required_label(taxonomy):
+    required = [f"faq/{t}" for t in taxonomy["faq"]]
+    required += [i for i in taxonomy["intents"] if i.startswith(("ask_", "book_", "request_"))]
+    assert not set(required) - set(topics.titles())
+
+
+def test_every_button_uses_a_title_from_the_topic_file(domain):
+    """One source for button wording: FAQ buttons send their own title; intents send /intent."""
+    by_title = {title: label for label, title in topics.titles().items()}
+    for name, variants in domain["responses"].items():
+        for button in variants[0].get("buttons", []):
+            assert button["title"] in by_title, f"{name}: unknown button {button['title']!r}"
+            assert button == topics.button(by_title[button["title"]]), name
+
+
+def test_follow_up_buttons_never_point_back_to_the_same_topic(domain):
+    for name, response in faq_responses(domain).items():
+        label = name[len("utter_"):]
+        assert response.get("buttons"), f"{name} offers no next question"
+        assert topics.titles()[label] not in [b["title"] for b in response["buttons"]]
