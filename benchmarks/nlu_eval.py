@@ -1,0 +1,82 @@
+"""Score a trained model on a labelled NLU file the way a patient experiences it.
+
+The label a patient gets is the full one: `faq/<topic>` (intent `faq` + the ResponseSelector's
+topic) or the plain intent, and `nlu_fallback` when the FallbackClassifier is not confident enough.
+Out-of-scope messages count as handled when they end in `out_of_scope` or `nlu_fallback`.
+"""
+from __future__ import annotations
+
+import asyncio
+import statistics
+import time
+from pathlib import Path
+from typing import Dict, List, Tuple
+
+FALLBACK = "nlu_fallback"
+OOS = "out_of_scope"
+
+
+def load_examples(path: Path) -> List[Tuple[str, str]]:
+    """(text, full label) pairs from a Rasa NLU YAML file."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    data = load_data(str(path))
+    return [(m.get("text"), m.get("intent_response_key") or m.get("intent"))
+            for m in data.intent_examples]
+
+
+def full_label(parse: Dict) -> str:
+    intent = (parse.get("intent") or {}).get("name") or FALLBACK
+    if intent == "faq":
+        selected = parse.get("response_selector", {}).get("faq", {}).get("response", {})
+        return selected.get("intent_response_key") or "faq"
+    return intent
+
+
+def percentile(values: List[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def score(gold: List[str], predicted: List[str]) -> Dict[str, float]:
+    """Accuracy, macro-F1 (over gold labels), FAQ accuracy, out-of-scope recall, false fallbacks."""
+    from sklearn.metrics import f1_score
+
+    # A refused out-of-scope message is a correct answer, whichever way it was refused.
+    adjusted = [OOS if g == OOS and p == FALLBACK else p for g, p in zip(gold, predicted)]
+    pairs = list(zip(gold, adjusted))
+    faq = [(g, p) for g, p in pairs if g.startswith("faq/")]
+    oos = [(g, p) for g, p in pairs if g == OOS]
+    in_scope = [(g, p) for g, p in pairs if g != OOS]
+    labels = sorted(set(gold))
+    per_label = f1_score(gold, adjusted, labels=labels, average=None, zero_division=0)
+    return {
+        "accuracy": sum(g == p for g, p in pairs) / len(pairs),
+        "macro_f1": float(per_label.mean()),
+        "faq_accuracy": sum(g == p for g, p in faq) / max(1, len(faq)),
+        "out_of_scope_recall": sum(p == OOS for _, p in oos) / max(1, len(oos)),
+        "false_fallback_rate": sum(p == FALLBACK for _, p in in_scope) / max(1, len(in_scope)),
+        "per_label_f1": {label: round(float(f), 4) for label, f in zip(labels, per_label)},
+    }
+
+
+def evaluate_model(model: Path, examples: List[Tuple[str, str]]) -> Dict:
+    """Parse every example with the model loaded in-process; scores plus per-message latency."""
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(str(model))
+    loop = asyncio.new_event_loop()
+    loop.run_until_complete(agent.parse_message("warm up"))
+    predicted, latencies = [], []
+    for text, _ in examples:
+        start = time.perf_counter()
+        parse = loop.run_until_complete(agent.parse_message(text))
+        latencies.append((time.perf_counter() - start) * 1000)
+        predicted.append(full_label(parse))
+    loop.close()
+    result = score([label for _, label in examples], predicted)
+    result["parse_ms_p50"] = round(statistics.median(latencies), 2)
+    result["parse_ms_p95"] = round(percentile(latencies, 0.95), 2)
+    result["errors"] = [{"text": t, "gold": g, "predicted": p}
+                        for (t, g), p in zip(examples, predicted) if g != p]
+    return result

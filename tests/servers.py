@@ -1,0 +1,96 @@
+"""Start the real action server and Rasa server on loopback ports for a test, and stop them after.
+
+Used by end-to-end tests and the latency benchmark. Every wait is bounded, every process is stopped
+in `finally`, and both servers listen on 127.0.0.1 only.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, Iterator, List, Optional
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+RASA = ROOT / ".venv" / "bin" / "rasa"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Servers:
+    rasa_url: str
+    action_url: str
+    rasa: subprocess.Popen
+    actions: subprocess.Popen
+    logs: Dict[str, Path]
+
+    def send(self, sender: str, message: str, timeout: float = 30) -> List[dict]:
+        """One patient message over the REST channel; the bot's replies."""
+        reply = requests.post(f"{self.rasa_url}/webhooks/rest/webhook",
+                              json={"sender": sender, "message": message}, timeout=timeout)
+        reply.raise_for_status()
+        return reply.json()
+
+
+def _wait(check, proc: subprocess.Popen, log: Path, seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{what} exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+        with contextlib.suppress(requests.RequestException):
+            if check():
+                return
+        time.sleep(0.5)
+    raise TimeoutError(f"{what} not ready after {seconds:.0f}s:\n{log.read_text()[-3000:]}")
+
+
+def _stop(proc: Optional[subprocess.Popen]) -> None:
+    if proc is None or proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def running_servers(model: Path, log_dir: Path, extra_env: Optional[Dict[str, str]] = None
+                    ) -> Iterator[Servers]:
+    log_dir.mkdir(parents=True, exist_ok=True)
+    action_port, rasa_port = free_port(), free_port()
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
+           "SANIC_HOST": "127.0.0.1",
+           "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook", **(extra_env or {})}
+    logs = {"actions": log_dir / "action-server.log", "rasa": log_dir / "rasa-server.log"}
+    actions = rasa = None
+    try:
+        actions = subprocess.Popen(
+            [str(RASA), "run", "actions", "--actions", "actions", "--port", str(action_port)],
+            cwd=ROOT, env=env, stdout=logs["actions"].open("w"), stderr=subprocess.STDOUT)
+        action_url = f"http://127.0.0.1:{action_port}"
+        _wait(lambda: requests.get(f"{action_url}/health", timeout=2).ok, actions,
+              logs["actions"], 120, "action server")
+        rasa = subprocess.Popen(
+            [str(RASA), "run", "-m", str(model), "-i", "127.0.0.1", "-p", str(rasa_port),
+             "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+             "--cors", "http://localhost:8080"],
+            cwd=ROOT, env=env, stdout=logs["rasa"].open("w"), stderr=subprocess.STDOUT)
+        rasa_url = f"http://127.0.0.1:{rasa_port}"
+        _wait(lambda: requests.get(rasa_url, timeout=2).ok, rasa, logs["rasa"], 300, "Rasa server")
+        yield Servers(rasa_url, action_url, rasa, actions, logs)
+    finally:
+        _stop(rasa)
+        _stop(actions)
