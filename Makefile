@@ -53,8 +53,9 @@ $(MODEL): $(TRAINING_FILES) lang/.built
 validate: setup  ## rasa data validate
 	$(RASA) data validate --fail-on-warnings
 
-bench: model  ## NLU pipeline comparison, figures to benchmarks/results/
+bench: model  ## pipeline comparison + REST latency, figures to benchmarks/results/
 	$(PY) benchmarks/compare_pipelines.py
+	$(PY) benchmarks/rest_latency.py
 
 lock:  ## re-pin requirements.txt from requirements.in in a scratch venv
 	scripts/lock.sh

@@ -28,7 +28,8 @@ def load_examples(path: Path) -> List[Tuple[str, str]]:
 def full_label(parse: Dict) -> str:
     intent = (parse.get("intent") or {}).get("name") or FALLBACK
     if intent == "faq":
-        selected = parse.get("response_selector", {}).get("faq", {}).get("response", {})
+        selectors = parse.get("response_selector", {})
+        selected = (selectors.get("faq") or selectors.get("default") or {}).get("response", {})
         return selected.get("intent_response_key") or "faq"
     return intent
 
@@ -67,16 +68,25 @@ def evaluate_model(model: Path, examples: List[Tuple[str, str]]) -> Dict:
     agent = Agent.load(str(model))
     loop = asyncio.new_event_loop()
     loop.run_until_complete(agent.parse_message("warm up"))
-    predicted, latencies = [], []
+    predicted, latencies, confidences = [], [], []
     for text, _ in examples:
         start = time.perf_counter()
         parse = loop.run_until_complete(agent.parse_message(text))
         latencies.append((time.perf_counter() - start) * 1000)
         predicted.append(full_label(parse))
+        confidences.append(top_confidence(parse))
     loop.close()
     result = score([label for _, label in examples], predicted)
     result["parse_ms_p50"] = round(statistics.median(latencies), 2)
     result["parse_ms_p95"] = round(percentile(latencies, 0.95), 2)
     result["errors"] = [{"text": t, "gold": g, "predicted": p}
                         for (t, g), p in zip(examples, predicted) if g != p]
+    result["predictions"] = [{"text": t, "gold": g, "predicted": p, "confidence": round(c, 4)}
+                             for (t, g), p, c in zip(examples, predicted, confidences)]
     return result
+
+
+def top_confidence(parse: Dict) -> float:
+    """Confidence of the best real intent (the one FallbackClassifier compared to its threshold)."""
+    ranking = [i for i in parse.get("intent_ranking") or [] if i.get("name") != FALLBACK]
+    return float(ranking[0]["confidence"]) if ranking else 0.0

@@ -1,0 +1,30 @@
+"""Conversation tests with `rasa test` on tests/test_stories.yml, plus `rasa data validate`."""
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+
+from tests.conftest import ROOT, VENV_BIN
+
+pytestmark = pytest.mark.slow
+OUT = ROOT / "results" / "conversations"
+
+
+def test_training_data_validates_cleanly():
+    done = subprocess.run([str(VENV_BIN / "rasa"), "data", "validate", "--fail-on-warnings"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
+
+
+def test_every_test_story_passes(model_path):
+    done = subprocess.run(
+        [str(VENV_BIN / "rasa"), "test", "core", "--stories", "tests/test_stories.yml",
+         "-m", str(model_path), "--out", str(OUT), "--fail-on-prediction-errors", "--no-plot"],
+        cwd=ROOT, capture_output=True, text=True, timeout=900)
+    failed = OUT / "failed_test_stories.yml"
+    details = failed.read_text() if failed.exists() else done.stdout[-4000:] + done.stderr[-4000:]
+    assert done.returncode == 0, details
+    report = json.loads((OUT / "story_report.json").read_text())
+    assert report["conversation_accuracy"]["accuracy"] == 1.0, details

@@ -1,0 +1,102 @@
+"""End to end: the real action server and Rasa server on loopback, a patient over the REST channel."""
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from actions import topics
+from actions.profile import profile
+from tests.conftest import ROOT
+from tests.servers import running_servers
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def servers(model_path):
+    with running_servers(model_path, ROOT / "results" / "e2e-logs") as running:
+        yield running
+
+
+def new_patient() -> str:
+    return f"patient-{uuid.uuid4().hex[:8]}"
+
+
+def texts(replies) -> str:
+    return "\n".join(r.get("text", "") for r in replies)
+
+
+def test_first_reply_carries_the_disclaimer_once_then_greets_with_topic_buttons(servers):
+    patient = new_patient()
+    first = servers.send(patient, "hello")
+    assert "automated assistant" in first[0]["text"] and "not medical advice" in first[0]["text"]
+    assert profile().name in first[0]["text"]
+    buttons = [b["title"] for r in first for b in r.get("buttons", [])]
+    assert "What is mesotherapy?" in buttons and "Book an appointment" in buttons
+    second = servers.send(patient, "does it hurt?")
+    assert "automated assistant" not in texts(second)
+    assert "pinch" in texts(second)
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("how many sessions do i need for my face", "4 to 6 sessions"),
+    ("how much does meso cost?", "I don't have this clinic's prices"),
+    ("what's actually in the injections", "hyaluronic acid"),
+    ("who invented mesotherapy", "1952"),
+    ("how long will the results last", "several months"),
+    ("can mesotherapy replace my botox", "Botox relaxes muscles"),
+])
+def test_faq_answers(servers, question, expected):
+    replies = servers.send(new_patient(), question)
+    assert expected in texts(replies)
+
+
+def test_follow_up_button_leads_to_the_next_answer(servers):
+    patient = new_patient()
+    replies = servers.send(patient, "how many sessions will I need?")
+    follow_up = [b for r in replies for b in r.get("buttons", [])]
+    assert follow_up and follow_up[0]["title"] == topics.titles()["faq/results_duration"]
+    clicked = servers.send(patient, follow_up[0]["payload"])
+    assert "several months" in texts(clicked)
+
+
+def test_a_reported_reaction_gets_urgent_care_guidance(servers):
+    replies = servers.send(new_patient(), "my face is really swollen and hot two days after meso")
+    text = texts(replies)
+    assert f"call {profile().emergency_number}" in text
+    assert profile().urgent_phone in text
+
+
+def test_out_of_scope_gets_a_polite_refusal_and_an_offer(servers):
+    replies = servers.send(new_patient(), "who won the football last night?")
+    assert "I can only help with questions about facial mesotherapy" in texts(replies)
+    assert profile().phone in texts(replies)
+
+
+def test_unclear_message_gets_did_you_mean_then_an_honest_cannot_answer(servers):
+    patient = new_patient()
+    servers.send(patient, "hi")
+    unclear = servers.send(patient, "and the thing with my friend")
+    assert "Did you mean" in texts(unclear) or "not sure I understood" in texts(unclear)
+    buttons = [b for r in unclear for b in r.get("buttons", [])]
+    assert 2 <= len(buttons) <= 4 and buttons[-1]["payload"] == "/out_of_scope"
+    again = servers.send(patient, "blorp the zibber")
+    assert "I can't answer that one" in texts(again)
+    assert profile().phone in texts(again)
+
+
+def test_clicking_a_suggested_topic_answers_it(servers):
+    patient = new_patient()
+    unclear = servers.send(patient, "and the thing with my friend")
+    buttons = [b for r in unclear for b in r.get("buttons", []) if b["payload"] != "/out_of_scope"]
+    assert buttons
+    answer = servers.send(patient, buttons[0]["payload"])
+    assert answer and "Did you mean" not in texts(answer)
+
+
+def test_bot_challenge_thanks_and_goodbye(servers):
+    patient = new_patient()
+    assert "automated assistant, not a person" in texts(servers.send(patient, "am I talking to a bot?"))
+    assert "You're welcome" in texts(servers.send(patient, "thanks a lot"))
+    assert "Goodbye" in texts(servers.send(patient, "bye"))
