@@ -21,7 +21,7 @@ def test_training_data_validates_cleanly():
 def test_every_test_story_passes(model_path):
     done = subprocess.run(
         [str(VENV_BIN / "rasa"), "test", "core", "--stories", "tests/test_stories.yml",
-         "-m", str(model_path), "--out", str(OUT), "--fail-on-prediction-errors", "--no-plot"],
+         "-m", str(model_path), "--out", str(OUT), "--e2e", "--no-plot"],
         cwd=ROOT, capture_output=True, text=True, timeout=900)
     failed = OUT / "failed_test_stories.yml"
     details = failed.read_text() if failed.exists() else done.stdout[-4000:] + done.stderr[-4000:]
