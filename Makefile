@@ -47,7 +47,8 @@ lang/.built: scripts/build_lang_assets.py $(VENV)/.installed
 	@touch $@
 
 $(MODEL): $(TRAINING_FILES) lang/.built
-	$(RASA) train --fixed-model-name clinic --out models
+	@start=$$(date +%s); $(RASA) train --fixed-model-name clinic --out models && \
+	  echo "model ready in $$(( $$(date +%s) - start )) s: $@ ($$(du -h $@ | cut -f1))"
 	@touch $@
 
 validate: setup  ## rasa data validate
