@@ -75,22 +75,23 @@ def running_servers(model: Path, log_dir: Path, extra_env: Optional[Dict[str, st
            "SANIC_HOST": "127.0.0.1",
            "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook", **(extra_env or {})}
     logs = {"actions": log_dir / "action-server.log", "rasa": log_dir / "rasa-server.log"}
-    actions = rasa = None
-    try:
-        actions = subprocess.Popen(
-            [str(RASA), "run", "actions", "--actions", "actions", "--port", str(action_port)],
-            cwd=ROOT, env=env, stdout=logs["actions"].open("w"), stderr=subprocess.STDOUT)
-        action_url = f"http://127.0.0.1:{action_port}"
-        _wait(lambda: requests.get(f"{action_url}/health", timeout=2).ok, actions,
-              logs["actions"], 120, "action server")
-        rasa = subprocess.Popen(
-            [str(RASA), "run", "-m", str(model), "-i", "127.0.0.1", "-p", str(rasa_port),
-             "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
-             "--cors", "http://localhost:8080"],
-            cwd=ROOT, env=env, stdout=logs["rasa"].open("w"), stderr=subprocess.STDOUT)
-        rasa_url = f"http://127.0.0.1:{rasa_port}"
-        _wait(lambda: requests.get(rasa_url, timeout=2).ok, rasa, logs["rasa"], 300, "Rasa server")
-        yield Servers(rasa_url, action_url, rasa, actions, logs)
-    finally:
-        _stop(rasa)
-        _stop(actions)
+    with logs["actions"].open("w") as action_log, logs["rasa"].open("w") as rasa_log:
+        actions = rasa = None
+        try:
+            actions = subprocess.Popen(
+                [str(RASA), "run", "actions", "--actions", "actions", "--port", str(action_port)],
+                cwd=ROOT, env=env, stdout=action_log, stderr=subprocess.STDOUT)
+            action_url = f"http://127.0.0.1:{action_port}"
+            _wait(lambda: requests.get(f"{action_url}/health", timeout=2).ok, actions,
+                  logs["actions"], 120, "action server")
+            rasa = subprocess.Popen(
+                [str(RASA), "run", "-m", str(model), "-i", "127.0.0.1", "-p", str(rasa_port),
+                 "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+                 "--cors", "http://localhost:8080"],
+                cwd=ROOT, env=env, stdout=rasa_log, stderr=subprocess.STDOUT)
+            rasa_url = f"http://127.0.0.1:{rasa_port}"
+            _wait(lambda: requests.get(rasa_url, timeout=2).ok, rasa, logs["rasa"], 300, "Rasa server")
+            yield Servers(rasa_url, action_url, rasa, actions, logs)
+        finally:
+            _stop(rasa)
+            _stop(actions)
