@@ -1,8 +1,10 @@
 """Action server package for the mesotherapy clinic assistant, one module per capability.
 
 Importing the package validates clinic.yml, so `rasa run actions` refuses to start on a bad profile
-with a message naming the field, instead of failing later in front of a patient.
+with a message naming the field, instead of failing later in front of a patient. It also starts the
+outbox retry worker when OUTBOX_RETRY_SECONDS is set (scripts/run.sh sets it).
 """
+from actions.notify import start_worker
 from actions.profile import profile
 
-profile()
+start_worker(profile().email)

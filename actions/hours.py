@@ -46,3 +46,46 @@ def next_opening(clinic: ClinicProfile, now: Optional[dt.datetime] = None) -> Op
         if opening > here:
             return opening
     return None
+
+
+def day_phrase(day: dt.date, today: dt.date) -> str:
+    """'today', 'tomorrow', or 'on Friday 27 November' - how a receptionist would say it."""
+    if day == today:
+        return "today"
+    if day == today + dt.timedelta(days=1):
+        return "tomorrow"
+    return "on " + day.strftime("%A %-d %B")
+
+
+def opens_next_phrase(clinic: ClinicProfile, now: Optional[dt.datetime] = None) -> str:
+    """'tomorrow at 09:00' / 'on Monday 30 November at 09:00' (clinic-local)."""
+    here = local_now(clinic, now)
+    opening = next_opening(clinic, now)
+    if opening is None:
+        return "after the holiday closure"
+    return f"{day_phrase(opening.date(), here.date())} at {opening:%H:%M}"
+
+
+def status_line(clinic: ClinicProfile, now: Optional[dt.datetime] = None) -> str:
+    """'We're open now, until 18:00.' or 'We're closed right now and open again tomorrow at 09:00.'"""
+    here = local_now(clinic, now)
+    if is_open(clinic, now):
+        span = hours_on_date(clinic, here.date())
+        return f"We're open now, until {span[1]:%H:%M} ({clinic.timezone.split('/')[-1].replace('_', ' ')} time)."
+    return f"We're closed right now and open again {opens_next_phrase(clinic, now)} ({clinic.timezone.split('/')[-1].replace('_', ' ')} time)."
+
+
+def weekly_hours(clinic: ClinicProfile) -> str:
+    """One line per weekday, as in clinic.yml."""
+    lines = []
+    for day in WEEKDAYS:
+        span = clinic.hours_on(day)
+        lines.append(f"{day.capitalize()}: " + (f"{span[0]:%H:%M}-{span[1]:%H:%M}" if span else "closed"))
+    return "\n".join(lines)
+
+
+def upcoming_closures(clinic: ClinicProfile, now: Optional[dt.datetime] = None, days: int = 60) -> str:
+    """'Thursday 25 December, Friday 26 December' within the next `days`, or ''."""
+    today = local_now(clinic, now).date()
+    soon = [d for d in sorted(clinic.closures) if today <= d <= today + dt.timedelta(days=days)]
+    return ", ".join(d.strftime("%A %-d %B") for d in soon)

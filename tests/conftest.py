@@ -50,3 +50,43 @@ def agent(model_path: Path):
     from rasa.core.agent import Agent
 
     return Agent.load(str(model_path))
+
+
+@pytest.fixture
+def clock_at(monkeypatch):
+    """Pin the actions' clock: clock_at(2026, 11, 24, 19, 0) is 19:00 clinic time (Europe/London)."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from actions import clock
+
+    def pin(*args) -> dt.datetime:
+        moment = dt.datetime(*args, tzinfo=ZoneInfo("Europe/London"))
+        monkeypatch.setattr(clock, "now", lambda: moment)
+        return moment
+
+    return pin
+
+
+@pytest.fixture
+def bookings_db(tmp_path, monkeypatch) -> str:
+    """A fresh SQLite bookings database for one test; SMTP unset unless the test sets it."""
+    url = f"sqlite:///{tmp_path / 'bookings.db'}"
+    monkeypatch.setenv("BOOKINGS_DB_URL", url)
+    for name in ("SMTP_HOST", "SMTP_PORT", "SMTP_USER", "SMTP_PASSWORD", "SMTP_STARTTLS", "SMTP_SSL"):
+        monkeypatch.delenv(name, raising=False)
+    return url
+
+
+@pytest.fixture
+def smtp_server(monkeypatch):
+    """A real SMTP server (aiosmtpd) on a loopback port; .messages holds what it received."""
+    from tests.smtp import LoopbackSmtp
+
+    server = LoopbackSmtp()
+    server.start()
+    monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("SMTP_PORT", str(server.port))
+    monkeypatch.setenv("SMTP_TIMEOUT", "5")
+    yield server
+    server.stop()

@@ -1,0 +1,315 @@
+"""The booking (and call-back) request form: consent first, then details, a summary, and storage.
+
+Rasa's form loop asks the questions (domain.yml: booking_form); this module validates each answer,
+asks the questions whose wording depends on the clinic, and stores the confirmed request. Personal
+details leave the conversation slots as soon as the request is stored or abandoned.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import clock, hours, requests, validators
+from actions.booking_slots import reset_booking_slots
+from actions.form_helpers import answer_side_question, reprompt
+from actions.profile import ClinicProfile, profile
+from actions.when import When
+
+CALLBACK = "callback"
+BOOKING_STEPS = ["booking_consent", "patient_name", "patient_contact", "preferred_time", "concern",
+                 "first_visit", "booking_confirm"]
+CALLBACK_STEPS = ["booking_consent", "patient_name", "patient_contact", "booking_confirm"]
+CHANGEABLE = {  # button title -> the slot it re-asks
+    "name": "patient_name", "contact": "patient_contact", "phone": "patient_contact",
+    "e-mail": "patient_contact", "email": "patient_contact", "day": "preferred_time",
+    "time": "preferred_time", "date": "preferred_time", "reason": "concern", "for": "concern",
+    "first": "first_visit", "visit": "first_visit",
+}
+
+
+def is_callback(tracker: Tracker) -> bool:
+    return tracker.get_slot("request_kind") == CALLBACK
+
+
+def example_time(clinic: ClinicProfile, now: dt.datetime) -> str:
+    """A real, bookable example for the re-prompt: the first open day after the lead time."""
+    start = hours.local_now(clinic, now) + dt.timedelta(hours=clinic.booking_lead_time_hours, days=1)
+    for offset in range(14):
+        day = start.date() + dt.timedelta(days=offset)
+        span = hours.hours_on_date(clinic, day)
+        if span:
+            hour = min(max(span[0].hour + 1, 10), span[1].hour - 1)
+            return f"\"{day:%A %-d %B} at {dt.time(hour):%-I%p}\"".replace("AM", "am").replace("PM", "pm")
+    return "\"next Tuesday at 10am\""
+
+
+def stored_when(tracker: Tracker) -> Optional[When]:
+    raw = tracker.get_slot("preferred_start")
+    if not raw:
+        return None
+    moment = dt.datetime.fromisoformat(raw)
+    return When(day=moment.date(), time=moment.time(), window=tracker.get_slot("preferred_window"))
+
+
+class ValidateBookingForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_booking_form"
+
+    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> List[Text]:
+        if tracker.get_slot("booking_consent") is False or tracker.get_slot("booking_confirm") == validators.CANCEL:
+            return []  # the submit action explains; nothing is kept
+        steps = CALLBACK_STEPS if is_callback(tracker) else BOOKING_STEPS
+        if tracker.get_slot("booking_confirm") == validators.CHANGE:
+            return ["booking_change"] + steps
+        return steps
+
+    def _text(self, tracker: Tracker) -> str:
+        return tracker.latest_message.get("text") or ""
+
+    def _intent(self, tracker: Tracker) -> Optional[str]:
+        return (tracker.latest_message.get("intent") or {}).get("name")
+
+    async def validate_booking_consent(self, value: Any, dispatcher: CollectingDispatcher,
+                                       tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        clinic = profile()
+        if answer_side_question(dispatcher, tracker, clinic):
+            return {"booking_consent": None}
+        answer = validators.yes_no(self._text(tracker), self._intent(tracker))
+        if answer is None:
+            return reprompt(dispatcher, tracker, "booking_consent",
+                            "Please answer yes or no, so I know whether I may keep your details.", clinic)
+        return {"booking_consent": answer}
+
+    async def validate_patient_name(self, value: Any, dispatcher: CollectingDispatcher,
+                                    tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        clinic = profile()
+        if answer_side_question(dispatcher, tracker, clinic):
+            return {"patient_name": None}
+        name, problem = validators.validate_name(self._text(tracker))
+        if problem:
+            return reprompt(dispatcher, tracker, "patient_name", problem, clinic,
+                            "Please type just your name, for example \"Sam Taylor\".")
+        return {"patient_name": name}
+
+    async def validate_patient_contact(self, value: Any, dispatcher: CollectingDispatcher,
+                                       tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        clinic = profile()
+        if answer_side_question(dispatcher, tracker, clinic):
+            return {"patient_contact": None}
+        phone_only = is_callback(tracker)
+        contact, problem = validators.validate_contact(self._text(tracker), clinic.country, phone_only)
+        if problem:
+            example = ("For example \"020 7946 0123\"." if phone_only
+                       else "For example \"020 7946 0123\" or \"sam@example.com\".")
+            return reprompt(dispatcher, tracker, "patient_contact", problem, clinic, example)
+        return {"patient_contact": contact}
+
+    async def validate_preferred_time(self, value: Any, dispatcher: CollectingDispatcher,
+                                      tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        clinic, now = profile(), clock.now()
+        if answer_side_question(dispatcher, tracker, clinic):
+            return {"preferred_time": None}
+        when, problem = validators.validate_preferred_time(self._text(tracker), clinic, now)
+        if problem:
+            return reprompt(dispatcher, tracker, "preferred_time", problem, clinic,
+                            f"Please give a day and, if you like, a time, for example {example_time(clinic, now)} "
+                            "or \"Saturday morning\".")
+        start = dt.datetime.combine(when.day, when.time)
+        return {"preferred_time": when.describe(), "preferred_start": start.isoformat(),
+                "preferred_window": when.window}
+
+    async def validate_concern(self, value: Any, dispatcher: CollectingDispatcher,
+                               tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        clinic = profile()
+        if answer_side_question(dispatcher, tracker, clinic):
+            return {"concern": None}
+        concern, problem = validators.validate_concern(self._text(tracker))
+        if problem:
+            return reprompt(dispatcher, tracker, "concern", problem, clinic,
+                            "A few words are enough, for example \"fine lines on my forehead\".")
+        return {"concern": concern}
+
+    async def validate_first_visit(self, value: Any, dispatcher: CollectingDispatcher,
+                                   tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        clinic = profile()
+        if answer_side_question(dispatcher, tracker, clinic):
+            return {"first_visit": None}
+        first, problem = validators.validate_first_visit(self._text(tracker), self._intent(tracker))
+        if problem:
+            return reprompt(dispatcher, tracker, "first_visit", problem, clinic,
+                            "Please answer \"first visit\" or \"I've been before\".")
+        return {"first_visit": first}
+
+    async def validate_booking_confirm(self, value: Any, dispatcher: CollectingDispatcher,
+                                       tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        clinic = profile()
+        if answer_side_question(dispatcher, tracker, clinic):
+            return {"booking_confirm": None}
+        choice, problem = validators.validate_confirmation(self._text(tracker), self._intent(tracker))
+        if problem:
+            return reprompt(dispatcher, tracker, "booking_confirm", problem, clinic)
+        return {"booking_confirm": choice}
+
+    async def validate_booking_change(self, value: Any, dispatcher: CollectingDispatcher,
+                                      tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        clinic = profile()
+        lowered = validators.clean(self._text(tracker)).lower()
+        for word, slot in CHANGEABLE.items():
+            if word in lowered and not (slot == "concern" and is_callback(tracker)):
+                # Forget that one answer and the confirmation: the form asks for both again.
+                return {"booking_change": None, "booking_confirm": None, slot: None,
+                        **({"preferred_start": None} if slot == "preferred_time" else {})}
+        return reprompt(dispatcher, tracker, "booking_change",
+                        "Please pick one of the buttons: what should I change?", clinic)
+
+
+class AskBookingConsent(Action):
+    def name(self) -> Text:
+        return "action_ask_booking_consent"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        clinic = profile()
+        if is_callback(tracker):
+            text = (f"I can ask the team to phone you back when they're in. For that I need your name and "
+                    f"a phone number. They're used only for this call back and deleted after "
+                    f"{clinic.data_retention_days} days. Is that OK?")
+        else:
+            text = (f"I can send a booking request to a practitioner at {clinic.name}. For that I need your "
+                    f"name, a phone number or e-mail, and when you'd like to come. They're used only for "
+                    f"this request and deleted after {clinic.data_retention_days} days. Is that OK?")
+        dispatcher.utter_message(text=text, buttons=[{"title": "Yes, that's fine", "payload": "/affirm"},
+                                                     {"title": "No, thanks", "payload": "/deny"}])
+        return []
+
+
+class AskPatientContact(Action):
+    def name(self) -> Text:
+        return "action_ask_patient_contact"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        dispatcher.utter_message(text="Which phone number should they call?" if is_callback(tracker)
+                                 else "What's the best phone number or e-mail address to reach you?")
+        return []
+
+
+class AskPreferredTime(Action):
+    def name(self) -> Text:
+        return "action_ask_preferred_time"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        clinic, now = profile(), clock.now()
+        open_days = ", ".join(
+            f"{day.capitalize()[:3]} {span[0]:%H:%M}-{span[1]:%H:%M}"
+            for day, span in ((d, clinic.hours_on(d)) for d in clinic.opening_hours) if span)
+        dispatcher.utter_message(
+            text=f"Which day and time would suit you? For example {example_time(clinic, now)} or "
+                 f"\"Saturday morning\". We're open {open_days}, and need "
+                 f"{clinic.booking_lead_time_hours} hours' notice.")
+        return []
+
+
+def summary(tracker: Tracker) -> str:
+    lines = [f"Name: {tracker.get_slot('patient_name')}", f"Contact: {tracker.get_slot('patient_contact')}"]
+    if not is_callback(tracker):
+        first = tracker.get_slot("first_visit")
+        lines += [f"Preferred: {tracker.get_slot('preferred_time')}", f"For: {tracker.get_slot('concern')}",
+                  f"First visit: {'yes' if first else 'no, I have been before'}"]
+    return "\n".join(lines)
+
+
+class AskBookingConfirm(Action):
+    def name(self) -> Text:
+        return "action_ask_booking_confirm"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        what = "call-back request" if is_callback(tracker) else "booking request"
+        dispatcher.utter_message(
+            text=f"Here is your {what}:\n{summary(tracker)}\nShall I send it?",
+            buttons=[{"title": "Confirm", "payload": "/affirm"},
+                     {"title": "Change something", "payload": "Change something"},
+                     {"title": "Cancel", "payload": "/stop"}])
+        return []
+
+
+class AskBookingChange(Action):
+    def name(self) -> Text:
+        return "action_ask_booking_change"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        titles = ["Name", "Contact"] if is_callback(tracker) else [
+            "Name", "Contact", "Day and time", "Reason for the visit", "First visit or not"]
+        dispatcher.utter_message(text="What would you like to change?",
+                                 buttons=[{"title": t, "payload": t} for t in titles])
+        return []
+
+
+def next_steps(clinic: ClinicProfile, view: requests.RequestView, now: dt.datetime) -> str:
+    """What happens next, in clinic local time; after hours, when the clinic will see it."""
+    if hours.is_open(clinic, now):
+        when_seen = "The team will look at it during today's opening hours."
+    else:
+        when_seen = (f"The clinic is closed right now, so the team will see it when they open "
+                     f"{hours.opens_next_phrase(clinic, now)}.")
+    if view.kind == CALLBACK:
+        action = "will phone you back"
+    else:
+        action = (f"({view.practitioner_role.lower()}) will contact you to confirm a time; it is not "
+                  "booked until they do")
+    return (f"Thank you, your request is in. Your reference is {view.reference}. {when_seen} "
+            f"The team {action}. To check on it or cancel it, tell me the reference and the contact "
+            f"details you gave.")
+
+
+class ActionSubmitBooking(Action):
+    def name(self) -> Text:
+        return "action_submit_booking"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        clinic, now = profile(), clock.now()
+        reset = reset_booking_slots(tracker)
+        if tracker.get_slot("booking_consent") is False:
+            dispatcher.utter_message(
+                text=f"No problem, I haven't kept anything. You can book by phone on {clinic.phone} "
+                     f"or by e-mail at {clinic.email}.")
+            return reset
+        if tracker.get_slot("booking_confirm") != validators.CONFIRM:
+            dispatcher.utter_message(response="utter_booking_cancelled")
+            return reset
+        new = requests.NewRequest(
+            kind=CALLBACK if is_callback(tracker) else "booking",
+            name=tracker.get_slot("patient_name"), contact=tracker.get_slot("patient_contact"),
+            when=stored_when(tracker), concern=tracker.get_slot("concern"),
+            first_visit=tracker.get_slot("first_visit"))
+        try:
+            view = requests.create_request(clinic, new)
+        except Exception:  # database down: say so honestly and keep the details in the slots
+            dispatcher.utter_message(
+                text=f"Sorry, I couldn't save your request just now. Please try again in a few minutes "
+                     f"or call {clinic.phone}.")
+            return [SlotSet("booking_confirm", None)]
+        dispatcher.utter_message(text=next_steps(clinic, view, now))
+        return reset
+
+
+class ActionCancelForm(Action):
+    """The patient said stop/cancel in the middle of a form: leave it and keep nothing."""
+
+    def name(self) -> Text:
+        return "action_cancel_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        dispatcher.utter_message(response="utter_booking_cancelled")
+        return reset_booking_slots(tracker)

@@ -1,0 +1,110 @@
+"""Before- and after-treatment care, tailored to when the treatment is or was.
+
+The checklists and timing notes are in data/content/care.yml. The patient's time expression comes
+from the `treatment_time` entity (or, failing that, the whole message) and is read with dateparser in
+the clinic's time zone: "yesterday" means yesterday in the clinic, not on the server.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Dict, List, Optional, Text, Tuple
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import clock, content, hours
+from actions.profile import ClinicProfile, profile
+from actions.when import parse_when
+
+PRE, POST = "pre_treatment", "post_treatment"
+
+
+def treatment_day(tracker: Tracker, local_now: dt.datetime, prefer: str) -> Optional[dt.date]:
+    """The day the patient means (treatment_time entity of this message); None if not said."""
+    # Only this message's entities: a day mentioned earlier (e.g. in a booking) is not the treatment.
+    candidates = list(tracker.get_latest_entity_values("treatment_time"))
+    for text in candidates:
+        when = parse_when(str(text), local_now, prefer)
+        if when:
+            return when.day
+    return None
+
+
+def timing_key(kind: str, day: Optional[dt.date], today: dt.date) -> Tuple[str, str]:
+    """Which timing note applies; may switch to the other checklist (a past "appointment")."""
+    if day is None:
+        return kind, "no_time"
+    days = (day - today).days
+    if kind == PRE:
+        if days < 0:
+            return POST, "already_past"
+        return PRE, "today" if days == 0 else "tomorrow" if days == 1 else "this_week" if days <= 7 else "later"
+    if days > 0:
+        return POST, "upcoming"
+    ago = -days
+    return POST, "today" if ago == 0 else "first_days" if ago <= 2 else "first_weeks" if ago <= 13 else "later"
+
+
+def care_message(kind: str, day: Optional[dt.date], clinic: ClinicProfile,
+                 now: dt.datetime) -> Tuple[str, List[Dict[str, str]]]:
+    """The text and follow-up buttons for a care answer."""
+    texts = content.load("care")
+    today = hours.local_now(clinic, now).date()
+    shown, key = timing_key(kind, day, today)
+    values = {
+        "day": day.strftime("%A %-d %B") if day else "",
+        "days": abs((day - today).days) if day else "",
+        "ago": _distance(today, day) if day else "",
+        "ahead": _distance(today, day) if day else "",
+        "phone": clinic.phone, "urgent_phone": clinic.urgent_phone,
+        "emergency_number": clinic.emergency_number, "clinic_name": clinic.name,
+    }
+    parts = []
+    if key == "already_past":
+        parts.append(texts[PRE]["timing"][key].format(**values))
+        shown, key = timing_key(POST, day, today)
+    section = texts[shown]
+    note = section["timing"][key].format(**values)
+    header = section["title"] + ":"
+    checklist = "\n".join(f"- {item}" for item in section["checklist"])
+    parts.extend(p for p in (note, header + "\n" + checklist, section["closing"].format(**values),
+                             texts["warning_signs"].format(**values)) if p)
+    return "\n\n".join(parts), texts["buttons"][shown]
+
+
+def _distance(today: dt.date, day: dt.date) -> str:
+    """'yesterday', '3 days ago', 'tomorrow', 'in 5 days'."""
+    days = (day - today).days
+    if days == -1:
+        return "yesterday"
+    if days == 1:
+        return "tomorrow"
+    return f"{-days} days ago" if days < 0 else f"in {days} days" if days > 0 else "today"
+
+
+class _CareAction(Action):
+    kind = PRE
+    prefer = "future"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        clinic, now = profile(), clock.now()
+        day = treatment_day(tracker, hours.local_now(clinic, now), self.prefer)
+        text, buttons = care_message(self.kind, day, clinic, now)
+        dispatcher.utter_message(text=text, buttons=buttons)
+        return [SlotSet("treatment_time", None)]
+
+
+class ActionPreTreatmentCare(_CareAction):
+    kind, prefer = PRE, "future"
+
+    def name(self) -> Text:
+        return "action_pre_treatment_care"
+
+
+class ActionPostTreatmentCare(_CareAction):
+    kind, prefer = POST, "past"
+
+    def name(self) -> Text:
+        return "action_post_treatment_care"

@@ -1,0 +1,47 @@
+"""Talking to a person: hand over during opening hours, take a call-back request after hours.
+
+During opening hours the patient gets the clinic's phone and e-mail and the assistant goes quiet
+(slot handoff_active; components/handoff_policy.py keeps it silent) until they ask for the bot back.
+After hours the booking form starts in call-back mode, so the request is stored and e-mailed like a
+booking.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import clock, hours
+from actions.profile import profile
+
+
+class ActionHandoff(Action):
+    def name(self) -> Text:
+        return "action_handoff"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        clinic, now = profile(), clock.now()
+        if hours.is_open(clinic, now):
+            dispatcher.utter_message(
+                text=f"Of course. The team at {clinic.name} is in now: call {clinic.phone} or e-mail "
+                     f"{clinic.email} and a person will help you. I'll stay quiet in this chat; type "
+                     f"\"back to the bot\" whenever you want me again.")
+            return [SlotSet("handoff_active", True)]
+        dispatcher.utter_message(
+            text=f"The team is away right now; the clinic opens again "
+                 f"{hours.opens_next_phrase(clinic, now)}. You can e-mail {clinic.email} at any time. "
+                 f"If a reaction worries you, the urgent line {clinic.urgent_phone} is answered after hours.")
+        return [SlotSet("request_kind", "callback")]
+
+
+class ActionResumeBot(Action):
+    def name(self) -> Text:
+        return "action_resume_bot"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        dispatcher.utter_message(response="utter_bot_back")
+        return [SlotSet("handoff_active", False)]

@@ -1,0 +1,94 @@
+"""A patient asks about, or cancels, a request they made: by reference code plus their contact.
+
+Both must match before anything is shown, and a miss says the same thing whether the reference or the
+contact was wrong, so the chat cannot be used to probe other patients' requests.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import requests, store, validators
+from actions.booking_slots import reset_booking_slots
+from actions.form_helpers import answer_side_question, reprompt
+from actions.profile import profile
+
+STATUS_TEXT = {
+    store.PENDING: "has reached the clinic and is waiting for a practitioner to confirm it",
+    store.CONFIRMED: "has been confirmed by the clinic",
+    store.DECLINED: "could not be accepted by the clinic",
+    store.CANCELLED: "has been cancelled",
+}
+
+
+class ValidateLookupForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_lookup_form"
+
+    async def validate_booking_reference(self, value: Any, dispatcher: CollectingDispatcher,
+                                         tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        clinic = profile()
+        reference = store.normalise_reference(str(value or "")) or store.normalise_reference(
+            tracker.latest_message.get("text") or "")
+        if reference:
+            return {"booking_reference": reference}
+        if answer_side_question(dispatcher, tracker, clinic):
+            return {"booking_reference": None}
+        return reprompt(dispatcher, tracker, "booking_reference",
+                        "That doesn't look like a reference.", clinic,
+                        "It starts with BR- and has six letters or digits, for example BR-7KQ4XP.")
+
+    async def validate_lookup_contact(self, value: Any, dispatcher: CollectingDispatcher,
+                                      tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        clinic = profile()
+        if answer_side_question(dispatcher, tracker, clinic):
+            return {"lookup_contact": None}
+        contact, problem = validators.validate_contact(tracker.latest_message.get("text") or "",
+                                                       clinic.country)
+        if problem:
+            return reprompt(dispatcher, tracker, "lookup_contact", problem, clinic,
+                            "Please give the phone number or e-mail you used for the request.")
+        return {"lookup_contact": contact}
+
+
+class ActionLookupRequest(Action):
+    def name(self) -> Text:
+        return "action_lookup_request"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        clinic = profile()
+        reference = tracker.get_slot("booking_reference")
+        contact = tracker.get_slot("lookup_contact") or ""
+        cancel = tracker.get_slot("lookup_purpose") == "cancel"
+        reset = reset_booking_slots(tracker)
+        try:
+            view = (requests.cancel_for_patient if cancel else requests.find_for_patient)(
+                clinic, reference, contact)
+        except Exception:
+            dispatcher.utter_message(text=f"Sorry, I can't reach the bookings list just now. Please try "
+                                          f"again later or call {clinic.phone}.")
+            return reset
+        if view is None:
+            dispatcher.utter_message(
+                text=f"I couldn't find a request with that reference and contact. Please check both, or "
+                     f"call {clinic.phone}.")
+            return reset
+        what = "call-back request" if view.kind == "callback" else "booking request"
+        when = f" for {view.preferred_text}" if view.preferred_text else ""
+        if cancel and view.status == store.CANCELLED:
+            text = f"Done: your {what} {view.reference}{when} is cancelled, and the clinic has been told."
+        else:
+            text = f"Your {what} {view.reference}{when} {STATUS_TEXT[view.status]}."
+            if cancel:
+                text += " It can no longer be cancelled here; please call the clinic."
+            if view.status == store.DECLINED:
+                text += f" Please call {clinic.phone} to find another time."
+            if view.clinic_note:
+                text += f" Note from the clinic: {view.clinic_note}"
+        dispatcher.utter_message(text=text)
+        return reset

@@ -1,0 +1,158 @@
+"""Booking and callback requests: store them, route them to a practitioner, look them up.
+
+The only module (with store and notify) that touches patients' details. Actions call these
+functions; the practitioner CLI (actions.practitioner) calls them too.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from typing import List, Optional
+
+from sqlalchemy import select
+
+from actions import notify, store
+from actions.profile import WEEKDAYS, ClinicProfile, Practitioner
+from actions.validators import contact_kind, same_contact
+from actions.when import When
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class NewRequest:
+    kind: str  # "booking" or "callback"
+    name: str
+    contact: str
+    when: Optional[When] = None
+    concern: Optional[str] = None
+    first_visit: Optional[bool] = None
+
+
+@dataclass(frozen=True)
+class RequestView:
+    """What a patient (or the CLI) is shown about a stored request."""
+
+    reference: str
+    kind: str
+    status: str
+    preferred_text: Optional[str]
+    practitioner_role: str
+    clinic_note: Optional[str]
+    created_at: dt.datetime
+
+
+def assign_practitioner(clinic: ClinicProfile, day: Optional[dt.date], treatment: str) -> Practitioner:
+    """The first practitioner who does the treatment and works that weekday; else the default."""
+    if day is not None:
+        weekday = WEEKDAYS[day.weekday()]
+        for person in clinic.practitioners:
+            if weekday in person.weekdays and treatment in person.treatments:
+                return person
+    return clinic.practitioners[0]
+
+
+def _email_body(clinic: ClinicProfile, request: store.BookingRequest, new: NewRequest) -> str:
+    lines = [f"A new {new.kind} request came in through the {clinic.name} chat assistant.", "",
+             f"Reference: {request.reference}", f"Name: {new.name}",
+             f"{'Phone' if request.contact_kind == 'phone' else 'E-mail'}: {new.contact}"]
+    if new.kind == "booking":
+        lines += [f"Preferred: {request.preferred_text} ({clinic.timezone})",
+                  f"For: {new.concern}",
+                  f"First visit: {'yes' if new.first_visit else 'no, returning patient'}"]
+    else:
+        lines += ["Please phone the patient back when the clinic opens."]
+    lines += ["", "Mark it confirmed or declined with:",
+              f"  make bookings ARGS='confirm {request.reference}'   or   ARGS='decline {request.reference}'",
+              "", f"This request is deleted automatically after {clinic.data_retention_days} days."]
+    return "\n".join(lines)
+
+
+def create_request(clinic: ClinicProfile, new: NewRequest, db_url: Optional[str] = None) -> RequestView:
+    """Store the request and its practitioner e-mail in one transaction, then try to send it."""
+    day = new.when.day if new.when else None
+    treatment = "consultation" if new.first_visit else "mesotherapy"
+    person = assign_practitioner(clinic, day, treatment)
+    with store.session(db_url) as db:
+        preferred_start = None
+        if new.when:
+            from zoneinfo import ZoneInfo
+
+            local = dt.datetime.combine(new.when.day, new.when.time or dt.time(0, 0), tzinfo=ZoneInfo(clinic.timezone))
+            preferred_start = local.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        request = store.BookingRequest(
+            reference=store.new_reference(db), kind=new.kind, name=new.name, contact=new.contact,
+            contact_kind=contact_kind(new.contact), preferred_start=preferred_start,
+            preferred_text=new.when.describe() if new.when else None, concern=new.concern,
+            first_visit=new.first_visit, practitioner_role=person.role, practitioner_email=person.email)
+        db.add(request)
+        db.flush()
+        subject = f"New {new.kind} request {request.reference}" + (
+            f" for {request.preferred_text}" if request.preferred_text else "")
+        notify.queue_email(db, request, person.email, subject, _email_body(clinic, request, new))
+        view = _view(request)
+    logger.info("stored %s request %s for %s", new.kind, view.reference, person.role)
+    try:
+        notify.deliver_pending(clinic.email, db_url)
+    except Exception:  # the request is safe in the database; the outbox worker will retry
+        logger.exception("outbox: immediate delivery failed for %s", view.reference)
+    return view
+
+
+def _view(request: store.BookingRequest) -> RequestView:
+    return RequestView(request.reference, request.kind, request.status, request.preferred_text,
+                       request.practitioner_role, request.clinic_note, request.created_at)
+
+
+def find_for_patient(clinic: ClinicProfile, reference: str, contact: str,
+                     db_url: Optional[str] = None) -> Optional[RequestView]:
+    """The request, only if the contact the patient gives matches the one stored with it."""
+    with store.session(db_url) as db:
+        request = store.find_request(db, reference)
+        if request is None or not same_contact(contact, request.contact, clinic.country):
+            return None
+        return _view(request)
+
+
+def cancel_for_patient(clinic: ClinicProfile, reference: str, contact: str,
+                       db_url: Optional[str] = None) -> Optional[RequestView]:
+    """Cancel a pending or confirmed request and tell the practitioner; None when not found."""
+    with store.session(db_url) as db:
+        request = store.find_request(db, reference)
+        if request is None or not same_contact(contact, request.contact, clinic.country):
+            return None
+        if request.status in (store.PENDING, store.CONFIRMED):
+            request.status = store.CANCELLED
+            notify.queue_email(db, request, request.practitioner_email,
+                               f"Cancelled by the patient: {request.reference}",
+                               f"The patient cancelled {request.kind} request {request.reference}"
+                               f" ({request.preferred_text or 'call back'}). No action is needed.")
+        view = _view(request)
+    try:
+        notify.deliver_pending(clinic.email, db_url)
+    except Exception:
+        logger.exception("outbox: immediate delivery failed for %s", view.reference)
+    return view
+
+
+def open_requests(db_url: Optional[str] = None) -> List[store.BookingRequest]:
+    with store.session(db_url) as db:
+        return list(db.execute(select(store.BookingRequest)
+                               .where(store.BookingRequest.status == store.PENDING)
+                               .order_by(store.BookingRequest.created_at)).scalars().all())
+
+
+def set_status(reference: str, status: str, note: Optional[str] = None,
+               db_url: Optional[str] = None) -> Optional[RequestView]:
+    """The practitioner's decision; the patient sees it when asking about the reference."""
+    if status not in store.STATUSES:
+        raise ValueError(f"status must be one of {', '.join(store.STATUSES)}")
+    with store.session(db_url) as db:
+        request = store.find_request(db, reference)
+        if request is None:
+            return None
+        request.status = status
+        if note:
+            request.clinic_note = note[:500]
+        return _view(request)

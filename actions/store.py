@@ -1,0 +1,143 @@
+"""Where booking and callback requests live: a SQL database through SQLAlchemy.
+
+SQLite in var/bookings.db by default, so a clinic can try the assistant with nothing to install;
+set BOOKINGS_DB_URL (e.g. postgresql+psycopg2://user:pass@host/clinic) to use a real server. Only
+what a request needs is stored: name, one contact, preferred time, what it is for, first visit.
+Rows are purged after the profile's data_retention_days (see `purge_expired`).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterator, Optional
+
+from sqlalchemy import (Boolean, Column, DateTime, ForeignKey, Integer, String, Text, create_engine,
+                        select)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, declarative_base, relationship, sessionmaker
+
+DB_ENV = "BOOKINGS_DB_URL"
+DEFAULT_DB = Path(__file__).resolve().parent.parent / "var" / "bookings.db"
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: easy to read out on the phone
+REFERENCE_PREFIX = "BR-"
+
+# Request statuses, as the practitioner sets them and the patient sees them.
+PENDING, CONFIRMED, DECLINED, CANCELLED = "pending", "confirmed", "declined", "cancelled"
+STATUSES = (PENDING, CONFIRMED, DECLINED, CANCELLED)
+
+Base = declarative_base()
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class BookingRequest(Base):
+    """One patient's request for an appointment (kind "booking") or a phone call back ("callback")."""
+
+    __tablename__ = "booking_requests"
+    id = Column(Integer, primary_key=True)
+    reference = Column(String(16), unique=True, nullable=False, index=True)
+    kind = Column(String(16), nullable=False, default="booking")
+    status = Column(String(16), nullable=False, default=PENDING, index=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)  # UTC
+    updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    name = Column(String(80), nullable=False)
+    contact = Column(String(254), nullable=False)  # E.164 phone number or normalised e-mail
+    contact_kind = Column(String(8), nullable=False)  # "phone" or "email"
+    preferred_start = Column(DateTime)  # UTC, earliest acceptable start
+    preferred_text = Column(String(120))  # as shown to the patient, clinic-local
+    concern = Column(Text)
+    first_visit = Column(Boolean)
+    practitioner_role = Column(String(80), nullable=False)
+    practitioner_email = Column(String(254), nullable=False)
+    clinic_note = Column(Text)  # what the practitioner adds when confirming or declining
+    notifications = relationship("OutboxEmail", back_populates="request")
+
+
+class OutboxEmail(Base):
+    """An e-mail waiting to be sent; kept after sending (sent_at) as a delivery record."""
+
+    __tablename__ = "outbox"
+    id = Column(Integer, primary_key=True)
+    request_id = Column(Integer, ForeignKey("booking_requests.id", ondelete="CASCADE"))
+    to_address = Column(String(254), nullable=False)
+    subject = Column(String(200), nullable=False)
+    body = Column(Text, nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    attempts = Column(Integer, nullable=False, default=0)
+    last_error = Column(String(200))  # the error's type and SMTP code only, never message content
+    sent_at = Column(DateTime)
+    request = relationship("BookingRequest", back_populates="notifications")
+
+
+def database_url() -> str:
+    return os.environ.get(DB_ENV, "").strip() or f"sqlite:///{DEFAULT_DB}"
+
+
+@lru_cache(maxsize=4)
+def engine_for(url: str) -> Engine:
+    """One engine per database URL; tables are created on first use."""
+    if url.startswith("sqlite:///"):
+        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, future=True, connect_args={"check_same_thread": False,
+                                                               "timeout": 15})
+    else:
+        engine = create_engine(url, future=True, pool_pre_ping=True)
+    Base.metadata.create_all(engine)
+    return engine
+
+
+@contextmanager
+def session(url: Optional[str] = None) -> Iterator[Session]:
+    """A transaction: committed when the block ends, rolled back on error."""
+    factory = sessionmaker(bind=engine_for(url or database_url()), future=True,
+                           expire_on_commit=False)
+    with factory() as db:
+        with db.begin():
+            yield db
+
+
+def new_reference(db: Session) -> str:
+    """A short code the patient can read out, unique in the table."""
+    while True:
+        code = REFERENCE_PREFIX + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+        if db.execute(select(BookingRequest.id).where(BookingRequest.reference == code)).first() is None:
+            return code
+
+
+def normalise_reference(text: str) -> Optional[str]:
+    """'br 7kq4xp', 'BR-7KQ4XP', '7kq4xp' -> 'BR-7KQ4XP'; None when there is no reference in it.
+
+    Without the BR prefix, a 6-letter word only counts when it has a digit or is the whole message,
+    so "what's the status" is not read as reference BR-STATUS.
+    """
+    import re
+
+    text = (text or "").strip().lower()
+    for match in re.finditer(r"\b(br[\s-]*)?([a-z2-9]{6})\b", text):
+        prefix, code = match.group(1), match.group(2).upper()
+        if any(ch not in REFERENCE_ALPHABET for ch in code):
+            continue
+        if prefix or any(ch.isdigit() for ch in code) or text.strip(" .!?") == code.lower():
+            return REFERENCE_PREFIX + code
+    return None
+
+
+def find_request(db: Session, reference: str) -> Optional[BookingRequest]:
+    return db.execute(select(BookingRequest).where(BookingRequest.reference == reference)).scalar_one_or_none()
+
+
+def purge_expired(db: Session, retention_days: int, now: Optional[dt.datetime] = None) -> int:
+    """Delete requests (and their e-mails) older than the retention period; returns how many."""
+    cutoff = (now or dt.datetime.now(dt.timezone.utc)).replace(tzinfo=None) - dt.timedelta(days=retention_days)
+    old = db.execute(select(BookingRequest).where(BookingRequest.created_at < cutoff)).scalars().all()
+    for request in old:
+        for email in list(request.notifications):
+            db.delete(email)
+        db.delete(request)
+    return len(old)

@@ -1,0 +1,183 @@
+"""Check what a patient types into the booking form, and say precisely what is wrong.
+
+Each validator returns (value, None) when the answer is usable or (None, reason) with a reason the
+form shows before asking again. Phone numbers use phonenumbers (region from the clinic profile),
+e-mail addresses email-validator, dates dateparser (through actions.when), in the clinic's time zone.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from typing import Optional, Tuple
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+from actions import hours
+from actions.profile import ClinicProfile
+from actions.when import WINDOWS, When, parse_when
+
+Result = Tuple[Optional[object], Optional[str]]
+
+_YES = re.compile(r"^(y|yes|yeah|yep|yup|sure|ok|okay|fine|of course|go ahead|that's fine|thats fine|"
+                  r"i agree|agreed|i consent|absolutely|please do|correct|right)\b")
+_NO = re.compile(r"^(n|no|nope|nah|no thanks|no thank you|i don't|i do not|don't|do not|rather not|"
+                 r"i'd rather not|not really)\b")
+_NAME_PREFIX = re.compile(r"^(hi|hello)?[,!\s]*(my name is|my name's|name is|name's|i am|i'm|im|it's|its|"
+                          r"this is|call me)\s+", re.I)
+_NAME_OK = re.compile(r"^[^\W\d_]+(?:[\s'’.-]+[^\W\d_]+)*\.?$")
+_EMAIL = re.compile(r"[^\s<>()\[\],;:\"]+@[^\s<>()\[\],;:\"]+")
+
+
+def clean(text: Optional[str], limit: int = 500) -> str:
+    """Plain text: markup removed, whitespace collapsed, cut to a sane length."""
+    text = html.unescape(re.sub(r"<[^>]*>", " ", text or ""))
+    return re.sub(r"\s+", " ", text).strip()[:limit]
+
+
+def yes_no(text: str, intent: Optional[str]) -> Optional[bool]:
+    if intent == "affirm":
+        return True
+    if intent == "deny":
+        return False
+    lowered = clean(text).lower().strip(" .!")
+    if _NO.match(lowered):
+        return False
+    if _YES.match(lowered):
+        return True
+    return None
+
+
+def validate_name(text: str) -> Result:
+    name = _NAME_PREFIX.sub("", clean(text, 200)).strip(" .,!")
+    if not name:
+        return None, "I didn't catch a name."
+    if any(ch.isdigit() for ch in name) or "@" in name:
+        return None, "That looks like a number or an address rather than a name."
+    if len(name) < 2 or len(name) > 60 or len(name.split()) > 6 or not _NAME_OK.match(name):
+        return None, "That doesn't look like a name."
+    return " ".join(part[:1].upper() + part[1:] if part.islower() else part for part in name.split()), None
+
+
+def validate_contact(text: str, region: str, phone_only: bool = False) -> Result:
+    """A phone number (returned as E.164) or, unless phone_only, an e-mail address."""
+    text = clean(text, 300)
+    email_match = _EMAIL.search(text)
+    if email_match and not phone_only:
+        try:
+            return validate_email(email_match.group(0).strip("."), check_deliverability=False).normalized, None
+        except EmailNotValidError:
+            return None, "That e-mail address doesn't look complete."
+    for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.POSSIBLE):
+        if phonenumbers.is_valid_number(match.number):
+            return phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164), None
+        return None, "That phone number doesn't look complete or valid."
+    if email_match and phone_only:
+        return None, "For a call back I need a phone number rather than an e-mail address."
+    if "@" in text and not phone_only:
+        return None, "That e-mail address doesn't look complete."
+    if re.search(r"\d{4,}", text):
+        return None, "That phone number doesn't look complete or valid."
+    return None, ("I need a phone number for the call back." if phone_only
+                  else "I need a phone number or an e-mail address.")
+
+
+def contact_kind(contact: str) -> str:
+    return "email" if "@" in contact else "phone"
+
+
+def same_contact(given: str, stored: str, region: str) -> bool:
+    """Does what the patient typed now match the contact stored with the request?"""
+    value, _ = validate_contact(given, region)
+    return value is not None and value.lower() == stored.lower()
+
+
+def validate_preferred_time(text: str, clinic: ClinicProfile, now: dt.datetime) -> Result:
+    """A future day (and optional time or part of day) the clinic is open, respecting the lead time.
+
+    Returns (When, None) where the When's time is set to the earliest acceptable start.
+    """
+    local = hours.local_now(clinic, now)
+    when = parse_when(clean(text, 200), local, prefer="future")
+    if when is None:
+        return None, "I couldn't work out a day from that."
+    span = hours.hours_on_date(clinic, when.day)
+    day_name = when.day.strftime("%A %-d %B")
+    if when.day < local.date():
+        return None, f"{day_name} has already passed."
+    if span is None:
+        reason = "we're closed that day" if when.day in clinic.closures else "we're closed on " + when.day.strftime("%A") + "s"
+        return None, f"Sorry, {reason}."
+    opening, closing = span
+    if when.time is not None:
+        if not opening <= when.time < closing:
+            return None, (f"On {day_name} we're open {opening:%H:%M}-{closing:%H:%M}, so {when.time:%H:%M} "
+                          "is outside our hours.")
+        start_local, end_local = when.time, closing
+    elif when.window:
+        w_from, w_to = WINDOWS[when.window]
+        start_local, end_local = max(opening, w_from), min(closing, w_to)
+        if start_local >= end_local:
+            return None, f"On {day_name} we're open {opening:%H:%M}-{closing:%H:%M}, not in the {when.window}."
+    else:
+        start_local, end_local = opening, closing
+    zone = local.tzinfo
+    earliest = local + dt.timedelta(hours=clinic.booking_lead_time_hours)
+    start = dt.datetime.combine(when.day, start_local, tzinfo=zone)
+    end = dt.datetime.combine(when.day, end_local, tzinfo=zone)
+    if start < earliest:
+        if end <= earliest or when.time is not None:
+            return None, (f"We need at least {clinic.booking_lead_time_hours} hours' notice, so the earliest "
+                          f"is {_earliest_text(clinic, earliest)}.")
+        start = earliest  # the window is partly late enough: keep the part that is
+    return When(day=when.day, time=start.time().replace(second=0, microsecond=0),
+                window=when.window), None
+
+
+def _earliest_text(clinic: ClinicProfile, earliest: dt.datetime) -> str:
+    opening = hours.next_opening(clinic, earliest - dt.timedelta(seconds=1))
+    span = hours.hours_on_date(clinic, earliest.date())
+    if span and span[0] <= earliest.time() < span[1]:
+        return earliest.strftime("%A %-d %B after %H:%M")
+    return opening.strftime("%A %-d %B from %H:%M") if opening else "a few days from now"
+
+
+FIRST_WORDS = re.compile(r"\b(first|new|never|1st|haven't been|have not been|not been)\b")
+RETURNING_WORDS = re.compile(r"\b(return|returning|been before|again|before|second|third|2nd|3rd|"
+                             r"existing|regular|follow[- ]?up|top[- ]?up|another)\b")
+
+
+def validate_first_visit(text: str, intent: Optional[str]) -> Result:
+    lowered = clean(text).lower()
+    if FIRST_WORDS.search(lowered):
+        return True, None
+    if RETURNING_WORDS.search(lowered):
+        return False, None
+    answer = yes_no(text, intent)  # the question is "Is this your first visit?"
+    if answer is not None:
+        return answer, None
+    return None, "I didn't catch whether you've been to us before."
+
+
+def validate_concern(text: str) -> Result:
+    concern = clean(text, 300)
+    if len(concern) < 2 or not re.search(r"[^\W\d_]", concern):
+        return None, "I didn't catch what the visit is for."
+    return concern, None
+
+
+CONFIRM, CHANGE, CANCEL = "confirm", "change", "cancel"
+
+
+def validate_confirmation(text: str, intent: Optional[str]) -> Result:
+    lowered = clean(text).lower()
+    if re.search(r"\b(change|edit|wrong|fix|correct (something|it)|update|amend)\b", lowered):
+        return CHANGE, None
+    if intent in ("stop", "cancel_booking") or re.search(r"\b(cancel|discard|delete|forget it)\b", lowered):
+        return CANCEL, None
+    if re.search(r"\b(confirm|send|submit|book it|looks good|all good|perfect)\b", lowered) or yes_no(text, intent):
+        return CONFIRM, None
+    if yes_no(text, intent) is False:
+        return CHANGE, None
+    return None, "Please choose Confirm, Change something or Cancel."

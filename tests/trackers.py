@@ -1,0 +1,43 @@
+"""Build the Tracker an action sees for one patient message, without a running Rasa server."""
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Dict, List, Optional, Tuple
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from tests.conftest import ROOT, load_yaml
+
+DOMAIN = load_yaml(ROOT / "domain.yml")
+
+
+def make_tracker(text: str, intent: str = "inform", confidence: float = 0.9,
+                 entities: Optional[List[Dict[str, Any]]] = None, slots: Optional[Dict[str, Any]] = None,
+                 active_loop: Optional[str] = None, faq_response: Optional[str] = None,
+                 requested_slot: Optional[str] = None) -> Tracker:
+    message: Dict[str, Any] = {"text": text, "intent": {"name": intent, "confidence": confidence},
+                               "entities": entities or []}
+    if faq_response:
+        message["response_selector"] = {"faq": {"response": {"utter_action": faq_response,
+                                                             "confidence": confidence}}}
+    all_slots = {name: None for name in DOMAIN["slots"]}
+    all_slots.update(slots or {})
+    if requested_slot:
+        all_slots["requested_slot"] = requested_slot
+    return Tracker("patient-1", all_slots, message, [], False, None,
+                   {"name": active_loop} if active_loop else {}, "action_listen")
+
+
+def run_action(action, tracker: Tracker) -> Tuple[List[Dict[str, Any]], List[Dict[str, Any]]]:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker, DOMAIN))
+    return dispatcher.messages, events
+
+
+def texts(messages: List[Dict[str, Any]]) -> str:
+    return "\n".join(m.get("text") or m.get("response") or "" for m in messages)
+
+
+def slot_values(events: List[Dict[str, Any]]) -> Dict[str, Any]:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
