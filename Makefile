@@ -16,7 +16,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 export ACTION_SERVER_URL ?= http://127.0.0.1:5055/webhook
 
-.PHONY: help run shell test test-fast setup model train validate bench lock clean
+.PHONY: help run shell test test-fast setup model train validate bench lock clean bookings outbox
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -50,6 +50,12 @@ $(MODEL): $(TRAINING_FILES) lang/.built
 	@start=$$(date +%s); $(RASA) train --fixed-model-name clinic --out models && \
 	  echo "model ready in $$(( $$(date +%s) - start )) s: $@ ($$(du -h $@ | cut -f1))"
 	@touch $@
+
+bookings: setup  ## practitioners: list open requests; ARGS="confirm BR-XXXXXX --note '...'" / "decline ..." / "all"
+	$(PY) -m actions.practitioner $(ARGS)
+
+outbox: setup  ## send e-mails waiting in the outbox now (SMTP_* settings from the environment)
+	$(PY) -m actions.practitioner outbox
 
 validate: setup  ## rasa data validate
 	$(RASA) data validate --fail-on-warnings

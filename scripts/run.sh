@@ -13,6 +13,8 @@ ACTION_PORT="${ACTION_PORT:-5055}"
 ORIGINS="${CLINIC_SITE_ORIGINS:-http://localhost:8080 http://127.0.0.1:8080}"
 export ACTION_SERVER_URL="http://127.0.0.1:${ACTION_PORT}/webhook"
 export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1
+# Retry e-mails waiting in the outbox (SMTP down or not configured yet) every minute.
+export OUTBOX_RETRY_SECONDS="${OUTBOX_RETRY_SECONDS:-60}"
 mkdir -p logs
 
 SANIC_HOST=127.0.0.1 .venv/bin/rasa run actions --actions actions --port "$ACTION_PORT" \

@@ -9,7 +9,7 @@ import pytest
 
 from actions import topics
 from actions.profile import profile
-from tests.conftest import ROOT, SHARED
+from tests.conftest import ROOT, SHARED, load_yaml
 
 SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
 NO_FACTS_TOPICS = ("cost", "side_effects_risks", "suitability_contraindications")
@@ -49,10 +49,19 @@ def test_answers_without_facts_say_so_and_offer_a_consultation(domain, topic):
         assert not re.search(r"[£$€]\s?\d|\d+\s?(pounds|dollars|euros)", text), "invented price"
 
 
-def test_safety_reply_names_emergency_and_urgent_lines(domain):
-    text = domain["responses"]["utter_adverse_reaction"][0]["text"]
-    assert "{emergency_number}" in text and "{clinic_urgent_phone}" in text
-    assert "can't assess" in text
+def test_safety_texts_name_emergency_and_urgent_lines_and_never_reassure():
+    texts = load_yaml(ROOT / "data" / "content" / "safety.yml")
+    assert "{emergency_number}" in texts["emergency"] and "now" in texts["emergency"]
+    assert "{urgent_phone}" in texts["urgent"] and "can't assess" in texts["urgent"]
+    for key in ("emergency", "urgent"):
+        assert "normal" not in texts[key].lower()
+
+
+def test_care_texts_invent_no_timings():
+    care = load_yaml(ROOT / "data" / "content" / "care.yml")
+    flat = str(care).lower()
+    assert not re.search(r"\b(\d+|one|two|three)\s*(hours?|days?|weeks?)\s*(before|after|without)", flat)
+    assert "no exact number of days" in flat
 
 
 def test_disclaimer_says_automated_and_not_medical_advice(domain):
@@ -81,6 +90,8 @@ def test_every_button_uses_a_title_from_the_topic_file(domain):
     """One source for button wording: FAQ buttons send their own title; intents send /intent."""
     by_title = {title: label for label, title in topics.titles().items()}
     for name, variants in domain["responses"].items():
+        if name.startswith("utter_ask_"):
+            continue  # form questions: their buttons are answers, not topics
         for button in variants[0].get("buttons", []):
             assert button["title"] in by_title, f"{name}: unknown button {button['title']!r}"
             assert button == topics.button(by_title[button["title"]]), name

@@ -1,4 +1,4 @@
-"""Conversation tests with `rasa test` on tests/test_stories.yml, plus `rasa data validate`."""
+"""Conversation tests with `rasa test` on tests/stories/, plus `rasa data validate`."""
 from __future__ import annotations
 
 import json
@@ -20,7 +20,7 @@ def test_training_data_validates_cleanly():
 
 def test_every_test_story_passes(model_path):
     done = subprocess.run(
-        [str(VENV_BIN / "rasa"), "test", "core", "--stories", "tests/test_stories.yml",
+        [str(VENV_BIN / "rasa"), "test", "core", "--stories", "tests/stories",
          "-m", str(model_path), "--out", str(OUT), "--e2e", "--no-plot"],
         cwd=ROOT, capture_output=True, text=True, timeout=900)
     failed = OUT / "failed_test_stories.yml"

@@ -13,9 +13,14 @@ from tests.servers import running_servers
 pytestmark = pytest.mark.slow
 
 
+SUNDAY_NOON = "2026-11-29T12:00:00+00:00"  # the clinic is closed on Sundays
+
+
 @pytest.fixture(scope="module")
-def servers(model_path):
-    with running_servers(model_path, ROOT / "results" / "e2e-logs") as running:
+def servers(model_path, tmp_path_factory):
+    env = {"CLINIC_CLOCK": SUNDAY_NOON,
+           "BOOKINGS_DB_URL": f"sqlite:///{tmp_path_factory.mktemp('db') / 'bookings.db'}"}
+    with running_servers(model_path, ROOT / "results" / "e2e-logs", env) as running:
         yield running
 
 
@@ -100,3 +105,20 @@ def test_bot_challenge_thanks_and_goodbye(servers):
     assert "automated assistant, not a person" in texts(servers.send(patient, "am I talking to a bot?"))
     assert "You're welcome" in texts(servers.send(patient, "thanks a lot"))
     assert "Goodbye" in texts(servers.send(patient, "bye"))
+
+
+def test_after_hours_a_person_becomes_a_call_back_request(servers):
+    patient = new_patient()
+    reply = texts(servers.send(patient, "can I speak to someone from the clinic?"))
+    assert "away right now" in reply and "tomorrow at 09:00" in reply
+    assert "phone you back" in reply and "Is that OK?" in reply
+    texts(servers.send(patient, "yes"))
+    assert "Which phone number" in texts(servers.send(patient, "Sam Taylor"))
+    assert "Shall I send it?" in texts(servers.send(patient, "020 7946 0123"))
+    done = texts(servers.send(patient, "/affirm"))
+    assert "BR-" in done and "when they open tomorrow at 09:00" in done
+
+
+def test_clinic_info_when_closed_says_when_it_opens(servers):
+    reply = texts(servers.send(new_patient(), "are you open now?"))
+    assert "We're closed right now and open again tomorrow at 09:00" in reply

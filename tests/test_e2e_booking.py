@@ -1,0 +1,162 @@
+"""End to end over the REST channel, real action and Rasa servers, real SQLite file, real SMTP server.
+
+The clock is pinned (CLINIC_CLOCK) to Tuesday 24 November 2026, 10:00 in London, when the clinic is
+open, so the conversation is the same on any day.
+"""
+from __future__ import annotations
+
+import time
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from actions.profile import profile
+from tests.conftest import ROOT
+from tests.servers import running_servers
+from tests.smtp import LoopbackSmtp
+
+pytestmark = pytest.mark.slow
+NOW = "2026-11-24T10:00:00+00:00"
+
+
+@pytest.fixture(scope="module")
+def smtp():
+    server = LoopbackSmtp()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def db_url(tmp_path_factory):
+    return f"sqlite:///{tmp_path_factory.mktemp('bookings') / 'bookings.db'}"
+
+
+@pytest.fixture(scope="module")
+def servers(model_path, smtp, db_url):
+    env = {"CLINIC_CLOCK": NOW, "BOOKINGS_DB_URL": db_url, "SMTP_HOST": "127.0.0.1",
+           "SMTP_PORT": str(smtp.port), "SMTP_TIMEOUT": "3", "OUTBOX_RETRY_SECONDS": "1"}
+    with running_servers(model_path, ROOT / "results" / "e2e-booking-logs", env) as running:
+        yield running
+
+
+def rows(db_url: str, sql: str):
+    engine = create_engine(db_url, future=True)
+    try:
+        with engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(text(sql))]
+    finally:
+        engine.dispose()
+
+
+def say(servers, patient: str, message: str) -> str:
+    return "\n".join(r.get("text", "") for r in servers.send(patient, message))
+
+
+def book(servers, patient: str) -> str:
+    """A whole booking conversation; returns the bot's last reply."""
+    assert "Is that OK?" in say(servers, patient, "I'd like to book an appointment")
+    assert "What name" in say(servers, patient, "yes that's fine")
+    assert "phone number or e-mail" in say(servers, patient, "Sam Taylor")
+    assert "Which day and time" in say(servers, patient, "020 7946 0123")
+    assert "What would you like the visit to be for" in say(servers, patient, "friday at 10am")
+    assert "first visit" in say(servers, patient, "fine lines on my forehead")
+    summary = say(servers, patient, "first visit")
+    assert "Name: Sam Taylor" in summary and "Friday 27 November at 10am" in summary
+    return say(servers, patient, "/affirm")
+
+
+def reference_in(reply: str) -> str:
+    import re
+
+    return re.search(r"BR-[A-Z0-9]{6}", reply).group(0)
+
+
+def test_booking_lands_in_the_database_and_reaches_the_practitioner(servers, smtp, db_url):
+    before = len(smtp.messages)
+    reply = book(servers, f"p-{uuid.uuid4().hex[:8]}")
+    reference = reference_in(reply)
+    assert "not booked until they do" in reply
+    [row] = rows(db_url, f"select * from booking_requests where reference = '{reference}'")
+    assert row["name"] == "Sam Taylor" and row["contact"] == "+442079460123" and row["status"] == "pending"
+    assert row["practitioner_role"] == "Lead aesthetic practitioner"  # works Fridays
+    mail = smtp.messages[before]
+    assert reference in mail["Subject"] and mail["To"] == "lead.practitioner@riverside-skin.example"
+
+
+def test_with_smtp_down_the_email_waits_and_is_delivered_when_it_is_back(servers, smtp, db_url):
+    smtp.stop()
+    try:
+        reference = reference_in(book(servers, f"p-{uuid.uuid4().hex[:8]}"))
+        [waiting] = rows(db_url, "select o.sent_at, o.attempts from outbox o join booking_requests b "
+                                 f"on o.request_id = b.id where b.reference = '{reference}'")
+        assert waiting["sent_at"] is None and waiting["attempts"] >= 1
+    finally:
+        smtp.start()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not any(reference in m["Subject"] for m in smtp.messages):
+        time.sleep(0.5)
+    assert any(reference in m["Subject"] for m in smtp.messages), "outbox never delivered"
+    [sent] = rows(db_url, "select o.sent_at from outbox o join booking_requests b on o.request_id = b.id "
+                          f"where b.reference = '{reference}'")
+    assert sent["sent_at"] is not None
+
+
+def test_status_and_cancel_by_reference(servers, db_url):
+    patient = f"p-{uuid.uuid4().hex[:8]}"
+    reference = reference_in(book(servers, patient))
+    assert "phone number or e-mail" in say(servers, patient, f"what's the status of my booking {reference}")
+    assert "waiting for a practitioner" in say(servers, patient, "020 7946 0123")
+    assert "phone number or e-mail" in say(servers, patient, f"please cancel my booking {reference}")
+    assert "is cancelled" in say(servers, patient, "020 7946 0123")
+    [row] = rows(db_url, f"select status from booking_requests where reference = '{reference}'")
+    assert row["status"] == "cancelled"
+
+
+def test_bad_answers_are_asked_again_and_stop_keeps_nothing(servers, db_url):
+    patient = f"p-{uuid.uuid4().hex[:8]}"
+    count = len(rows(db_url, "select id from booking_requests"))
+    say(servers, patient, "can I book in for meso")
+    say(servers, patient, "yes")
+    say(servers, patient, "Sam Taylor")
+    assert "doesn't look complete" in say(servers, patient, "12345")
+    say(servers, patient, "sam@example.com")
+    assert "closed on Sundays" in say(servers, patient, "sunday at 11am")
+    assert "haven't kept any of the details" in say(servers, patient, "stop, I've changed my mind")
+    assert len(rows(db_url, "select id from booking_requests")) == count
+
+
+def test_a_question_mid_booking_is_answered_and_the_form_resumes(servers):
+    patient = f"p-{uuid.uuid4().hex[:8]}"
+    say(servers, patient, "i want to book an appointment")
+    say(servers, patient, "yes")
+    reply = say(servers, patient, "how many sessions will I need?")
+    assert "4 to 6 sessions" in reply and "What name" in reply
+
+
+def test_a_reaction_mid_booking_gets_emergency_advice_and_ends_the_form(servers):
+    patient = f"p-{uuid.uuid4().hex[:8]}"
+    say(servers, patient, "book me in please")
+    say(servers, patient, "yes")
+    reply = say(servers, patient, "my lips are swelling and I can't breathe properly")
+    assert f"call {profile().emergency_number} now" in reply and "nothing from it was saved" in reply
+    assert "What would you like to know" in say(servers, patient, "hello")  # the form is over
+
+
+def test_handoff_in_opening_hours_then_the_bot_comes_back(servers):
+    patient = f"p-{uuid.uuid4().hex[:8]}"
+    assert profile().phone in say(servers, patient, "can I talk to a real person please")
+    assert say(servers, patient, "does it hurt?") == ""  # the bot stays quiet
+    assert "I'm here" in say(servers, patient, "I want to talk to the bot again")
+    assert "pinch" in say(servers, patient, "does it hurt?")
+
+
+def test_care_answer_speaks_to_the_timing(servers):
+    reply = say(servers, f"p-{uuid.uuid4().hex[:8]}", "I had meso yesterday, can I go to the gym?")
+    assert "Monday 23 November, yesterday" in reply and profile().urgent_phone in reply
+
+
+def test_clinic_info_says_it_is_open_now(servers):
+    reply = say(servers, f"p-{uuid.uuid4().hex[:8]}", "what are your opening times?")
+    assert "We're open now, until 18:00" in reply and profile().address in reply
