@@ -83,7 +83,9 @@ def _distance(today: dt.date, day: dt.date) -> str:
     return f"{-days} days ago" if days < 0 else f"in {days} days" if days > 0 else "today"
 
 
-class _CareAction(Action):
+class _CareAnswer:
+    """Shared by the two care actions (not an Action itself, so the SDK does not register it)."""
+
     kind = PRE
     prefer = "future"
 
@@ -96,14 +98,14 @@ class _CareAction(Action):
         return [SlotSet("treatment_time", None)]
 
 
-class ActionPreTreatmentCare(_CareAction):
+class ActionPreTreatmentCare(_CareAnswer, Action):
     kind, prefer = PRE, "future"
 
     def name(self) -> Text:
         return "action_pre_treatment_care"
 
 
-class ActionPostTreatmentCare(_CareAction):
+class ActionPostTreatmentCare(_CareAnswer, Action):
     kind, prefer = POST, "past"
 
     def name(self) -> Text:

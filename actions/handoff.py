@@ -29,12 +29,12 @@ class ActionHandoff(Action):
                 text=f"Of course. The team at {clinic.name} is in now: call {clinic.phone} or e-mail "
                      f"{clinic.email} and a person will help you. I'll stay quiet in this chat; type "
                      f"\"back to the bot\" whenever you want me again.")
-            return [SlotSet("handoff_active", True)]
+            return [SlotSet("handoff_active", True), SlotSet("request_kind", None)]
         dispatcher.utter_message(
             text=f"The team is away right now; the clinic opens again "
                  f"{hours.opens_next_phrase(clinic, now)}. You can e-mail {clinic.email} at any time. "
                  f"If a reaction worries you, the urgent line {clinic.urgent_phone} is answered after hours.")
-        return [SlotSet("request_kind", "callback")]
+        return [SlotSet("handoff_active", False), SlotSet("request_kind", "callback")]
 
 
 class ActionResumeBot(Action):

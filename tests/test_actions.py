@@ -77,3 +77,15 @@ def test_likely_topics_ignores_noise_and_small_talk():
     parse = {"intent_ranking": [{"name": "thank", "confidence": 0.9},
                                 {"name": "request_human", "confidence": 0.04}]}
     assert likely_topics(parse) == []
+
+
+def test_the_action_server_registers_every_action_in_the_domain():
+    """What `rasa run actions` does at start-up: a broken class stops the server before any patient."""
+    from rasa_sdk.executor import ActionExecutor
+
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    custom = [a for a in DOMAIN["actions"] if a not in ("action_session_start",)]
+    missing = [a for a in DOMAIN["actions"] if a not in executor.actions]
+    assert not missing, missing
+    assert custom

@@ -128,14 +128,14 @@ def test_handoff_in_opening_hours_hands_over_and_goes_quiet(clock_at):
     clock_at(2026, 11, 24, 11, 0)
     messages, events = run_action(ActionHandoff(), make_tracker("can i talk to a person", "request_human"))
     assert profile().phone in texts(messages) and "back to the bot" in texts(messages)
-    assert slot_values(events) == {"handoff_active": True}
+    assert slot_values(events) == {"handoff_active": True, "request_kind": None}
 
 
 def test_handoff_after_hours_offers_a_call_back(clock_at):
     clock_at(2026, 11, 24, 23, 0)
     messages, events = run_action(ActionHandoff(), make_tracker("can i talk to a person", "request_human"))
     assert "away right now" in texts(messages) and "tomorrow at 09:00" in texts(messages)
-    assert slot_values(events) == {"request_kind": "callback"}
+    assert slot_values(events) == {"handoff_active": False, "request_kind": "callback"}
 
 
 def test_patient_can_have_the_bot_back():
