@@ -105,22 +105,28 @@ def _view(request: store.BookingRequest) -> RequestView:
                        request.practitioner_role, request.clinic_note, request.created_at)
 
 
+def _patients_request(db, clinic: ClinicProfile, reference: str,
+                      contact: str) -> Optional[store.BookingRequest]:
+    """The request, only if the contact the patient gives matches the one stored with it."""
+    request = store.find_request(db, reference)
+    if request is None or not same_contact(contact, request.contact, clinic.country):
+        return None
+    return request
+
+
 def find_for_patient(clinic: ClinicProfile, reference: str, contact: str,
                      db_url: Optional[str] = None) -> Optional[RequestView]:
-    """The request, only if the contact the patient gives matches the one stored with it."""
     with store.session(db_url) as db:
-        request = store.find_request(db, reference)
-        if request is None or not same_contact(contact, request.contact, clinic.country):
-            return None
-        return _view(request)
+        request = _patients_request(db, clinic, reference, contact)
+        return _view(request) if request else None
 
 
 def cancel_for_patient(clinic: ClinicProfile, reference: str, contact: str,
                        db_url: Optional[str] = None) -> Optional[RequestView]:
     """Cancel a pending or confirmed request and tell the practitioner; None when not found."""
     with store.session(db_url) as db:
-        request = store.find_request(db, reference)
-        if request is None or not same_contact(contact, request.contact, clinic.country):
+        request = _patients_request(db, clinic, reference, contact)
+        if request is None:
             return None
         if request.status in (store.PENDING, store.CONFIRMED):
             request.status = store.CANCELLED

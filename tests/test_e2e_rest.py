@@ -82,13 +82,19 @@ def test_out_of_scope_gets_a_polite_refusal_and_an_offer(servers):
 def test_unclear_message_gets_did_you_mean_then_an_honest_cannot_answer(servers):
     patient = new_patient()
     servers.send(patient, "hi")
-    unclear = servers.send(patient, "and the thing with my friend")
+    unclear = servers.send(patient, "the thing")
     assert "Did you mean" in texts(unclear) or "not sure I understood" in texts(unclear)
     buttons = [b for r in unclear for b in r.get("buttons", [])]
     assert 2 <= len(buttons) <= 4 and buttons[-1]["payload"] == "/out_of_scope"
-    again = servers.send(patient, "and my sister?")
+    again = servers.send(patient, "and for my mum?")
     assert "I can't answer that one" in texts(again)
     assert profile().phone in texts(again)
+
+
+def test_a_stray_statement_outside_a_form_gets_suggestions(servers):
+    unclear = servers.send(new_patient(), "and the thing with my friend")
+    assert "not sure I understood" in texts(unclear)
+    assert [b for r in unclear for b in r.get("buttons", [])][-1]["payload"] == "/out_of_scope"
 
 
 def test_clicking_a_suggested_topic_answers_it(servers):
