@@ -53,7 +53,7 @@ def oos_recall(predictions) -> float:
 def test_heldout_scores_meet_thresholds(reports):
     accuracy = reports["intents"]["accuracy"]
     topics = {k: v["f1-score"] for k, v in reports["responses"].items() if k.startswith("faq/")}
-    weakest = sorted(topics.items(), key=lambda kv: kv[1])[:5]
+    weakest = sorted(topics.items(), key=lambda kv: (round(kv[1], 3), kv[0]))[:5]
     recall = oos_recall(reports["predictions"])
     summary = {"intent_accuracy": round(accuracy, 4),
                "faq_topic_accuracy": round(reports["responses"]["accuracy"], 4),
