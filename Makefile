@@ -16,24 +16,33 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 export ACTION_SERVER_URL ?= http://127.0.0.1:5055/webhook
 
-.PHONY: help run shell test test-fast setup model train validate bench lock clean bookings outbox
+.PHONY: help run shell test test-fast setup web browser model train validate bench lock clean bookings outbox
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-run: model  ## set up, train if needed, start the action server and the Rasa server
+run: model web  ## set up, train if needed, start the servers and the clinic page with the chat widget
 	scripts/run.sh serve
 
 shell: model  ## chat with the assistant in the terminal
 	scripts/run.sh shell
 
-test: model  ## the whole test suite (what CI runs)
+test: model web browser  ## the whole test suite (what CI runs)
 	$(PY) -m pytest tests
 
 test-fast: setup  ## quick inner loop: checks and unit tests that need no trained model
 	$(PY) -m pytest tests -m "not slow"
 
-setup: $(VENV)/.installed lang/.built  ## Python 3.10 venv + offline language assets
+setup: $(VENV)/.installed lang/.built web  ## Python 3.10 venv + offline language assets + chat widget
+
+web: web/node_modules/.installed  ## the chat widget from npm (pinned by web/package-lock.json)
+
+web/node_modules/.installed: web/package.json web/package-lock.json
+	cd web && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+browser:  ## Debian's chromium for the browser tests (installed with apt when missing)
+	@scripts/ensure_chromium.sh
 
 model: $(MODEL)  ## train a model if there is none or the training data changed
 train: model

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Start the action server and the Rasa server on this machine; stop both on Ctrl-C.
-#   scripts/run.sh serve   REST channel at http://HOST:RASA_PORT/webhooks/rest/webhook
+#   scripts/run.sh serve   the clinic page with the chat widget at http://localhost:PAGE_PORT/ (8080),
+#                          socket.io and REST (http://HOST:RASA_PORT/webhooks/rest/webhook)
 #   scripts/run.sh shell   chat in the terminal
 # HOST (default 127.0.0.1), RASA_PORT (5005), ACTION_PORT (5055) and CLINIC_SITE_ORIGINS
 # (space-separated origins allowed by CORS) can be set in the environment.
@@ -10,6 +11,8 @@ mode="${1:-serve}"
 HOST="${HOST:-127.0.0.1}"
 RASA_PORT="${RASA_PORT:-5005}"
 ACTION_PORT="${ACTION_PORT:-5055}"
+PAGE_PORT="${PAGE_PORT:-8080}"
+RASA_PUBLIC_URL="${RASA_PUBLIC_URL:-http://localhost:${RASA_PORT}}"   # where browsers reach Rasa
 ORIGINS="${CLINIC_SITE_ORIGINS:-http://localhost:8080 http://127.0.0.1:8080}"
 export ACTION_SERVER_URL="http://127.0.0.1:${ACTION_PORT}/webhook"
 export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1
@@ -20,7 +23,8 @@ mkdir -p logs
 SANIC_HOST=127.0.0.1 .venv/bin/rasa run actions --actions actions --port "$ACTION_PORT" \
   >logs/action-server.log 2>&1 &
 actions_pid=$!
-trap 'kill $actions_pid 2>/dev/null || true' EXIT INT TERM
+page_pid=""
+trap 'kill $actions_pid $page_pid 2>/dev/null || true' EXIT INT TERM
 
 for _ in $(seq 1 120); do
   if curl -fsS "http://127.0.0.1:${ACTION_PORT}/health" >/dev/null 2>&1; then break; fi
@@ -36,6 +40,14 @@ if [ "$mode" = shell ]; then
   exit
 fi
 
+if [ -f web/node_modules/rasa-webchat/lib/index.js ]; then
+  .venv/bin/python scripts/serve_page.py --host "$HOST" --port "$PAGE_PORT" --rasa-url "$RASA_PUBLIC_URL" \
+    >logs/page-server.log 2>&1 &
+  page_pid=$!
+  echo "Clinic page with the chat widget: http://localhost:${PAGE_PORT}/ (log: logs/page-server.log)"
+fi
+
+export CLINIC_SITE_ORIGINS="$ORIGINS"
 read -r -a cors <<<"$ORIGINS"
 echo "Starting the Rasa server; talk to it with:"
 echo "  curl -s -XPOST http://${HOST}:${RASA_PORT}/webhooks/rest/webhook -d '{\"sender\":\"me\",\"message\":\"hi\"}'"

@@ -34,6 +34,7 @@ class Servers:
     rasa: subprocess.Popen
     actions: subprocess.Popen
     logs: Dict[str, Path]
+    page_url: Optional[str] = None
 
     def send(self, sender: str, message: str, timeout: float = 30) -> List[dict]:
         """One patient message over the REST channel; the bot's replies."""
@@ -67,16 +68,20 @@ def _stop(proc: Optional[subprocess.Popen]) -> None:
 
 
 @contextlib.contextmanager
-def running_servers(model: Path, log_dir: Path, extra_env: Optional[Dict[str, str]] = None
-                    ) -> Iterator[Servers]:
+def running_servers(model: Path, log_dir: Path, extra_env: Optional[Dict[str, str]] = None,
+                    page: bool = False) -> Iterator[Servers]:
+    """Action server, Rasa server and (page=True) the clinic page with the widget, on loopback."""
     log_dir.mkdir(parents=True, exist_ok=True)
-    action_port, rasa_port = free_port(), free_port()
+    action_port, rasa_port, page_port = free_port(), free_port(), free_port()
+    page_origin = f"http://127.0.0.1:{page_port}"
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
-           "SANIC_HOST": "127.0.0.1",
+           "SANIC_HOST": "127.0.0.1", "CLINIC_SITE_ORIGINS": page_origin,
            "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook", **(extra_env or {})}
-    logs = {"actions": log_dir / "action-server.log", "rasa": log_dir / "rasa-server.log"}
-    with logs["actions"].open("w") as action_log, logs["rasa"].open("w") as rasa_log:
-        actions = rasa = None
+    logs = {"actions": log_dir / "action-server.log", "rasa": log_dir / "rasa-server.log",
+            "page": log_dir / "page-server.log"}
+    with logs["actions"].open("w") as action_log, logs["rasa"].open("w") as rasa_log, \
+            logs["page"].open("w") as page_log:
+        actions = rasa = page_server = None
         try:
             actions = subprocess.Popen(
                 [str(RASA), "run", "actions", "--actions", "actions", "--port", str(action_port)],
@@ -87,11 +92,21 @@ def running_servers(model: Path, log_dir: Path, extra_env: Optional[Dict[str, st
             rasa = subprocess.Popen(
                 [str(RASA), "run", "-m", str(model), "-i", "127.0.0.1", "-p", str(rasa_port),
                  "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
-                 "--cors", "http://localhost:8080"],
+                 "--cors", *env["CLINIC_SITE_ORIGINS"].split()],
                 cwd=ROOT, env=env, stdout=rasa_log, stderr=subprocess.STDOUT)
             rasa_url = f"http://127.0.0.1:{rasa_port}"
             _wait(lambda: requests.get(rasa_url, timeout=2).ok, rasa, logs["rasa"], 300, "Rasa server")
-            yield Servers(rasa_url, action_url, rasa, actions, logs)
+            page_url = None
+            if page:
+                page_server = subprocess.Popen(
+                    [str(ROOT / ".venv" / "bin" / "python"), "scripts/serve_page.py", "--host", "127.0.0.1",
+                     "--port", str(page_port), "--rasa-url", rasa_url],
+                    cwd=ROOT, env=env, stdout=page_log, stderr=subprocess.STDOUT)
+                page_url = page_origin + "/"
+                _wait(lambda: requests.get(page_url, timeout=2).ok, page_server, logs["page"], 30,
+                      "page server")
+            yield Servers(rasa_url, action_url, rasa, actions, logs, page_url)
         finally:
+            _stop(page_server)
             _stop(rasa)
             _stop(actions)

@@ -1,0 +1,1 @@
+"""Channel subclasses where Rasa's built-in channels fall short (origins, webhook checks, base URLs)."""
