@@ -69,7 +69,7 @@ def _stop(proc: Optional[subprocess.Popen]) -> None:
 
 @contextlib.contextmanager
 def running_servers(model: Path, log_dir: Path, extra_env: Optional[Dict[str, str]] = None,
-                    page: bool = False) -> Iterator[Servers]:
+                    page: bool = False, credentials: str = "credentials.yml") -> Iterator[Servers]:
     """Action server, Rasa server and (page=True) the clinic page with the widget, on loopback."""
     log_dir.mkdir(parents=True, exist_ok=True)
     action_port, rasa_port, page_port = free_port(), free_port(), free_port()
@@ -91,7 +91,7 @@ def running_servers(model: Path, log_dir: Path, extra_env: Optional[Dict[str, st
                   logs["actions"], 120, "action server")
             rasa = subprocess.Popen(
                 [str(RASA), "run", "-m", str(model), "-i", "127.0.0.1", "-p", str(rasa_port),
-                 "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+                 "--endpoints", "endpoints.yml", "--credentials", credentials,
                  "--cors", *env["CLINIC_SITE_ORIGINS"].split()],
                 cwd=ROOT, env=env, stdout=rasa_log, stderr=subprocess.STDOUT)
             rasa_url = f"http://127.0.0.1:{rasa_port}"

@@ -1,0 +1,73 @@
+"""WhatsApp (and SMS) through Rasa's Twilio channel, with Twilio's request signature checked.
+
+Rasa's TwilioInput accepts any form post to its webhook. Twilio signs every request with the account's
+auth token (X-Twilio-Signature over the public URL and the form fields); this subclass verifies it with
+the twilio library's own RequestValidator and refuses anything unsigned or forged (403) before it
+reaches the assistant. TWILIO_WEBHOOK_URL is the public URL Twilio calls (behind a proxy it differs
+from what the server sees). TWILIO_API_BASE_URL lets the replies go to another API host (the tests use
+loopback). Settings come from environment variables only (see credentials.yml).
+"""
+from __future__ import annotations
+
+import os
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
+
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.twilio import TwilioInput, TwilioOutput
+from rasa.shared.exceptions import RasaException
+from sanic import Blueprint, response
+from sanic.request import Request
+from twilio.request_validator import RequestValidator
+
+SIGNATURE_HEADER = "X-Twilio-Signature"
+
+
+class ClinicTwilioOutput(TwilioOutput):
+    def __init__(self, account_sid: Text, auth_token: Text, twilio_number: Text,
+                 api_base_url: Optional[Text] = None) -> None:
+        super().__init__(account_sid, auth_token, twilio_number)
+        if api_base_url:
+            self.api.base_url = api_base_url.rstrip("/")
+
+
+class ClinicTwilioInput(TwilioInput):
+    @classmethod
+    def name(cls) -> Text:
+        return "twilio"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "ClinicTwilioInput":
+        env = os.environ
+        missing = [v for v in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_NUMBER",
+                               "TWILIO_WEBHOOK_URL") if not env.get(v)]
+        if missing:
+            raise RasaException(f"Twilio channel: set {', '.join(missing)} in the environment")
+        return cls(env["TWILIO_ACCOUNT_SID"], env["TWILIO_AUTH_TOKEN"], env["TWILIO_NUMBER"],
+                   webhook_url=env["TWILIO_WEBHOOK_URL"], api_base_url=env.get("TWILIO_API_BASE_URL"))
+
+    def __init__(self, account_sid: Text, auth_token: Text, twilio_number: Text, debug_mode: bool = False,
+                 webhook_url: Text = "", api_base_url: Optional[Text] = None) -> None:
+        super().__init__(account_sid, auth_token, twilio_number, debug_mode)
+        self.webhook_url = webhook_url
+        self.api_base_url = api_base_url
+        self.validator = RequestValidator(auth_token)
+
+    def get_output_channel(self) -> ClinicTwilioOutput:
+        return ClinicTwilioOutput(self.account_sid, self.auth_token, self.twilio_number, self.api_base_url)
+
+    def is_signed(self, request: Request) -> bool:
+        signature = request.headers.get(SIGNATURE_HEADER, "")
+        params = {key: values[0] for key, values in request.form.items()}
+        return bool(signature) and self.validator.validate(self.webhook_url, params, signature)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        blueprint = super().blueprint(on_new_message)
+
+        @blueprint.middleware("request")
+        async def check_signature(request: Request) -> Optional[response.HTTPResponse]:
+            if request.method == "POST" and request.path.rstrip("/").endswith("/webhook"):
+                if not self.is_signed(request):
+                    return response.text("forbidden", status=403)
+            return None
+
+        return blueprint
