@@ -1,7 +1,7 @@
 """The clinic page and its chat widget in a real headless Chromium (Debian's), driven by Playwright.
 
 Starts the action server, the Rasa server (socket.io channel) and the page server on loopback, then
-does what a patient does on a phone-sized screen. Saves docs/chat-page.png for the README.
+does what a patient does on a phone-sized screen. Saves results/chat-page.png (docs/chat-page.png in the README is a copy of it).
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.slow
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-SCREENSHOT = ROOT / "docs" / "chat-page.png"
+SCREENSHOT = ROOT / "results" / "chat-page.png"  # copied to docs/ for the README when the page changes
 
 
 @pytest.fixture(scope="module")
@@ -83,6 +83,7 @@ def test_widget_greets_answers_and_keeps_the_conversation(servers, page):
     page.locator(".rw-new-message").fill("how many sessions will I need for my face")
     page.keyboard.press("Enter")
     wait_for_bot(page, "4 to 6 sessions")
+    SCREENSHOT.parent.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOT))
     # a reload keeps the conversation (session persistence: same session id, same history)
     page.reload()
