@@ -16,7 +16,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 export ACTION_SERVER_URL ?= http://127.0.0.1:5055/webhook
 
-.PHONY: help run shell test test-fast setup web browser model train validate bench lock clean bookings outbox
+.PHONY: help run shell test test-fast setup web browser model train validate bench bench-load lock clean bookings outbox
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -69,9 +69,12 @@ outbox: setup  ## send e-mails waiting in the outbox now (SMTP_* settings from t
 validate: setup  ## rasa data validate
 	$(RASA) data validate --fail-on-warnings
 
-bench: model  ## pipeline comparison + REST latency, figures to benchmarks/results/
-	$(PY) benchmarks/compare_pipelines.py
-	$(PY) benchmarks/rest_latency.py
+bench: model  ## accuracy side by side (project, rasa_default, TF-IDF, MiniLM) + 5-fold CV, to benchmarks/results/
+	$(PY) benchmarks/compare_pipelines.py $(ARGS)
+	$(PY) benchmarks/cross_validation.py
+
+bench-load: model  ## 1/10/50 concurrent patients over REST against the real servers, to benchmarks/results/load.*
+	$(PY) benchmarks/load.py
 
 lock:  ## re-pin requirements.txt from requirements.in in a scratch venv
 	scripts/lock.sh

@@ -1,10 +1,15 @@
-"""Compare NLU pipelines side by side on the held-out file: accuracy, macro-F1, speed.
+"""Side by side, in one run, on the same training data: the project's pipeline and the alternatives.
 
-Each config in benchmarks/configs/ is trained (NLU only) on data/ in this run, with fixed seeds,
-then scored on tests/nlu/heldout.yml by benchmarks/nlu_eval.py. Figures go to
+Systems (all trained here on data/nlu, scored on the same labelled file, default the held-out file):
+  project        config.yml (the full label: intent + ResponseSelector's faq/<topic>)
+  rasa_default   the pipeline `rasa init` writes (benchmarks/configs/rasa_default.yml, fixed seeds)
+  tfidf          nearest training question by TF-IDF, "no answer" threshold tuned on training data
+  minilm         nearest training question by all-MiniLM-L6-v2 embeddings, threshold tuned the same way
+  + any extra Rasa configs given with --configs (earlier candidates: benchmarks/configs/*.yml)
+Each system is trained and scored in processes of its own, so peak RSS is its own. Figures go to
 benchmarks/results/pipelines.json and pipelines.md (the README shows the table).
 
-    .venv/bin/python benchmarks/compare_pipelines.py [--configs a.yml b.yml] [--heldout file]
+    .venv/bin/python benchmarks/compare_pipelines.py [--eval FILE] [--configs extra.yml ...] [--skip NAME ...]
 """
 from __future__ import annotations
 
@@ -15,52 +20,86 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Dict, List
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-from benchmarks.nlu_eval import evaluate_model, load_examples  # noqa: E402
-
+PY = str(ROOT / ".venv" / "bin" / "python")
+RASA = str(ROOT / ".venv" / "bin" / "rasa")
 RESULTS = ROOT / "benchmarks" / "results"
+ENV = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONPATH": str(ROOT)}
 
 
-def train(config: Path, out: Path) -> float:
+def train(config: Path, name: str, out: Path) -> float:
     start = time.perf_counter()
-    subprocess.run([str(ROOT / ".venv" / "bin" / "rasa"), "train", "nlu", "-c", str(config),
-                    "--nlu", "data", "--out", str(out), "--fixed-model-name", config.stem],
-                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"})
+    subprocess.run([RASA, "train", "nlu", "-c", str(config), "--nlu", "data/nlu", "--out", str(out),
+                    "--fixed-model-name", name], cwd=ROOT, check=True, env=ENV,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return time.perf_counter() - start
+
+
+def last_json(output: str, prefix: str = "") -> Dict:
+    for line in reversed(output.splitlines()):
+        if line.startswith(prefix + "{"):
+            return json.loads(line[len(prefix):])
+    raise RuntimeError(output[-2000:])
+
+
+def rasa_system(config: Path, name: str, evaluation: Path) -> Dict:
+    tmp = RESULTS / "tmp"
+    seconds = train(config, name, tmp)
+    model = tmp / f"{name}.tar.gz"
+    done = subprocess.run([PY, "benchmarks/eval_model.py", str(model), "--eval", str(evaluation)],
+                          cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=1800)
+    result = last_json(done.stdout, "RESULT ")
+    result.update(train_seconds=round(seconds, 1), model_mb=round(model.stat().st_size / 2**20, 1))
+    return result
+
+
+def baseline(kind: str, evaluation: Path) -> Dict:
+    done = subprocess.run([PY, "benchmarks/baselines.py", kind, "--eval", str(evaluation)],
+                          cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=3600)
+    return last_json(done.stdout)
+
+
+def table(rows: Dict[str, Dict]) -> List[str]:
+    lines = ["| system | accuracy | macro-F1 | FAQ accuracy | out-of-scope recall | false fallback "
+             "| training (s) | latency p50 / p95 (ms) | peak RSS (MB) |", "|---|---|---|---|---|---|---|---|---|"]
+    for name, r in rows.items():
+        lines.append(f"| {name} | {r['accuracy']:.3f} | {r['macro_f1']:.3f} | {r['faq_accuracy']:.3f} "
+                     f"| {r['out_of_scope_recall']:.3f} | {r['false_fallback_rate']:.3f} "
+                     f"| {r['train_seconds']:.0f} | {r['parse_ms_p50']:.1f} / {r['parse_ms_p95']:.1f} "
+                     f"| {r.get('peak_rss_mb', 0):.0f} |")
+    return lines
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--configs", nargs="*", type=Path,
-                    default=sorted((ROOT / "benchmarks" / "configs").glob("*.yml")))
-    ap.add_argument("--heldout", type=Path, default=ROOT / "tests" / "nlu" / "heldout.yml")
+    ap.add_argument("--eval", type=Path, default=ROOT / "tests" / "nlu" / "heldout.yml")
+    ap.add_argument("--configs", nargs="*", type=Path, default=[])
+    ap.add_argument("--skip", nargs="*", default=[])
     args = ap.parse_args()
-    examples = load_examples(args.heldout)
-    tmp = RESULTS / "tmp"
-    rows = {}
+    systems = {"project": lambda: rasa_system(ROOT / "config.yml", "project", args.eval),
+               "rasa_default": lambda: rasa_system(ROOT / "benchmarks" / "configs" / "rasa_default.yml",
+                                                   "rasa_default", args.eval),
+               "tfidf": lambda: baseline("tfidf", args.eval),
+               "minilm": lambda: baseline("minilm", args.eval)}
     for config in args.configs:
-        seconds = train(config, tmp)
-        model = tmp / f"{config.stem}.tar.gz"
-        result = evaluate_model(model, examples)
-        result.update(train_seconds=round(seconds, 1),
-                      model_mb=round(model.stat().st_size / 2**20, 1))
-        rows[config.stem] = result
-        print(f"{config.stem}: acc {result['accuracy']:.3f} macroF1 {result['macro_f1']:.3f} "
-              f"oos {result['out_of_scope_recall']:.3f} fallback {result['false_fallback_rate']:.3f} "
-              f"train {seconds:.0f}s parse p50 {result['parse_ms_p50']} ms", flush=True)
+        systems[config.stem] = (lambda c=config: rasa_system(c, c.stem, args.eval))
+    rows: Dict[str, Dict] = {}
+    for name, run in systems.items():
+        if name in args.skip:
+            continue
+        rows[name] = run()
+        r = rows[name]
+        print(f"{name}: acc {r['accuracy']:.3f} macroF1 {r['macro_f1']:.3f} oos {r['out_of_scope_recall']:.3f} "
+              f"fallback {r['false_fallback_rate']:.3f} train {r['train_seconds']:.0f}s "
+              f"p50 {r['parse_ms_p50']} ms rss {r.get('peak_rss_mb')} MB", flush=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
+    slim = {k: {f: v for f, v in r.items() if f not in ("predictions",)} for k, r in rows.items()}
     (RESULTS / "pipelines.json").write_text(json.dumps(
-        {"heldout": str(args.heldout.relative_to(ROOT)), "examples": len(examples),
-         "results": rows}, indent=2))
-    lines = ["| pipeline | accuracy | macro-F1 | FAQ accuracy | out-of-scope recall | false fallback "
-             "| training (s) | parse p50 / p95 (ms) |", "|---|---|---|---|---|---|---|---|"]
-    for name, r in rows.items():
-        lines.append(f"| {name} | {r['accuracy']:.3f} | {r['macro_f1']:.3f} | {r['faq_accuracy']:.3f} "
-                     f"| {r['out_of_scope_recall']:.3f} | {r['false_fallback_rate']:.3f} "
-                     f"| {r['train_seconds']:.0f} | {r['parse_ms_p50']:.0f} / {r['parse_ms_p95']:.0f} |")
+        {"eval": str(args.eval.resolve().relative_to(ROOT)), "date": time.strftime("%Y-%m-%d"),
+         "results": slim}, indent=2))
+    lines = table(rows)
     (RESULTS / "pipelines.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 

@@ -69,7 +69,8 @@ def _stop(proc: Optional[subprocess.Popen]) -> None:
 
 @contextlib.contextmanager
 def running_servers(model: Path, log_dir: Path, extra_env: Optional[Dict[str, str]] = None,
-                    page: bool = False, credentials: str = "credentials.yml") -> Iterator[Servers]:
+                    page: bool = False, credentials: str = "credentials.yml",
+                    enable_api: bool = False) -> Iterator[Servers]:
     """Action server, Rasa server and (page=True) the clinic page with the widget, on loopback."""
     log_dir.mkdir(parents=True, exist_ok=True)
     action_port, rasa_port, page_port = free_port(), free_port(), free_port()
@@ -92,7 +93,7 @@ def running_servers(model: Path, log_dir: Path, extra_env: Optional[Dict[str, st
             rasa = subprocess.Popen(
                 [str(RASA), "run", "-m", str(model), "-i", "127.0.0.1", "-p", str(rasa_port),
                  "--endpoints", "endpoints.yml", "--credentials", credentials,
-                 "--cors", *env["CLINIC_SITE_ORIGINS"].split()],
+                 "--cors", *env["CLINIC_SITE_ORIGINS"].split(), *(["--enable-api"] if enable_api else [])],
                 cwd=ROOT, env=env, stdout=rasa_log, stderr=subprocess.STDOUT)
             rasa_url = f"http://127.0.0.1:{rasa_port}"
             _wait(lambda: requests.get(rasa_url, timeout=2).ok, rasa, logs["rasa"], 300, "Rasa server")

@@ -1,0 +1,120 @@
+"""Serving load: 1, 10 and 50 simulated patients at once, each holding a whole conversation.
+
+Starts the real action and Rasa servers on loopback (tests/servers.py), then for each level runs that
+many concurrent patients over the REST channel with a small asyncio client (aiohttp, shipped with
+Rasa). A conversation: greeting, three FAQ questions, a complete booking request, an unclear message,
+thanks. Per level: p50/p95/p99 latency, messages per second, errors, and each process's RSS. In the
+same run, a bare NLU parse (`/model/parse`) is timed, so the cost of dialogue and actions over NLU shows
+as a ratio. Every request has a timeout and every level a fixed amount of work: the run stops by itself.
+
+    .venv/bin/python benchmarks/load.py [--levels 1 10 50]      (make bench-load)
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Dict, List
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from benchmarks.nlu_eval import percentile  # noqa: E402
+from tests.servers import running_servers  # noqa: E402
+
+RESULTS = ROOT / "benchmarks" / "results"
+CONVERSATION = [
+    "hello", "what is mesotherapy?", "does it hurt?", "how many sessions will I need?",
+    "I'd like to book an appointment", "yes that's fine", "Sam Taylor", "020 7946 0123",
+    "friday at 10am", "fine lines on my forehead", "first visit", "/affirm",
+    "and the thing with my friend", "thanks a lot",
+]
+TIMEOUT = aiohttp.ClientTimeout(total=60)
+
+
+def rss_mb(pid: int) -> Dict[str, float]:
+    fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+                  if line.startswith(("VmRSS", "VmHWM")))
+    return {k: round(int(v.split()[0]) / 1024, 1) for k, v in fields.items()}
+
+
+async def patient(session: aiohttp.ClientSession, url: str, sender: str, latencies: List[float],
+                  errors: List[str]) -> None:
+    for text in CONVERSATION:
+        start = time.perf_counter()
+        try:
+            async with session.post(url, json={"sender": sender, "message": text}) as reply:
+                body = await reply.json()
+                if reply.status != 200 or not isinstance(body, list) or not body:
+                    errors.append(f"{reply.status} for {text!r}")
+        except Exception as exc:  # a timeout or a dropped connection is an error, not a crash
+            errors.append(type(exc).__name__)
+        latencies.append((time.perf_counter() - start) * 1000)
+
+
+async def level(url: str, users: int, run: int) -> Dict[str, float]:
+    latencies: List[float] = []
+    errors: List[str] = []
+    async with aiohttp.ClientSession(timeout=TIMEOUT) as session:
+        start = time.perf_counter()
+        await asyncio.gather(*(patient(session, url, f"load-{run}-{users}-{i}", latencies, errors)
+                               for i in range(users)))
+        wall = time.perf_counter() - start
+    return {"users": users, "messages": len(latencies), "errors": len(errors),
+            "error_kinds": sorted(set(errors))[:5],
+            "p50_ms": round(percentile(latencies, 0.50), 1), "p95_ms": round(percentile(latencies, 0.95), 1),
+            "p99_ms": round(percentile(latencies, 0.99), 1),
+            "messages_per_s": round(len(latencies) / wall, 1), "wall_s": round(wall, 1)}
+
+
+async def bare_parse(url: str, count: int = 100) -> Dict[str, float]:
+    latencies = []
+    async with aiohttp.ClientSession(timeout=TIMEOUT) as session:
+        for i in range(count):
+            start = time.perf_counter()
+            async with session.post(url, json={"text": CONVERSATION[1 + i % 3]}) as reply:
+                await reply.read()
+            latencies.append((time.perf_counter() - start) * 1000)
+    return {"p50_ms": round(statistics.median(latencies), 1), "p95_ms": round(percentile(latencies, 0.95), 1)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--levels", nargs="*", type=int, default=[1, 10, 50])
+    args = ap.parse_args()
+    model = ROOT / "models" / "clinic.tar.gz"
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {"BOOKINGS_DB_URL": f"sqlite:///{tmp}/bookings.db", "CLINIC_CLOCK": "2026-11-24T10:00:00+00:00"}
+        with running_servers(model, RESULTS / "tmp" / "load-logs", env, enable_api=True) as servers:
+            rest = f"{servers.rasa_url}/webhooks/rest/webhook"
+            asyncio.run(level(rest, 1, 0))  # warm-up
+            parse = asyncio.run(bare_parse(f"{servers.rasa_url}/model/parse"))
+            rows = []
+            for users in args.levels:
+                row = asyncio.run(level(rest, users, 1))
+                row["rss_mb"] = {"rasa": rss_mb(servers.rasa.pid), "actions": rss_mb(servers.actions.pid)}
+                row["ratio_p50_over_bare_parse"] = round(row["p50_ms"] / parse["p50_ms"], 1)
+                rows.append(row)
+                print(json.dumps(row), flush=True)
+    result = {"conversation_messages": len(CONVERSATION), "bare_parse": parse, "levels": rows}
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "load.json").write_text(json.dumps(result, indent=2))
+    lines = ["| patients at once | messages | errors | p50 / p95 / p99 (ms) | messages/s | p50 ÷ bare parse p50 "
+             "| RSS Rasa / actions (MB) |", "|---|---|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(f"| {r['users']} | {r['messages']} | {r['errors']} | {r['p50_ms']} / {r['p95_ms']} / "
+                     f"{r['p99_ms']} | {r['messages_per_s']} | {r['ratio_p50_over_bare_parse']} | "
+                     f"{r['rss_mb']['rasa']['VmRSS']} / {r['rss_mb']['actions']['VmRSS']} |")
+    lines.append(f"\nBare `/model/parse`: p50 {parse['p50_ms']} ms, p95 {parse['p95_ms']} ms.")
+    (RESULTS / "load.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
