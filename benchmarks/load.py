@@ -7,6 +7,11 @@ thanks. Per level: p50/p95/p99 latency, messages per second, errors, and each pr
 same run, a bare NLU parse (`/model/parse`) is timed, so the cost of dialogue and actions over NLU shows
 as a ratio. Every request has a timeout and every level a fixed amount of work: the run stops by itself.
 
+Patients think between messages (THINK seconds, uniform, seeded), as locust users do: a person reads
+the reply and types the next message. Without think time "10 patients" would be 10 scripts firing
+back-to-back, a stress test rather than 10 people chatting, so that is measured separately
+(`stress`: 10 patients with no pause) and gives the server's saturation throughput.
+
     .venv/bin/python benchmarks/load.py [--levels 1 10 50]      (make bench-load)
 """
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import random
 import statistics
 import sys
 import tempfile
@@ -36,6 +42,7 @@ CONVERSATION = [
     "and the thing with my friend", "thanks a lot",
 ]
 TIMEOUT = aiohttp.ClientTimeout(total=60)
+THINK = (1.0, 3.0)
 
 
 def rss_mb(pid: int) -> Dict[str, float]:
@@ -45,8 +52,10 @@ def rss_mb(pid: int) -> Dict[str, float]:
 
 
 async def patient(session: aiohttp.ClientSession, url: str, sender: str, latencies: List[float],
-                  errors: List[str]) -> None:
+                  errors: List[str], think: bool, rng: random.Random) -> None:
     for text in CONVERSATION:
+        if think:
+            await asyncio.sleep(rng.uniform(*THINK))
         start = time.perf_counter()
         try:
             async with session.post(url, json={"sender": sender, "message": text}) as reply:
@@ -58,15 +67,18 @@ async def patient(session: aiohttp.ClientSession, url: str, sender: str, latenci
         latencies.append((time.perf_counter() - start) * 1000)
 
 
-async def level(url: str, users: int, run: int) -> Dict[str, float]:
+async def level(url: str, users: int, run: int, think: bool = True) -> Dict[str, float]:
     latencies: List[float] = []
     errors: List[str] = []
-    async with aiohttp.ClientSession(timeout=TIMEOUT) as session:
+    rng = random.Random(run * 1000 + users)
+    connector = aiohttp.TCPConnector(limit=0)
+    async with aiohttp.ClientSession(timeout=TIMEOUT, connector=connector) as session:
         start = time.perf_counter()
-        await asyncio.gather(*(patient(session, url, f"load-{run}-{users}-{i}", latencies, errors)
+        await asyncio.gather(*(patient(session, url, f"load-{run}-{users}-{i}", latencies, errors, think, rng)
                                for i in range(users)))
         wall = time.perf_counter() - start
-    return {"users": users, "messages": len(latencies), "errors": len(errors),
+    return {"users": users, "think_s": list(THINK) if think else [0, 0], "messages": len(latencies),
+            "errors": len(errors),
             "error_kinds": sorted(set(errors))[:5],
             "p50_ms": round(percentile(latencies, 0.50), 1), "p95_ms": round(percentile(latencies, 0.95), 1),
             "p99_ms": round(percentile(latencies, 0.99), 1),
@@ -93,7 +105,7 @@ def main() -> None:
         env = {"BOOKINGS_DB_URL": f"sqlite:///{tmp}/bookings.db", "CLINIC_CLOCK": "2026-11-24T10:00:00+00:00"}
         with running_servers(model, RESULTS / "tmp" / "load-logs", env, enable_api=True) as servers:
             rest = f"{servers.rasa_url}/webhooks/rest/webhook"
-            asyncio.run(level(rest, 1, 0))  # warm-up
+            asyncio.run(level(rest, 1, 0, think=False))  # warm-up
             parse = asyncio.run(bare_parse(f"{servers.rasa_url}/model/parse"))
             rows = []
             for users in args.levels:
@@ -102,7 +114,10 @@ def main() -> None:
                 row["ratio_p50_over_bare_parse"] = round(row["p50_ms"] / parse["p50_ms"], 1)
                 rows.append(row)
                 print(json.dumps(row), flush=True)
-    result = {"conversation_messages": len(CONVERSATION), "bare_parse": parse, "levels": rows}
+            stress = asyncio.run(level(rest, 10, 2, think=False))
+            print(json.dumps(stress), flush=True)
+    result = {"conversation_messages": len(CONVERSATION), "bare_parse": parse, "levels": rows,
+              "stress_10_no_think": stress}
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "load.json").write_text(json.dumps(result, indent=2))
     lines = ["| patients at once | messages | errors | p50 / p95 / p99 (ms) | messages/s | p50 ÷ bare parse p50 "
@@ -111,7 +126,10 @@ def main() -> None:
         lines.append(f"| {r['users']} | {r['messages']} | {r['errors']} | {r['p50_ms']} / {r['p95_ms']} / "
                      f"{r['p99_ms']} | {r['messages_per_s']} | {r['ratio_p50_over_bare_parse']} | "
                      f"{r['rss_mb']['rasa']['VmRSS']} / {r['rss_mb']['actions']['VmRSS']} |")
-    lines.append(f"\nBare `/model/parse`: p50 {parse['p50_ms']} ms, p95 {parse['p95_ms']} ms.")
+    lines.append(f"\nPatients pause {THINK[0]:g}-{THINK[1]:g} s between messages. Bare `/model/parse`: "
+                 f"p50 {parse['p50_ms']} ms, p95 {parse['p95_ms']} ms. Stress (10 patients, no pause): "
+                 f"{stress['messages_per_s']} messages/s, p50 {stress['p50_ms']} ms, p95 {stress['p95_ms']} ms, "
+                 f"{stress['errors']} errors.")
     (RESULTS / "load.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 
