@@ -20,6 +20,8 @@ from aiogram.bot.api import TelegramAPIServer
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.telegram import TelegramInput, TelegramOutput
 from rasa.shared.exceptions import RasaException
+
+from channels.settings import required_env
 from sanic import Blueprint, response
 from sanic.request import Request
 
@@ -43,11 +45,7 @@ class ClinicTelegramInput(TelegramInput):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "ClinicTelegramInput":
-        env = os.environ
-        missing = [v for v in ("TELEGRAM_TOKEN", "TELEGRAM_BOT_NAME", "TELEGRAM_WEBHOOK_URL",
-                               "TELEGRAM_SECRET_TOKEN") if not env.get(v)]
-        if missing:
-            raise RasaException(f"Telegram channel: set {', '.join(missing)} in the environment")
+        env = {**os.environ, **required_env("Telegram", ("TELEGRAM_TOKEN", "TELEGRAM_BOT_NAME", "TELEGRAM_WEBHOOK_URL", "TELEGRAM_SECRET_TOKEN"))}
         return cls(env["TELEGRAM_TOKEN"], env["TELEGRAM_BOT_NAME"], env["TELEGRAM_WEBHOOK_URL"],
                    secret_token=env["TELEGRAM_SECRET_TOKEN"],
                    api_base_url=env.get("TELEGRAM_API_BASE_URL") or DEFAULT_API)

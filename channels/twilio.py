@@ -14,7 +14,8 @@ from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.twilio import TwilioInput, TwilioOutput
-from rasa.shared.exceptions import RasaException
+
+from channels.settings import required_env
 from sanic import Blueprint, response
 from sanic.request import Request
 from twilio.request_validator import RequestValidator
@@ -37,11 +38,7 @@ class ClinicTwilioInput(TwilioInput):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "ClinicTwilioInput":
-        env = os.environ
-        missing = [v for v in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_NUMBER",
-                               "TWILIO_WEBHOOK_URL") if not env.get(v)]
-        if missing:
-            raise RasaException(f"Twilio channel: set {', '.join(missing)} in the environment")
+        env = {**os.environ, **required_env("Twilio", ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_NUMBER", "TWILIO_WEBHOOK_URL"))}
         return cls(env["TWILIO_ACCOUNT_SID"], env["TWILIO_AUTH_TOKEN"], env["TWILIO_NUMBER"],
                    webhook_url=env["TWILIO_WEBHOOK_URL"], api_base_url=env.get("TWILIO_API_BASE_URL"))
 
