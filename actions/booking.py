@@ -6,6 +6,7 @@ details leave the conversation slots as soon as the request is stored or abandon
 """
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from typing import Any, Dict, List, Optional, Text
 
@@ -293,7 +294,9 @@ class ActionSubmitBooking(Action):
             when=stored_when(tracker), concern=tracker.get_slot("concern"),
             first_visit=tracker.get_slot("first_visit"))
         try:
-            view = requests.create_request(clinic, new)
+            # In a worker thread: the database write and the SMTP hand-off (10 s timeout) must not
+            # stall every other patient's actions on this server's event loop.
+            view = await asyncio.to_thread(requests.create_request, clinic, new)
         except Exception:  # database down: say so honestly and keep the details in the slots
             dispatcher.utter_message(
                 text=f"Sorry, I couldn't save your request just now. Please try again in a few minutes "

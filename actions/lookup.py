@@ -5,6 +5,7 @@ contact was wrong, so the chat cannot be used to probe other patients' requests.
 """
 from __future__ import annotations
 
+import asyncio
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -67,7 +68,8 @@ class ActionLookupRequest(Action):
         cancel = tracker.get_slot("lookup_purpose") == "cancel"
         reset = reset_booking_slots(tracker)
         try:
-            view = (requests.cancel_for_patient if cancel else requests.find_for_patient)(
+            view = await asyncio.to_thread(  # database and SMTP off the event loop
+                requests.cancel_for_patient if cancel else requests.find_for_patient,
                 clinic, reference, contact)
         except Exception:
             dispatcher.utter_message(text=f"Sorry, I can't reach the bookings list just now. Please try "

@@ -205,6 +205,51 @@ def test_confirmed_request_is_stored_routed_and_emailed(bookings_db, smtp_server
     assert slot_values(events)["patient_name"] is None  # personal details leave the conversation
 
 
+def test_a_hanging_mail_server_does_not_stall_other_patients(bookings_db, clock_at, monkeypatch):
+    """SMTP that accepts the connection and then says nothing: the booking still lands, its e-mail
+    waits in the outbox, and meanwhile the action server's event loop keeps serving others."""
+    import socket
+    import time
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("SMTP_PORT", str(listener.getsockname()[1]))
+    monkeypatch.setenv("SMTP_TIMEOUT", "2")
+    clock_at(2026, 11, 24, 10, 0)
+
+    async def submit_while_others_chat():
+        ticks = 0
+
+        async def other_patients():
+            nonlocal ticks
+            while True:
+                await asyncio.sleep(0.05)
+                ticks += 1
+
+        other = asyncio.create_task(other_patients())
+        from rasa_sdk.executor import CollectingDispatcher
+
+        dispatcher = CollectingDispatcher()
+        start = time.perf_counter()
+        await booking.ActionSubmitBooking().run(dispatcher, make_tracker("/affirm", "affirm", slots=FILLED), DOMAIN)
+        other.cancel()
+        return dispatcher.messages, ticks, time.perf_counter() - start
+
+    try:
+        messages, ticks, seconds = asyncio.run(submit_while_others_chat())
+    finally:
+        listener.close()
+    assert seconds >= 1.5  # it really waited for the silent server
+    assert ticks >= 15  # the loop ran other work all along (a blocked loop gives 0-1)
+    with store.session(bookings_db) as db:
+        row = db.execute(select(store.BookingRequest)).scalar_one()
+        email = db.execute(select(store.OutboxEmail)).scalar_one()
+    assert row.reference in texts(messages)
+    assert email.sent_at is None and email.attempts == 1
+
+
 def test_after_hours_request_says_when_the_clinic_will_see_it(bookings_db, clock_at):
     clock_at(2026, 11, 28, 22, 0)  # Saturday night; closed Sunday
     slots = {**FILLED, "preferred_start": "2026-12-02T10:00:00", "preferred_window": None}
