@@ -13,7 +13,13 @@ def _examples(path):
         for line in (item.get("examples") or "").splitlines():
             line = line.strip()
             if line.startswith("- "):
-                yield re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", line[2:]).strip().lower()
+                yield normalise(line[2:])
+
+
+def normalise(text: str) -> str:
+    """Entity markup, case and punctuation do not make a message new: "Does it hurt?" = "does it hurt"."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
 
 
 def test_no_heldout_message_is_in_the_training_data():

@@ -21,6 +21,12 @@ PATTERNS = load_patterns()
     "I think I'm having an allergic reaction",
     "it looks infected",
     "the pain is getting worse not better",
+    "the ache in my left cheek keeps getting worse since friday",
+    "my entire face has blown up overnight",
+    "one eye is swollen shut this morning",
+    "the injection area is hot to the touch",
+    "a small bruise by my nose is turning purple",
+    "the bumps where she injected are getting bigger",
 ])
 def test_warning_signs_are_caught(message):
     assert red_flag(message, PATTERNS)
@@ -32,6 +38,7 @@ def test_warning_signs_are_caught(message):
     "how long does the redness last", "will I have lumps after", "does it hurt", "what if I have an allergic reaction",
     "Sam Taylor", "it's for the puffiness under my eyes", "hyperpigmentation dark patches on my cheeks",
     "can it fix dark circles", "help me book an appointment", "my skin looks dull and grey",
+    "does the swelling get worse before it gets better", "will my pigmentation get darker in summer",
 ])
 def test_questions_and_form_answers_are_not(message):
     assert red_flag(message, PATTERNS) is None
