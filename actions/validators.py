@@ -32,7 +32,7 @@ _EMAIL = re.compile(r"[^\s<>()\[\],;:\"]+@[^\s<>()\[\],;:\"]+")
 
 def clean(text: Optional[str], limit: int = 500) -> str:
     """Plain text: markup removed, whitespace collapsed, cut to a sane length."""
-    text = html.unescape(re.sub(r"<[^>]*>", " ", text or ""))
+    text = re.sub(r"<[^>]*>", " ", html.unescape(text or ""))  # unescape first: "&lt;b&gt;" is markup too
     return re.sub(r"\s+", " ", text).strip()[:limit]
 
 
