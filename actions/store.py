@@ -1,7 +1,7 @@
 """Where booking and callback requests live: a SQL database through SQLAlchemy.
 
 SQLite in var/bookings.db by default, so a clinic can try the assistant with nothing to install;
-set BOOKINGS_DB_URL (e.g. postgresql+psycopg2://user:pass@host/clinic) to use a real server. Only
+set BOOKINGS_DB_URL (e.g. postgresql+psycopg2://clinic:<password>@host/clinic) to use a real server. Only
 what a request needs is stored: name, one contact, preferred time, what it is for, first visit.
 Rows are purged after the profile's data_retention_days (see `purge_expired`).
 """

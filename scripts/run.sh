@@ -4,7 +4,8 @@
 #                          socket.io and REST (http://HOST:RASA_PORT/webhooks/rest/webhook)
 #   scripts/run.sh shell   chat in the terminal
 # HOST (default 127.0.0.1), RASA_PORT (5005), ACTION_PORT (5055) and CLINIC_SITE_ORIGINS
-# (space-separated origins allowed by CORS) can be set in the environment.
+# (space-separated origins allowed by CORS) can be set in the environment. Rasa's HTTP API stays off
+# unless RASA_API_TOKEN or RASA_JWT_SECRET is set (see scripts/rasa_command.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-serve}"
@@ -48,8 +49,11 @@ if [ -f web/node_modules/rasa-webchat/lib/index.js ]; then
 fi
 
 export CLINIC_SITE_ORIGINS="$ORIGINS"
-read -r -a cors <<<"$ORIGINS"
+# Ports, CORS and the HTTP API (off unless RASA_API_TOKEN / RASA_JWT_SECRET is set): scripts/rasa_command.py
+rasa_args=()
+while IFS= read -r -d '' arg; do rasa_args+=("$arg"); done \
+  < <(.venv/bin/python scripts/rasa_command.py models/clinic.tar.gz "$HOST" "$RASA_PORT" || echo -n FAILED)
+if [ "${#rasa_args[@]}" -eq 0 ] || [ "${rasa_args[0]}" != run ]; then exit 1; fi
 echo "Starting the Rasa server; talk to it with:"
 echo "  curl -s -XPOST http://${HOST}:${RASA_PORT}/webhooks/rest/webhook -d '{\"sender\":\"me\",\"message\":\"hi\"}'"
-.venv/bin/rasa run -m models/clinic.tar.gz -i "$HOST" -p "$RASA_PORT" \
-  --endpoints endpoints.yml --credentials credentials.yml --cors "${cors[@]}"
+.venv/bin/rasa "${rasa_args[@]}"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -16,6 +17,8 @@ from pathlib import Path
 from typing import Dict, Iterator, List, Optional
 
 import requests
+
+from scripts.rasa_command import rasa_run_args
 
 ROOT = Path(__file__).resolve().parent.parent
 RASA = ROOT / ".venv" / "bin" / "rasa"
@@ -35,6 +38,7 @@ class Servers:
     actions: subprocess.Popen
     logs: Dict[str, Path]
     page_url: Optional[str] = None
+    api_token: Optional[str] = None  # set when the HTTP API is on (token authentication)
 
     def send(self, sender: str, message: str, timeout: float = 30) -> List[dict]:
         """One patient message over the REST channel; the bot's replies."""
@@ -71,13 +75,22 @@ def _stop(proc: Optional[subprocess.Popen]) -> None:
 def running_servers(model: Path, log_dir: Path, extra_env: Optional[Dict[str, str]] = None,
                     page: bool = False, credentials: str = "credentials.yml",
                     enable_api: bool = False) -> Iterator[Servers]:
-    """Action server, Rasa server and (page=True) the clinic page with the widget, on loopback."""
+    """Action server, Rasa server and (page=True) the clinic page with the widget, on loopback.
+
+    enable_api=True turns Rasa's HTTP API on the way a clinic does, with a (random) RASA_API_TOKEN;
+    extra_env can set RASA_API_TOKEN / RASA_JWT_SECRET itself.
+    """
     log_dir.mkdir(parents=True, exist_ok=True)
     action_port, rasa_port, page_port = free_port(), free_port(), free_port()
     page_origin = f"http://127.0.0.1:{page_port}"
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
            "SANIC_HOST": "127.0.0.1", "CLINIC_SITE_ORIGINS": page_origin,
            "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook", **(extra_env or {})}
+    for name in ("RASA_API_TOKEN", "RASA_JWT_SECRET", "RASA_ENABLE_API"):
+        if name not in (extra_env or {}):
+            env.pop(name, None)  # the API is what each test asks for, not what the shell had
+    if enable_api and "RASA_API_TOKEN" not in env:
+        env["RASA_API_TOKEN"] = secrets.token_urlsafe(24)
     logs = {"actions": log_dir / "action-server.log", "rasa": log_dir / "rasa-server.log",
             "page": log_dir / "page-server.log"}
     with logs["actions"].open("w") as action_log, logs["rasa"].open("w") as rasa_log, \
@@ -91,9 +104,7 @@ def running_servers(model: Path, log_dir: Path, extra_env: Optional[Dict[str, st
             _wait(lambda: requests.get(f"{action_url}/health", timeout=2).ok, actions,
                   logs["actions"], 120, "action server")
             rasa = subprocess.Popen(
-                [str(RASA), "run", "-m", str(model), "-i", "127.0.0.1", "-p", str(rasa_port),
-                 "--endpoints", "endpoints.yml", "--credentials", credentials,
-                 "--cors", *env["CLINIC_SITE_ORIGINS"].split(), *(["--enable-api"] if enable_api else [])],
+                [str(RASA), *rasa_run_args(str(model), "127.0.0.1", rasa_port, env, credentials)],
                 cwd=ROOT, env=env, stdout=rasa_log, stderr=subprocess.STDOUT)
             rasa_url = f"http://127.0.0.1:{rasa_port}"
             _wait(lambda: requests.get(rasa_url, timeout=2).ok, rasa, logs["rasa"], 300, "Rasa server")
@@ -106,7 +117,7 @@ def running_servers(model: Path, log_dir: Path, extra_env: Optional[Dict[str, st
                 page_url = page_origin + "/"
                 _wait(lambda: requests.get(page_url, timeout=2).ok, page_server, logs["page"], 30,
                       "page server")
-            yield Servers(rasa_url, action_url, rasa, actions, logs, page_url)
+            yield Servers(rasa_url, action_url, rasa, actions, logs, page_url, env.get("RASA_API_TOKEN"))
         finally:
             _stop(page_server)
             _stop(rasa)

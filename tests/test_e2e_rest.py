@@ -128,3 +128,13 @@ def test_after_hours_a_person_becomes_a_call_back_request(servers):
 def test_clinic_info_when_closed_says_when_it_opens(servers):
     reply = texts(servers.send(new_patient(), "are you open now?"))
     assert "We're closed right now and open again tomorrow at 09:00" in reply
+
+
+def test_the_http_api_is_off_by_default(servers):
+    """Without a configured secret nobody can read or rewrite conversations over Rasa's HTTP API."""
+    import requests
+
+    assert requests.get(f"{servers.rasa_url}/status", timeout=10).status_code == 404
+    tracker = requests.get(f"{servers.rasa_url}/conversations/{new_patient()}/tracker", timeout=10)
+    assert tracker.status_code == 404
+    assert servers.send(new_patient(), "hello")  # the chat channel itself still answers
