@@ -16,8 +16,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Dict, List
@@ -30,11 +32,17 @@ ENV = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": 
 
 
 def train(config: Path, name: str, out: Path) -> float:
+    """Cold training time: an empty Rasa training cache, so nothing is reused from earlier runs."""
+    cache = tempfile.mkdtemp(prefix="rasa-cache-")
     start = time.perf_counter()
-    subprocess.run([RASA, "train", "nlu", "-c", str(config), "--nlu", "data/nlu", "--out", str(out),
-                    "--fixed-model-name", name], cwd=ROOT, check=True, env=ENV,
+    # With the domain, as `rasa train` builds the assistant's own model (the FAQ answers are part of
+    # what the featurizers and ResponseSelector see).
+    subprocess.run([RASA, "train", "nlu", "-c", str(config), "-d", "domain.yml", "--nlu", "data/nlu", "--out", str(out),
+                    "--fixed-model-name", name], cwd=ROOT, check=True, env={**ENV, "RASA_CACHE_DIRECTORY": cache},
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    seconds = time.perf_counter() - start
+    shutil.rmtree(cache, ignore_errors=True)
+    return seconds
 
 
 def last_json(output: str, prefix: str = "") -> Dict:

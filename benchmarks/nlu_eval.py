@@ -68,25 +68,47 @@ def evaluate_model(model: Path, examples: List[Tuple[str, str]]) -> Dict:
     agent = Agent.load(str(model))
     loop = asyncio.new_event_loop()
     loop.run_until_complete(agent.parse_message("warm up"))
-    predicted, latencies, confidences = [], [], []
+    predicted, latencies, rankings = [], [], []
     for text, _ in examples:
         start = time.perf_counter()
         parse = loop.run_until_complete(agent.parse_message(text))
         latencies.append((time.perf_counter() - start) * 1000)
         predicted.append(full_label(parse))
-        confidences.append(top_confidence(parse))
+        rankings.append(before_fallback(parse))
     loop.close()
     result = score([label for _, label in examples], predicted)
     result["parse_ms_p50"] = round(statistics.median(latencies), 2)
     result["parse_ms_p95"] = round(percentile(latencies, 0.95), 2)
     result["errors"] = [{"text": t, "gold": g, "predicted": p}
                         for (t, g), p in zip(examples, predicted) if g != p]
-    result["predictions"] = [{"text": t, "gold": g, "predicted": p, "confidence": round(c, 4)}
-                             for (t, g), p, c in zip(examples, predicted, confidences)]
+    result["predictions"] = [{"text": t, "gold": g, "predicted": p, **r}
+                             for (t, g), p, r in zip(examples, predicted, rankings)]
     return result
 
 
-def top_confidence(parse: Dict) -> float:
-    """Confidence of the best real intent (the one FallbackClassifier compared to its threshold)."""
+def before_fallback(parse: Dict) -> Dict:
+    """What FallbackClassifier looked at: the best real label, its confidence and the runner-up's.
+
+    With these a fallback curve (benchmarks/fallback_curve.py) can replay any threshold pair
+    without parsing again.
+    """
     ranking = [i for i in parse.get("intent_ranking") or [] if i.get("name") != FALLBACK]
-    return float(ranking[0]["confidence"]) if ranking else 0.0
+    if not ranking:
+        return {"raw": FALLBACK, "confidence": 0.0, "runner_up": 0.0}
+    raw = full_label({**parse, "intent": ranking[0]})
+    runner_up = float(ranking[1]["confidence"]) if len(ranking) > 1 else 0.0
+    return {"raw": raw, "confidence": round(float(ranking[0]["confidence"]), 4),
+            "runner_up": round(runner_up, 4)}
+
+
+def replay_fallback(predictions: List[Dict], threshold: float, ambiguity: float) -> List[str]:
+    """The labels the model would give with another FallbackClassifier threshold pair.
+
+    The red-flag safety net runs after the fallback and always wins, so its answers are kept.
+    """
+    labels = []
+    for p in predictions:
+        safety = p["predicted"] == "report_adverse_reaction" and p["confidence"] >= 0.9999
+        unsure = p["confidence"] < threshold or p["confidence"] - p["runner_up"] < ambiguity
+        labels.append(p["raw"] if safety or not unsure else FALLBACK)
+    return labels

@@ -4,10 +4,16 @@ Rasa 3.6 calls the Hugging Face TF model eagerly for every message; on 2 CPU cor
 then costs ~60-80 ms a message. Wrapping the very same call in `tf.function` (one trace per input
 shape, shapes relaxed so traces are reused) gives the same features in a fraction of the time.
 Everything else (tokenisation, config keys, outputs) is Rasa's own LanguageModelFeaturizer.
+
+One option more, `sentence_pooling`: Rasa takes BERT's first ([CLS]) token as the sentence feature,
+but all-MiniLM-L6-v2 was trained as a sentence encoder through the *mean* of its token states
+(sentence-transformers' pooling, then L2 normalisation). With DIET and ResponseSelector at 0
+transformer layers the sentence feature is what classifies, so `mean` (the default here) feeds them
+the embedding the model was built to give; `cls` keeps Rasa's behaviour.
 """
 from __future__ import annotations
 
-from typing import List
+from typing import Any, Dict, List, Text, Tuple
 
 import numpy as np
 import tensorflow as tf
@@ -20,6 +26,17 @@ from rasa.nlu.featurizers.dense_featurizer.lm_featurizer import LanguageModelFea
 )
 class FastLanguageModelFeaturizer(LanguageModelFeaturizer):
     """Rasa's LanguageModelFeaturizer with the model call compiled by tf.function."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {**LanguageModelFeaturizer.get_default_config(), "sentence_pooling": "mean"}
+
+    @classmethod
+    def validate_config(cls, config: Dict[Text, Any]) -> None:
+        super().validate_config(config)
+        if config.get("sentence_pooling", "mean") not in ("mean", "cls"):
+            raise ValueError("sentence_pooling must be 'mean' or 'cls', got "
+                             f"{config.get('sentence_pooling')!r}")
 
     def _load_model_instance(self) -> None:
         super()._load_model_instance()
@@ -43,3 +60,14 @@ class FastLanguageModelFeaturizer(LanguageModelFeaturizer):
         token_ids = tf.convert_to_tensor(np.asarray(padded_token_ids, dtype=np.int32))
         mask = tf.convert_to_tensor(np.asarray(batch_attention_mask, dtype=np.int32))
         return self._hidden_states(token_ids, mask).numpy()
+
+    def _post_process_sequence_embeddings(
+        self, sequence_embeddings: np.ndarray
+    ) -> Tuple[np.ndarray, np.ndarray]:
+        sentences, tokens = super()._post_process_sequence_embeddings(sequence_embeddings)
+        if self._config.get("sentence_pooling", "mean") == "mean":
+            # Each row holds the states of the real tokens only ([CLS] … [SEP], no padding),
+            # exactly what sentence-transformers averages.
+            means = np.array([np.mean(states, axis=0) for states in sequence_embeddings])
+            sentences = means / np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-12)
+        return sentences, tokens

@@ -9,13 +9,13 @@ from tests.conftest import ROOT
 pytestmark = pytest.mark.slow
 
 
-def featurize(cls, texts):
+def featurize(cls, texts, **extra):
     from rasa.engine.graph import ExecutionContext, GraphSchema
     from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
     from rasa.shared.nlu.training_data.message import Message
 
     config = {**cls.get_default_config(), "model_name": "bert",
-              "model_weights": str(ROOT / "lang" / "all-MiniLM-L6-v2")}
+              "model_weights": str(ROOT / "lang" / "all-MiniLM-L6-v2"), **extra}
     featurizer = cls(config, ExecutionContext(GraphSchema({}), node_name="lm"))
     tokenizer = WhitespaceTokenizer(WhitespaceTokenizer.get_default_config())
     out = []
@@ -35,8 +35,33 @@ def test_graph_features_equal_eager_features():
     texts = ["does it hurt", "how many sessions will I need for my face?",
              "what's in the injections and who decides the mix"]
     eager = featurize(LanguageModelFeaturizer, texts)
-    graph = featurize(FastLanguageModelFeaturizer, texts)
+    graph = featurize(FastLanguageModelFeaturizer, texts, sentence_pooling="cls")
     for a, b in zip(eager, graph):
         for x, y in zip(a, b):
             assert x.shape == y.shape
             assert np.allclose(x, y, atol=1e-4)
+
+
+def test_mean_pooled_sentence_feature_is_the_sentence_transformers_embedding():
+    """The sentence feature is MiniLM's own sentence embedding (mean of token states, unit length),
+    the vector the baseline matcher compares, not the [CLS] state Rasa takes for BERT."""
+    from benchmarks.baselines import minilm_encoder
+    from components.fast_lm_featurizer import FastLanguageModelFeaturizer
+
+    # No punctuation: Rasa's tokenizers drop it before MiniLM sees the words.
+    texts = ["does it hurt", "how many sessions will I need for my face"]
+    features = featurize(FastLanguageModelFeaturizer, texts)
+    reference = minilm_encoder(texts)(texts)
+    for per_text, expected in zip(features, reference):
+        sentence = [f for f in per_text if f.shape[0] == 1][0][0]
+        assert np.isclose(np.linalg.norm(sentence), 1.0, atol=1e-4)
+        assert float(sentence @ expected) > 0.9999
+
+
+def test_unknown_pooling_is_refused_with_a_clear_message():
+    from components.fast_lm_featurizer import FastLanguageModelFeaturizer
+
+    with pytest.raises(ValueError, match="sentence_pooling"):
+        FastLanguageModelFeaturizer.validate_config(
+            {**FastLanguageModelFeaturizer.get_default_config(), "model_name": "bert",
+             "sentence_pooling": "max"})
