@@ -160,3 +160,19 @@ def test_care_answer_speaks_to_the_timing(servers):
 def test_clinic_info_says_it_is_open_now(servers):
     reply = say(servers, f"p-{uuid.uuid4().hex[:8]}", "what are your opening times?")
     assert "We're open now, until 18:00" in reply and profile().address in reply
+
+
+def test_no_personal_data_reaches_any_log(servers, smtp, db_url):
+    """Last in this module: after every booking above, the server logs hold no name, phone or e-mail."""
+    book(servers, "patient-log-check")  # one more complete booking, to be sure there is one
+    for _ in range(20):  # let the outbox worker finish its pass before reading its log
+        if not rows(db_url, "select id from outbox where sent_at is null"):
+            break
+        time.sleep(0.5)
+    personal = ["Sam Taylor", "Taylor", "+442079460123", "020 7946 0123", "79460123", "sam@example.com"]
+    for name, path in servers.logs.items():
+        if path.exists():
+            text = path.read_text(errors="ignore")
+            assert text.strip() or name == "page", f"{name} log is empty: the scan would prove nothing"
+            leaked = [p for p in personal if p.lower() in text.lower()]
+            assert not leaked, f"{path.name} contains personal data: {leaked}"
