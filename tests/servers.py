@@ -14,7 +14,7 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional
+from typing import Callable, Dict, Iterator, List, Optional
 
 import requests
 
@@ -39,6 +39,20 @@ class Servers:
     logs: Dict[str, Path]
     page_url: Optional[str] = None
     api_token: Optional[str] = None  # set when the HTTP API is on (token authentication)
+    start_rasa: Optional[Callable[[], subprocess.Popen]] = None
+    start_actions: Optional[Callable[[], subprocess.Popen]] = None
+
+    def restart_rasa(self) -> None:
+        """Stop the Rasa server (SIGTERM) and start it again on the same port, same stores."""
+        _stop(self.rasa)
+        self.rasa = self.start_rasa()
+
+    def stop_actions(self) -> None:
+        _stop(self.actions)
+
+    def restart_actions(self) -> None:
+        _stop(self.actions)
+        self.actions = self.start_actions()
 
     def send(self, sender: str, message: str, timeout: float = 30) -> List[dict]:
         """One patient message over the REST channel; the bot's replies."""
@@ -93,32 +107,47 @@ def running_servers(model: Path, log_dir: Path, extra_env: Optional[Dict[str, st
         env["RASA_API_TOKEN"] = secrets.token_urlsafe(24)
     logs = {"actions": log_dir / "action-server.log", "rasa": log_dir / "rasa-server.log",
             "page": log_dir / "page-server.log"}
+    if "TRACKER_DB_URL" not in (extra_env or {}):  # each run starts with no conversations
+        (log_dir / "conversations.db").unlink(missing_ok=True)
+        env["TRACKER_DB_URL"] = f"sqlite:///{log_dir / 'conversations.db'}"
     with logs["actions"].open("w") as action_log, logs["rasa"].open("w") as rasa_log, \
             logs["page"].open("w") as page_log:
-        actions = rasa = page_server = None
-        try:
-            actions = subprocess.Popen(
+        servers: Optional[Servers] = None
+        page_server = None
+        action_url = f"http://127.0.0.1:{action_port}"
+        rasa_url = f"http://127.0.0.1:{rasa_port}"
+
+        def start_actions() -> subprocess.Popen:
+            proc = subprocess.Popen(
                 [str(RASA), "run", "actions", "--actions", "actions", "--port", str(action_port)],
                 cwd=ROOT, env=env, stdout=action_log, stderr=subprocess.STDOUT)
-            action_url = f"http://127.0.0.1:{action_port}"
-            _wait(lambda: requests.get(f"{action_url}/health", timeout=2).ok, actions,
+            _wait(lambda: requests.get(f"{action_url}/health", timeout=2).ok, proc,
                   logs["actions"], 120, "action server")
-            rasa = subprocess.Popen(
+            return proc
+
+        def start_rasa() -> subprocess.Popen:
+            proc = subprocess.Popen(
                 [str(RASA), *rasa_run_args(str(model), "127.0.0.1", rasa_port, env, credentials)],
                 cwd=ROOT, env=env, stdout=rasa_log, stderr=subprocess.STDOUT)
-            rasa_url = f"http://127.0.0.1:{rasa_port}"
-            _wait(lambda: requests.get(rasa_url, timeout=2).ok, rasa, logs["rasa"], 300, "Rasa server")
-            page_url = None
+            _wait(lambda: requests.get(rasa_url, timeout=2).ok, proc, logs["rasa"], 300, "Rasa server")
+            return proc
+
+        try:
+            servers = Servers(rasa_url, action_url, None, None, logs, None, env.get("RASA_API_TOKEN"),
+                              start_rasa, start_actions)
+            servers.actions = start_actions()
+            servers.rasa = start_rasa()
             if page:
                 page_server = subprocess.Popen(
                     [str(ROOT / ".venv" / "bin" / "python"), "scripts/serve_page.py", "--host", "127.0.0.1",
                      "--port", str(page_port), "--rasa-url", rasa_url],
                     cwd=ROOT, env=env, stdout=page_log, stderr=subprocess.STDOUT)
-                page_url = page_origin + "/"
-                _wait(lambda: requests.get(page_url, timeout=2).ok, page_server, logs["page"], 30,
+                servers.page_url = page_origin + "/"
+                _wait(lambda: requests.get(servers.page_url, timeout=2).ok, page_server, logs["page"], 30,
                       "page server")
-            yield Servers(rasa_url, action_url, rasa, actions, logs, page_url, env.get("RASA_API_TOKEN"))
+            yield servers
         finally:
             _stop(page_server)
-            _stop(rasa)
-            _stop(actions)
+            if servers is not None:
+                _stop(servers.rasa)
+                _stop(servers.actions)

@@ -162,6 +162,21 @@ def test_clinic_info_says_it_is_open_now(servers):
     assert "We're open now, until 18:00" in reply and profile().address in reply
 
 
+def test_a_restarted_rasa_server_carries_on_a_half_filled_booking(servers, db_url):
+    """Conversations live in the SQL tracker store: a restart mid-form loses nothing."""
+    patient = f"p-{uuid.uuid4().hex[:8]}"
+    assert "Is that OK?" in say(servers, patient, "I'd like to book an appointment")
+    assert "What name" in say(servers, patient, "yes that's fine")
+    assert "phone number or e-mail" in say(servers, patient, "Sam Taylor")
+    servers.restart_rasa()
+    assert "Which day and time" in say(servers, patient, "020 7946 0123")  # the form resumes at its step
+    assert "What would you like the visit to be for" in say(servers, patient, "friday at 10am")
+    assert "first visit" in say(servers, patient, "fine lines on my forehead")
+    assert "Name: Sam Taylor" in say(servers, patient, "first visit")
+    reference = reference_in(say(servers, patient, "/affirm"))
+    assert rows(db_url, f"select name from booking_requests where reference = '{reference}'") == [{"name": "Sam Taylor"}]
+
+
 def test_no_personal_data_reaches_any_log(servers, smtp, db_url):
     """Last in this module: after every booking above, the server logs hold no name, phone or e-mail."""
     book(servers, "patient-log-check")  # one more complete booking, to be sure there is one
