@@ -3,4 +3,5 @@
 Importing the package (which Rasa does when it loads the model's custom components) installs the
 compiled check of action-server replies (components/action_result_check.py).
 """
+from components import action_failure  # noqa: F401  (a polite answer when the action server is down)
 from components import action_result_check  # noqa: F401  (installs the faster check)

@@ -177,6 +177,23 @@ def test_a_restarted_rasa_server_carries_on_a_half_filled_booking(servers, db_ur
     assert rows(db_url, f"select name from booking_requests where reference = '{reference}'") == [{"name": "Sam Taylor"}]
 
 
+def test_with_the_action_server_down_patients_get_a_polite_answer_and_it_recovers(servers):
+    clinic = profile()
+    patient = f"p-{uuid.uuid4().hex[:8]}"
+    servers.stop_actions()
+    try:
+        hours = say(servers, patient, "what are your opening hours")
+        assert "technical problem" in hours and clinic.phone in hours
+        urgent = say(servers, patient, "my lips are swelling up and it's getting hard to breathe")
+        assert clinic.urgent_phone in urgent and clinic.emergency_number in urgent
+        assert "technical problem" in say(servers, patient, "I'd like to book an appointment")
+        assert "needle" in say(servers, f"p-{uuid.uuid4().hex[:8]}", "does it hurt").lower()  # FAQ needs no actions
+    finally:
+        servers.restart_actions()
+    back = say(servers, f"p-{uuid.uuid4().hex[:8]}", "what are your opening hours")
+    assert "technical problem" not in back and clinic.address.split(",")[0] in back
+
+
 def test_no_personal_data_reaches_any_log(servers, smtp, db_url):
     """Last in this module: after every booking above, the server logs hold no name, phone or e-mail."""
     book(servers, "patient-log-check")  # one more complete booking, to be sure there is one

@@ -1,0 +1,52 @@
+"""When the action server cannot be reached, the patient is told so, with the clinic's phone number.
+
+Rasa 3.6 logs a failed custom action and carries on without its events, so the patient gets silence.
+This wraps RemoteAction.run (the one place every custom action call goes through) so that instead:
+  - action_session_start falls back to Rasa's default session start (the domain's contact slots
+    keep their real values from clinic.yml, a test keeps them equal);
+  - action_urgent_care, the safety answer, falls back to a domain response that still gives the
+    urgent line and the emergency number: safety advice never depends on the action server;
+  - any other action (booking form checks included) answers with `utter_technical_problem`: sorry,
+    try again shortly, or phone. A form check that fails accepts nothing, so the form asks again.
+ActionExecutionRejection (a form rejecting input) is Rasa's normal flow and is left alone. The Rasa
+server itself keeps running and uses the action server again as soon as it answers.
+Imported by components/__init__.py, so it is in place whenever the model's custom components load.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, List
+
+from rasa.core.actions.action import ActionExecutionRejection, ActionSessionStart, RemoteAction, create_bot_utterance
+from rasa.shared.exceptions import RasaException
+
+logger = logging.getLogger(__name__)
+
+FALLBACK_RESPONSES = {"action_urgent_care": "utter_urgent_care_offline"}
+DEFAULT_RESPONSE = "utter_technical_problem"
+LAST_RESORT = ("Sorry, I've hit a technical problem. Please call {phone}. If you are worried about a reaction "
+               "to a treatment, call our urgent line on {urgent} now, or {emergency} if you have trouble breathing.")
+
+_original_run = RemoteAction.run
+
+
+async def run_or_explain(self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> List[Any]:
+    try:
+        return await _original_run(self, output_channel, nlg, tracker, domain)
+    except ActionExecutionRejection:
+        raise
+    except RasaException as error:
+        logger.error("custom action %s failed, the patient was told: %s", self.name(), error)
+        if self.name() == "action_session_start":
+            return await ActionSessionStart().run(output_channel, nlg, tracker, domain)
+        response = FALLBACK_RESPONSES.get(self.name(), DEFAULT_RESPONSE)
+        message = await nlg.generate(response, tracker, output_channel.name())
+        if not message:  # a model trained before these responses existed: say it plainly anyway
+            message = {"text": LAST_RESORT.format(phone=tracker.get_slot("clinic_phone") or "the clinic",
+                                                  urgent=tracker.get_slot("clinic_urgent_phone") or "the clinic",
+                                                  emergency=tracker.get_slot("emergency_number") or "999")}
+        return [create_bot_utterance(message)]
+
+
+if getattr(RemoteAction.run, "__name__", "") != "run_or_explain":
+    RemoteAction.run = run_or_explain
