@@ -5,7 +5,7 @@
     make bookings ARGS="confirm BR-7KQ4XP --note 'Thu 10:00 with the nurse'"
     make bookings ARGS="decline BR-7KQ4XP --note 'Fully booked that day'"
     make bookings ARGS="outbox"            # send waiting e-mails now, show what is still waiting
-    make bookings ARGS="purge"             # delete requests older than the retention period
+    make bookings ARGS="purge"             # delete requests and conversations older than the retention period
 
 The patient sees the new status (and the note) when they ask about their reference in the chat.
 """
@@ -49,7 +49,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         cmd.add_argument("reference")
         cmd.add_argument("--note", default=None, help="shown to the patient")
     sub.add_parser("outbox", help="deliver waiting e-mails now")
-    sub.add_parser("purge", help="delete requests older than the retention period")
+    sub.add_parser("purge", help="delete requests and conversations older than the retention period")
     args = parser.parse_args(argv)
     try:
         clinic = load_profile()
@@ -77,9 +77,13 @@ def main(argv: Optional[List[str]] = None) -> int:
         configured = notify.SmtpSettings.from_env(clinic.email) is not None
         print(f"sent {sent}, still waiting {waiting}" + ("" if configured else " (SMTP_HOST is not set)"))
     elif command == "purge":
+        from components.tracker_store import purge_conversations
+
         with store.session() as db:
             removed = store.purge_expired(db, clinic.data_retention_days)
-        print(f"deleted {removed} request(s) older than {clinic.data_retention_days} days")
+        conversations = purge_conversations(clinic.data_retention_days)
+        print(f"deleted {removed} request(s) and {conversations} conversation(s) older than "
+              f"{clinic.data_retention_days} days")
     return 0
 
 

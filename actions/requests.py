@@ -28,6 +28,7 @@ class NewRequest:
     when: Optional[When] = None
     concern: Optional[str] = None
     first_visit: Optional[bool] = None
+    sender_id: Optional[str] = None  # the chat it came from (stored only as a hash, for "forget me")
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,8 @@ def create_request(clinic: ClinicProfile, new: NewRequest, db_url: Optional[str]
             reference=store.new_reference(db), kind=new.kind, name=new.name, contact=new.contact,
             contact_kind=contact_kind(new.contact), preferred_start=preferred_start,
             preferred_text=new.when.describe() if new.when else None, concern=new.concern,
-            first_visit=new.first_visit, practitioner_role=person.role, practitioner_email=person.email)
+            first_visit=new.first_visit, practitioner_role=person.role, practitioner_email=person.email,
+            conversation_key=store.conversation_key(new.sender_id) if new.sender_id else None)
         db.add(request)
         db.flush()
         subject = f"New {new.kind} request {request.reference}" + (

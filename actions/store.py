@@ -56,6 +56,8 @@ class BookingRequest(Base):
     practitioner_role = Column(String(80), nullable=False)
     practitioner_email = Column(String(254), nullable=False)
     clinic_note = Column(Text)  # what the practitioner adds when confirming or declining
+    # SHA-256 of the chat's conversation id, so "forget me" in that chat finds its requests
+    conversation_key = Column(String(64), index=True)
     notifications = relationship("OutboxEmail", back_populates="request")
 
 
@@ -130,6 +132,24 @@ def normalise_reference(text: str) -> Optional[str]:
 
 def find_request(db: Session, reference: str) -> Optional[BookingRequest]:
     return db.execute(select(BookingRequest).where(BookingRequest.reference == reference)).scalar_one_or_none()
+
+
+def conversation_key(sender_id: str) -> str:
+    """What is stored instead of the chat's own id (which may be a phone number on WhatsApp)."""
+    import hashlib
+
+    return hashlib.sha256(sender_id.encode("utf-8")).hexdigest()
+
+
+def forget_conversation(db: Session, sender_id: str) -> int:
+    """Delete every request (and its e-mails) made in this conversation; returns how many."""
+    rows = db.execute(select(BookingRequest).where(
+        BookingRequest.conversation_key == conversation_key(sender_id))).scalars().all()
+    for request in rows:
+        for email in list(request.notifications):
+            db.delete(email)
+        db.delete(request)
+    return len(rows)
 
 
 def purge_expired(db: Session, retention_days: int, now: Optional[dt.datetime] = None) -> int:

@@ -56,6 +56,12 @@ def say(servers, patient: str, message: str) -> str:
 
 def book(servers, patient: str) -> str:
     """A whole booking conversation; returns the bot's last reply."""
+    to_summary(servers, patient)
+    return say(servers, patient, "/affirm")
+
+
+def to_summary(servers, patient: str) -> None:
+    """A booking conversation up to the summary with Confirm / Change / Cancel."""
     assert "Is that OK?" in say(servers, patient, "I'd like to book an appointment")
     assert "What name" in say(servers, patient, "yes that's fine")
     assert "phone number or e-mail" in say(servers, patient, "Sam Taylor")
@@ -64,7 +70,6 @@ def book(servers, patient: str) -> str:
     assert "first visit" in say(servers, patient, "fine lines on my forehead")
     summary = say(servers, patient, "first visit")
     assert "Name: Sam Taylor" in summary and "Friday 27 November at 10am" in summary
-    return say(servers, patient, "/affirm")
 
 
 def reference_in(reply: str) -> str:
@@ -192,6 +197,32 @@ def test_with_the_action_server_down_patients_get_a_polite_answer_and_it_recover
         servers.restart_actions()
     back = say(servers, f"p-{uuid.uuid4().hex[:8]}", "what are your opening hours")
     assert "technical problem" not in back and clinic.address.split(",")[0] in back
+
+
+def test_a_retried_or_double_clicked_confirmation_books_once(servers, db_url):
+    import concurrent.futures
+
+    import requests
+
+    def confirm(patient: str, message_id=None) -> str:
+        body = {"sender": patient, "message": "/affirm", **({"message_id": message_id} if message_id else {})}
+        reply = requests.post(f"{servers.rasa_url}/webhooks/rest/webhook", json=body, timeout=60)
+        return "\n".join(r.get("text", "") for r in reply.json())
+
+    count = lambda: len(rows(db_url, "select id from booking_requests"))  # noqa: E731
+    before = count()
+    retried = f"p-{uuid.uuid4().hex[:8]}"
+    to_summary(servers, retried)
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:  # the client sends the same message twice
+        first, second = pool.map(lambda _: confirm(retried, "confirm-42"), range(2))
+    assert reference_in(first) == reference_in(second)  # the retry gets the same answer again
+    assert reference_in(confirm(retried, "confirm-42")) == reference_in(first)  # and so does a late retry
+    clicked = f"p-{uuid.uuid4().hex[:8]}"
+    to_summary(servers, clicked)
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:  # a double click: two messages, no ids
+        replies = list(pool.map(lambda _: confirm(clicked), range(2)))
+    assert sum("BR-" in r for r in replies) == 1
+    assert count() == before + 2  # one booking each, never two
 
 
 def test_no_personal_data_reaches_any_log(servers, smtp, db_url):

@@ -17,9 +17,13 @@ SUNDAY_NOON = "2026-11-29T12:00:00+00:00"  # the clinic is closed on Sundays
 
 
 @pytest.fixture(scope="module")
-def servers(model_path, tmp_path_factory):
-    env = {"CLINIC_CLOCK": SUNDAY_NOON,
-           "BOOKINGS_DB_URL": f"sqlite:///{tmp_path_factory.mktemp('db') / 'bookings.db'}"}
+def db_url(tmp_path_factory):
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'bookings.db'}"
+
+
+@pytest.fixture(scope="module")
+def servers(model_path, db_url):
+    env = {"CLINIC_CLOCK": SUNDAY_NOON, "BOOKINGS_DB_URL": db_url}
     with running_servers(model_path, ROOT / "results" / "e2e-logs", env) as running:
         yield running
 
@@ -138,3 +142,64 @@ def test_the_http_api_is_off_by_default(servers):
     tracker = requests.get(f"{servers.rasa_url}/conversations/{new_patient()}/tracker", timeout=10)
     assert tracker.status_code == 404
     assert servers.send(new_patient(), "hello")  # the chat channel itself still answers
+
+
+# ---- Bad input against the real servers: a 4xx or a polite reply, and the servers keep answering ----
+
+def post_raw(servers, data, content_type="application/json"):
+    import requests
+
+    return requests.post(f"{servers.rasa_url}/webhooks/rest/webhook", data=data,
+                         headers={"Content-Type": content_type}, timeout=60)
+
+
+@pytest.mark.parametrize("data,content_type,status", [
+    ('{"sender": "a", "message": ', "application/json", 400),
+    ("sender=a&message=hi", "application/x-www-form-urlencoded", 415),
+    ('{"message": "hi"}', "application/json", 400),
+    ('{"sender": "' + "s" * 5000 + '", "message": "hi"}', "application/json", 400),
+    ('{"sender": "a", "message": 12}', "application/json", 400),
+], ids=["broken JSON", "wrong content type", "no sender", "5000-char sender", "message not text"])
+def test_malformed_requests_get_a_4xx(servers, data, content_type, status):
+    reply = post_raw(servers, data, content_type)
+    assert reply.status_code == status and reply.json()["error"]
+    assert servers.send(new_patient(), "does it hurt")  # and the server still answers others
+
+
+@pytest.mark.parametrize("message", [
+    "", "    ", "\U0001F600\U0001F44D\U0001F489", "x" * 10_000, "مرحبا، هل يؤلم العلاج؟", "注射疼吗？",
+    "<script>alert('x')</script> does it hurt?", "'; DROP TABLE booking_requests; --", "hello\x00\x07\x1b[31m",
+], ids=["empty", "blank", "emoji only", "10,000 characters", "Arabic (RTL)", "Chinese", "script tag",
+        "SQL injection", "control characters"])
+def test_odd_messages_get_a_polite_reply(servers, message):
+    replies = servers.send(new_patient(), message)
+    said = texts(replies)
+    assert said.strip(), "every message gets an answer"
+    assert "<script>" not in said and "Traceback" not in said and "Error" not in said
+
+
+def test_sql_injection_in_booking_fields_is_refused_or_stored_as_plain_text(servers, db_url):
+    """Fields with rules (name, contact, day) refuse it; free text (the visit's purpose) keeps it as
+    data. Either way the database and its tables are untouched."""
+    import sqlalchemy as sa
+
+    patient = new_patient()
+    injection = "Robert'); DROP TABLE booking_requests;--"
+    assert "Is that OK?" in texts(servers.send(patient, "I'd like to book an appointment"))
+    assert "What name" in texts(servers.send(patient, "yes"))
+    assert "name" in texts(servers.send(patient, injection)).lower()  # refused, asked again
+    assert "phone number or e-mail" in texts(servers.send(patient, "Sam Taylor"))
+    assert "phone" in texts(servers.send(patient, "1' OR '1'='1"))  # refused, asked again
+    assert "Which day and time" in texts(servers.send(patient, "020 7946 0123"))
+    assert "Which day" in texts(servers.send(patient, "'; DELETE FROM outbox; --"))  # refused, asked again
+    assert "What would you like the visit to be for" in texts(servers.send(patient, "friday at 10am"))
+    assert "first visit" in texts(servers.send(patient, injection))
+    texts(servers.send(patient, "first visit"))
+    texts(servers.send(patient, "/affirm"))
+    engine = sa.create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(sa.text("select name, contact, concern from booking_requests")).all()
+    finally:
+        engine.dispose()
+    assert ("Sam Taylor", "+442079460123", injection) in [tuple(r) for r in rows]

@@ -1,0 +1,47 @@
+""""Forget me": a patient deletes what this chat stored about them, and is told what was deleted.
+
+The action deletes the booking and call-back requests made in this conversation (found by the hash
+stored with each request) and their e-mails. The conversation itself is deleted by the Rasa server's
+tracker store right after this action (components/tracker_store.py), because only the Rasa server
+may write the conversation store; afterwards the chat starts from nothing.
+"""
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import store
+from actions.profile import profile
+
+ACTION_NAME = "action_forget_me"
+
+
+def _forget(sender_id: str) -> int:
+    with store.session() as db:
+        return store.forget_conversation(db, sender_id)
+
+
+class ActionForgetMe(Action):
+    def name(self) -> Text:
+        return ACTION_NAME
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        clinic = profile()
+        try:
+            removed = await asyncio.to_thread(_forget, tracker.sender_id)
+        except Exception:
+            dispatcher.utter_message(
+                text=f"Sorry, I couldn't delete your details just now. Please try again in a few minutes, or "
+                     f"e-mail {clinic.email} and the clinic will delete them for you.")
+            return []
+        requests = {0: "", 1: " and the 1 booking request you made here"}.get(
+            removed, f" and the {removed} booking requests you made here")
+        dispatcher.utter_message(
+            text=f"Done: I've deleted this conversation{requests}. Nothing from it is kept. If you "
+                 f"gave your details to the clinic another way, e-mail {clinic.email} to have those removed too.")
+        return []
