@@ -250,6 +250,23 @@ def test_a_hanging_mail_server_does_not_stall_other_patients(bookings_db, clock_
     assert email.sent_at is None and email.attempts == 1
 
 
+def test_database_down_at_confirm_says_so_keeps_the_answers_and_a_retry_books(bookings_db, clock_at, monkeypatch):
+    """Nothing is silently dropped: the patient hears it failed, gets the phone number, and can confirm
+    again once the database is back, without typing everything again."""
+    clock_at(2026, 11, 24, 10, 0)
+    good_url = bookings_db
+    monkeypatch.setenv("BOOKINGS_DB_URL", "postgresql+psycopg2://clinic:x@127.0.0.1:1/clinic")  # refused
+    messages, events = run_action(booking.ActionSubmitBooking(), make_tracker("/affirm", "affirm", slots=FILLED))
+    assert "couldn't save your request" in texts(messages) and profile().phone in texts(messages)
+    assert "BR-" not in texts(messages)
+    assert slot_values(events) == {"booking_confirm": None}  # name, contact, day... are all kept
+    monkeypatch.setenv("BOOKINGS_DB_URL", good_url)
+    messages, _ = run_action(booking.ActionSubmitBooking(), make_tracker("/affirm", "affirm", slots=FILLED))
+    with store.session(good_url) as db:
+        row = db.execute(select(store.BookingRequest)).scalar_one()
+    assert row.reference in texts(messages)
+
+
 def test_after_hours_request_says_when_the_clinic_will_see_it(bookings_db, clock_at):
     clock_at(2026, 11, 28, 22, 0)  # Saturday night; closed Sunday
     slots = {**FILLED, "preferred_start": "2026-12-02T10:00:00", "preferred_window": None}

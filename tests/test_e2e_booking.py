@@ -225,6 +225,17 @@ def test_a_retried_or_double_clicked_confirmation_books_once(servers, db_url):
     assert count() == before + 2  # one booking each, never two
 
 
+def test_forget_me_deletes_the_booking_and_the_conversation(servers, db_url):
+    patient = f"p-{uuid.uuid4().hex[:8]}"
+    reference = reference_in(book(servers, patient))
+    assert rows(db_url, f"select id from booking_requests where reference = '{reference}'")
+    said = say(servers, patient, "please delete my data")
+    assert "deleted this conversation and the 1 booking request" in said
+    assert rows(db_url, f"select id from booking_requests where reference = '{reference}'") == []
+    again = say(servers, patient, "hello")  # a new conversation: the first-reply disclaimer comes back
+    assert "automated assistant" in again
+
+
 def test_no_personal_data_reaches_any_log(servers, smtp, db_url):
     """Last in this module: after every booking above, the server logs hold no name, phone or e-mail."""
     book(servers, "patient-log-check")  # one more complete booking, to be sure there is one

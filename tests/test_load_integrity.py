@@ -1,0 +1,127 @@
+"""Under load nothing is lost: 50 patients at once, 20 messages each, bookings included.
+
+Against the real servers on loopback: every message gets a reply (0 errors), every confirmed booking
+is in the database exactly once, and each conversation stored its messages in the order they were
+sent. Then one sender floods 1,000 messages while another patient chats: the flood gets polite
+replies or 429s, and the other patient is answered as usual.
+"""
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+
+import aiohttp
+import pytest
+import requests
+from sqlalchemy import create_engine, text
+
+from tests.conftest import ROOT
+from tests.servers import running_servers
+
+pytestmark = pytest.mark.slow
+
+TUESDAY_TEN = "2026-11-24T10:00:00+00:00"
+PATIENTS = 50
+CONVERSATION = [
+    "hello", "what is mesotherapy?", "does it hurt?", "how many sessions will I need?",
+    "I'd like to book an appointment", "yes that's fine", "Sam Taylor", "020 7946 0123",
+    "friday at 10am", "fine lines on my forehead", "first visit", "/affirm",
+    "what are your opening hours", "is there any downtime", "can I wear makeup the day after",
+    "what's in the injections", "will it help with acne scars", "are you a bot",
+    "and the thing with my friend", "thanks a lot",
+]
+CONFIRM = CONVERSATION.index("/affirm")
+
+
+@pytest.fixture(scope="module")
+def loaded(model_path, tmp_path_factory):
+    db_url = f"sqlite:///{tmp_path_factory.mktemp('load') / 'bookings.db'}"
+    env = {"CLINIC_CLOCK": TUESDAY_TEN, "BOOKINGS_DB_URL": db_url}
+    with running_servers(model_path, ROOT / "results" / "load-logs", env, enable_api=True) as servers:
+        yield servers, db_url
+
+
+async def _patient(session, url, sender, replies, errors):
+    for text_ in CONVERSATION:
+        try:
+            async with session.post(url, json={"sender": sender, "message": text_}) as reply:
+                body = await reply.json()
+                if reply.status != 200 or not isinstance(body, list) or not body:
+                    errors.append((sender, text_, reply.status))
+                replies.setdefault(sender, []).append(body)
+        except Exception as exc:  # a timeout or a dropped connection counts as an error
+            errors.append((sender, text_, type(exc).__name__))
+
+
+def test_fifty_patients_at_once_lose_nothing_and_book_once_each(loaded):
+    servers, db_url = loaded
+    url = f"{servers.rasa_url}/webhooks/rest/webhook"
+    replies, errors = {}, []
+    senders = [f"load-patient-{i:02d}" for i in range(PATIENTS)]
+
+    async def run():
+        timeout = aiohttp.ClientTimeout(total=120)
+        async with aiohttp.ClientSession(timeout=timeout, connector=aiohttp.TCPConnector(limit=0)) as session:
+            await asyncio.gather(*(_patient(session, url, s, replies, errors) for s in senders))
+
+    start = time.perf_counter()
+    asyncio.run(run())
+    seconds = time.perf_counter() - start
+    assert errors == [], errors[:5]
+    references = []
+    for sender in senders:
+        confirmation = " ".join(r.get("text", "") for r in replies[sender][CONFIRM])
+        found = re.findall(r"BR-[A-Z0-9]{6}", confirmation)
+        assert len(found) == 1, (sender, confirmation)
+        references.append(found[0])
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            stored = [r[0] for r in conn.execute(text("select reference from booking_requests"))]
+    finally:
+        engine.dispose()
+    assert sorted(stored) == sorted(references) and len(set(stored)) == PATIENTS  # each exactly once
+    for sender in senders[:10]:  # order as stored by Rasa, through the authenticated API
+        tracker = requests.get(f"{servers.rasa_url}/conversations/{sender}/tracker",
+                               params={"token": servers.api_token}, timeout=30).json()
+        said = [e["text"] for e in tracker["events"] if e["event"] == "user"]
+        assert said == CONVERSATION
+    print(f"\n{PATIENTS * len(CONVERSATION)} messages from {PATIENTS} patients in {seconds:.0f} s, "
+          f"0 errors, {len(stored)} bookings stored once each")
+
+
+def test_one_sender_flooding_does_not_stop_others_being_answered(loaded):
+    servers, _ = loaded
+    url = f"{servers.rasa_url}/webhooks/rest/webhook"
+    statuses, other = [], []
+
+    async def flood(session):
+        semaphore = asyncio.Semaphore(50)
+
+        async def one(i):
+            async with semaphore:
+                async with session.post(url, json={"sender": "flooder", "message": f"hello {i}"}) as reply:
+                    body = await reply.json()
+                    statuses.append((reply.status, bool(body)))
+
+        await asyncio.gather(*(one(i) for i in range(1000)))
+
+    async def chat(session):
+        await asyncio.sleep(0.5)
+        for question in ["does it hurt?", "how many sessions will I need?", "is there any downtime"]:
+            start = time.perf_counter()
+            async with session.post(url, json={"sender": "calm-patient", "message": question}) as reply:
+                other.append((reply.status, await reply.json(), time.perf_counter() - start))
+
+    async def run():
+        timeout = aiohttp.ClientTimeout(total=120)
+        async with aiohttp.ClientSession(timeout=timeout, connector=aiohttp.TCPConnector(limit=0)) as session:
+            await asyncio.gather(flood(session), chat(session))
+
+    asyncio.run(run())
+    assert len(statuses) == 1000
+    assert all(status in (200, 429) and has_body for status, has_body in statuses)
+    assert sum(status == 429 for status, _ in statuses) >= 900  # the rate limit did its job
+    assert all(status == 200 and body and body[0].get("text") for status, body, _ in other)
+    assert max(seconds for _, _, seconds in other) < 10
