@@ -69,9 +69,10 @@ outbox: setup  ## send e-mails waiting in the outbox now (SMTP_* settings from t
 validate: setup  ## rasa data validate
 	$(RASA) data validate --fail-on-warnings
 
-bench: model  ## accuracy side by side (project, rasa_default, TF-IDF, MiniLM) + 5-fold CV, to benchmarks/results/
+bench: model  ## accuracy side by side (project, rasa_default, TF-IDF, MiniLM) + 5-fold CV + fallback curve, to benchmarks/results/
 	$(PY) benchmarks/compare_pipelines.py $(ARGS)
 	$(PY) benchmarks/cross_validation.py
+	$(PY) benchmarks/fallback_curve.py
 
 bench-load: model  ## 1/10/50 concurrent patients over REST against the real servers, to benchmarks/results/load.*
 	$(PY) benchmarks/load.py

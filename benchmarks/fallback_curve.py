@@ -3,8 +3,10 @@
 Replays FallbackClassifier's two settings (threshold on the best confidence, ambiguity threshold on
 the gap to the runner-up) over the out-of-fold predictions of benchmarks/cross_validation.py, i.e.
 on training data only. For each pair: out-of-scope recall, false-fallback rate (in-scope messages
-that got no answer) and accuracy (right answer, or a refusal for out-of-scope). The chosen pair is
-the most accurate one whose false-fallback rate is at most --max-false-fallback; config.yml uses it.
+that got no answer) and accuracy (right answer, or a refusal for out-of-scope). The chosen pair has
+the lowest cost to patients among those whose false-fallback rate is at most --max-false-fallback:
+a wrong answer costs 1, a needless fallback 0.5 (it still offers the likely topics as "Did you
+mean…?" buttons, so the patient is one click from the answer). config.yml uses the chosen pair.
 Results: benchmarks/results/fallback_curve.json and .md.
 
     .venv/bin/python benchmarks/fallback_curve.py [--predictions FILE] [--max-false-fallback 0.05]
@@ -19,7 +21,7 @@ from typing import Dict, List
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from benchmarks.nlu_eval import replay_fallback, score  # noqa: E402
+from benchmarks.nlu_eval import FALLBACK, OOS, replay_fallback, score  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 THRESHOLDS = [round(0.05 * i, 2) for i in range(0, 17)]
@@ -32,15 +34,19 @@ def curve(predictions: List[Dict]) -> List[Dict]:
     for threshold in THRESHOLDS:
         for ambiguity in AMBIGUITIES:
             s = score(gold, replay_fallback(predictions, threshold, ambiguity))
+            labels = replay_fallback(predictions, threshold, ambiguity)
+            wrong = sum(p != g and p != FALLBACK and not (g == OOS and p == OOS) for g, p in zip(gold, labels))
+            needless = sum(g != OOS and p == FALLBACK for g, p in zip(gold, labels))
             points.append({"threshold": threshold, "ambiguity": ambiguity,
                            **{k: round(s[k], 4) for k in ("accuracy", "macro_f1", "out_of_scope_recall",
-                                                          "false_fallback_rate")}})
+                                                          "false_fallback_rate")},
+                           "patient_cost": round((wrong + 0.5 * needless) / len(gold), 4)})
     return points
 
 
 def choose(points: List[Dict], max_false_fallback: float) -> Dict:
     allowed = [p for p in points if p["false_fallback_rate"] <= max_false_fallback]
-    return max(allowed, key=lambda p: (p["accuracy"], -p["false_fallback_rate"], -p["threshold"]))
+    return min(allowed, key=lambda p: (p["patient_cost"], p["false_fallback_rate"], p["threshold"]))
 
 
 def main() -> None:
@@ -52,12 +58,14 @@ def main() -> None:
     best = choose(points, args.max_false_fallback)
     (RESULTS / "fallback_curve.json").write_text(json.dumps({"source": str(args.predictions.name),
                                                              "chosen": best, "points": points}, indent=2))
-    lines = ["| threshold | ambiguity | accuracy | out-of-scope recall | false fallback |", "|---|---|---|---|---|"]
+    lines = ["| threshold | ambiguity | accuracy | out-of-scope recall | false fallback | patient cost |",
+             "|---|---|---|---|---|---|"]
     for p in points:
         if (p["ambiguity"] in (0.0, 0.05, 0.1) and p["threshold"] <= 0.6) or p is best:
             mark = " **chosen**" if p is best else ""
             lines.append(f"| {p['threshold']:.2f} | {p['ambiguity']:.2f} | {p['accuracy']:.3f} "
-                         f"| {p['out_of_scope_recall']:.3f} | {p['false_fallback_rate']:.3f}{mark} |")
+                         f"| {p['out_of_scope_recall']:.3f} | {p['false_fallback_rate']:.3f} "
+                         f"| {p['patient_cost']:.3f}{mark} |")
     (RESULTS / "fallback_curve.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
     print("chosen:", json.dumps(best))

@@ -1,0 +1,32 @@
+"""The benchmark's scoring and fallback replay: the figures in benchmarks/results mean what they say."""
+from __future__ import annotations
+
+from benchmarks.fallback_curve import choose, curve
+from benchmarks.nlu_eval import FALLBACK, replay_fallback, score
+
+
+def p(gold, raw, confidence, runner_up=0.0, predicted=None):
+    return {"gold": gold, "raw": raw, "confidence": confidence, "runner_up": runner_up,
+            "predicted": predicted or raw}
+
+
+def test_a_refused_out_of_scope_message_counts_as_handled_and_a_fallback_on_a_question_does_not():
+    s = score(["out_of_scope", "faq/pain", "greet"], [FALLBACK, FALLBACK, "greet"])
+    assert s["out_of_scope_recall"] == 1.0 and s["false_fallback_rate"] == 0.5
+    assert abs(s["accuracy"] - 2 / 3) < 1e-9
+
+
+def test_replay_applies_both_thresholds_and_never_hides_a_safety_answer():
+    preds = [p("faq/pain", "faq/pain", 0.30), p("faq/cost", "faq/cost", 0.90, runner_up=0.88),
+             p("report_adverse_reaction", "report_adverse_reaction", 1.0, runner_up=0.99),
+             p("greet", "greet", 0.95, runner_up=0.01)]
+    assert replay_fallback(preds, 0.35, 0.05) == [FALLBACK, FALLBACK, "report_adverse_reaction", "greet"]
+    assert replay_fallback(preds, 0.25, 0.0) == ["faq/pain", "faq/cost", "report_adverse_reaction", "greet"]
+
+
+def test_the_chosen_pair_respects_the_false_fallback_cap_and_prefers_refusing_to_misleading():
+    preds = ([p("out_of_scope", "faq/cost", 0.4)] * 4 + [p("faq/pain", "faq/pain", 0.45)] * 2
+             + [p("faq/pain", "faq/pain", 0.9)] * 94)
+    best = choose(curve(preds), max_false_fallback=0.05)
+    assert best["false_fallback_rate"] <= 0.05
+    assert best["out_of_scope_recall"] == 1.0  # 4 wrong answers cost more than 2 needless fallbacks
