@@ -37,15 +37,16 @@ def clean(text: Optional[str], limit: int = 500) -> str:
 
 
 def yes_no(text: str, intent: Optional[str]) -> Optional[bool]:
-    if intent == "affirm":
-        return True
-    if intent == "deny":
-        return False
+    """The words first ("yes", "no thanks" are unambiguous), the model's affirm/deny second."""
     lowered = clean(text).lower().strip(" .!")
     if _NO.match(lowered):
         return False
     if _YES.match(lowered):
         return True
+    if intent == "affirm":
+        return True
+    if intent == "deny":
+        return False
     return None
 
 

@@ -377,3 +377,13 @@ def test_old_requests_are_purged_after_the_retention_period(bookings_db):
     with store.session(bookings_db) as db:
         assert store.purge_expired(db, 180, dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=181)) == 1
         assert db.execute(select(store.OutboxEmail)).first() is None
+
+
+@pytest.mark.parametrize("text,intent,expected", [
+    ("yes", "deny", True), ("yeah go on", "out_of_scope", True), ("no thanks", "affirm", False),
+    ("sure thing", "affirm", True), ("rather not", "deny", False), ("hmm", "affirm", True), ("hmm", None, None),
+])
+def test_plain_yes_and_no_win_over_a_misread_intent(text, intent, expected):
+    from actions.validators import yes_no
+
+    assert yes_no(text, intent) is expected
