@@ -96,7 +96,7 @@ def main() -> None:
                                                 "false_fallback_rate")})
         print(fold.name, json.dumps(per_fold[-1]), flush=True)
     overall = score([p["gold"] for p in predictions], [p["predicted"] for p in predictions])
-    figures = {"folds": args.folds, "folds_run": len(chosen), "config": str(args.config.relative_to(ROOT)),
+    figures = {"folds": args.folds, "folds_run": len(chosen), "config": str(args.config.resolve().relative_to(ROOT)),
                "examples": len(predictions), "minutes": round((time.perf_counter() - start) / 60, 1),
                **{k: round(v, 4) for k, v in overall.items() if k != "per_label_f1"},
                "accuracy_fold_spread": [round(min(f["accuracy"] for f in per_fold), 4),
