@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import secrets
+import threading
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -94,10 +95,30 @@ def engine_for(url: str) -> Engine:
     return engine
 
 
+# SQLite allows one writer at a time, and a transaction that reads first and writes later (a new
+# reference is checked, then the row inserted) fails at once with "database is locked" when another
+# one did the same meanwhile; its busy timeout does not cover that. The action server runs bookings
+# in worker threads, so with SQLite its transactions take turns here (PostgreSQL handles them itself).
+# Found by tests/test_load_integrity.py: 50 patients confirming at once.
+_sqlite_writer = threading.RLock()  # re-entrant: a nested session in the same thread must not wait on itself
+
+
 @contextmanager
 def session(url: Optional[str] = None) -> Iterator[Session]:
     """A transaction: committed when the block ends, rolled back on error."""
-    factory = sessionmaker(bind=engine_for(url or database_url()), future=True,
+    url = url or database_url()
+    if url.startswith("sqlite"):
+        with _sqlite_writer:
+            with _session(url) as db:
+                yield db
+    else:
+        with _session(url) as db:
+            yield db
+
+
+@contextmanager
+def _session(url: str) -> Iterator[Session]:
+    factory = sessionmaker(bind=engine_for(url), future=True,
                            expire_on_commit=False)
     with factory() as db:
         with db.begin():
