@@ -164,21 +164,20 @@ def conversation_key(sender_id: str) -> str:
 
 def forget_conversation(db: Session, sender_id: str) -> int:
     """Delete every request (and its e-mails) made in this conversation; returns how many."""
-    rows = db.execute(select(BookingRequest).where(
-        BookingRequest.conversation_key == conversation_key(sender_id))).scalars().all()
-    for request in rows:
-        for email in list(request.notifications):
-            db.delete(email)
-        db.delete(request)
-    return len(rows)
+    return _delete_with_emails(db, BookingRequest.conversation_key == conversation_key(sender_id))
 
 
 def purge_expired(db: Session, retention_days: int, now: Optional[dt.datetime] = None) -> int:
     """Delete requests (and their e-mails) older than the retention period; returns how many."""
     cutoff = (now or dt.datetime.now(dt.timezone.utc)).replace(tzinfo=None) - dt.timedelta(days=retention_days)
-    old = db.execute(select(BookingRequest).where(BookingRequest.created_at < cutoff)).scalars().all()
-    for request in old:
+    return _delete_with_emails(db, BookingRequest.created_at < cutoff)
+
+
+def _delete_with_emails(db: Session, condition) -> int:
+    """Delete the requests matching `condition` and their outbox e-mails; returns how many requests."""
+    rows = db.execute(select(BookingRequest).where(condition)).scalars().all()
+    for request in rows:
         for email in list(request.notifications):
             db.delete(email)
         db.delete(request)
-    return len(old)
+    return len(rows)

@@ -33,8 +33,8 @@ def curve(predictions: List[Dict]) -> List[Dict]:
     points = []
     for threshold in THRESHOLDS:
         for ambiguity in AMBIGUITIES:
-            s = score(gold, replay_fallback(predictions, threshold, ambiguity))
             labels = replay_fallback(predictions, threshold, ambiguity)
+            s = score(gold, labels)
             wrong = sum(p != g and p != FALLBACK and not (g == OOS and p == OOS) for g, p in zip(gold, labels))
             needless = sum(g != OOS and p == FALLBACK for g, p in zip(gold, labels))
             points.append({"threshold": threshold, "ambiguity": ambiguity,
