@@ -16,7 +16,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 export ACTION_SERVER_URL ?= http://127.0.0.1:5055/webhook
 
-.PHONY: help run shell test test-fast setup web browser model train validate bench bench-load lock clean bookings outbox
+.PHONY: help run shell test test-scale servers test-fast setup web browser model train validate bench bench-load lock clean bookings outbox
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -27,8 +27,14 @@ run: model web  ## set up, train if needed, start the servers and the clinic pag
 shell: model  ## chat with the assistant in the terminal
 	scripts/run.sh shell
 
-test: model web browser  ## the whole test suite (what CI runs)
+test: model web browser servers  ## the whole test suite (what CI runs)
 	$(PY) -m pytest tests
+
+test-scale: model servers  ## 2 Rasa + 2 action servers behind nginx on PostgreSQL and Redis (part of make test)
+	$(PY) -m pytest tests/test_scale_out.py tests/test_lock_store.py
+
+servers:  ## Debian's postgresql, redis-server and nginx-light for the scale-out tests (apt when missing)
+	@scripts/ensure_servers.sh
 
 test-fast: setup  ## quick inner loop: checks and unit tests that need no trained model
 	$(PY) -m pytest tests -m "not slow"

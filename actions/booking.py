@@ -292,7 +292,8 @@ class ActionSubmitBooking(Action):
             kind=CALLBACK if is_callback(tracker) else "booking",
             name=tracker.get_slot("patient_name"), contact=tracker.get_slot("patient_contact"),
             when=stored_when(tracker), concern=tracker.get_slot("concern"),
-            first_visit=tracker.get_slot("first_visit"), sender_id=tracker.sender_id)
+            first_visit=tracker.get_slot("first_visit"), sender_id=tracker.sender_id,
+            message_id=(tracker.latest_message or {}).get("message_id"))
         try:
             # In a worker thread: the database write and the SMTP hand-off (10 s timeout) must not
             # stall every other patient's actions on this server's event loop.

@@ -91,9 +91,13 @@ def deliver_pending(default_sender: str, url: Optional[str] = None) -> int:
     sent = 0
     with _delivery_lock:  # one delivery pass at a time in this process: no double sends
         with store.session(url) as db:
+            # Across action servers sharing PostgreSQL, each e-mail is claimed with a row lock for
+            # the pass; another server's pass skips claimed rows instead of sending them again.
+            # (SQLite has no row locks; it is for one action server.)
             waiting = db.execute(
                 select(store.OutboxEmail).where(store.OutboxEmail.sent_at.is_(None))
                 .order_by(store.OutboxEmail.id).limit(MAX_ATTEMPTS_PER_PASS)
+                .with_for_update(skip_locked=True)
             ).scalars().all()
             for email in waiting:
                 email.attempts += 1

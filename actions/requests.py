@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import List, Optional
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from actions import notify, store
 from actions.profile import WEEKDAYS, ClinicProfile, Practitioner
@@ -29,6 +30,7 @@ class NewRequest:
     concern: Optional[str] = None
     first_visit: Optional[bool] = None
     sender_id: Optional[str] = None  # the chat it came from (stored only as a hash, for "forget me")
+    message_id: Optional[str] = None  # the patient's confirming message (hashed with sender_id)
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,39 @@ def create_request(clinic: ClinicProfile, new: NewRequest, db_url: Optional[str]
     day = new.when.day if new.when else None
     treatment = "consultation" if new.first_visit else "mesotherapy"
     person = assign_practitioner(clinic, day, treatment)
+    key = store.submission_key(new.sender_id, new.message_id) if new.sender_id and new.message_id else None
+    if key:
+        earlier = _already_submitted(key, db_url)
+        if earlier is not None:
+            return earlier
+    try:
+        view = _store_request(clinic, new, person, key, db_url)
+    except IntegrityError:
+        # Another action server stored this very confirmation a moment ago (unique submission_key).
+        earlier = _already_submitted(key, db_url) if key else None
+        if earlier is None:
+            raise
+        return earlier
+    logger.info("stored %s request %s for %s", new.kind, view.reference, person.role)
+    try:
+        notify.deliver_pending(clinic.email, db_url)
+    except Exception:  # the request is safe in the database; the outbox worker will retry
+        logger.exception("outbox: immediate delivery failed for %s", view.reference)
+    return view
+
+
+def _already_submitted(key: str, db_url: Optional[str]) -> Optional[RequestView]:
+    with store.session(db_url) as db:
+        row = db.execute(select(store.BookingRequest).where(store.BookingRequest.submission_key == key)).scalar()
+        if row is not None:
+            logger.info("confirmation delivered twice: request %s already stored", row.reference)
+            return _view(row)
+    return None
+
+
+def _store_request(clinic: ClinicProfile, new: NewRequest, person: Practitioner, key: Optional[str],
+                   db_url: Optional[str]) -> RequestView:
+    """The request and its practitioner e-mail, in one transaction."""
     with store.session(db_url) as db:
         preferred_start = None
         if new.when:
@@ -87,19 +122,14 @@ def create_request(clinic: ClinicProfile, new: NewRequest, db_url: Optional[str]
             contact_kind=contact_kind(new.contact), preferred_start=preferred_start,
             preferred_text=new.when.describe() if new.when else None, concern=new.concern,
             first_visit=new.first_visit, practitioner_role=person.role, practitioner_email=person.email,
-            conversation_key=store.conversation_key(new.sender_id) if new.sender_id else None)
+            conversation_key=store.conversation_key(new.sender_id) if new.sender_id else None,
+            submission_key=key)
         db.add(request)
         db.flush()
         subject = f"New {new.kind} request {request.reference}" + (
             f" for {request.preferred_text}" if request.preferred_text else "")
         notify.queue_email(db, request, person.email, subject, _email_body(clinic, request, new))
-        view = _view(request)
-    logger.info("stored %s request %s for %s", new.kind, view.reference, person.role)
-    try:
-        notify.deliver_pending(clinic.email, db_url)
-    except Exception:  # the request is safe in the database; the outbox worker will retry
-        logger.exception("outbox: immediate delivery failed for %s", view.reference)
-    return view
+        return _view(request)
 
 
 def _view(request: store.BookingRequest) -> RequestView:

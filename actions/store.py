@@ -11,6 +11,7 @@ import datetime as dt
 import os
 import secrets
 import threading
+import time
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -59,6 +60,10 @@ class BookingRequest(Base):
     clinic_note = Column(Text)  # what the practitioner adds when confirming or declining
     # SHA-256 of the chat's conversation id, so "forget me" in that chat finds its requests
     conversation_key = Column(String(64), index=True)
+    # SHA-256 of the chat id and the id of the message that confirmed it: the same confirmation
+    # delivered twice (a client retry after a Rasa replica died mid-message, a webhook resent) finds
+    # this row instead of adding a second one. Unique, so two action servers cannot both insert it.
+    submission_key = Column(String(64), unique=True)
     notifications = relationship("OutboxEmail", back_populates="request")
 
 
@@ -91,8 +96,39 @@ def engine_for(url: str) -> Engine:
                                                                "timeout": 15})
     else:
         engine = create_engine(url, future=True, pool_pre_ping=True)
-    Base.metadata.create_all(engine)
+    _create_tables(engine)
     return engine
+
+
+def _create_tables(engine: Engine, attempts: int = 5) -> None:
+    """Create missing tables and columns; tolerate another action server doing it at the same moment.
+
+    With replicas on one PostgreSQL, two servers can both see "no table" and both CREATE it; the
+    loser gets a duplicate-object error, and on the next attempt finds the table there.
+    """
+    from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+
+    for attempt in range(attempts):
+        try:
+            Base.metadata.create_all(engine)
+            _add_missing_columns(engine)
+            return
+        except (IntegrityError, ProgrammingError, OperationalError):
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """Bring a database made by an older version up to date (columns added later, all nullable)."""
+    from sqlalchemy import inspect, text
+
+    present = {column["name"] for column in inspect(engine).get_columns(BookingRequest.__tablename__)}
+    with engine.begin() as connection:
+        if "submission_key" not in present:
+            connection.execute(text("ALTER TABLE booking_requests ADD COLUMN submission_key VARCHAR(64)"))
+            connection.execute(text("CREATE UNIQUE INDEX IF NOT EXISTS ix_booking_requests_submission_key "
+                                    "ON booking_requests (submission_key)"))
 
 
 # SQLite allows one writer at a time, and a transaction that reads first and writes later (a new
@@ -153,6 +189,13 @@ def normalise_reference(text: str) -> Optional[str]:
 
 def find_request(db: Session, reference: str) -> Optional[BookingRequest]:
     return db.execute(select(BookingRequest).where(BookingRequest.reference == reference)).scalar_one_or_none()
+
+
+def submission_key(sender_id: str, message_id: str) -> str:
+    """Identifies one confirmation message in one chat, without storing either id."""
+    import hashlib
+
+    return hashlib.sha256(f"{sender_id}\n{message_id}".encode("utf-8")).hexdigest()
 
 
 def conversation_key(sender_id: str) -> str:

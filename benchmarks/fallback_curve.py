@@ -1,8 +1,10 @@
 """The fallback curve: how often "Did you mean…" catches an out-of-scope message, and at what cost.
 
 Replays FallbackClassifier's two settings (threshold on the best confidence, ambiguity threshold on
-the gap to the runner-up) over the out-of-fold predictions of benchmarks/cross_validation.py, i.e.
-on training data only. For each pair: out-of-scope recall, false-fallback rate (in-scope messages
+the gap to the runner-up) and the unfamiliar-message check's two (components/unfamiliar_messages.py:
+the least similarity to an in-scope example, the margin by which an out-of-scope example must be
+closer) over the out-of-fold predictions of benchmarks/cross_validation.py, i.e. on training data
+only. For each pair: out-of-scope recall, false-fallback rate (in-scope messages
 that got no answer) and accuracy (right answer, or a refusal for out-of-scope). The chosen pair has
 the lowest cost to patients among those whose false-fallback rate is at most --max-false-fallback:
 a wrong answer costs 1, a needless fallback 0.5 (it still offers the likely topics as "Did you
@@ -26,27 +28,39 @@ from benchmarks.nlu_eval import FALLBACK, OOS, replay_fallback, score  # noqa: E
 RESULTS = ROOT / "benchmarks" / "results"
 THRESHOLDS = [round(0.05 * i, 2) for i in range(0, 17)]
 AMBIGUITIES = [0.0, 0.02, 0.05, 0.1, 0.15, 0.2]
+UNFAMILIAR = [0.0, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55]   # 0: the check never calls a message unfamiliar
+MARGINS = [None, 0.0, 0.05, 0.1, 0.2]                 # None: no out-of-scope verdict from the check
 
 
 def curve(predictions: List[Dict]) -> List[Dict]:
     gold = [p["gold"] for p in predictions]
+    has_similarity = all(p.get("in_scope_similarity") is not None for p in predictions)
     points = []
     for threshold in THRESHOLDS:
         for ambiguity in AMBIGUITIES:
-            labels = replay_fallback(predictions, threshold, ambiguity)
-            s = score(gold, labels)
-            wrong = sum(p != g and p != FALLBACK and not (g == OOS and p == OOS) for g, p in zip(gold, labels))
-            needless = sum(g != OOS and p == FALLBACK for g, p in zip(gold, labels))
-            points.append({"threshold": threshold, "ambiguity": ambiguity,
-                           **{k: round(s[k], 4) for k in ("accuracy", "macro_f1", "out_of_scope_recall",
-                                                          "false_fallback_rate")},
-                           "patient_cost": round((wrong + 0.5 * needless) / len(gold), 4)})
+            for unfamiliar in UNFAMILIAR if has_similarity else [0.0]:
+                for margin in MARGINS if has_similarity else [None]:
+                    labels = replay_fallback(predictions, threshold, ambiguity, unfamiliar, margin)
+                    points.append({"threshold": threshold, "ambiguity": ambiguity,
+                                   "unfamiliar_below": unfamiliar, "out_of_scope_margin": margin,
+                                   **figures(gold, labels)})
     return points
+
+
+def figures(gold: List[str], labels: List[str]) -> Dict:
+    s = score(gold, labels)
+    wrong = sum(p != g and p != FALLBACK and not (g == OOS and p == OOS) for g, p in zip(gold, labels))
+    needless = sum(g != OOS and p == FALLBACK for g, p in zip(gold, labels))
+    return {**{k: round(s[k], 4) for k in ("accuracy", "macro_f1", "out_of_scope_recall", "false_fallback_rate")},
+            "patient_cost": round((wrong + 0.5 * needless) / len(gold), 4)}
 
 
 def choose(points: List[Dict], max_false_fallback: float) -> Dict:
     allowed = [p for p in points if p["false_fallback_rate"] <= max_false_fallback]
-    return min(allowed, key=lambda p: (p["patient_cost"], p["false_fallback_rate"], p["threshold"]))
+    # Ties go to the gentlest settings: fewer needless fallbacks, lower thresholds, the check's rules off.
+    return min(allowed, key=lambda p: (p["patient_cost"], p["false_fallback_rate"], p["threshold"],
+                                       p["unfamiliar_below"], -1 if p["out_of_scope_margin"] is None
+                                       else -p["out_of_scope_margin"]))
 
 
 def main() -> None:
@@ -58,13 +72,18 @@ def main() -> None:
     best = choose(points, args.max_false_fallback)
     (RESULTS / "fallback_curve.json").write_text(json.dumps({"source": str(args.predictions.name),
                                                              "chosen": best, "points": points}, indent=2))
-    lines = ["| threshold | ambiguity | accuracy | out-of-scope recall | false fallback | patient cost |",
-             "|---|---|---|---|---|---|"]
+    lines = ["| threshold | ambiguity | unfamiliar below | out-of-scope margin | accuracy | out-of-scope recall "
+             "| false fallback | patient cost |", "|---|---|---|---|---|---|---|---|"]
     for p in points:
-        if (p["ambiguity"] in (0.0, 0.05, 0.1) and p["threshold"] <= 0.6) or p is best:
+        # The fallback alone (check off), then the check's settings around the chosen fallback pair.
+        alone = p["unfamiliar_below"] == 0.0 and p["out_of_scope_margin"] is None and p["ambiguity"] in (0.0, 0.05) \
+            and p["threshold"] <= 0.6
+        around = p["threshold"] == best["threshold"] and p["ambiguity"] == best["ambiguity"]
+        if alone or around or p is best:
             mark = " **chosen**" if p is best else ""
-            lines.append(f"| {p['threshold']:.2f} | {p['ambiguity']:.2f} | {p['accuracy']:.3f} "
-                         f"| {p['out_of_scope_recall']:.3f} | {p['false_fallback_rate']:.3f} "
+            margin = "off" if p["out_of_scope_margin"] is None else f"{p['out_of_scope_margin']:.2f}"
+            lines.append(f"| {p['threshold']:.2f} | {p['ambiguity']:.2f} | {p['unfamiliar_below']:.2f} | {margin} "
+                         f"| {p['accuracy']:.3f} | {p['out_of_scope_recall']:.3f} | {p['false_fallback_rate']:.3f} "
                          f"| {p['patient_cost']:.3f}{mark} |")
     (RESULTS / "fallback_curve.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))

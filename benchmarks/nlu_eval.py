@@ -10,7 +10,7 @@ import asyncio
 import statistics
 import time
 from pathlib import Path
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
 FALLBACK = "nlu_fallback"
 OOS = "out_of_scope"
@@ -92,23 +92,38 @@ def before_fallback(parse: Dict) -> Dict:
     With these a fallback curve (benchmarks/fallback_curve.py) can replay any threshold pair
     without parsing again.
     """
-    ranking = [i for i in parse.get("intent_ranking") or [] if i.get("name") != FALLBACK]
+    ranking = list(parse.get("intent_ranking") or [])
+    check = parse.get("unfamiliar_check") or {}
+    if check.get("changed_to") == OOS and ranking and ranking[0].get("name") == OOS:
+        ranking = ranking[1:]  # the unfamiliar-message check put it there, above the classifier's ranking
+    ranking = [i for i in ranking if i.get("name") != FALLBACK]
+    similarity = {"in_scope_similarity": check.get("in_scope"), "out_of_scope_similarity": check.get("out_of_scope")}
     if not ranking:
-        return {"raw": FALLBACK, "confidence": 0.0, "runner_up": 0.0}
+        return {"raw": FALLBACK, "confidence": 0.0, "runner_up": 0.0, **similarity}
     raw = full_label({**parse, "intent": ranking[0]})
     runner_up = float(ranking[1]["confidence"]) if len(ranking) > 1 else 0.0
     return {"raw": raw, "confidence": round(float(ranking[0]["confidence"]), 4),
-            "runner_up": round(runner_up, 4)}
+            "runner_up": round(runner_up, 4), **similarity}
 
 
-def replay_fallback(predictions: List[Dict], threshold: float, ambiguity: float) -> List[str]:
-    """The labels the model would give with another FallbackClassifier threshold pair.
+def replay_fallback(predictions: List[Dict], threshold: float, ambiguity: float,
+                    unfamiliar_below: float = 0.0, out_of_scope_margin: Optional[float] = None,
+                    checked: Optional[List[str]] = None) -> List[str]:
+    """The labels the model would give with other FallbackClassifier and unfamiliar-check settings.
 
-    The red-flag safety net runs after the fallback and always wins, so its answers are kept.
+    The order is the pipeline's: FallbackClassifier, then the unfamiliar-message check
+    (components/unfamiliar_messages.py) on what is left, then the red-flag safety net, which always
+    wins, so its answers are kept.
     """
+    from components.unfamiliar_messages import CHECKED_INTENTS, decide
+
     labels = []
     for p in predictions:
         safety = p["predicted"] == "report_adverse_reaction" and p["confidence"] >= 0.9999
         unsure = p["confidence"] < threshold or p["confidence"] - p["runner_up"] < ambiguity
-        labels.append(p["raw"] if safety or not unsure else FALLBACK)
+        label = p["raw"] if safety or not unsure else FALLBACK
+        if not safety and label != FALLBACK and p.get("in_scope_similarity") is not None:
+            label = decide(label.split("/")[0], p["in_scope_similarity"], p["out_of_scope_similarity"],
+                           unfamiliar_below, out_of_scope_margin, checked or CHECKED_INTENTS) or label
+        labels.append(label)
     return labels

@@ -30,3 +30,18 @@ def test_the_chosen_pair_respects_the_false_fallback_cap_and_prefers_refusing_to
     best = choose(curve(preds), max_false_fallback=0.05)
     assert best["false_fallback_rate"] <= 0.05
     assert best["out_of_scope_recall"] == 1.0  # 4 wrong answers cost more than 2 needless fallbacks
+
+
+def test_replay_of_the_unfamiliar_check_follows_the_pipeline_order():
+    def q(gold, raw, confidence, in_scope, out_of_scope):
+        return {**p(gold, raw, confidence), "in_scope_similarity": in_scope, "out_of_scope_similarity": out_of_scope}
+
+    preds = [q("out_of_scope", "faq/what_is_mesotherapy", 0.95, 0.30, 0.20),   # unlike anything taught
+             q("out_of_scope", "book_appointment", 0.95, 0.55, 0.70),          # closer to an out-of-scope example
+             q("faq/pain", "faq/pain", 0.95, 0.80, 0.40),                      # a normal question stays
+             q("inform", "inform", 0.95, 0.20, 0.10),                          # a form answer is never checked
+             q("faq/cost", "faq/cost", 0.20, 0.90, 0.10)]                      # the fallback came first
+    assert replay_fallback(preds, 0.35, 0.05) == ["faq/what_is_mesotherapy", "book_appointment", "faq/pain",
+                                                  "inform", FALLBACK]
+    assert replay_fallback(preds, 0.35, 0.05, unfamiliar_below=0.4, out_of_scope_margin=0.1) == [
+        FALLBACK, "out_of_scope", "faq/pain", "inform", FALLBACK]

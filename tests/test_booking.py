@@ -205,6 +205,46 @@ def test_confirmed_request_is_stored_routed_and_emailed(bookings_db, smtp_server
     assert slot_values(events)["patient_name"] is None  # personal details leave the conversation
 
 
+def test_the_same_confirmation_delivered_twice_books_once(bookings_db, smtp_server, clock_at):
+    """A client retry (e.g. after a Rasa replica died mid-message) re-runs the submit action for the
+    same confirming message: the patient gets the same reference and the practitioner one e-mail."""
+    clock_at(2026, 11, 24, 10, 0)
+    tracker = make_tracker("/affirm", "affirm", slots=FILLED)
+    tracker.latest_message["message_id"] = "m-123"
+    first = texts(run_action(booking.ActionSubmitBooking(), tracker)[0])
+    again = texts(run_action(booking.ActionSubmitBooking(), tracker)[0])
+    with store.session(bookings_db) as db:
+        [row] = db.execute(select(store.BookingRequest)).scalars().all()
+    assert row.reference in first and row.reference in again
+    assert len(smtp_server.messages) == 1
+    tracker.latest_message["message_id"] = "m-456"  # a new confirmation is a new request
+    run_action(booking.ActionSubmitBooking(), tracker)
+    with store.session(bookings_db) as db:
+        assert len(db.execute(select(store.BookingRequest)).scalars().all()) == 2
+
+
+def test_a_bookings_database_from_an_older_version_gets_the_new_column(tmp_path):
+    import sqlalchemy
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    old = sqlalchemy.create_engine(url)
+    with old.begin() as connection:
+        connection.execute(sqlalchemy.text(
+            "CREATE TABLE booking_requests (id INTEGER PRIMARY KEY, reference VARCHAR(16) NOT NULL UNIQUE, "
+            "kind VARCHAR(16) NOT NULL, status VARCHAR(16) NOT NULL, created_at DATETIME NOT NULL, "
+            "updated_at DATETIME NOT NULL, name VARCHAR(80) NOT NULL, contact VARCHAR(254) NOT NULL, "
+            "contact_kind VARCHAR(8) NOT NULL, preferred_start DATETIME, preferred_text VARCHAR(120), "
+            "concern TEXT, first_visit BOOLEAN, practitioner_role VARCHAR(80) NOT NULL, "
+            "practitioner_email VARCHAR(254) NOT NULL, clinic_note TEXT, conversation_key VARCHAR(64))"))
+        connection.execute(sqlalchemy.text(
+            "INSERT INTO booking_requests VALUES (1, 'BR-ABCDEF', 'booking', 'pending', '2026-01-01 10:00:00', '2026-01-01 10:00:00', "
+            "'Old Patient', '+447700900123', 'phone', NULL, NULL, NULL, NULL, 'nurse', 'n@example.org', NULL, NULL)"))
+    old.dispose()
+    with store.session(url) as db:
+        row = db.execute(select(store.BookingRequest)).scalar_one()
+        assert row.reference == "BR-ABCDEF" and row.submission_key is None
+
+
 def test_a_hanging_mail_server_does_not_stall_other_patients(bookings_db, clock_at, monkeypatch):
     """SMTP that accepts the connection and then says nothing: the booking still lands, its e-mail
     waits in the outbox, and meanwhile the action server's event loop keeps serving others."""

@@ -1,0 +1,173 @@
+"""The scale-out setup on loopback: PostgreSQL, Redis, N Rasa servers, N action servers, nginx in front.
+
+The same environment variables as a real deployment (README "Scaling out", deploy/): every Rasa
+server gets TRACKER_DB_URL (PostgreSQL) and LOCK_STORE_URL (Redis) and reaches the action servers
+through nginx; every action server gets BOOKINGS_DB_URL (PostgreSQL). Used by tests/test_scale_out.py
+(`make test-scale`) and benchmarks/load.py --replicas. Every wait is bounded and everything is
+stopped in `finally`.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import signal
+import subprocess
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Dict, Iterator, List, Optional
+
+import requests
+
+from scripts.nginx_conf import render
+from scripts.rasa_command import rasa_run_args
+from tests.infra import Server, free_port, missing_servers, start_nginx, start_postgres, start_redis
+from tests.servers import _stop, _wait
+
+ROOT = Path(__file__).resolve().parent.parent
+RASA = ROOT / ".venv" / "bin" / "rasa"
+
+
+@dataclass
+class Replica:
+    name: str
+    url: str
+    log: Path
+    start: Callable[[], subprocess.Popen]
+    process: Optional[subprocess.Popen] = None
+
+    def kill(self) -> None:
+        """Die at once, as a crashed machine would (SIGKILL: no clean shutdown)."""
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(10)
+
+    def restart(self) -> None:
+        _stop(self.process)
+        self.process = self.start()
+
+
+@dataclass
+class Cluster:
+    url: str                       # nginx: what patients and messaging apps reach
+    rasa: List[Replica]
+    actions: List[Replica]
+    tracker_db_url: str
+    bookings_db_url: str
+    lock_store_url: str
+    api_token: str
+    servers: Dict[str, Server] = field(default_factory=dict)
+
+    def send(self, sender: str, text: str, via: Optional[str] = None, message_id: Optional[str] = None,
+             timeout: float = 60) -> List[dict]:
+        """A patient message over REST, through nginx or straight to one replica (`via`)."""
+        body = {"sender": sender, "message": text}
+        if message_id:
+            body["message_id"] = message_id
+        reply = requests.post(f"{via or self.url}/webhooks/rest/webhook", json=body, timeout=timeout)
+        reply.raise_for_status()
+        return reply.json()
+
+    def tracker(self, sender: str, via: Optional[str] = None) -> dict:
+        reply = requests.get(f"{via or self.url}/conversations/{sender}/tracker",
+                             params={"token": self.api_token}, timeout=30)
+        reply.raise_for_status()
+        return reply.json()
+
+
+@contextlib.contextmanager
+def running_cluster(model: Path, log_dir: Path, replicas: int = 2,
+                    extra_env: Optional[Dict[str, str]] = None) -> Iterator[Cluster]:
+    missing = missing_servers()
+    if missing:
+        raise RuntimeError(f"the scale-out setup needs Debian's {', '.join(missing)} "
+                           "(scripts/ensure_servers.sh installs them; `make test` runs it)")
+    log_dir.mkdir(parents=True, exist_ok=True)
+    started: List[Server] = []
+    replicas_started: List[Replica] = []
+    log_files = []
+    try:
+        postgres = start_postgres(("conversations", "bookings"))
+        started.append(postgres)
+        redis = start_redis()
+        started.append(redis)
+        nginx_port, action_entry = free_port(), free_port()
+        token = secrets.token_urlsafe(24)
+        env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
+               "SANIC_HOST": "127.0.0.1", "CLINIC_SITE_ORIGINS": f"http://127.0.0.1:{nginx_port}",
+               "TRACKER_DB_URL": postgres.extra["urls"]["conversations"],
+               "BOOKINGS_DB_URL": postgres.extra["urls"]["bookings"],
+               "LOCK_STORE_URL": redis.url, "RASA_API_TOKEN": token,
+               # A replica that dies holding a conversation's lock blocks it this long at most.
+               "TICKET_LOCK_LIFETIME": "20",
+               "ACTION_SERVER_URL": f"http://127.0.0.1:{action_entry}/webhook"}
+        for name in ("RASA_JWT_SECRET", "RASA_ENABLE_API", "SMTP_HOST", "SMTP_PORT"):
+            env.pop(name, None)
+        env.update(extra_env or {})
+
+        def action_replica(i: int) -> Replica:
+            port = free_port()
+            log = log_dir / f"action-server-{i}.log"
+            out = log.open("w")
+            log_files.append(out)
+            url = f"http://127.0.0.1:{port}"
+
+            def start() -> subprocess.Popen:
+                proc = subprocess.Popen([str(RASA), "run", "actions", "--actions", "actions", "--port", str(port)],
+                                        cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+                _wait(lambda: requests.get(f"{url}/health", timeout=2).ok, proc, log, 120, f"action server {i}")
+                return proc
+            return Replica(f"actions-{i}", url, log, start)
+
+        def rasa_replica(i: int) -> Replica:
+            port = free_port()
+            log = log_dir / f"rasa-server-{i}.log"
+            out = log.open("w")
+            log_files.append(out)
+            url = f"http://127.0.0.1:{port}"
+
+            def start() -> subprocess.Popen:
+                proc = subprocess.Popen([str(RASA), *rasa_run_args(str(model), "127.0.0.1", port, env,
+                                                                   "credentials.yml")],
+                                        cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+                _wait(lambda: requests.get(url, timeout=2).ok, proc, log, 400, f"Rasa server {i}")
+                return proc
+            return Replica(f"rasa-{i}", url, log, start)
+
+        actions = [action_replica(i + 1) for i in range(replicas)]
+        rasa = [rasa_replica(i + 1) for i in range(replicas)]
+        replicas_started += actions + rasa
+        _start_all(actions + rasa)
+        nginx = start_nginx(lambda directory: render(
+            f"127.0.0.1:{nginx_port}", f"127.0.0.1:{action_entry}", [r.url[len("http://"):] for r in rasa],
+            [a.url[len("http://"):] for a in actions], directory), nginx_port)
+        started.append(nginx)
+        yield Cluster(nginx.url, rasa, actions, env["TRACKER_DB_URL"], env["BOOKINGS_DB_URL"], redis.url, token,
+                      {"postgres": postgres, "redis": redis, "nginx": nginx})
+    finally:
+        for replica in replicas_started:
+            _stop(replica.process)
+        for server in reversed(started):
+            server.stop(keep_log=log_dir / f"{server.name}.log")
+        for out in log_files:
+            out.close()
+
+
+def _start_all(replicas: List[Replica]) -> None:
+    """Start replicas side by side (each waits for its own health check); raise the first failure."""
+    failures: List[BaseException] = []
+
+    def start(replica: Replica) -> None:
+        try:
+            replica.process = replica.start()
+        except BaseException as error:  # noqa: BLE001 - reported below
+            failures.append(error)
+
+    threads = [threading.Thread(target=start, args=(r,)) for r in replicas]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(600)
+    if failures:
+        raise failures[0]
