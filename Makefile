@@ -16,7 +16,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 export ACTION_SERVER_URL ?= http://127.0.0.1:5055/webhook
 
-.PHONY: help run shell test test-scale servers test-fast setup web browser model train validate bench bench-load lock clean bookings outbox
+.PHONY: help run shell test test-scale servers bench-scale test-fast setup web browser model train validate bench bench-load lock clean bookings outbox
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -82,6 +82,9 @@ bench: model  ## accuracy side by side (project, rasa_default, TF-IDF, MiniLM) +
 
 bench-load: model  ## 1/10/50 concurrent patients over REST against the real servers, to benchmarks/results/load.*
 	$(PY) benchmarks/load.py
+
+bench-scale: model servers  ## 1 vs 2 replicas behind nginx (PostgreSQL, Redis): messages/s and p95, to benchmarks/results/scale_load.*
+	$(PY) benchmarks/load_scale.py $(ARGS)
 
 lock:  ## re-pin requirements.txt from requirements.in in a scratch venv
 	scripts/lock.sh

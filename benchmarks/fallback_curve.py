@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.nlu_eval import FALLBACK, OOS, replay_fallback, score  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
+DEFAULT_PREDICTIONS = RESULTS / "tmp" / "cv" / "predictions.json"
 THRESHOLDS = [round(0.05 * i, 2) for i in range(0, 17)]
 AMBIGUITIES = [0.0, 0.02, 0.05, 0.1, 0.15, 0.2]
 UNFAMILIAR = [0.0, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55]   # 0: the check never calls a message unfamiliar
@@ -65,7 +66,7 @@ def choose(points: List[Dict], max_false_fallback: float) -> Dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--predictions", type=Path, default=RESULTS / "tmp" / "cv" / "predictions.json")
+    ap.add_argument("--predictions", type=Path, default=DEFAULT_PREDICTIONS)
     ap.add_argument("--max-false-fallback", type=float, default=0.05)
     args = ap.parse_args()
     points = curve(json.loads(args.predictions.read_text()))
@@ -86,6 +87,12 @@ def main() -> None:
                          f"| {p['accuracy']:.3f} | {p['out_of_scope_recall']:.3f} | {p['false_fallback_rate']:.3f} "
                          f"| {p['patient_cost']:.3f}{mark} |")
     (RESULTS / "fallback_curve.md").write_text("\n".join(lines) + "\n")
+    # The cross-validation figures as the assistant runs: same out-of-fold predictions, chosen settings.
+    cv_file = RESULTS / "cross_validation.json"
+    if cv_file.exists() and args.predictions == DEFAULT_PREDICTIONS:
+        cv = json.loads(cv_file.read_text())
+        cv["with_chosen_settings"] = best
+        cv_file.write_text(json.dumps(cv, indent=2))
     print("\n".join(lines))
     print("chosen:", json.dumps(best))
 

@@ -84,8 +84,6 @@ def test_out_of_scope_gets_a_polite_refusal_and_an_offer(servers):
     assert profile().phone in texts(replies)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 5, open: since the 2026-11-24 data and pipeline changes the model "
-                   "answers the vague 'the thing' with a confident FAQ topic instead of 'Did you mean'")
 def test_unclear_message_gets_did_you_mean_then_an_honest_cannot_answer(servers):
     patient = new_patient()
     servers.send(patient, "hi")
