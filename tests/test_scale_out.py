@@ -12,6 +12,7 @@ What a clinic group needs to be true, checked here:
 """
 from __future__ import annotations
 
+import json
 import re
 import threading
 import time
@@ -151,6 +152,9 @@ def test_a_rasa_replica_killed_mid_run_loses_no_conversation_and_no_booking(clus
         killed = cluster.rasa[0].process.poll() is not None
         cluster.rasa[0].restart()
     assert killed, "the replica was killed during the run"
+    (ROOT / "results" / "scale-logs" / "kill-run.json").write_text(json.dumps(
+        {"patients": len(patients), "messages": len(patients) * len(BOOKING), "retried_requests": len(retried),
+         "retries": retried}, indent=2))
     assert len(set(references)) == len(patients)
     for patient, reference in zip(patients, references):  # each patient's booking exactly once
         stored = rows(cluster.bookings_db_url, "select reference from booking_requests where conversation_key = :k",
