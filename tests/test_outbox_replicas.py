@@ -56,5 +56,6 @@ def test_two_action_servers_delivering_at_once_send_each_email_exactly_once():
             assert all(e.sent_at is not None for e in db.query(store.OutboxEmail).all())
     finally:
         smtp.stop()
+        store.engine_for(postgres.url).dispose()
         store.engine_for.cache_clear()
         postgres.stop()
