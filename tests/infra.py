@@ -7,6 +7,7 @@ run as root, so when the tests run as root it runs as the `postgres` system user
 """
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
@@ -70,11 +71,14 @@ class Server:
         if self.process.poll() is None:
             # SIGINT: PostgreSQL's fast shutdown (SIGTERM would wait for clients); Redis and nginx
             # stop on it too.
-            self.process.send_signal(signal.SIGINT if self.name == "postgres" else signal.SIGTERM)
+            # The whole process group: under runuser, postgres itself must get the signal.
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGINT if self.name == "postgres" else signal.SIGTERM)
             try:
                 self.process.wait(timeout)
             except subprocess.TimeoutExpired:
-                self.process.kill()
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(5)
         if keep_log is not None and self.log.exists():
             shutil.copyfile(self.log, keep_log)
