@@ -4,6 +4,8 @@
     make bookings ARGS="all"               # every request, newest first
     make bookings ARGS="confirm BR-7KQ4XP --note 'Thu 10:00 with the nurse'"
     make bookings ARGS="decline BR-7KQ4XP --note 'Fully booked that day'"
+    make bookings ARGS="treated BR-7KQ4XP --on 2026-11-20"   # treatment done: schedules its check-ins
+    make bookings ARGS="checkins"          # post-treatment check-ins: due, sent, skipped
     make bookings ARGS="outbox"            # send waiting e-mails now, show what is still waiting
     make bookings ARGS="purge"             # delete requests and conversations older than the retention period
 
@@ -48,6 +50,10 @@ def main(argv: Optional[List[str]] = None) -> int:
         cmd = sub.add_parser(name, help=f"{name} a request")
         cmd.add_argument("reference")
         cmd.add_argument("--note", default=None, help="shown to the patient")
+    treated = sub.add_parser("treated", help="record the treatment date (schedules check-ins if asked for)")
+    treated.add_argument("reference")
+    treated.add_argument("--on", default=None, help="YYYY-MM-DD, default today (clinic time)")
+    sub.add_parser("checkins", help="post-treatment check-ins and their status")
     sub.add_parser("outbox", help="deliver waiting e-mails now")
     sub.add_parser("purge", help="delete requests and conversations older than the retention period")
     args = parser.parse_args(argv)
@@ -71,6 +77,30 @@ def main(argv: Optional[List[str]] = None) -> int:
             print(f"No request {args.reference}.", file=sys.stderr)
             return 1
         print(f"{view.reference} is now {view.status}.")
+    elif command == "treated":
+        import datetime as dt
+
+        from actions import checkins, clock
+
+        try:
+            day = dt.date.fromisoformat(args.on) if args.on else clock.now().astimezone(ZoneInfo(clinic.timezone)).date()
+        except ValueError:
+            print(f"--on must be a date like 2026-11-20, got {args.on!r}", file=sys.stderr)
+            return 2
+        reference = store.normalise_reference(args.reference)
+        line = checkins.mark_treated(reference, day, clinic) if reference else None
+        if line is None:
+            print(f"No request {args.reference}.", file=sys.stderr)
+            return 1
+        print(line)
+    elif command == "checkins":
+        with store.session() as db:
+            rows = db.execute(select(store.CheckIn).order_by(store.CheckIn.due_at)).scalars().all()
+            if not rows:
+                print("No check-ins.")
+            for row in rows:
+                print(f"{row.request.reference}  day {row.after_days:<3} due {_local(clinic, row.due_at)}  "
+                      f"{row.status}{'  ' + row.note if row.note else ''}")
     elif command == "outbox":
         sent = notify.deliver_pending(clinic.email)
         waiting = notify.waiting_count()

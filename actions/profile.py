@@ -51,6 +51,28 @@ class Practitioner(BaseModel):
         return day.lower()
 
 
+class CheckinSettings(BaseModel):
+    """When post-treatment check-ins go out (only to patients who asked for them)."""
+
+    after_days: List[int] = Field([2, 21], min_items=1)
+    send_between: str = "10:00-19:00"  # clinic local time; a check-in due outside waits for the window
+
+    @validator("after_days")
+    def _days(cls, days: List[int]) -> List[int]:
+        if any(d < 1 or d > 90 for d in days) or len(set(days)) != len(days):
+            raise ValueError("days after the treatment must be different whole numbers from 1 to 90")
+        return sorted(days)
+
+    @validator("send_between")
+    def _window(cls, text: str) -> str:
+        if _parse_span(text) is None:
+            raise ValueError(f"'{text}' must look like 10:00-19:00")
+        return text
+
+    def window(self) -> Tuple[dt.time, dt.time]:
+        return _parse_span(self.send_between)
+
+
 class ClinicProfile(BaseModel):
     name: str = Field(..., min_length=2)
     address: str = Field(..., min_length=5)
@@ -65,6 +87,7 @@ class ClinicProfile(BaseModel):
     practitioners: List[Practitioner] = Field(..., min_items=1)
     booking_lead_time_hours: int = Field(..., ge=0, le=24 * 60)
     data_retention_days: int = Field(..., ge=1, le=3650)
+    checkins: CheckinSettings = CheckinSettings()
 
     @validator("phone", "urgent_phone")
     def _valid_phone(cls, value: str, values: dict) -> str:

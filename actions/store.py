@@ -17,8 +17,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterator, Optional
 
-from sqlalchemy import (Boolean, Column, DateTime, ForeignKey, Integer, String, Text, create_engine,
-                        select)
+from sqlalchemy import (Boolean, Column, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint,
+                        create_engine, select)
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, declarative_base, relationship, sessionmaker
 
@@ -64,7 +64,14 @@ class BookingRequest(Base):
     # delivered twice (a client retry after a Rasa replica died mid-message, a webhook resent) finds
     # this row instead of adding a second one. Unique, so two action servers cannot both insert it.
     submission_key = Column(String(64), unique=True)
+    # Post-treatment check-ins (actions/checkins.py): only with the patient's yes. The chat id is
+    # kept only while that yes stands (it is how the check-in reaches them), cleared on "stop".
+    checkin_consent = Column(Boolean)
+    checkin_channel = Column(String(16))  # "telegram" or "twilio" (WhatsApp)
+    checkin_chat_id = Column(String(64))
+    treated_on = Column(Date)  # the treatment date, set by the practitioner (`make bookings ARGS=treated`)
     notifications = relationship("OutboxEmail", back_populates="request")
+    checkins = relationship("CheckIn", back_populates="request", cascade="all, delete-orphan")
 
 
 class OutboxEmail(Base):
@@ -81,6 +88,25 @@ class OutboxEmail(Base):
     last_error = Column(String(200))  # the error's type and SMTP code only, never message content
     sent_at = Column(DateTime)
     request = relationship("BookingRequest", back_populates="notifications")
+
+
+class CheckIn(Base):
+    """One scheduled "how is your skin doing?" message; its status makes sending exactly-once.
+
+    scheduled -> sending (claimed, committed before the message goes) -> sent; a check-in found in
+    "sending" after a crash is never sent again. skipped: opted out, cancelled, or undeliverable.
+    """
+
+    __tablename__ = "checkins"
+    __table_args__ = (UniqueConstraint("request_id", "after_days", name="uq_checkin_per_day"),)
+    id = Column(Integer, primary_key=True)
+    request_id = Column(Integer, ForeignKey("booking_requests.id", ondelete="CASCADE"), nullable=False)
+    after_days = Column(Integer, nullable=False)
+    due_at = Column(DateTime, nullable=False, index=True)  # UTC
+    status = Column(String(12), nullable=False, default="scheduled", index=True)
+    sent_at = Column(DateTime)
+    note = Column(String(80))  # why it was skipped or failed (never message content)
+    request = relationship("BookingRequest", back_populates="checkins")
 
 
 def database_url() -> str:
@@ -125,8 +151,11 @@ def _add_missing_columns(engine: Engine) -> None:
 
     present = {column["name"] for column in inspect(engine).get_columns(BookingRequest.__tablename__)}
     with engine.begin() as connection:
+        for column in BookingRequest.__table__.columns:
+            if column.name not in present:
+                kind = column.type.compile(dialect=engine.dialect)
+                connection.execute(text(f"ALTER TABLE booking_requests ADD COLUMN {column.name} {kind}"))
         if "submission_key" not in present:
-            connection.execute(text("ALTER TABLE booking_requests ADD COLUMN submission_key VARCHAR(64)"))
             connection.execute(text("CREATE UNIQUE INDEX IF NOT EXISTS ix_booking_requests_submission_key "
                                     "ON booking_requests (submission_key)"))
 

@@ -1,0 +1,137 @@
+"""Post-treatment check-ins: scheduled in the clinic's hours, sent exactly once, never after "stop".
+
+Unit tests with an injected clock and a fresh SQLite bookings database; the delivery is a recorder in
+place of Rasa. The path through the real servers and the Telegram stand-in is in
+tests/test_e2e_checkins.py.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import requests as http
+from sqlalchemy import select
+
+from actions import checkins, store
+from actions.profile import DEFAULT_PATH, ProfileError, load_profile, profile
+
+CHAT = "70001"
+
+
+def at(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text).replace(tzinfo=dt.timezone.utc)
+
+
+def new_request(reference: str = "BR-CHECK2", chat: str = CHAT, status: str = store.PENDING) -> None:
+    with store.session() as db:
+        db.add(store.BookingRequest(reference=reference, status=status, name="Test Patient",
+                                    contact="+447700900123", contact_kind="phone", practitioner_role="nurse",
+                                    practitioner_email="nurse@example.org",
+                                    conversation_key=store.conversation_key(chat)))
+
+
+class Recorder:
+    def __init__(self, fail_with=None):
+        self.sent, self.fail_with = [], fail_with
+
+    def __call__(self, due: checkins.Due) -> None:
+        if self.fail_with:
+            raise self.fail_with
+        self.sent.append((due.chat_id, due.channel, due.after_days, due.treated_on))
+
+
+def treated(bookings_db, reference="BR-CHECK2", chat=CHAT, on="2026-11-24", channel="telegram") -> None:
+    new_request(reference, chat)
+    assert checkins.opt_in(chat, channel, profile()) == reference
+    assert "2 check-in(s) scheduled" in checkins.mark_treated(reference, dt.date.fromisoformat(on), profile())
+
+
+def test_check_ins_fall_on_the_profiles_days_at_the_start_of_the_local_window(bookings_db):
+    treated(bookings_db)
+    with store.session() as db:
+        due = [(c.after_days, str(c.due_at)) for c in db.execute(select(store.CheckIn)).scalars()]
+    # London is on UTC in winter: day 2 and day 21 after 24 November, at 10:00.
+    assert sorted(due) == [(2, "2026-11-26 10:00:00"), (21, "2026-12-15 10:00:00")]
+
+
+def test_each_check_in_goes_once_on_its_day_and_only_inside_the_sending_hours(bookings_db):
+    treated(bookings_db)
+    deliver = Recorder()
+    assert checkins.send_due(profile(), at("2026-11-25T11:00"), deliver) == []      # day 1: not due
+    assert checkins.send_due(profile(), at("2026-11-26T09:30"), deliver) == []      # due at 10:00
+    assert len(checkins.send_due(profile(), at("2026-11-26T11:00"), deliver)) == 1
+    assert checkins.send_due(profile(), at("2026-11-26T11:05"), deliver) == []      # never twice
+    assert checkins.send_due(profile(), at("2026-12-15T03:00"), deliver) == []      # night: waits
+    assert len(checkins.send_due(profile(), at("2026-12-15T10:30"), deliver)) == 1
+    assert deliver.sent == [(CHAT, "telegram", 2, dt.date(2026, 11, 24)), (CHAT, "telegram", 21, dt.date(2026, 11, 24))]
+
+
+def test_a_missed_window_is_caught_up_the_next_day_within_the_hours(bookings_db):
+    treated(bookings_db)
+    deliver = Recorder()
+    assert checkins.send_due(profile(), at("2026-11-26T20:00"), deliver) == []       # scheduler was down all day
+    assert len(checkins.send_due(profile(), at("2026-11-27T10:01"), deliver)) == 1
+
+
+def test_stop_check_ins_drops_the_rest(bookings_db):
+    treated(bookings_db)
+    deliver = Recorder()
+    checkins.send_due(profile(), at("2026-11-26T11:00"), deliver)
+    assert checkins.opt_out(CHAT) == 1
+    assert checkins.send_due(profile(), at("2026-12-15T11:00"), deliver) == []
+    assert len(deliver.sent) == 1
+    with store.session() as db:
+        request = store.find_request(db, "BR-CHECK2")
+        assert request.checkin_chat_id is None and request.checkin_consent is False
+
+
+def test_a_cancelled_booking_gets_no_check_in(bookings_db):
+    treated(bookings_db)
+    with store.session() as db:
+        store.find_request(db, "BR-CHECK2").status = store.CANCELLED
+    deliver = Recorder()
+    assert checkins.send_due(profile(), at("2026-11-26T11:00"), deliver) == []
+    with store.session() as db:
+        assert {c.note for c in db.execute(select(store.CheckIn)).scalars() if c.after_days == 2} == {"request cancelled"}
+
+
+def test_without_a_yes_nothing_is_scheduled_and_the_website_chat_cannot_opt_in(bookings_db):
+    new_request()
+    assert checkins.opt_in(CHAT, "socketio", profile()) is None
+    line = checkins.mark_treated("BR-CHECK2", dt.date(2026, 11, 24), profile())
+    assert "has not asked for check-ins" in line
+    with store.session() as db:
+        assert db.execute(select(store.CheckIn)).first() is None
+
+
+def test_rasa_unreachable_is_retried_and_an_unclear_failure_is_never_resent(bookings_db):
+    treated(bookings_db)
+    assert checkins.send_due(profile(), at("2026-11-26T11:00"), Recorder(http.ConnectionError())) == []
+    assert len(checkins.send_due(profile(), at("2026-11-26T11:10"), Recorder())) == 1   # retried
+    assert checkins.send_due(profile(), at("2026-12-15T11:00"), Recorder(http.ReadTimeout())) == []
+    assert checkins.send_due(profile(), at("2026-12-15T11:10"), Recorder()) == []        # may have gone: not again
+
+
+def test_a_crash_after_claiming_never_sends_twice_after_the_restart(bookings_db):
+    treated(bookings_db)
+    claimed = checkins.claim_due(profile(), at("2026-11-26T11:00"))   # ... and the process dies here
+    assert len(claimed) == 1
+    assert checkins.send_due(profile(), at("2026-11-26T11:05"), Recorder()) == []
+    with store.session() as db:
+        assert [c.status for c in db.execute(select(store.CheckIn)).scalars() if c.after_days == 2] == ["sending"]
+
+
+def test_forget_me_deletes_the_check_ins_too(bookings_db):
+    treated(bookings_db)
+    with store.session() as db:
+        store.forget_conversation(db, CHAT)
+    with store.session() as db:
+        assert db.execute(select(store.CheckIn)).first() is None
+
+
+def test_the_profile_rejects_impossible_check_in_days(tmp_path):
+    text = DEFAULT_PATH.read_text()
+    bad = tmp_path / "clinic.yml"
+    bad.write_text(text.replace("after_days: [2, 21]", "after_days: [0, 200]"))
+    with pytest.raises(ProfileError, match="checkins.after_days"):
+        load_profile(bad)
