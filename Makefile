@@ -16,7 +16,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 export ACTION_SERVER_URL ?= http://127.0.0.1:5055/webhook
 
-.PHONY: help run shell test test-scale servers bench-scale test-fast setup web browser model train validate bench bench-load lock clean bookings outbox
+.PHONY: help run shell test test-scale servers bench-scale test-fast setup web browser model train validate bench bench-load lock clean bookings outbox report
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -72,8 +72,11 @@ bookings: setup  ## practitioners: list open requests; ARGS="confirm BR-XXXXXX -
 outbox: setup  ## send e-mails waiting in the outbox now (SMTP_* settings from the environment)
 	$(PY) -m actions.practitioner outbox
 
-validate: setup  ## rasa data validate
-	$(RASA) data validate --fail-on-warnings
+report: setup  ## clinic insights as one HTML file in var/reports/; ARGS="--from 2026-11-01 --to 2026-11-30 --export-fallbacks FILE"
+	$(PY) -m insights.report $(ARGS)
+
+validate: setup  ## rasa data validate --fail-on-warnings (external-event intents need no examples)
+	$(PY) scripts/validate_data.py
 
 bench: model  ## accuracy side by side (project, rasa_default, TF-IDF, MiniLM) + 5-fold CV + fallback curve, to benchmarks/results/
 	$(PY) benchmarks/compare_pipelines.py $(ARGS)

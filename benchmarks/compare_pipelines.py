@@ -85,6 +85,7 @@ def main() -> None:
     ap.add_argument("--eval", type=Path, default=ROOT / "tests" / "nlu" / "heldout.yml")
     ap.add_argument("--configs", nargs="*", type=Path, default=[])
     ap.add_argument("--skip", nargs="*", default=[])
+    ap.add_argument("--out", default="pipelines", help="results file stem in benchmarks/results/")
     args = ap.parse_args()
     systems = {"project": lambda: rasa_system(ROOT / "config.yml", "project", args.eval),
                "rasa_default": lambda: rasa_system(ROOT / "benchmarks" / "configs" / "rasa_default.yml",
@@ -104,11 +105,11 @@ def main() -> None:
               f"p50 {r['parse_ms_p50']} ms rss {r.get('peak_rss_mb')} MB", flush=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
     slim = {k: {f: v for f, v in r.items() if f not in ("predictions",)} for k, r in rows.items()}
-    (RESULTS / "pipelines.json").write_text(json.dumps(
+    (RESULTS / f"{args.out}.json").write_text(json.dumps(
         {"eval": str(args.eval.resolve().relative_to(ROOT)), "date": time.strftime("%Y-%m-%d"),
          "results": slim}, indent=2))
     lines = table(rows)
-    (RESULTS / "pipelines.md").write_text("\n".join(lines) + "\n")
+    (RESULTS / f"{args.out}.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 
 

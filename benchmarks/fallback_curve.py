@@ -71,8 +71,10 @@ def main() -> None:
     args = ap.parse_args()
     points = curve(json.loads(args.predictions.read_text()))
     best = choose(points, args.max_false_fallback)
+    # Compact: thousands of points (every combination of the four settings).
     (RESULTS / "fallback_curve.json").write_text(json.dumps({"source": str(args.predictions.name),
-                                                             "chosen": best, "points": points}, indent=2))
+                                                             "chosen": best, "points": points},
+                                                            separators=(",", ":")))
     lines = ["| threshold | ambiguity | unfamiliar below | out-of-scope margin | accuracy | out-of-scope recall "
              "| false fallback | patient cost |", "|---|---|---|---|---|---|---|---|"]
     for p in points:
