@@ -7,7 +7,10 @@ one patient processed at once). Errors are "Could not acquire lock" and the like
 would have failed. Needs a redis-server binary (started on loopback by tests/infra.py).
 Results: benchmarks/results/lock_race.json.
 
-    .venv/bin/python benchmarks/lock_race.py [--replicas 4] [--rounds 50]
+    .venv/bin/python benchmarks/lock_race.py [--replicas 4] [--rounds 30] [--runs 2]
+
+With Rasa's store a lost ticket can also stall a conversation until the lock expires (30 s here),
+so longer runs of it take minutes.
 """
 from __future__ import annotations
 
@@ -65,8 +68,8 @@ def main() -> None:
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--replicas", type=int, default=4)
-    ap.add_argument("--rounds", type=int, default=50)
-    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--rounds", type=int, default=30)
+    ap.add_argument("--runs", type=int, default=2)
     args = ap.parse_args()
     redis = start_redis()
     try:
