@@ -20,7 +20,7 @@ PATTERNS = {
     "AWS access key": re.compile(r"\bAKIA[0-9A-Z]{16}\b"),
     "Slack/GitHub token": re.compile(r"\b(xox[abpr]-[0-9A-Za-z-]{10,}|gh[pousr]_[0-9A-Za-z]{36})\b"),
     "SendGrid/Mailgun key": re.compile(r"\b(SG\.[\w-]{22}\.[\w-]{43}|key-[0-9a-f]{32})\b"),
-    "password in a URL": re.compile(r"\b(postgres(ql)?|redis|mysql|smtps?)(\+\w+)?://[^/\s:@]+:(?!\$\{|<|password@|secret@)[^@\s/]{4,}@"),
+    "password in a URL": re.compile(r"\b(postgres(ql)?|redis|mysql|smtps?)(\+\w+)?://[^/\s:@]+:(?!\$\{|\$\(|\{|<|password@|PASSWORD@|secret@)[^@\s/]{4,}@"),
     "secret assigned in config": re.compile(
         r"^\s*(auth_token|secret_token|jwt_secret|password|api_key|access_token)\s*:\s*['\"]?(?!\$\{)[A-Za-z0-9/+_-]{12,}",
         re.I | re.M),
@@ -62,5 +62,8 @@ def test_the_scanner_recognises_real_looking_secrets(kind, sample):
 
 def test_environment_references_and_fakes_are_not_flagged():
     for text in ["  auth_token: ${TWILIO_AUTH_TOKEN}", "postgresql://clinic:${DB_PASSWORD}@db/clinic",
+                 "postgresql://clinic:$(CLINIC_DB_PASSWORD)@db/clinic",  # Kubernetes env expansion
+                 "postgresql+psycopg2://{user}:{password}@127.0.0.1:{port}",  # f-string in code
+                 "postgresql+psycopg2://clinic:PASSWORD@host:5432/clinic",  # placeholder in docs
                  "redis://localhost:6379/0", "TELEGRAM_TOKEN=123456:TEST-token"]:
         assert not any(p.search(text) for p in PATTERNS.values()), text
