@@ -106,34 +106,28 @@ def running_cluster(model: Path, log_dir: Path, replicas: int = 2,
             env.pop(name, None)
         env.update(extra_env or {})
 
-        def action_replica(i: int) -> Replica:
+        def replica(name: str, label: str, command: Callable[[int], List[str]], health: str,
+                    seconds: float) -> Replica:
+            """A server on a free port, logged to log_dir, started (and restarted) by `start`."""
             port = free_port()
-            log = log_dir / f"action-server-{i}.log"
+            log = log_dir / f"{name}.log"
             out = log.open("w")
             log_files.append(out)
             url = f"http://127.0.0.1:{port}"
 
             def start() -> subprocess.Popen:
-                proc = subprocess.Popen([str(RASA), "run", "actions", "--actions", "actions", "--port", str(port)],
-                                        cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-                _wait(lambda: requests.get(f"{url}/health", timeout=2).ok, proc, log, 120, f"action server {i}")
+                proc = subprocess.Popen(command(port), cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+                _wait(lambda: requests.get(url + health, timeout=2).ok, proc, log, seconds, label)
                 return proc
-            return Replica(f"actions-{i}", url, log, start)
+            return Replica(name, url, log, start)
+
+        def action_replica(i: int) -> Replica:
+            return replica(f"action-server-{i}", f"action server {i}", lambda port: [
+                str(RASA), "run", "actions", "--actions", "actions", "--port", str(port)], "/health", 120)
 
         def rasa_replica(i: int) -> Replica:
-            port = free_port()
-            log = log_dir / f"rasa-server-{i}.log"
-            out = log.open("w")
-            log_files.append(out)
-            url = f"http://127.0.0.1:{port}"
-
-            def start() -> subprocess.Popen:
-                proc = subprocess.Popen([str(RASA), *rasa_run_args(str(model), "127.0.0.1", port, env,
-                                                                   "credentials.yml")],
-                                        cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-                _wait(lambda: requests.get(url, timeout=2).ok, proc, log, 400, f"Rasa server {i}")
-                return proc
-            return Replica(f"rasa-{i}", url, log, start)
+            return replica(f"rasa-server-{i}", f"Rasa server {i}", lambda port: [
+                str(RASA), *rasa_run_args(str(model), "127.0.0.1", port, env, "credentials.yml")], "", 400)
 
         actions = [action_replica(i + 1) for i in range(replicas)]
         rasa = [rasa_replica(i + 1) for i in range(replicas)]

@@ -90,3 +90,14 @@ def smtp_server(monkeypatch):
     monkeypatch.setenv("SMTP_TIMEOUT", "5")
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def smtp():
+    """A real SMTP server on loopback for a module's end-to-end tests; its `messages` are what arrived."""
+    from tests.smtp import LoopbackSmtp
+
+    server = LoopbackSmtp()
+    server.start()
+    yield server
+    server.stop()

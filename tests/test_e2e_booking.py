@@ -14,18 +14,9 @@ from sqlalchemy import create_engine, text
 from actions.profile import profile
 from tests.conftest import ROOT
 from tests.servers import running_servers
-from tests.smtp import LoopbackSmtp
 
 pytestmark = pytest.mark.slow
 NOW = "2026-11-24T10:00:00+00:00"
-
-
-@pytest.fixture(scope="module")
-def smtp():
-    server = LoopbackSmtp()
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="module")

@@ -27,7 +27,6 @@ from sqlalchemy import create_engine, text
 from actions.store import conversation_key
 from tests.cluster import running_cluster
 from tests.conftest import ROOT
-from tests.smtp import LoopbackSmtp
 
 pytestmark = pytest.mark.slow
 NOW = "2026-11-24T10:00:00+00:00"  # Tuesday 10:00 in London: the clinic is open
@@ -36,14 +35,6 @@ BOOKING = [("I'd like to book an appointment", "Is that OK?"), ("yes that's fine
            ("friday at 10am", "What would you like the visit to be for"),
            ("fine lines on my forehead", "first visit"), ("first visit", "Name: Sam Taylor"),
            ("/affirm", "BR-")]
-
-
-@pytest.fixture(scope="module")
-def smtp():
-    server = LoopbackSmtp()
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="module")
