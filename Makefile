@@ -16,7 +16,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 export ACTION_SERVER_URL ?= http://127.0.0.1:5055/webhook
 
-.PHONY: help run shell test test-scale servers bench-scale test-fast setup web browser model train validate bench bench-load lock clean bookings outbox report
+.PHONY: help run shell test test-scale servers bench-scale test-fast setup web browser model train validate bench bench-load lock clean bookings outbox report checkins
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -68,6 +68,9 @@ $(MODEL): $(TRAINING_FILES) lang/.built
 
 bookings: setup  ## practitioners: list open requests; ARGS="confirm BR-XXXXXX --note '...'" / "decline ..." / "all"
 	$(PY) -m actions.practitioner $(ARGS)
+
+checkins: setup  ## post-treatment check-ins: send the due ones now (RASA_URL, RASA_API_TOKEN); make run does it every minute
+	$(PY) -m actions.checkins run --once
 
 outbox: setup  ## send e-mails waiting in the outbox now (SMTP_* settings from the environment)
 	$(PY) -m actions.practitioner outbox

@@ -15,7 +15,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import clock, hours, requests, validators
+from actions import checkins, clock, content, hours, requests, validators
 from actions.booking_slots import reset_booking_slots
 from actions.form_helpers import answer_side_question, reprompt
 from actions.profile import ClinicProfile, profile
@@ -304,6 +304,10 @@ class ActionSubmitBooking(Action):
                      f"or call {clinic.phone}.")
             return [SlotSet("booking_confirm", None)]
         dispatcher.utter_message(text=next_steps(clinic, view, now))
+        if view.kind != CALLBACK and tracker.get_latest_input_channel() in checkins.CHANNELS:
+            # On a messaging app the assistant can reach the patient later: offer check-ins (opt-in).
+            texts = content.load("checkins")
+            dispatcher.utter_message(text=texts["offer"], buttons=[texts["offer_button"]])
         return reset
 
 

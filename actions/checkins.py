@@ -33,6 +33,7 @@ from zoneinfo import ZoneInfo
 
 import requests as http
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from actions import clock, store
@@ -222,7 +223,15 @@ def main(argv: Optional[List[str]] = None) -> int:
         return 2
     deliver = rasa_trigger(os.environ.get("RASA_URL", "http://127.0.0.1:5005"), token)
     while True:
-        sent = send_due(clinic, clock.now(), deliver)
+        try:
+            sent = send_due(clinic, clock.now(), deliver)
+        except SQLAlchemyError as error:  # the database is down: the jobs wait there, try again later
+            if args.once:
+                print(f"Check-ins not sent: the bookings database is unreachable ({type(error).__name__}).",
+                      file=sys.stderr)
+                return 1
+            logger.error("check-in pass failed (%s); next pass in %.0f s", type(error).__name__, args.every)
+            sent = []
         if sent:
             logger.info("sent %d check-in(s)", len(sent))
         if args.once:

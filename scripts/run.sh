@@ -48,6 +48,17 @@ if [ -f web/node_modules/rasa-webchat/lib/index.js ]; then
   echo "Clinic page with the chat widget: http://localhost:${PAGE_PORT}/ (log: logs/page-server.log)"
 fi
 
+# Post-treatment check-ins go out through Rasa's HTTP API (trigger_intent), so the scheduler runs
+# only when that API has a token (actions/checkins.py; nothing to do without Telegram or WhatsApp).
+checkins_pid=""
+if [ -n "${RASA_API_TOKEN:-}" ] && [ "$mode" = serve ]; then
+  RASA_URL="http://127.0.0.1:${RASA_PORT}" .venv/bin/python -m actions.checkins run --every 60 \
+    >logs/checkins.log 2>&1 &
+  checkins_pid=$!
+  trap 'kill $actions_pid $page_pid $checkins_pid 2>/dev/null || true' EXIT INT TERM
+  echo "Check-in scheduler running (log: logs/checkins.log)"
+fi
+
 export CLINIC_SITE_ORIGINS="$ORIGINS"
 # Ports, CORS and the HTTP API (off unless RASA_API_TOKEN / RASA_JWT_SECRET is set): scripts/rasa_command.py
 rasa_args=()

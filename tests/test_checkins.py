@@ -135,3 +135,86 @@ def test_the_profile_rejects_impossible_check_in_days(tmp_path):
     bad.write_text(text.replace("after_days: [2, 21]", "after_days: [0, 200]"))
     with pytest.raises(ProfileError, match="checkins.after_days"):
         load_profile(bad)
+
+
+# ---- The chat side (actions/checkin_chat.py): what the patient reads ----
+
+def chat_tracker(intent: str = "checkin_fine", channel: str = "telegram", slots=None, sender: str = CHAT):
+    from rasa_sdk import Tracker
+
+    return Tracker(sender_id=sender, slots=slots or {}, latest_message={"intent": {"name": intent}, "text": ""},
+                   events=[{"event": "user", "text": "", "input_channel": channel,
+                            "parse_data": {"intent": {"name": intent}}}],
+                   paused=False, followup_action=None, active_loop={}, latest_action_name="action_listen")
+
+
+def run_action(action, tracker):
+    import asyncio
+
+    from rasa_sdk.executor import CollectingDispatcher
+
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker, {}))
+    return dispatcher.messages, events
+
+
+CHECKIN = {"checkin_day": "21", "treated_on": "2026-11-24"}
+
+
+def test_the_check_in_question_names_the_day_and_offers_three_quick_replies():
+    from actions.checkin_chat import ActionCheckin
+
+    (question, hint), _ = run_action(ActionCheckin(), chat_tracker("EXTERNAL_checkin", slots=CHECKIN))
+    assert "21 days since your mesotherapy session on Tuesday 24 November" in question["text"]
+    assert [(b["title"], b["payload"]) for b in question["buttons"]] == [
+        ("All fine", "/checkin_fine"), ("Some redness", "/checkin_redness"),
+        ("Something worries me", "/report_adverse_reaction")]
+    assert "stop check-ins" in hint["text"]
+
+
+def test_all_fine_gets_the_reminders_for_that_stage_and_redness_gets_the_call_and_the_warning_signs():
+    from actions.checkin_chat import ActionCheckinReply
+
+    messages, _ = run_action(ActionCheckinReply(), chat_tracker("checkin_fine", slots=CHECKIN))
+    assert messages[0]["text"].startswith("Good to hear")
+    assert "21 days ago" in messages[1]["text"]
+    messages, _ = run_action(ActionCheckinReply(), chat_tracker("affirm", slots=CHECKIN))   # a typed "yes"
+    assert messages[0]["text"].startswith("Good to hear")
+    messages, _ = run_action(ActionCheckinReply(), chat_tracker("checkin_redness", slots=CHECKIN))
+    assert profile().phone in messages[0]["text"] and "Tuesday 24 November" in messages[0]["text"]
+    assert profile().urgent_phone in messages[1]["text"] and "pus" in messages[1]["text"]
+
+
+def test_redness_without_a_check_in_still_gets_the_warning_signs_and_fine_gets_the_clinic_phone():
+    from actions.checkin_chat import ActionCheckinReply
+
+    messages, _ = run_action(ActionCheckinReply(), chat_tracker("checkin_redness"))
+    assert "mesotherapy on" not in messages[0]["text"] and profile().phone in messages[0]["text"]
+    assert profile().urgent_phone in messages[1]["text"]
+    messages, _ = run_action(ActionCheckinReply(), chat_tracker("checkin_fine"))
+    assert [m["response"] for m in messages] == ["utter_checkin_unknown"]
+
+
+def test_asking_for_check_ins_in_chat_stores_the_consent_and_stop_removes_it(bookings_db):
+    from actions.checkin_chat import ActionStartCheckins, ActionStopCheckins
+
+    new_request()
+    (reply,), _ = run_action(ActionStartCheckins(), chat_tracker("start_checkins"))
+    assert "2 days and 21 days after it" in reply["text"]
+    with store.session() as db:
+        request = db.execute(select(store.BookingRequest)).scalar_one()
+        assert (request.checkin_consent, request.checkin_channel, request.checkin_chat_id) == (True, "telegram", CHAT)
+    (reply,), _ = run_action(ActionStopCheckins(), chat_tracker("stop_checkins"))
+    assert "no more check-ins" in reply["text"]
+    with store.session() as db:
+        request = db.execute(select(store.BookingRequest)).scalar_one()
+        assert not request.checkin_consent and request.checkin_chat_id is None
+
+
+def test_check_ins_cannot_be_asked_for_on_the_website_or_without_a_booking(bookings_db):
+    from actions.checkin_chat import ActionStartCheckins
+
+    (reply,), _ = run_action(ActionStartCheckins(), chat_tracker("start_checkins", channel="socketio"))
+    assert "Telegram or WhatsApp" in reply["text"]
+    (reply,), _ = run_action(ActionStartCheckins(), chat_tracker("start_checkins"))
+    assert "couldn't find a booking request from this chat" in reply["text"]

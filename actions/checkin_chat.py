@@ -1,0 +1,123 @@
+"""The chat side of post-treatment check-ins: the question, the answers, opting in and out.
+
+The scheduler (actions/checkins.py) triggers `EXTERNAL_checkin` with the check-in's day and the
+treatment date as entities; the question goes to the patient's messaging app with three quick replies.
+"All fine" gets the aftercare reminders for that stage, "Some redness" the advice to call the clinic
+(the article says such redness fades within hours) and the warning signs. "Something worries me" sends
+`report_adverse_reaction`, and any described warning sign is caught by the red-flag safety net: both
+get the urgent-care reply. A typed "yes" or "thanks" right after a check-in counts as "All fine"
+(rules). No answer is fine too.
+"""
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import care, checkins, content
+from actions.profile import profile
+
+
+def _day_text(day: dt.date) -> str:
+    return day.strftime("%A %-d %B")
+
+
+def _checkin_dates(tracker: Tracker) -> Optional[tuple]:
+    """(treatment date, days after) from the check-in's slots, or None if they are missing."""
+    try:
+        treated = dt.date.fromisoformat(str(tracker.get_slot("treated_on")))
+        days = int(float(tracker.get_slot("checkin_day")))
+    except (TypeError, ValueError):
+        return None
+    return treated, days
+
+
+class ActionCheckin(Action):
+    """The scheduled question: how is your skin doing?"""
+
+    def name(self) -> Text:
+        return "action_checkin"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        texts, clinic = content.load("checkins"), profile()
+        dates = _checkin_dates(tracker)
+        if dates is None:
+            return []
+        treated, days = dates
+        dispatcher.utter_message(
+            text=texts["question"].format(clinic_name=clinic.name, days=days, day=_day_text(treated)),
+            buttons=texts["buttons"])
+        dispatcher.utter_message(text=texts["no_answer_needed"])
+        return []
+
+
+class ActionCheckinReply(Action):
+    """The answer to "All fine" or "Some redness", for the stage the check-in was sent at."""
+
+    def name(self) -> Text:
+        return "action_checkin_reply"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        texts, clinic = content.load("checkins"), profile()
+        dates = _checkin_dates(tracker)
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent == "checkin_redness":
+            # With or without a check-in: the call to make, then the signs that need the urgent line.
+            when = texts["redness_when"].format(day=_day_text(dates[0])) if dates else ""
+            dispatcher.utter_message(text=texts["redness"].format(phone=clinic.phone, when=when))
+            dispatcher.utter_message(text=content.load("care")["warning_signs"].format(
+                urgent_phone=clinic.urgent_phone, emergency_number=clinic.emergency_number))
+            return []
+        if dates is None:  # "my skin is fine" without a check-in: thanks, and where to call
+            dispatcher.utter_message(response="utter_checkin_unknown")
+            return []
+        treated, days = dates
+        # The reminders as they read on the check-in's day (the patient is answering that message).
+        that_day = dt.datetime.combine(treated + dt.timedelta(days=days), dt.time(12, 0), tzinfo=dt.timezone.utc)
+        reminders, buttons = care.care_message(care.POST, treated, clinic, that_day)
+        dispatcher.utter_message(text=texts["fine"])
+        dispatcher.utter_message(text=reminders, buttons=buttons)
+        return []
+
+
+class ActionStartCheckins(Action):
+    """The patient asks for check-ins (the button after booking, or in their own words later)."""
+
+    def name(self) -> Text:
+        return "action_start_checkins"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        texts, clinic = content.load("checkins"), profile()
+        channel = tracker.get_latest_input_channel()
+        if channel not in checkins.CHANNELS:
+            dispatcher.utter_message(text=texts["not_messaging"].format(phone=clinic.phone))
+            return []
+        reference = await asyncio.to_thread(checkins.opt_in, tracker.sender_id, channel, clinic)
+        if reference is None:
+            dispatcher.utter_message(text=texts["no_request"])
+            return []
+        days = clinic.checkins.after_days
+        when = " and ".join(f"{d} days" for d in days) if len(days) < 3 else \
+            ", ".join(f"{d}" for d in days[:-1]) + f" and {days[-1]} days"
+        dispatcher.utter_message(text=texts["started"].format(when=when))
+        return []
+
+
+class ActionStopCheckins(Action):
+    """ "Stop check-ins": no more messages, and the chat id is no longer kept."""
+
+    def name(self) -> Text:
+        return "action_stop_checkins"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        await asyncio.to_thread(checkins.opt_out, tracker.sender_id)
+        dispatcher.utter_message(text=content.load("checkins")["stopped"].format(urgent_phone=profile().urgent_phone))
+        return []

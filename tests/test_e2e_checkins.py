@@ -1,0 +1,181 @@
+"""Post-treatment check-ins end to end: Telegram conversation, practitioner, scheduler, real servers.
+
+The Rasa server runs with the Telegram channel pointed at the loopback Bot API stand-in
+(tests/fake_apis.py) and its HTTP API on (token). A patient books on Telegram and taps "Yes, check in
+on me"; the practitioner records the treatment (`actions.practitioner treated`); the scheduler
+(`actions.checkins run --once`, a new process each time, with an injected clock) sends each check-in
+through Rasa's trigger_intent to the patient's Telegram chat. Checked: exactly its check-ins, on their
+days and only once; "All fine" gets the reminders for that stage; a described warning sign gets the
+urgent line; "stop check-ins" stops the rest; a Rasa restart between check-ins changes nothing.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import time
+
+import pytest
+
+from actions.profile import profile
+from tests.conftest import ROOT
+from tests.fake_apis import FakeApis
+from tests.servers import running_servers
+
+pytestmark = pytest.mark.slow
+PY = str(ROOT / ".venv" / "bin" / "python")
+SECRET = "checkin-webhook-secret"
+BOOKING = [("I'd like to book an appointment", "Is that OK?"), ("yes that's fine", "What name"),
+           ("Sam Taylor", "phone number or e-mail"), ("020 7946 0123", "Which day and time"),
+           ("friday at 10am", "What would you like the visit to be for"),
+           ("fine lines on my forehead", "first visit"), ("first visit", "Name: Sam Taylor"),
+           ("/affirm", "BR-")]
+_update_ids = iter(range(1000, 100000))
+
+
+@pytest.fixture(scope="module")
+def apis():
+    with FakeApis() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="module")
+def db_url(tmp_path_factory):
+    return f"sqlite:///{tmp_path_factory.mktemp('checkins') / 'bookings.db'}"
+
+
+@pytest.fixture(scope="module")
+def servers(model_path, apis, db_url):
+    env = {"TELEGRAM_TOKEN": "123456:TEST-token", "TELEGRAM_BOT_NAME": "clinic_test_bot",
+           "TELEGRAM_WEBHOOK_URL": "https://clinic.example/webhooks/telegram/webhook",
+           "TELEGRAM_SECRET_TOKEN": SECRET, "TELEGRAM_API_BASE_URL": apis.url,
+           "TWILIO_ACCOUNT_SID": "AC" + "0" * 32, "TWILIO_AUTH_TOKEN": "twilio-token",
+           "TWILIO_NUMBER": "whatsapp:+442079460321",
+           "TWILIO_WEBHOOK_URL": "https://clinic.example/webhooks/twilio/webhook", "TWILIO_API_BASE_URL": apis.url,
+           "BOOKINGS_DB_URL": db_url, "CLINIC_CLOCK": "2026-11-24T10:00:00+00:00"}
+    with running_servers(model_path, ROOT / "results" / "checkin-logs", env,
+                         credentials="tests/credentials_channels.yml", enable_api=True) as running:
+        yield running
+
+
+def telegram(servers, chat: int, text: str = None, button: str = None) -> None:
+    import requests
+
+    update_id = next(_update_ids)
+    sender = {"id": chat, "is_bot": False, "first_name": "Sam"}
+    if button is not None:
+        payload = {"update_id": update_id, "callback_query": {
+            "id": str(update_id), "data": button, "chat_instance": "1", "from": sender,
+            "message": {"message_id": update_id, "date": int(time.time()), "text": "x",
+                        "chat": {"id": chat, "type": "private"}}}}
+    else:
+        payload = {"update_id": update_id, "message": {"message_id": update_id, "date": int(time.time()),
+                                                       "text": text, "chat": {"id": chat, "type": "private"},
+                                                       "from": sender}}
+    answer = requests.post(f"{servers.rasa_url}/webhooks/telegram/webhook", json=payload,
+                           headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}, timeout=60)
+    assert answer.ok, answer.text
+
+
+def sent_to(apis, chat: int):
+    return [c for c in apis.sent("telegram") if str(c.get("chat_id")) == str(chat)]
+
+
+def new_text(apis, chat: int, before: int, seconds: float = 20) -> str:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        messages = sent_to(apis, chat)[before:]
+        if messages:
+            time.sleep(0.5)  # the rest of this turn's messages
+            return "\n".join(m.get("text", "") for m in sent_to(apis, chat)[before:])
+        time.sleep(0.2)
+    return ""
+
+
+def say(servers, apis, chat: int, text: str = None, button: str = None) -> str:
+    before = len(sent_to(apis, chat))
+    telegram(servers, chat, text, button)
+    return new_text(apis, chat, before)
+
+
+def book(servers, apis, chat: int) -> str:
+    reply = ""
+    for message, expected in BOOKING:
+        reply = say(servers, apis, chat, message)
+        assert expected in reply, (message, reply)
+    return re.search(r"BR-[A-Z0-9]{6}", reply).group(0)
+
+
+def practitioner(db_url: str, *args: str) -> str:
+    done = subprocess.run([PY, "-m", "actions.practitioner", *args], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, "BOOKINGS_DB_URL": db_url}, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def scheduler_pass(servers, db_url: str, clock: str) -> None:
+    """One scheduler run in a fresh process (so every pass is also a restart)."""
+    env = {**os.environ, "BOOKINGS_DB_URL": db_url, "CLINIC_CLOCK": clock, "RASA_URL": servers.rasa_url,
+           "RASA_API_TOKEN": servers.api_token}
+    done = subprocess.run([PY, "-m", "actions.checkins", "run", "--once"], cwd=ROOT, capture_output=True,
+                          text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+
+
+def checkin_questions(apis, chat: int):
+    return [m for m in sent_to(apis, chat) if "how is your skin doing" in m.get("text", "")]
+
+
+def test_a_treated_patient_gets_exactly_their_check_ins_and_the_answers_fit(servers, apis, db_url):
+    chat = 7101
+    reference = book(servers, apis, chat)
+    offer = sent_to(apis, chat)[-1]
+    assert "check in with you here after your treatment" in offer["text"]
+    buttons = [b for row in json.loads(offer["reply_markup"])["inline_keyboard"] for b in row]
+    assert buttons == [{"text": "Yes, check in on me", "callback_data": "/start_checkins"}]
+    assert "I'll message you here 2 days and 21 days after it" in say(servers, apis, chat, button="/start_checkins")
+    assert "2 check-in(s) scheduled" in practitioner(db_url, "treated", reference, "--on", "2026-11-24")
+
+    scheduler_pass(servers, db_url, "2026-11-25T11:00:00+00:00")          # day 1: nothing due
+    assert checkin_questions(apis, chat) == []
+    scheduler_pass(servers, db_url, "2026-11-26T11:00:00+00:00")          # day 2
+    scheduler_pass(servers, db_url, "2026-11-26T11:30:00+00:00")          # again: nothing new
+    [question] = checkin_questions(apis, chat)
+    assert "2 days since your mesotherapy session on Tuesday 24 November" in question["text"]
+    keyboard = [b["text"] for row in json.loads(question["reply_markup"])["inline_keyboard"] for b in row]
+    assert keyboard == ["All fine", "Some redness", "Something worries me"]
+
+    fine = say(servers, apis, chat, button="/checkin_fine")
+    assert "Good to hear" in fine and "Tuesday 24 November, 2 days ago" in fine
+    assert "Keep the treated skin out of the sun" in fine
+
+    servers.restart_rasa()                                                 # a restart between check-ins
+    scheduler_pass(servers, db_url, "2026-12-15T03:00:00+00:00")          # day 21, at night: waits
+    assert len(checkin_questions(apis, chat)) == 1
+    scheduler_pass(servers, db_url, "2026-12-15T10:30:00+00:00")
+    assert len(checkin_questions(apis, chat)) == 2
+    assert "21 days since" in checkin_questions(apis, chat)[1]["text"]
+    urgent = say(servers, apis, chat, "the injection spot on my cheek is hot and there is pus")
+    assert profile().urgent_phone in urgent
+    listing = practitioner(db_url, "checkins")
+    assert listing.count(reference) == 2 and listing.count("sent") == 2
+
+
+def test_stop_check_ins_means_no_more_messages(servers, apis, db_url):
+    chat = 7102
+    reference = book(servers, apis, chat)
+    assert "Once the clinic records your treatment date" in say(
+        servers, apis, chat, "please check in with me after my treatment")
+    practitioner(db_url, "treated", reference, "--on", "2026-11-24")
+    # The "Something worries me" quick reply is the urgent-care answer wherever it is tapped.
+    assert profile().urgent_phone in say(servers, apis, chat, button="/report_adverse_reaction")
+    assert "no more check-ins" in say(servers, apis, chat, "stop check-ins")
+    scheduler_pass(servers, db_url, "2026-11-26T12:00:00+00:00")
+    scheduler_pass(servers, db_url, "2026-12-15T12:00:00+00:00")
+    assert checkin_questions(apis, chat) == []
+
+
+def test_the_website_chat_cannot_sign_up_for_check_ins(servers):
+    reply = " ".join(r.get("text", "") for r in servers.send("web-visitor-1", "send me check-ins"))
+    assert "Telegram or WhatsApp" in reply
