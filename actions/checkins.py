@@ -193,7 +193,9 @@ def send_due(clinic: ClinicProfile, now: dt.datetime, deliver: Deliver, url: Opt
 def rasa_trigger(rasa_url: str, token: str, timeout: float = 30) -> Deliver:
     """Deliver through Rasa: the check-in intent, in the patient's conversation, to their channel."""
     def deliver(due: Due) -> None:
-        reply = http.post(f"{rasa_url.rstrip('/')}/conversations/{quote(due.chat_id, safe='')}/trigger_intent",
+        # Rasa takes the conversation id from the path as it is, without decoding it, so the ':' and
+        # '+' of a WhatsApp id ("whatsapp:+44...") stay as they are (both are allowed in a path).
+        reply = http.post(f"{rasa_url.rstrip('/')}/conversations/{quote(due.chat_id, safe=':+@')}/trigger_intent",
                           params={"output_channel": due.channel, "token": token},
                           json={"name": TRIGGER_INTENT,
                                 "entities": {"checkin_day": str(due.after_days),

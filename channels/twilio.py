@@ -10,7 +10,7 @@ loopback). Settings come from environment variables only (see credentials.yml).
 from __future__ import annotations
 
 import os
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.twilio import TwilioInput, TwilioOutput
@@ -29,6 +29,19 @@ class ClinicTwilioOutput(TwilioOutput):
         super().__init__(account_sid, auth_token, twilio_number)
         if api_base_url:
             self.api.base_url = api_base_url.rstrip("/")
+
+    async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]],
+                                     **kwargs: Any) -> None:
+        """The choices as words to type back, in the same message.
+
+        WhatsApp has no free-form buttons (only pre-approved templates). Rasa's default sends one more
+        message per button as "1: All fine (/checkin_fine)": a number the patient cannot answer with
+        and a payload they should never see. Every button title is understood when typed
+        (tests/test_model.py checks it), so the titles are what the patient reads. One line break
+        only: Rasa's send_text_message sends each "\n\n" paragraph as a message of its own.
+        """
+        choices = "\n".join(f"• {button['title']}" for button in buttons if button.get("title"))
+        await self.send_text_message(recipient_id, f"{text}\nYou can reply:\n{choices}" if choices else text)
 
 
 class ClinicTwilioInput(TwilioInput):

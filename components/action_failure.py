@@ -18,6 +18,8 @@ import logging
 from typing import Any, List
 
 from rasa.core.actions.action import ActionExecutionRejection, ActionSessionStart, RemoteAction, create_bot_utterance
+from rasa.core.channels.channel import CollectingOutputChannel
+from rasa.shared.core.events import BotUttered
 from rasa.shared.exceptions import RasaException
 
 logger = logging.getLogger(__name__)
@@ -31,6 +33,12 @@ _original_run = RemoteAction.run
 
 
 async def run_or_explain(self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> List[Any]:
+    if output_channel is None:
+        # Rasa's trigger_intent (a check-in, days after the last message) starts the new session
+        # without an output channel, and the session start's messages would crash on it, losing its
+        # events. Run it with nowhere to send: the events stay, nothing is claimed as said.
+        events = await run_or_explain(self, CollectingOutputChannel(), nlg, tracker, domain)
+        return [event for event in events if not isinstance(event, BotUttered)]
     try:
         return await _original_run(self, output_channel, nlg, tracker, domain)
     except ActionExecutionRejection:
