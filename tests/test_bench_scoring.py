@@ -1,6 +1,8 @@
 """The benchmark's scoring and fallback replay: the figures in benchmarks/results mean what they say."""
 from __future__ import annotations
 
+import pytest
+
 from benchmarks.fallback_curve import choose, curve
 from benchmarks.nlu_eval import FALLBACK, replay_fallback, score
 
@@ -45,3 +47,25 @@ def test_replay_of_the_unfamiliar_check_follows_the_pipeline_order():
                                                   "inform", FALLBACK]
     assert replay_fallback(preds, 0.35, 0.05, unfamiliar_below=0.4, out_of_scope_margin=0.1) == [
         FALLBACK, "out_of_scope", "faq/pain", "inform", FALLBACK]
+
+
+def test_the_deployed_fallback_settings_were_measured_and_cost_patients_no_more_than_the_curves_pick():
+    """config.yml must stay on the last fallback curve (make bench), at no higher patient cost than its
+    pick (the pick may differ when an end-to-end test rules it out: configs_tried.md says why)."""
+    import json
+
+    from tests.conftest import ROOT, load_yaml
+
+    curve_file = ROOT / "benchmarks" / "results" / "fallback_curve.json"
+    if not curve_file.exists():
+        pytest.skip("no fallback curve yet: make bench writes benchmarks/results/fallback_curve.json")
+    curve = json.loads(curve_file.read_text())
+    steps = {step["name"]: step for step in load_yaml(ROOT / "config.yml")["pipeline"]}
+    fallback = steps["FallbackClassifier"]
+    unfamiliar = steps["components.unfamiliar_messages.UnfamiliarMessageCheck"]
+    deployed = (fallback["threshold"], fallback["ambiguity_threshold"], unfamiliar["unfamiliar_below"],
+                unfamiliar["out_of_scope_margin"])
+    [point] = [p for p in curve["points"] if (p["threshold"], p["ambiguity"], p["unfamiliar_below"],
+                                              p["out_of_scope_margin"]) == deployed]
+    assert point["patient_cost"] <= curve["chosen"]["patient_cost"]
+    assert point["false_fallback_rate"] <= 0.08
