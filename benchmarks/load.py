@@ -13,6 +13,7 @@ back-to-back, a stress test rather than 10 people chatting, so that is measured 
 (`stress`: 10 patients with no pause) and gives the server's saturation throughput.
 
     .venv/bin/python benchmarks/load.py [--levels 1 10 50]      (make bench-load)
+    .venv/bin/python benchmarks/load.py --compare-nlu-thread 3  (NLU in the event loop vs a thread)
 """
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ from benchmarks.nlu_eval import percentile  # noqa: E402
 from tests.servers import running_servers  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
+MODEL = ROOT / "models" / "clinic.tar.gz"
 CONVERSATION = [
     "hello", "what is mesotherapy?", "does it hurt?", "how many sessions will I need?",
     "I'd like to book an appointment", "yes that's fine", "Sam Taylor", "020 7946 0123",
@@ -97,19 +99,17 @@ async def bare_parse(url: str, count: int = 100) -> Dict[str, float]:
     return {"p50_ms": round(statistics.median(latencies), 1), "p95_ms": round(percentile(latencies, 0.95), 1)}
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--levels", nargs="*", type=int, default=[1, 10, 50])
-    args = ap.parse_args()
-    model = ROOT / "models" / "clinic.tar.gz"
+def measure(levels: List[int], extra_env: Dict[str, str]) -> Dict:
+    """Start the servers, warm up, time a bare parse, then each level and the no-pause stress pass."""
     with tempfile.TemporaryDirectory() as tmp:
-        env = {"BOOKINGS_DB_URL": f"sqlite:///{tmp}/bookings.db", "CLINIC_CLOCK": "2026-11-24T10:00:00+00:00"}
-        with running_servers(model, RESULTS / "tmp" / "load-logs", env, enable_api=True) as servers:
+        env = {"BOOKINGS_DB_URL": f"sqlite:///{tmp}/bookings.db", "CLINIC_CLOCK": "2026-11-24T10:00:00+00:00",
+               **extra_env}
+        with running_servers(MODEL, RESULTS / "tmp" / "load-logs", env, enable_api=True) as servers:
             rest = f"{servers.rasa_url}/webhooks/rest/webhook"
             asyncio.run(level(rest, 1, 0, think=False))  # warm-up
             parse = asyncio.run(bare_parse(f"{servers.rasa_url}/model/parse?token={servers.api_token}"))
             rows = []
-            for users in args.levels:
+            for users in levels:
                 row = asyncio.run(level(rest, users, 1))
                 row["rss_mb"] = {"rasa": rss_mb(servers.rasa.pid), "actions": rss_mb(servers.actions.pid)}
                 row["ratio_p50_over_bare_parse"] = round(row["p50_ms"] / parse["p50_ms"], 1)
@@ -117,8 +117,56 @@ def main() -> None:
                 print(json.dumps(row), flush=True)
             stress = asyncio.run(level(rest, 10, 2, think=False))
             print(json.dumps(stress), flush=True)
-    result = {"conversation_messages": len(CONVERSATION), "bare_parse": parse, "levels": rows,
-              "stress_10_no_think": stress}
+    return {"conversation_messages": len(CONVERSATION), "bare_parse": parse, "levels": rows,
+            "stress_10_no_think": stress}
+
+
+def compare_nlu_thread(rounds: int) -> None:
+    """NLU in the event loop (Rasa's way) against NLU in a worker thread, alternating, in one run."""
+    runs: Dict[str, List[Dict]] = {"0": [], "1": []}
+    for _ in range(rounds):
+        for setting in ("0", "1"):
+            print(f"NLU_IN_THREAD={setting}", flush=True)
+            runs[setting].append(measure([10, 50], {"NLU_IN_THREAD": setting}))
+
+    def median(setting: str, pick) -> float:
+        return round(statistics.median(pick(r) for r in runs[setting]), 1)
+
+    figures = {
+        "10 patients p95 (ms)": lambda r: r["levels"][0]["p95_ms"],
+        "50 patients p50 (ms)": lambda r: r["levels"][1]["p50_ms"],
+        "50 patients p95 (ms)": lambda r: r["levels"][1]["p95_ms"],
+        "stress messages/s": lambda r: r["stress_10_no_think"]["messages_per_s"],
+        "stress p95 (ms)": lambda r: r["stress_10_no_think"]["p95_ms"],
+        "bare parse p50 (ms)": lambda r: r["bare_parse"]["p50_ms"],
+    }
+    table = {name: {"event_loop": median("0", pick), "thread": median("1", pick)} for name, pick in figures.items()}
+    for row in table.values():
+        row["thread_over_event_loop"] = round(row["thread"] / row["event_loop"], 2)
+    errors = sum(lv["errors"] for rs in runs.values() for r in rs for lv in r["levels"] + [r["stress_10_no_think"]])
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "load_nlu_thread.json").write_text(json.dumps({"rounds": rounds, "errors": errors, "medians": table,
+                                                              "runs": runs}, indent=2))
+    lines = [f"NLU in the event loop (Rasa 3.6) vs in a worker thread (components/parse_in_thread.py): "
+             f"medians of {rounds} alternating rounds in one run, {errors} errors in all.", "",
+             "| figure | event loop | thread | thread ÷ event loop |", "|---|---|---|---|"]
+    lines += [f"| {name} | {row['event_loop']} | {row['thread']} | {row['thread_over_event_loop']} |"
+              for name, row in table.items()]
+    (RESULTS / "load_nlu_thread.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--levels", nargs="*", type=int, default=[1, 10, 50])
+    ap.add_argument("--compare-nlu-thread", type=int, metavar="ROUNDS", default=0,
+                    help="instead: NLU in the event loop vs in a thread, ROUNDS alternating rounds each")
+    args = ap.parse_args()
+    if args.compare_nlu_thread:
+        compare_nlu_thread(args.compare_nlu_thread)
+        return
+    result = measure(args.levels, {})
+    rows, parse, stress = result["levels"], result["bare_parse"], result["stress_10_no_think"]
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "load.json").write_text(json.dumps(result, indent=2))
     lines = ["| patients at once | messages | errors | p50 / p95 / p99 (ms) | messages/s | p50 ÷ bare parse p50 "

@@ -3,7 +3,8 @@
 Against the real servers on loopback: every message gets a reply (0 errors), every confirmed booking
 is in the database exactly once, and each conversation stored its messages in the order they were
 sent. Then one sender floods 1,000 messages while another patient chats: the flood gets polite
-replies or 429s, and the other patient is answered as usual.
+replies or 429s, and the other patient is answered as usual. Messages understood at the same time
+(the NLU runs in worker threads, components/parse_in_thread.py) are understood exactly as one by one.
 """
 from __future__ import annotations
 
@@ -125,3 +126,33 @@ def test_one_sender_flooding_does_not_stop_others_being_answered(loaded):
     assert sum(status == 429 for status, _ in statuses) >= 900  # the rate limit did its job
     assert all(status == 200 and body and body[0].get("text") for status, body, _ in other)
     assert max(seconds for _, _, seconds in other) < 10
+
+
+def test_messages_understood_at_the_same_time_get_the_same_reading_as_one_by_one(loaded):
+    """The NLU graph runs in worker threads: 12 at once must not mix up one message's features."""
+    import yaml
+
+    servers, _ = loaded
+    url = f"{servers.rasa_url}/model/parse?token={servers.api_token}"
+    nlu = yaml.safe_load((ROOT / "tests" / "nlu" / "heldout.yml").read_text())["nlu"]
+    texts = [line[2:].strip() for block in nlu for line in block["examples"].splitlines()
+             if line.startswith("- ")][:120]
+
+    def reading(body):
+        selector = body.get("response_selector", {}).get("faq", {}).get("response", {})
+        return (body["intent"]["name"], round(body["intent"]["confidence"], 4),
+                selector.get("intent_response_key"), round(selector.get("confidence") or 0.0, 4))
+
+    one_by_one = {t: reading(requests.post(url, json={"text": t}, timeout=30).json()) for t in texts}
+
+    async def all_at_once():
+        semaphore = asyncio.Semaphore(12)
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120)) as session:
+            async def parse(t):
+                async with semaphore, session.post(url, json={"text": t}) as reply:
+                    return t, reading(await reply.json())
+            return dict(await asyncio.gather(*(parse(t) for t in texts)))
+
+    together = asyncio.run(all_at_once())
+    differ = {t: (one_by_one[t], together[t]) for t in texts if one_by_one[t] != together[t]}
+    assert len(texts) == 120 and not differ, list(differ.items())[:5]
