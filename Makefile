@@ -86,8 +86,8 @@ bench: model  ## accuracy side by side (project, rasa_default, TF-IDF, MiniLM) +
 	$(PY) benchmarks/cross_validation.py
 	$(PY) benchmarks/fallback_curve.py
 
-bench-load: model  ## 1/10/50 concurrent patients over REST against the real servers, to benchmarks/results/load.*
-	$(PY) benchmarks/load.py
+bench-load: model  ## 1/10/50 concurrent patients over REST against the real servers, to benchmarks/results/load.*; ARGS="--compare-nlu-thread 3"
+	$(PY) benchmarks/load.py $(ARGS)
 
 bench-scale: model servers  ## 1 vs 2 replicas behind nginx (PostgreSQL, Redis): messages/s and p95, to benchmarks/results/scale_load.*
 	$(PY) benchmarks/load_scale.py $(ARGS)
