@@ -14,7 +14,11 @@ jobs. They survive restarts with the database, and every pass is one short trans
     same one) and marked `sending`, committed *before* the message goes;
   - then `sent`; if the process dies in between, the row stays `sending` and is never sent again
     (never twice beats maybe twice; `make bookings ARGS=checkins` shows it);
-  - opted out, cancelled or declined at sending time: `skipped`.
+  - opted out, cancelled or declined at sending time: `skipped`;
+  - late ones (the scheduler was down, or the patient said yes weeks after the treatment) go with the
+    real number of days since the treatment; one overtaken by a later check-in that is also due, or
+    more than MAX_LATE_DAYS late, is `skipped`: a patient never gets two at once, or "how is your skin
+    two days after?" a month later.
 
     .venv/bin/python -m actions.checkins run [--every 60] [--once]     (RASA_URL, RASA_API_TOKEN)
 """
@@ -44,6 +48,7 @@ logger = logging.getLogger(__name__)
 SCHEDULED, SENDING, SENT, SKIPPED, FAILED = "scheduled", "sending", "sent", "skipped", "failed"
 CHANNELS = ("telegram", "twilio")  # messaging apps a check-in can reach (not the website chat)
 TRIGGER_INTENT = "EXTERNAL_checkin"
+MAX_LATE_DAYS = 7  # a check-in later than this after its day is out of its moment: skipped, not sent
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,7 @@ class Due:
     channel: str
     after_days: int
     treated_on: dt.date
+    days_since: int  # days since the treatment on the day it is sent (after_days, or more if late)
 
 
 Deliver = Callable[[Due], None]
@@ -141,14 +147,22 @@ def claim_due(clinic: ClinicProfile, now: dt.datetime, url: Optional[str] = None
     if not in_window(clinic, now):
         return []
     naive_now = now.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    today = now.astimezone(ZoneInfo(clinic.timezone)).date()
     claimed = []
     with store.session(url) as db:
         rows = db.execute(select(store.CheckIn).where(store.CheckIn.status == SCHEDULED,
                                                       store.CheckIn.due_at <= naive_now)
                           .order_by(store.CheckIn.due_at).with_for_update(skip_locked=True)).scalars().all()
+        due_days = {(c.request_id, c.after_days) for c in rows}
         for checkin in rows:
             request = checkin.request
-            if request.status in (store.CANCELLED, store.DECLINED):
+            later = [d for (r, d) in due_days if r == checkin.request_id and d > checkin.after_days]
+            late = (today - request.treated_on).days - checkin.after_days
+            if later:
+                checkin.status, checkin.note = SKIPPED, f"overtaken by the day-{max(later)} check-in"
+            elif late > MAX_LATE_DAYS:
+                checkin.status, checkin.note = SKIPPED, f"{late} days late"
+            elif request.status in (store.CANCELLED, store.DECLINED):
                 checkin.status, checkin.note = SKIPPED, f"request {request.status}"
             elif not request.checkin_consent or not request.checkin_chat_id:
                 checkin.status, checkin.note = SKIPPED, "no consent"
@@ -157,7 +171,8 @@ def claim_due(clinic: ClinicProfile, now: dt.datetime, url: Optional[str] = None
             else:
                 checkin.status = SENDING
                 claimed.append(Due(checkin.id, request.checkin_chat_id, request.checkin_channel,
-                                   checkin.after_days, request.treated_on))
+                                   checkin.after_days, request.treated_on,
+                                   max(checkin.after_days, (today - request.treated_on).days)))
     return claimed
 
 
@@ -198,7 +213,7 @@ def rasa_trigger(rasa_url: str, token: str, timeout: float = 30) -> Deliver:
         reply = http.post(f"{rasa_url.rstrip('/')}/conversations/{quote(due.chat_id, safe=':+@')}/trigger_intent",
                           params={"output_channel": due.channel, "token": token},
                           json={"name": TRIGGER_INTENT,
-                                "entities": {"checkin_day": str(due.after_days),
+                                "entities": {"checkin_day": str(due.days_since),
                                              "treated_on": due.treated_on.isoformat()}},
                           timeout=timeout)
         reply.raise_for_status()

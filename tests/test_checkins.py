@@ -32,12 +32,13 @@ def new_request(reference: str = "BR-CHECK2", chat: str = CHAT, status: str = st
 
 class Recorder:
     def __init__(self, fail_with=None):
-        self.sent, self.fail_with = [], fail_with
+        self.sent, self.fail_with, self.days_since = [], fail_with, []
 
     def __call__(self, due: checkins.Due) -> None:
         if self.fail_with:
             raise self.fail_with
         self.sent.append((due.chat_id, due.channel, due.after_days, due.treated_on))
+        self.days_since.append(due.days_since)  # what "It's been N days" says
 
 
 def treated(bookings_db, reference="BR-CHECK2", chat=CHAT, on="2026-11-24", channel="telegram") -> None:
@@ -71,6 +72,27 @@ def test_a_missed_window_is_caught_up_the_next_day_within_the_hours(bookings_db)
     deliver = Recorder()
     assert checkins.send_due(profile(), at("2026-11-26T20:00"), deliver) == []       # scheduler was down all day
     assert len(checkins.send_due(profile(), at("2026-11-27T10:01"), deliver)) == 1
+    assert deliver.days_since == [3]   # "It's been 3 days", the truth, not the planned 2
+
+
+def test_a_check_in_overtaken_by_the_next_one_is_not_sent_as_well(bookings_db):
+    treated(bookings_db)
+    deliver = Recorder()   # the scheduler was down from day 1 to day 21: one message, not two at once
+    assert len(checkins.send_due(profile(), at("2026-12-15T11:00"), deliver)) == 1
+    assert deliver.sent == [(CHAT, "telegram", 21, dt.date(2026, 11, 24))] and deliver.days_since == [21]
+    with store.session() as db:
+        notes = {c.after_days: (c.status, c.note) for c in db.execute(select(store.CheckIn)).scalars()}
+    assert notes[2] == ("skipped", "overtaken by the day-21 check-in")
+
+
+def test_a_yes_weeks_after_the_treatment_sends_nothing_out_of_its_moment(bookings_db):
+    treated(bookings_db, on="2026-10-01")   # day 21 was 22 October; the scheduler runs on 30 November
+    deliver = Recorder()
+    assert checkins.send_due(profile(), at("2026-11-30T11:00"), deliver) == []
+    with store.session() as db:
+        notes = sorted((c.after_days, c.status, c.note) for c in db.execute(select(store.CheckIn)).scalars())
+    assert notes == [(2, "skipped", "overtaken by the day-21 check-in"), (21, "skipped", "39 days late")]
+    assert checkins.send_due(profile(), at("2026-12-01T11:00"), deliver) == [] and deliver.sent == []
 
 
 def test_stop_check_ins_drops_the_rest(bookings_db):

@@ -244,7 +244,7 @@ def test_a_check_in_that_starts_a_new_session_arrives_and_keeps_the_session_star
     from actions.checkins import Due, rasa_trigger
 
     chat = 7199
-    rasa_trigger(servers.rasa_url, servers.api_token)(Due(0, str(chat), "telegram", 21, dt.date(2026, 11, 24)))
+    rasa_trigger(servers.rasa_url, servers.api_token)(Due(0, str(chat), "telegram", 21, dt.date(2026, 11, 24), 21))
     [question] = checkin_questions(apis, chat)
     assert "21 days since your mesotherapy session on Tuesday 24 November" in question["text"]
     tracker = requests.get(f"{servers.rasa_url}/conversations/{chat}/tracker",
