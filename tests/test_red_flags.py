@@ -27,6 +27,12 @@ PATTERNS = load_patterns()
     "the injection area is hot to the touch",
     "a small bruise by my nose is turning purple",
     "the bumps where she injected are getting bigger",
+    # Still there days later: the article gives hours for redness and swelling to settle.
+    "the bumps from the injections are still there after 3 days, is that normal",
+    "5 days later and my face is still swollen",
+    "is it normal to still have some swelling after two days",
+    "it's been a week and the redness is still there",
+    "the lumps haven't gone down and it's been 4 days",
 ])
 def test_warning_signs_are_caught(message):
     assert red_flag(message, PATTERNS)
@@ -39,6 +45,9 @@ def test_warning_signs_are_caught(message):
     "Sam Taylor", "it's for the puffiness under my eyes", "hyperpigmentation dark patches on my cheeks",
     "can it fix dark circles", "help me book an appointment", "my skin looks dull and grey",
     "does the swelling get worse before it gets better", "will my pigmentation get darker in summer",
+    "how long until the swelling goes down", "it's been a few hours and the redness is still there",
+    "the swelling hasn't gone down yet, it's only been an hour", "i still have bruises after 4 days",
+    "will I still be red the next day", "still thinking about booking in a few days",
 ])
 def test_questions_and_form_answers_are_not(message):
     assert red_flag(message, PATTERNS) is None
