@@ -31,7 +31,7 @@ import os
 import sys
 import time
 from dataclasses import dataclass
-from typing import Callable, List, Optional
+from typing import Callable, Dict, List, Optional
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
@@ -153,15 +153,17 @@ def claim_due(clinic: ClinicProfile, now: dt.datetime, url: Optional[str] = None
         rows = db.execute(select(store.CheckIn).where(store.CheckIn.status == SCHEDULED,
                                                       store.CheckIn.due_at <= naive_now)
                           .order_by(store.CheckIn.due_at).with_for_update(skip_locked=True)).scalars().all()
-        due_days = {(c.request_id, c.after_days) for c in rows}
+        latest_due: Dict[int, int] = {}  # per request, the last of its check-ins due now
+        for c in rows:
+            latest_due[c.request_id] = max(c.after_days, latest_due.get(c.request_id, 0))
         for checkin in rows:
             request = checkin.request
-            later = [d for (r, d) in due_days if r == checkin.request_id and d > checkin.after_days]
-            late = (today - request.treated_on).days - checkin.after_days
-            if later:
-                checkin.status, checkin.note = SKIPPED, f"overtaken by the day-{max(later)} check-in"
-            elif late > MAX_LATE_DAYS:
-                checkin.status, checkin.note = SKIPPED, f"{late} days late"
+            days_since = (today - request.treated_on).days
+            if checkin.after_days < latest_due[checkin.request_id]:
+                checkin.status = SKIPPED
+                checkin.note = f"overtaken by the day-{latest_due[checkin.request_id]} check-in"
+            elif days_since - checkin.after_days > MAX_LATE_DAYS:
+                checkin.status, checkin.note = SKIPPED, f"{days_since - checkin.after_days} days late"
             elif request.status in (store.CANCELLED, store.DECLINED):
                 checkin.status, checkin.note = SKIPPED, f"request {request.status}"
             elif not request.checkin_consent or not request.checkin_chat_id:
@@ -171,8 +173,7 @@ def claim_due(clinic: ClinicProfile, now: dt.datetime, url: Optional[str] = None
             else:
                 checkin.status = SENDING
                 claimed.append(Due(checkin.id, request.checkin_chat_id, request.checkin_channel,
-                                   checkin.after_days, request.treated_on,
-                                   max(checkin.after_days, (today - request.treated_on).days)))
+                                   checkin.after_days, request.treated_on, max(checkin.after_days, days_since)))
     return claimed
 
 

@@ -24,15 +24,15 @@ _parse_with_graph = MessageProcessor._parse_message_with_graph
 _parse_message = MessageProcessor.parse_message
 
 
-def enabled() -> bool:
-    return os.environ.get("NLU_IN_THREAD", "1").strip().lower() not in ("0", "false", "no", "off")
+# Read once when the server loads the model, not for every message.
+ENABLED = os.environ.get("NLU_IN_THREAD", "1").strip().lower() not in ("0", "false", "no", "off")
 
 
 async def parse_message(self: MessageProcessor, message: UserMessage,
                         tracker: Optional[DialogueStateTracker] = None,
                         only_output_properties: bool = True) -> Dict[Text, Any]:
     """Rasa's parse_message, with the graph run off the event loop (same result, same checks)."""
-    if self.http_interpreter or not enabled():
+    if self.http_interpreter or not ENABLED:
         return await _parse_message(self, message, tracker, only_output_properties)
     if tracker is None:
         tracker = DialogueStateTracker.from_events(message.sender_id, [])

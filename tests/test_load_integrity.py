@@ -130,13 +130,11 @@ def test_one_sender_flooding_does_not_stop_others_being_answered(loaded):
 
 def test_messages_understood_at_the_same_time_get_the_same_reading_as_one_by_one(loaded):
     """The NLU graph runs in worker threads: 12 at once must not mix up one message's features."""
-    import yaml
+    from benchmarks.nlu_eval import load_examples
 
     servers, _ = loaded
     url = f"{servers.rasa_url}/model/parse?token={servers.api_token}"
-    nlu = yaml.safe_load((ROOT / "tests" / "nlu" / "heldout.yml").read_text())["nlu"]
-    texts = [line[2:].strip() for block in nlu for line in block["examples"].splitlines()
-             if line.startswith("- ")][:120]
+    texts = [text_ for text_, _ in load_examples(ROOT / "tests" / "nlu" / "heldout.yml")][:120]
 
     def reading(body):
         selector = body.get("response_selector", {}).get("faq", {}).get("response", {})
