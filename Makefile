@@ -7,8 +7,10 @@ VENV  := .venv
 PY    := $(VENV)/bin/python
 RASA  := $(VENV)/bin/rasa
 MODEL := models/clinic.tar.gz
-# What the model is trained from (data/content/ holds texts for actions, not training data).
-TRAINING_FILES := config.yml domain.yml $(wildcard components/*.py) $(shell find data -name '*.yml' -not -path 'data/content/*' 2>/dev/null)
+# What the model is trained from (data/content/ holds texts for actions; the warning-sign catalogue there
+# is training data too).
+TRAINING_FILES := config.yml domain.yml data/content/warning_signs.yml $(wildcard components/*.py) \
+  $(shell find data -name '*.yml' -not -path 'data/content/*' 2>/dev/null)
 
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2

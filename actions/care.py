@@ -13,7 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import clock, content, hours
+from actions import clock, content, hours, warning_signs
 from actions.profile import ClinicProfile, profile
 from actions.when import parse_when
 
@@ -69,7 +69,7 @@ def care_message(kind: str, day: Optional[dt.date], clinic: ClinicProfile,
     header = section["title"] + ":"
     checklist = "\n".join(f"- {item}" for item in section["checklist"])
     parts.extend(p for p in (note, header + "\n" + checklist, section["closing"].format(**values),
-                             texts["warning_signs"].format(**values)) if p)
+                             warning_signs.watch_for(clinic)) if p)
     return "\n\n".join(parts), texts["buttons"][shown]
 
 

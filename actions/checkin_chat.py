@@ -2,9 +2,9 @@
 
 The scheduler (actions/checkins.py) triggers `EXTERNAL_checkin` with the check-in's day and the
 treatment date as entities; the question goes to the patient's messaging app with three quick replies.
-"All fine" gets the aftercare reminders for that stage, "Some redness" the advice to call the clinic
-(the article says such redness fades within hours) and the warning signs. "Something worries me" sends
-`report_adverse_reaction`, and any described warning sign is caught by the red-flag safety net: both
+"All fine" gets the aftercare reminders for that stage, "Some redness" the catalogue's advice to call the clinic
+(data/content/warning_signs.yml: such redness fades within hours) and the warning signs. "Something worries me" sends
+`report_adverse_reaction`, and any described warning sign is caught by the warning-sign check: both
 get the urgent-care reply. A typed "yes" or "thanks" right after a check-in counts as "All fine"
 (rules). No answer is fine too.
 """
@@ -18,7 +18,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import care, checkins, content
+from actions import care, checkins, clock, content, warning_signs
 from actions.profile import profile
 
 
@@ -69,10 +69,9 @@ class ActionCheckinReply(Action):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if intent == "checkin_redness":
             # With or without a check-in: the call to make, then the signs that need the urgent line.
-            when = texts["redness_when"].format(day=_day_text(dates[0])) if dates else ""
-            dispatcher.utter_message(text=texts["redness"].format(phone=clinic.phone, when=when))
-            dispatcher.utter_message(text=content.load("care")["warning_signs"].format(
-                urgent_phone=clinic.urgent_phone, emergency_number=clinic.emergency_number))
+            dispatcher.utter_message(text=warning_signs.report_reply(
+                "clinic", clinic, dates[0] if dates else None, clock.now()))
+            dispatcher.utter_message(text=warning_signs.watch_for(clinic))
             return []
         if dates is None:  # "my skin is fine" without a check-in: thanks, and where to call
             dispatcher.utter_message(response="utter_checkin_unknown")

@@ -1,33 +1,37 @@
-"""Urgent guidance when a patient describes a reaction: it wins over everything, forms included.
+"""The reply to a reported warning sign: it wins over everything, forms included.
 
-The wording lives in data/content/safety.yml. The action only chooses between "call emergency
-services now" (airway, severe allergy signs) and "call the clinic's urgent line now". It never
-diagnoses and never reassures about a warning sign.
+The Rasa server's warning-sign check (components/warning_signs.py) decides that a message is a report
+and at which level: emergency (call the emergency number now), urgent (the clinic's urgent line now)
+or clinic (ring the clinic in opening hours). The words come from the warning-sign catalogue through
+actions/warning_signs.py. A report without a level (the check-in's "Something worries me" button)
+gets the urgent reply. It never diagnoses and never reassures about a warning sign.
 """
 from __future__ import annotations
 
-import re
-from typing import Any, Dict, List, Text
+import datetime as dt
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import content
+from actions import clock, warning_signs
 from actions.booking_slots import reset_booking_slots
-from actions.profile import ClinicProfile, profile
+from actions.profile import profile
 
 
-def is_emergency(text: str) -> bool:
-    lowered = (text or "").lower()
-    return any(re.search(pattern, lowered) for pattern in content.load("safety")["emergency_patterns"])
+def reported_level(tracker: Tracker) -> Optional[str]:
+    """The level the warning-sign check gave the latest message, if it checked one."""
+    found = tracker.latest_message.get("warning_sign") or {}
+    return found.get("level") if found.get("reported") else None
 
 
-def urgent_message(text: str, clinic: ClinicProfile) -> str:
-    texts = content.load("safety")
-    key = "emergency" if is_emergency(text) else "urgent"
-    return texts[key].format(emergency_number=clinic.emergency_number, urgent_phone=clinic.urgent_phone,
-                             clinic_name=clinic.name)
+def treated_on(tracker: Tracker) -> Optional[dt.date]:
+    """The treatment date a check-in set, if this conversation has one."""
+    try:
+        return dt.date.fromisoformat(str(tracker.get_slot("treated_on")))
+    except ValueError:
+        return None
 
 
 class ActionUrgentCare(Action):
@@ -36,8 +40,24 @@ class ActionUrgentCare(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
-        dispatcher.utter_message(text=urgent_message(tracker.latest_message.get("text", ""), profile()))
+        clinic = profile()
+        level = reported_level(tracker)
+        dispatcher.utter_message(text=warning_signs.report_reply(level, clinic, treated_on(tracker), clock.now()))
+        if level == "clinic":  # not an emergency on its own: the signs that would make it one
+            dispatcher.utter_message(text=warning_signs.watch_for(clinic))
         if tracker.active_loop_name:
-            dispatcher.utter_message(text=content.load("safety")["form_paused"])
+            dispatcher.utter_message(text=warning_signs.form_paused())
             return reset_booking_slots(tracker)
+        return []
+
+
+class ActionWarningSigns(Action):
+    """"What should I watch out for after?": the signs, and whom to call for each."""
+
+    def name(self) -> Text:
+        return "action_warning_signs"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        dispatcher.utter_message(text=warning_signs.watch_for_answer(profile()))
         return []

@@ -99,7 +99,9 @@ def test_clinic_info_says_open_now_or_when_it_opens(clock_at, now, status):
     "my tongue is swollen", "struggling to swallow since my meso",
 ])
 def test_airway_signs_mean_call_emergency_services_now(message):
-    text = texts(run_action(ActionUrgentCare(), make_tracker(message, "report_adverse_reaction"))[0])
+    # The level comes from the Rasa server's warning-sign check (tests/test_warning_signs.py checks it there).
+    tracker = make_tracker(message, "report_adverse_reaction", warning_level="emergency")
+    text = texts(run_action(ActionUrgentCare(), tracker)[0])
     assert text.startswith("This needs help straight away") and f"call {profile().emergency_number} now" in text
 
 
@@ -108,14 +110,44 @@ def test_airway_signs_mean_call_emergency_services_now(message):
     "I've had a fever since yesterday's treatment", "hard lumps under the skin", "the skin on my chin is turning dark",
 ])
 def test_other_warning_signs_mean_the_urgent_line_now(message):
-    text = texts(run_action(ActionUrgentCare(), make_tracker(message, "report_adverse_reaction"))[0])
+    text = texts(run_action(ActionUrgentCare(), make_tracker(message, "report_adverse_reaction",
+                                                             warning_level="urgent"))[0])
     assert f"urgent line on {profile().urgent_phone} now" in text and "mesotherapy" in text
     assert "normal" not in text.lower() and "probably" not in text.lower()
 
 
+def test_a_report_without_a_level_gets_the_urgent_line_now():
+    """The check-in's "Something worries me" button carries no text to judge: urgent, never less."""
+    messages, _ = run_action(ActionUrgentCare(), make_tracker("/report_adverse_reaction", "report_adverse_reaction"))
+    assert f"urgent line on {profile().urgent_phone} now" in texts(messages)
+
+
+@pytest.mark.parametrize("hour, expected", [(11, "the team is in now"), (22, "when it opens tomorrow at")])
+def test_effects_lasting_days_mean_a_call_to_the_clinic_in_opening_hours_with_the_signs_to_watch(
+        clock_at, hour, expected):
+    clock_at(2026, 11, 24, hour, 0)
+    messages, _ = run_action(ActionUrgentCare(), make_tracker("it's been 2 days and it's still a bit red",
+                                                              "report_adverse_reaction", warning_level="clinic"))
+    assert profile().phone in messages[0]["text"] and expected in messages[0]["text"]
+    assert "urgent line" not in messages[0]["text"] and "normal" not in messages[0]["text"].lower()
+    assert f"call {profile().emergency_number} now" in messages[1]["text"]
+    assert profile().urgent_phone in messages[1]["text"] and "pus" in messages[1]["text"]
+
+
+def test_what_to_watch_for_lists_every_kind_of_warning_sign_by_whom_to_call():
+    from actions.safety import ActionWarningSigns
+    from actions.warning_signs import catalogue
+
+    text = texts(run_action(ActionWarningSigns(), make_tracker("what should I watch out for after?",
+                                                               "ask_warning_signs"))[0])
+    for kind in catalogue()["kinds"].values():
+        assert kind["signs"] in text
+    assert text.index(f"call {profile().emergency_number} now") < text.index(profile().urgent_phone)
+
+
 def test_a_reaction_mid_booking_stops_the_form_and_forgets_the_details():
     tracker = make_tracker("my lips are swelling up", "report_adverse_reaction", active_loop="booking_form",
-                           slots={"patient_name": "Sam Taylor", "booking_consent": True})
+                           slots={"patient_name": "Sam Taylor", "booking_consent": True}, warning_level="emergency")
     messages, events = run_action(ActionUrgentCare(), tracker)
     assert f"call {profile().emergency_number} now" in texts(messages)
     assert "nothing from it was saved" in texts(messages)

@@ -50,11 +50,13 @@ def test_answers_without_facts_say_so_and_offer_a_consultation(domain, topic):
 
 
 def test_safety_texts_name_emergency_and_urgent_lines_and_never_reassure():
-    texts = load_yaml(ROOT / "data" / "content" / "safety.yml")
+    catalogue = load_yaml(ROOT / "data" / "content" / "warning_signs.yml")["warning_signs"]
+    texts = {level: section["reply"] for level, section in catalogue["levels"].items()}
     assert "{emergency_number}" in texts["emergency"] and "now" in texts["emergency"]
     assert "{urgent_phone}" in texts["urgent"] and "can't assess" in texts["urgent"]
-    for key in ("emergency", "urgent"):
+    for key in ("emergency", "urgent", "clinic"):
         assert "normal" not in texts[key].lower()
+    assert {kind["level"] for kind in catalogue["kinds"].values()} == {"emergency", "urgent", "clinic"}
 
 
 def test_care_texts_invent_no_timings():

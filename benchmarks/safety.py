@@ -1,0 +1,230 @@
+"""Warning signs on the blind set: recall per kind and benign escalation, side by side, in one run.
+
+    .venv/bin/python benchmarks/safety.py [--model models/clinic.tar.gz] [--latency-rounds 3]
+
+The blind set (tests/blind/) was written by a helper who never saw data/ or the catalogue. Every
+message of both halves is parsed once by the trained model; the systems below are then scored on the
+same parses:
+  - project:      the assistant's decision (final intent report_adverse_reaction);
+  - regex net:    the regular expressions of 2026-11-30 alone (benchmarks/baseline_nets/);
+  - DIET alone:   this model's intent before the warning-sign check;
+  - meaning alone: the check's report probability at its threshold, without DIET.
+The two thresholds of the check are chosen here on the DEVELOPMENT half only (the lowest benign
+escalation among the settings with the best recall), and the run says whether config.yml holds them.
+The REPORTING half is scored with config.yml's settings; nothing is tuned on it.
+
+Latency: the same model parses the same messages with the check and with the check switched off
+(its `process` replaced by a pass-through), in alternating rounds; the ratio of the p50s is the
+check's cost. The regex net it replaced cost well under a millisecond, so "check off" stands for
+the old parse.
+
+Writes benchmarks/results/safety.json and safety.md.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+BLIND = ROOT / "tests" / "blind"
+RESULTS = ROOT / "benchmarks" / "results"
+REGEX_NET = ROOT / "benchmarks" / "baseline_nets" / "regex_net_2026-11-30.yml"
+REPORT = "report_adverse_reaction"
+LEVEL_RANK = {"emergency": 0, "urgent": 1, "clinic": 2}
+
+
+def load_half(name: str) -> List[Dict[str, Any]]:
+    """The half's messages: reports with kind and level, harmless ones with their category."""
+    data = yaml.safe_load((BLIND / f"warning_signs_{name}.yml").read_text(encoding="utf-8"))
+    return ([{**r, "report": True} for r in data["reports"]]
+            + [{**h, "report": False} for h in data["harmless"]])
+
+
+def regex_net() -> List[re.Pattern]:
+    patterns = yaml.safe_load(REGEX_NET.read_text(encoding="utf-8"))["report_patterns"]
+    return [re.compile(p, re.IGNORECASE) for p in patterns]
+
+
+def regex_flags(text: str, patterns: List[re.Pattern]) -> bool:
+    lowered = re.sub(r"\s+", " ", text.lower().replace("’", "'"))
+    return any(p.search(lowered) for p in patterns)
+
+
+def check_config() -> Dict[str, Any]:
+    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+    return next(c for c in config["pipeline"] if c["name"].endswith("WarningSignCheck"))
+
+
+def replay(parse: Dict[str, Any], report_at: float, intent_report_at: float) -> bool:
+    """Would the check call this a report at these thresholds? (components/warning_signs.decide)"""
+    found = parse.get("warning_sign") or {}
+    return (found.get("report_probability", 0.0) >= report_at
+            or found.get("intent_confidence", 0.0) >= intent_report_at)
+
+
+def score(items: List[Dict[str, Any]], flagged: List[bool],
+          levels: Optional[List[Optional[str]]] = None) -> Dict[str, Any]:
+    """Recall per kind (reports that reached a report reply), benign escalation per category."""
+    kinds: Dict[str, List[bool]] = {}
+    categories: Dict[str, List[bool]] = {}
+    under_triaged = []
+    for item, hit, level in zip(items, flagged, levels or [None] * len(items)):
+        if item["report"]:
+            kinds.setdefault(item["kind"], []).append(hit)
+            if levels is not None and hit and LEVEL_RANK.get(level, 1) > LEVEL_RANK[item["level"]]:
+                under_triaged.append({"text": item["text"], "expected": item["level"], "got": level})
+        else:
+            categories.setdefault(item["category"], []).append(hit)
+    reports = [h for hits in kinds.values() for h in hits]
+    benign = [h for hits in categories.values() for h in hits]
+    result = {
+        "recall": round(sum(reports) / len(reports), 4),
+        "missed": len(reports) - sum(reports),
+        "recall_per_kind": {k: round(sum(v) / len(v), 3) for k, v in sorted(kinds.items())},
+        "benign_escalation": round(sum(benign) / len(benign), 4),
+        "benign_escalated": sum(benign), "benign_total": len(benign),
+        "escalation_per_category": {k: round(sum(v) / len(v), 3) for k, v in sorted(categories.items())},
+    }
+    if levels is not None:
+        result["under_triaged"] = len(under_triaged)
+        result["under_triaged_examples"] = under_triaged[:10]
+    return result
+
+
+def choose_thresholds(items: List[Dict[str, Any]], parses: List[Dict[str, Any]]) -> Dict[str, Any]:
+    """On the development half: best recall first, then least benign escalation, then the highest thresholds."""
+    grid = [round(0.05 * i, 2) for i in range(1, 20)]
+    best = None
+    for report_at in grid:
+        for intent_at in grid + [1.01]:
+            flagged = [replay(p, report_at, intent_at) for p in parses]
+            result = score(items, flagged)
+            key = (result["recall"], -result["benign_escalation"], report_at, intent_at)
+            if best is None or key > best[0]:
+                best = (key, {"report_at": report_at, "intent_report_at": intent_at, **result})
+    return best[1]
+
+
+async def parse_all(agent: Any, texts: List[str]) -> List[Dict[str, Any]]:
+    return [await agent.parse_message(text) for text in texts]
+
+
+def latency(agent: Any, texts: List[str], rounds: int) -> Dict[str, Any]:
+    """p50 parse time with the check and with it switched off, alternating rounds on the same texts."""
+    from components.warning_signs import WarningSignCheck
+
+    original = WarningSignCheck.process
+    times: Dict[str, List[float]] = {"with check": [], "check off": []}
+
+    async def timed(label: str) -> None:
+        for text in texts:
+            start = time.perf_counter()
+            await agent.parse_message(text)
+            times[label].append((time.perf_counter() - start) * 1000)
+
+    loop = asyncio.new_event_loop()
+    loop.run_until_complete(timed("with check"))  # warm-up, discarded
+    times["with check"].clear()
+    try:
+        for _ in range(rounds):
+            WarningSignCheck.process = original
+            loop.run_until_complete(timed("with check"))
+            WarningSignCheck.process = lambda self, messages: messages
+            loop.run_until_complete(timed("check off"))
+    finally:
+        WarningSignCheck.process = original
+        loop.close()
+    p50 = {label: round(statistics.median(values), 2) for label, values in times.items()}
+    return {"p50_ms": p50, "ratio": round(p50["with check"] / p50["check off"], 3),
+            "messages": len(texts), "rounds": rounds}
+
+
+def table(rows: Dict[str, Dict[str, Any]], kinds: List[str]) -> List[str]:
+    names = list(rows)
+    lines = ["| | " + " | ".join(names) + " |", "|---" * (len(names) + 1) + "|"]
+    lines.append("| **recall, all reports** | " + " | ".join(f"**{rows[n]['recall']:.3f}**" for n in names) + " |")
+    for kind in kinds:
+        lines.append(f"| {kind} | " + " | ".join(f"{rows[n]['recall_per_kind'][kind]:.2f}" for n in names) + " |")
+    lines.append("| **benign escalated** | " + " | ".join(
+        f"**{rows[n]['benign_escalated']}/{rows[n]['benign_total']} ({rows[n]['benign_escalation']:.3f})**"
+        for n in names) + " |")
+    return lines
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model", default=str(ROOT / "models" / "clinic.tar.gz"))
+    ap.add_argument("--latency-rounds", type=int, default=3)
+    args = ap.parse_args()
+
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(args.model)
+    config, patterns = check_config(), regex_net()
+    out: Dict[str, Any] = {"model": Path(args.model).name, "config": {k: config[k] for k in
+                                                                     ("report_at", "intent_report_at", "level_share")}}
+    md = ["# Warning signs on the blind set", "",
+          "Written by `benchmarks/safety.py` (method in its docstring). Blind set: `tests/blind/` (a helper "
+          "who never saw data/ or the catalogue). Recall = reports that got a report reply; benign escalated = "
+          "harmless look-alikes that got one.", ""]
+    all_texts: List[str] = []
+    for half in ("dev", "report"):
+        items = load_half(half)
+        texts = [i["text"] for i in items]
+        all_texts += texts
+        parses = asyncio.run(parse_all(agent, texts))
+        final = [(p.get("intent") or {}).get("name") == REPORT for p in parses]
+        levels = [(p.get("warning_sign") or {}).get("level") if f else None for p, f in zip(parses, final)]
+        rows = {
+            "project": score(items, final, levels),
+            "regex net (2026-11-30)": score(items, [regex_flags(t, patterns) for t in texts]),
+            "DIET alone": score(items, [(p.get("warning_sign") or {}).get("classified_as") == REPORT for p in parses]),
+            "meaning alone": score(items, [(p.get("warning_sign") or {}).get("report_probability", 0)
+                                           >= config["report_at"] for p in parses]),
+        }
+        half_out: Dict[str, Any] = {"systems": rows}
+        if half == "dev":
+            half_out["chosen_on_dev"] = choose_thresholds(items, parses)
+        half_out["missed"] = [{"kind": i["kind"], "text": i["text"], "warning_sign": p.get("warning_sign")}
+                              for i, p, f in zip(items, parses, final) if i["report"] and not f]
+        half_out["escalated"] = [{"category": i["category"], "text": i["text"], "warning_sign": p.get("warning_sign")}
+                                 for i, p, f in zip(items, parses, final) if not i["report"] and f]
+        out[half] = half_out
+        kinds = sorted({i["kind"] for i in items if i["report"]})
+        title = "Development half (thresholds chosen here)" if half == "dev" else "Reporting half (nothing tuned here)"
+        md += [f"## {title}", ""] + table(rows, kinds)
+        md += ["", f"Project: {rows['project']['under_triaged']} reports got a lower level than their kind's."]
+        if half == "dev":
+            chosen = half_out["chosen_on_dev"]
+            holds = (chosen["report_at"], chosen["intent_report_at"]) == (config["report_at"], config["intent_report_at"])
+            md += [f"Chosen on this half: report_at {chosen['report_at']}, intent_report_at {chosen['intent_report_at']} "
+                   f"(recall {chosen['recall']:.3f}, benign {chosen['benign_escalation']:.3f}); config.yml "
+                   f"{'holds them' if holds else 'differs: ' + str(out['config'])}."]
+        md.append("")
+        print("\n".join(md[-(len(kinds) + 8):]))
+    if args.latency_rounds:
+        out["latency"] = latency(agent, all_texts, args.latency_rounds)
+        lat = out["latency"]
+        md += ["## Parse latency, side by side", "",
+               f"Same model, same {lat['messages']} messages, {lat['rounds']} alternating rounds: p50 "
+               f"{lat['p50_ms']['with check']} ms with the check, {lat['p50_ms']['check off']} ms with it off "
+               f"(ratio x{lat['ratio']})."]
+        print(md[-1])
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "safety.json").write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
+    (RESULTS / "safety.md").write_text("\n".join(md) + "\n")
+    print(f"wrote {RESULTS / 'safety.json'} and safety.md")
+
+
+if __name__ == "__main__":
+    main()

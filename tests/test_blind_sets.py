@@ -1,0 +1,52 @@
+"""The blind sets stay blind: frozen byte for byte, and none of their messages in the training data.
+
+They were written by a helper who never saw data/ (tests/blind/README.md). If a check here fails,
+do not update the checksum or reword the data to pass it: remove the leaked message from data/.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+
+import pytest
+import yaml
+
+from tests.conftest import ROOT
+
+BLIND = ROOT / "tests" / "blind"
+FROZEN = {  # sha256 of each file as the helper's set was split on 2026-12-01
+    "warning_signs_dev.yml": "475f784898e9b90d67c72771eb46c67d8427470ac0bd0b23fa58e9c8667c9f4c",
+    "warning_signs_report.yml": "fb8b3ec38eb249b7b8a36547407b2f79edffd63f07ead365cd4ac29736862363",
+}
+
+
+def normal(text: str) -> str:
+    """Lower case, letters and digits only: a leak is still a leak with other punctuation or spacing."""
+    return re.sub(r"[^a-z0-9]+", " ", text.lower().replace("’", "'")).strip()
+
+
+def training_text() -> str:
+    """Every YAML file under data/ (training data and the catalogue), normalised, as one string."""
+    return " | ".join(normal(path.read_text(encoding="utf-8")) for path in sorted((ROOT / "data").rglob("*.yml")))
+
+
+@pytest.mark.parametrize("name", sorted(FROZEN))
+def test_blind_set_is_frozen(name):
+    digest = hashlib.sha256((BLIND / name).read_bytes()).hexdigest()
+    assert digest == FROZEN[name], f"{name} changed: blind sets are frozen (tests/blind/README.md)"
+
+
+@pytest.mark.parametrize("name", sorted(FROZEN))
+def test_no_blind_message_is_in_the_training_data(name):
+    data = yaml.safe_load((BLIND / name).read_text(encoding="utf-8"))
+    corpus = f" {training_text()} "
+    leaked = [item["text"] for item in data["reports"] + data["harmless"]
+              if f" {normal(item['text'])} " in corpus]
+    assert not leaked, f"blind messages found in data/: {leaked[:5]}"
+
+
+def test_the_leak_check_would_see_a_copied_message(tmp_path):
+    """The check above is not vacuous: a blind message pasted into training data with other punctuation is found."""
+    message = yaml.safe_load((BLIND / "warning_signs_report.yml").read_text(encoding="utf-8"))["reports"][0]["text"]
+    pasted = f"nlu:\n- intent: report_adverse_reaction\n  examples: |\n    - {message.upper()}!!\n"
+    assert f" {normal(message)} " in f" {normal(pasted)} "
