@@ -33,7 +33,7 @@ _EMAIL = re.compile(r"[^\s<>()\[\],;:\"]+@[^\s<>()\[\],;:\"]+")
 def clean(text: Optional[str], limit: int = 500) -> str:
     """Plain text: markup removed, whitespace collapsed, cut to a sane length."""
     text = re.sub(r"<[^>]*>", " ", html.unescape(text or ""))  # unescape first: "&lt;b&gt;" is markup too
-    return re.sub(r"\s+", " ", text).strip()[:limit]
+    return re.sub(r"\s+", " ", text).strip()[:limit].rstrip()  # a cut can end on a space
 
 
 def yes_no(text: str, intent: Optional[str]) -> Optional[bool]:

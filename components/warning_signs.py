@@ -1,31 +1,33 @@
 """The warning-sign check: is the patient reporting a warning sign, which kind, and at what level?
 
+Written for Rasa Open Source 3.6 (an intent classifier placed last in the NLU pipeline).
+
 A patient with a warning sign must reach urgent care whatever words they use. Regular expressions
-only catch the phrasings their author thought of, so this check judges meaning: a logistic
-regression over the message's sentence embeddings (the mean of the all-MiniLM-L6-v2 token vectors
-and the spaCy word vectors the pipeline already computed, so no extra model call), trained on the
-warning-sign catalogue (data/content/warning_signs.yml: one block of patient phrasings per kind,
-plus harmless look-alikes) against every other training example. Its classes are the catalogue's
-kinds and "not a report".
+only catch the phrasings their author thought of, so this check judges meaning: two logistic
+regressions over the message's sentence embedding (the mean of the all-MiniLM-L6-v2 token vectors
+the `minilm` featurizer already computed, so no extra model call):
+  - report or not, trained on the warning-sign catalogue's patient phrasings (data/content/
+    warning_signs.yml) against every other training example, harmless look-alikes included
+    ("the redness went after an hour", "what if my lips swell?"); reports weigh `report_weight`
+    times more, because a miss costs more than a needless warning;
+  - which kind, trained on the catalogue's phrasings alone (one block per kind).
 
 The NLU intent and this check decide together: a message is a report when the check's probability
 of a report reaches `report_at`, or DIET's confidence in `report_adverse_reaction` reaches
-`intent_report_at`. DIET alone is not trusted to *clear* a report, nor to make one from a question
-("what if my lips swell?" looks like a report to a word model): when DIET's top intent is a report
-but neither test passes, the message gets DIET's next intent instead. Both thresholds are chosen on
-the development half of the blind warning-sign set (benchmarks/safety.py), never on the half that
-reports the figures.
+`intent_report_at`. When DIET's top intent is a report but neither test passes, the message gets
+DIET's next intent instead. Both thresholds are chosen on the development half of the blind
+warning-sign set (benchmarks/safety.py), never on the half that reports the figures.
 
-The level is the most urgent level among the kinds whose share of the report probability is at
-least `level_share` (a blocked vessel with blurred sight is an emergency, not only urgent). What
-the check found goes into the parse result under `warning_sign`, which action_urgent_care reads to
-pick the reply, and benchmarks read to replay thresholds.
+The level is the most urgent level among the kinds holding at least `level_share` of the kind
+probability (a blocked vessel with blurred sight is an emergency, not only urgent). What the check
+found goes into the parse result under `warning_sign`: action_urgent_care reads the level from it,
+and benchmarks replay the thresholds on it.
 """
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text, Type
+from typing import Any, Dict, List, Optional, Text, Tuple, Type
 
 import numpy as np
 import yaml
@@ -78,10 +80,9 @@ def softmax(scores: np.ndarray) -> np.ndarray:
     return shifted / shifted.sum()
 
 
-def level_of(kind_probabilities: Dict[Text, float], levels: Dict[Text, Text], share: float) -> Text:
+def level_of(kind_shares: Dict[Text, float], levels: Dict[Text, Text], share: float) -> Text:
     """The most urgent level among kinds holding at least `share` of the report probability."""
-    total = sum(kind_probabilities.values()) or 1.0
-    found = {levels.get(kind, "urgent") for kind, p in kind_probabilities.items() if p / total >= share}
+    found = {levels.get(kind, "urgent") for kind, p in kind_shares.items() if p >= share}
     for level in LEVELS:
         if level in found:
             return level
@@ -106,7 +107,7 @@ class WarningSignCheck(GraphComponent, IntentClassifier):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"featurizers": ["minilm", "spacy_vectors"], "regularisation": 4.0,
+        return {"featurizers": ["minilm"], "regularisation": 4.0, "report_weight": 3.0,
                 "report_at": 0.5, "intent_report_at": 0.9, "level_share": 0.25}
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -132,13 +133,21 @@ class WarningSignCheck(GraphComponent, IntentClassifier):
             if vector is not None:
                 vectors.append(vector)
                 labels.append(example_kind(example))
-        if NOT_A_REPORT not in labels or len(set(labels)) < 2:
-            raise ValueError("WarningSignCheck needs report examples and other examples with "
-                             f"{self.component_config['featurizers']} features")
-        model = LogisticRegression(C=self.component_config["regularisation"], max_iter=3000,
-                                   class_weight="balanced")
-        model.fit(np.vstack(vectors), labels)
-        self.weights, self.bias, self.classes = model.coef_, model.intercept_, list(model.classes_)
+        if NOT_A_REPORT not in labels or len(set(labels)) < 3:
+            raise ValueError("WarningSignCheck needs report examples of several kinds and other examples "
+                             f"with {self.component_config['featurizers']} features")
+        features, labels = np.vstack(vectors), np.array(labels)
+        is_report = labels != NOT_A_REPORT
+        # Two models: report or not (reports weighted up: a miss costs more than a needless warning),
+        # then which kind, learnt from the reports alone.
+        report = LogisticRegression(C=self.component_config["regularisation"], max_iter=3000,
+                                    class_weight={0: 1.0, 1: self.component_config["report_weight"]})
+        report.fit(features, is_report.astype(int))
+        kind = LogisticRegression(C=self.component_config["regularisation"], max_iter=3000)
+        kind.fit(features[is_report], labels[is_report])
+        self.weights = np.vstack([report.coef_, kind.coef_])
+        self.bias = np.concatenate([report.intercept_, kind.intercept_])
+        self.classes = list(kind.classes_)
         self.levels = kind_levels()
         with self._storage.write_to(self._resource) as directory:
             np.save(directory / "weights.npy", self.weights)
@@ -157,9 +166,11 @@ class WarningSignCheck(GraphComponent, IntentClassifier):
         except ValueError:  # not trained (a model trained without NLU data)
             return cls(config, model_storage, resource)
 
-    def kind_probabilities(self, vector: np.ndarray) -> Dict[Text, float]:
-        """Probability of each class, "none" included."""
-        return dict(zip(self.classes, softmax(self.weights @ vector + self.bias).tolist()))
+    def judge(self, vector: np.ndarray) -> Tuple[float, Dict[Text, float]]:
+        """The probability that this is a report, and each kind's share of it."""
+        scores = self.weights @ vector + self.bias
+        report_probability = float(1.0 / (1.0 + np.exp(-scores[0])))
+        return report_probability, dict(zip(self.classes, softmax(scores[1:]).tolist()))
 
     def process(self, messages: List[Message]) -> List[Message]:
         config = self.component_config
@@ -167,9 +178,7 @@ class WarningSignCheck(GraphComponent, IntentClassifier):
             vector = sentence_vector(message, config["featurizers"])
             if vector is None or self.weights is None:
                 continue
-            probabilities = self.kind_probabilities(vector)
-            kinds = {k: p for k, p in probabilities.items() if k != NOT_A_REPORT}
-            report_probability = 1.0 - probabilities.get(NOT_A_REPORT, 0.0)
+            report_probability, kinds = self.judge(vector)
             ranking = list(message.data.get(INTENT_RANKING_KEY, []))
             top = (message.get(INTENT) or {}).get("name")
             intent_confidence = max((r.get("confidence", 0.0) for r in ranking if r.get("name") == REPORT_INTENT),

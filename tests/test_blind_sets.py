@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 
 import pytest
 import yaml
@@ -25,9 +26,16 @@ def normal(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", text.lower().replace("’", "'")).strip()
 
 
-def training_text() -> str:
-    """Every YAML file under data/ (training data and the catalogue), normalised, as one string."""
-    return " | ".join(normal(path.read_text(encoding="utf-8")) for path in sorted((ROOT / "data").rglob("*.yml")))
+def training_lines() -> set:
+    """Every line of every YAML file under data/ (training data and the catalogue), normalised.
+
+    Whole lines, not substrings: a short blind message ("keeps oozing blood") may well occur inside a
+    longer phrasing of our own without having been copied."""
+    lines = set()
+    for path in sorted((ROOT / "data").rglob("*.yml")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            lines.add(normal(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", line.strip().lstrip("-"))))
+    return lines
 
 
 @pytest.mark.parametrize("name", sorted(FROZEN))
@@ -39,14 +47,16 @@ def test_blind_set_is_frozen(name):
 @pytest.mark.parametrize("name", sorted(FROZEN))
 def test_no_blind_message_is_in_the_training_data(name):
     data = yaml.safe_load((BLIND / name).read_text(encoding="utf-8"))
-    corpus = f" {training_text()} "
-    leaked = [item["text"] for item in data["reports"] + data["harmless"]
-              if f" {normal(item['text'])} " in corpus]
+    corpus = training_lines()
+    leaked = [item["text"] for item in data["reports"] + data["harmless"] if normal(item["text"]) in corpus]
     assert not leaked, f"blind messages found in data/: {leaked[:5]}"
 
 
-def test_the_leak_check_would_see_a_copied_message(tmp_path):
+def test_the_leak_check_would_see_a_copied_message(tmp_path, monkeypatch):
     """The check above is not vacuous: a blind message pasted into training data with other punctuation is found."""
     message = yaml.safe_load((BLIND / "warning_signs_report.yml").read_text(encoding="utf-8"))["reports"][0]["text"]
-    pasted = f"nlu:\n- intent: report_adverse_reaction\n  examples: |\n    - {message.upper()}!!\n"
-    assert f" {normal(message)} " in f" {normal(pasted)} "
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "leak.yml").write_text(
+        f"nlu:\n- intent: report_adverse_reaction\n  examples: |\n    - {message.upper()}!!\n", encoding="utf-8")
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    assert normal(message) in training_lines()
