@@ -1,0 +1,99 @@
+"""The warning-sign check as a component: hand-made sentence vectors, no trained model needed.
+
+What a patient would notice is checked on the trained model in tests/test_warning_signs.py; here:
+a report is told from a look-alike by meaning, DIET alone can make a report but not clear one the
+check is sure of, a DIET report the check does not back gets DIET's next intent, the level is the
+most urgent of the likely kinds, and a saved check loads and judges the same.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.training_data.features import Features
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from components.warning_signs import WarningSignCheck, level_of
+
+RNG = np.random.default_rng(7)
+CENTRES = {name: RNG.normal(size=16) for name in ("anaphylaxis", "lasting_effects", "question", "chat")}
+
+
+def example(text: str, centre: str, intent: str, kind: str = None) -> Message:
+    """A training example: intent as a name, the catalogue block's kind in its metadata."""
+    m = message(text, centre)
+    m.set("intent", intent)
+    if kind:
+        m.set("metadata", {"intent": {"warning_sign": kind}})
+    return m
+
+
+def message(text: str, centre: str, intent: str = None, confidence: float = 0.9) -> Message:
+    """A message to judge, as the classifiers before the check leave it."""
+    m = Message(data={"text": text})
+    if intent:
+        m.set("intent", {"name": intent, "confidence": confidence})
+        m.set("intent_ranking", [{"name": intent, "confidence": confidence},
+                                 {"name": "faq", "confidence": 1 - confidence}])
+    tokens = (CENTRES[centre] + RNG.normal(scale=0.3, size=(3, 16))).astype(np.float32)
+    m.add_features(Features(tokens, "sequence", "text", "minilm"))
+    return m
+
+
+@pytest.fixture
+def check(tmp_path):
+    storage, resource = LocalModelStorage(tmp_path), Resource("warning_signs")
+    config = {**WarningSignCheck.get_default_config(), "featurizers": ["minilm"], "hidden_units": 8,
+              "ensemble": 2, "report_at": 0.5, "intent_report_at": 0.9}
+    component = WarningSignCheck.create(config, storage, resource, None)
+    training = ([example(f"r{i}", "anaphylaxis", "report_adverse_reaction", "anaphylaxis") for i in range(20)]
+                + [example(f"l{i}", "lasting_effects", "report_adverse_reaction", "lasting_effects") for i in range(20)]
+                + [example(f"u{i}", "anaphylaxis", "report_adverse_reaction") for i in range(3)]
+                + [example(f"q{i}", "question", "faq") for i in range(30)]
+                + [example(f"c{i}", "chat", "greet") for i in range(30)])
+    component.train(TrainingData(training))
+    return component, config, storage, resource
+
+
+def judged(component, m: Message) -> Message:
+    return component.process([m])[0]
+
+
+def test_a_described_warning_sign_becomes_a_report_with_its_level(check):
+    component = check[0]
+    out = judged(component, message("my lips are huge", "anaphylaxis", "faq", confidence=0.95))
+    assert out.get("intent") == {"name": "report_adverse_reaction", "confidence": 1.0}
+    assert out.get("warning_sign")["kind"] == "anaphylaxis" and out.get("warning_sign")["level"] == "emergency"
+    lasting = judged(component, message("still red on day 4", "lasting_effects", "faq"))
+    assert lasting.get("warning_sign")["level"] == "clinic"
+
+
+def test_a_look_alike_keeps_its_answer_and_a_weak_diet_report_goes_to_the_next_intent(check):
+    component = check[0]
+    question = judged(component, message("what if my lips swell", "question", "faq"))
+    assert question.get("intent")["name"] == "faq" and not question.get("warning_sign")["reported"]
+    weak = judged(component, message("what if my lips swell", "question", "report_adverse_reaction", confidence=0.6))
+    assert weak.get("intent")["name"] == "faq"
+    assert all(r["name"] != "report_adverse_reaction" for r in weak.get("intent_ranking"))
+
+
+def test_diet_sure_of_a_report_is_enough(check):
+    out = judged(check[0], message("odd words", "chat", "report_adverse_reaction", confidence=0.95))
+    assert out.get("intent")["name"] == "report_adverse_reaction"
+
+
+def test_a_saved_check_loads_and_judges_the_same(check):
+    component, config, storage, resource = check
+    loaded = WarningSignCheck.load(config, storage, resource, None)
+    probe = message("my lips are huge", "anaphylaxis", "faq")
+    assert loaded.judge(np.ones(16) * 0.1) == component.judge(np.ones(16) * 0.1)
+    assert judged(loaded, probe).get("warning_sign")["kind"] == "anaphylaxis"
+
+
+def test_the_most_urgent_likely_kind_sets_the_level():
+    levels = {"blocked_vessel": "urgent", "vision": "emergency", "lasting_effects": "clinic"}
+    assert level_of({"blocked_vessel": 0.6, "vision": 0.3, "lasting_effects": 0.1}, levels, 0.25) == "emergency"
+    assert level_of({"blocked_vessel": 0.8, "vision": 0.1, "lasting_effects": 0.1}, levels, 0.25) == "urgent"
+    assert level_of({"lasting_effects": 0.9, "vision": 0.1}, levels, 0.25) == "clinic"
