@@ -9,7 +9,7 @@ same parses:
   - regex net:    the regular expressions of 2026-11-30 alone (benchmarks/baseline_nets/);
   - DIET alone:   this model's intent before the warning-sign check;
   - meaning alone: the check's report probability at its threshold, without DIET.
-The two thresholds of the check are chosen here on the DEVELOPMENT half only (the lowest benign
+The check's two thresholds are chosen here on the DEVELOPMENT half only (the lowest benign
 escalation among the settings with the best recall), and the run says whether config.yml holds them.
 The REPORTING half is scored with config.yml's settings; nothing is tuned on it.
 
@@ -65,11 +65,12 @@ def check_config() -> Dict[str, Any]:
     return next(c for c in config["pipeline"] if c["name"].endswith("WarningSignCheck"))
 
 
-def replay(parse: Dict[str, Any], report_at: float, intent_report_at: float) -> bool:
-    """Would the check call this a report at these thresholds? (components/warning_signs.decide)"""
+def replay(parse: Dict[str, Any], config: Dict[str, Any]) -> bool:
+    """Would the check call this a report with these settings? (components/warning_signs.decide)"""
+    from components.warning_signs import decide
+
     found = parse.get("warning_sign") or {}
-    return (found.get("report_probability", 0.0) >= report_at
-            or found.get("intent_confidence", 0.0) >= intent_report_at)
+    return bool(decide(found.get("report_probability", 0.0), found.get("intent_confidence", 0.0), False, config))
 
 
 def score(items: List[Dict[str, Any]], flagged: List[bool],
@@ -101,17 +102,22 @@ def score(items: List[Dict[str, Any]], flagged: List[bool],
     return result
 
 
-def choose_thresholds(items: List[Dict[str, Any]], parses: List[Dict[str, Any]]) -> Dict[str, Any]:
-    """On the development half: best recall first, then least benign escalation, then the highest thresholds."""
+def choose_thresholds(items: List[Dict[str, Any]], parses: List[Dict[str, Any]],
+                      intent_report_at: float) -> Dict[str, Any]:
+    """On the development half: best recall, then least benign escalation, then the lowest bar with
+    DIET's agreement (DIET's say counts most), then the highest bar alone."""
     grid = [round(0.05 * i, 2) for i in range(1, 20)]
     best = None
     for report_at in grid:
-        for intent_at in grid + [1.01]:
-            flagged = [replay(p, report_at, intent_at) for p in parses]
-            result = score(items, flagged)
-            key = (result["recall"], -result["benign_escalation"], report_at, intent_at)
+        for with_intent in [0.0] + grid:
+            if with_intent > report_at:
+                continue
+            settings = {"report_at": report_at, "report_at_with_intent": with_intent,
+                        "intent_report_at": intent_report_at}
+            result = score(items, [replay(p, settings) for p in parses])
+            key = (result["recall"], -result["benign_escalation"], -with_intent, report_at)
             if best is None or key > best[0]:
-                best = (key, {"report_at": report_at, "intent_report_at": intent_at, **result})
+                best = (key, {**settings, **result})
     return best[1]
 
 
@@ -171,8 +177,8 @@ def main() -> None:
 
     agent = Agent.load(args.model)
     config, patterns = check_config(), regex_net()
-    out: Dict[str, Any] = {"model": Path(args.model).name, "config": {k: config[k] for k in
-                                                                     ("report_at", "intent_report_at", "level_share")}}
+    settings = ("report_at", "report_at_with_intent", "intent_report_at", "level_share")
+    out: Dict[str, Any] = {"model": Path(args.model).name, "config": {k: config[k] for k in settings}}
     md = ["# Warning signs on the blind set", "",
           "Written by `benchmarks/safety.py` (method in its docstring). Blind set: `tests/blind/` (a helper "
           "who never saw data/ or the catalogue). Recall = reports that got a report reply; benign escalated = "
@@ -189,12 +195,11 @@ def main() -> None:
             "project": score(items, final, levels),
             "regex net (2026-11-30)": score(items, [regex_flags(t, patterns) for t in texts]),
             "DIET alone": score(items, [(p.get("warning_sign") or {}).get("classified_as") == REPORT for p in parses]),
-            "meaning alone": score(items, [(p.get("warning_sign") or {}).get("report_probability", 0)
-                                           >= config["report_at"] for p in parses]),
+            "meaning alone": score(items, [replay(p, {**config, "intent_report_at": 2.0}) for p in parses]),
         }
         half_out: Dict[str, Any] = {"systems": rows}
         if half == "dev":
-            half_out["chosen_on_dev"] = choose_thresholds(items, parses)
+            half_out["chosen_on_dev"] = choose_thresholds(items, parses, config["intent_report_at"])
         half_out["missed"] = [{"kind": i["kind"], "text": i["text"], "warning_sign": p.get("warning_sign")}
                               for i, p, f in zip(items, parses, final) if i["report"] and not f]
         half_out["escalated"] = [{"category": i["category"], "text": i["text"], "warning_sign": p.get("warning_sign")}
@@ -206,9 +211,10 @@ def main() -> None:
         md += ["", f"Project: {rows['project']['under_triaged']} reports got a lower level than their kind's."]
         if half == "dev":
             chosen = half_out["chosen_on_dev"]
-            holds = (chosen["report_at"], chosen["intent_report_at"]) == (config["report_at"], config["intent_report_at"])
-            md += [f"Chosen on this half: report_at {chosen['report_at']}, intent_report_at {chosen['intent_report_at']} "
-                   f"(recall {chosen['recall']:.3f}, benign {chosen['benign_escalation']:.3f}); config.yml "
+            holds = all(chosen[k] == config[k] for k in ("report_at", "report_at_with_intent"))
+            md += [f"Chosen on this half: report_at {chosen['report_at']}, report_at_with_intent "
+                   f"{chosen['report_at_with_intent']} (DIET at {chosen['intent_report_at']} or more; recall "
+                   f"{chosen['recall']:.3f}, benign {chosen['benign_escalation']:.3f}); config.yml "
                    f"{'holds them' if holds else 'differs: ' + str(out['config'])}."]
         md.append("")
         print("\n".join(md[-(len(kinds) + 8):]))

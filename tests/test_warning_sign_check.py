@@ -1,8 +1,8 @@
 """The warning-sign check as a component: hand-made sentence vectors, no trained model needed.
 
 What a patient would notice is checked on the trained model in tests/test_warning_signs.py; here:
-a report is told from a look-alike by meaning, DIET alone can make a report but not clear one the
-check is sure of, a DIET report the check does not back gets DIET's next intent, the level is the
+a report is told from a look-alike by meaning, DIET's leaning lowers the check's bar but never makes a
+report alone, a DIET report the check does not back gets DIET's next intent, the level is the
 most urgent of the likely kinds, and a saved check loads and judges the same.
 """
 from __future__ import annotations
@@ -46,7 +46,7 @@ def message(text: str, centre: str, intent: str = None, confidence: float = 0.9)
 def check(tmp_path):
     storage, resource = LocalModelStorage(tmp_path), Resource("warning_signs")
     config = {**WarningSignCheck.get_default_config(), "featurizers": ["minilm"], "hidden_units": 8,
-              "ensemble": 2, "report_at": 0.5, "intent_report_at": 0.9}
+              "ensemble": 2, "report_at": 0.5, "report_at_with_intent": 0.5, "intent_report_at": 0.9}
     component = WarningSignCheck.create(config, storage, resource, None)
     training = ([example(f"r{i}", "anaphylaxis", "report_adverse_reaction", "anaphylaxis") for i in range(20)]
                 + [example(f"l{i}", "lasting_effects", "report_adverse_reaction", "lasting_effects") for i in range(20)]
@@ -79,9 +79,14 @@ def test_a_look_alike_keeps_its_answer_and_a_weak_diet_report_goes_to_the_next_i
     assert all(r["name"] != "report_adverse_reaction" for r in weak.get("intent_ranking"))
 
 
-def test_diet_sure_of_a_report_is_enough(check):
-    out = judged(check[0], message("odd words", "chat", "report_adverse_reaction", confidence=0.95))
-    assert out.get("intent")["name"] == "report_adverse_reaction"
+def test_diet_leaning_to_a_report_lowers_the_bar_but_never_replaces_the_check():
+    from components.warning_signs import decide
+
+    config = {"report_at": 0.45, "report_at_with_intent": 0.15, "intent_report_at": 0.5}
+    assert decide(0.5, 0.0, False, config) is True           # the check alone
+    assert decide(0.2, 0.6, True, config) is True            # DIET leans, the check is above the lower bar
+    assert decide(0.2, 0.4, False, config) is None           # DIET does not lean: not a report
+    assert decide(0.1, 0.99, True, config) is False          # DIET alone: demoted to its next intent
 
 
 def test_a_saved_check_loads_and_judges_the_same(check):
