@@ -112,7 +112,7 @@ def replay_fallback(predictions: List[Dict], threshold: float, ambiguity: float,
     """The labels the model would give with other FallbackClassifier and unfamiliar-check settings.
 
     The order is the pipeline's: FallbackClassifier, then the unfamiliar-message check
-    (components/unfamiliar_messages.py) on what is left, then the red-flag safety net, which always
+    (components/unfamiliar_messages.py) on what is left, then the warning-sign check, which always
     wins, so its answers are kept.
     """
     from components.unfamiliar_messages import CHECKED_INTENTS, decide
