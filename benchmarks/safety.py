@@ -11,7 +11,9 @@ same parses:
   - meaning alone: the check's report probability at its threshold, without DIET.
 The check's two thresholds are chosen here on the DEVELOPMENT half only (the lowest benign
 escalation among the settings with the best recall), and the run says whether config.yml holds them.
-The REPORTING half is scored with config.yml's settings; nothing is tuned on it.
+The REPORTING half is scored with config.yml's settings; nothing is tuned on it. Its misses were
+read during development, so a second blind set (v2, written later by another helper) gives the
+figure nobody has looked at.
 
 Latency: the same model parses the same messages with the check and with the check switched off
 (its `process` replaced by a pass-through), in alternating rounds; the ratio of the p50s is the
@@ -40,6 +42,11 @@ BLIND = ROOT / "tests" / "blind"
 RESULTS = ROOT / "benchmarks" / "results"
 REGEX_NET = ROOT / "benchmarks" / "baseline_nets" / "regex_net_2026-11-30.yml"
 REPORT = "report_adverse_reaction"
+SETS = {  # tests/blind/warning_signs_<key>.yml
+    "dev": "Development half (thresholds chosen here)",
+    "report": "Reporting half (nothing tuned here; read once its first figures were out)",
+    "v2": "Second blind set, written after the first one's reporting half had been read (nothing tuned here)",
+}
 LEVEL_RANK = {"emergency": 0, "urgent": 1, "clinic": 2}
 
 
@@ -184,7 +191,7 @@ def main() -> None:
           "who never saw data/ or the catalogue). Recall = reports that got a report reply; benign escalated = "
           "harmless look-alikes that got one.", ""]
     all_texts: List[str] = []
-    for half in ("dev", "report"):
+    for half in SETS:
         items = load_half(half)
         texts = [i["text"] for i in items]
         all_texts += texts
@@ -206,7 +213,7 @@ def main() -> None:
                                  for i, p, f in zip(items, parses, final) if not i["report"] and f]
         out[half] = half_out
         kinds = sorted({i["kind"] for i in items if i["report"]})
-        title = "Development half (thresholds chosen here)" if half == "dev" else "Reporting half (nothing tuned here)"
+        title = SETS[half]
         md += [f"## {title}", ""] + table(rows, kinds)
         md += ["", f"Project: {rows['project']['under_triaged']} reports got a lower level than their kind's."]
         if half == "dev":
