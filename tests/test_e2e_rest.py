@@ -78,6 +78,19 @@ def test_a_reported_reaction_gets_urgent_care_guidance(servers):
     assert profile().urgent_phone in text
 
 
+def test_asking_what_to_watch_for_gets_the_signs_by_whom_to_call(servers):
+    text = texts(servers.send(new_patient(), "What should I watch out for after?"))
+    assert f"call {profile().emergency_number} now" in text and profile().urgent_phone in text
+    assert "pus" in text and "slurred" in text
+
+
+def test_redness_days_later_on_a_sunday_is_a_call_to_the_clinic_when_it_opens(servers):
+    text = texts(servers.send(new_patient(), "It's been 2 days and it's still a bit red"))
+    assert f"ring the clinic on {profile().phone} when it opens tomorrow at" in text
+    # then the signs that can't wait
+    assert text.index("when it opens") < text.index(f"call {profile().emergency_number} now")
+
+
 def test_out_of_scope_gets_a_polite_refusal_and_an_offer(servers):
     replies = servers.send(new_patient(), "who won the football last night?")
     assert "I can only help with questions about facial mesotherapy" in texts(replies)
