@@ -34,9 +34,11 @@ def api_args(env: Mapping[str, str]) -> List[str]:
         return []
     args = ["--enable-api"]
     if token:
-        args += ["--auth-token", token]
+        # "--name=value": a secret may begin with "-" (token_urlsafe does one time in 32), which
+        # argparse would otherwise read as the next option and refuse to start.
+        args.append(f"--auth-token={token}")
     if jwt_secret:
-        args += ["--jwt-secret", jwt_secret, "--jwt-method", env.get("RASA_JWT_METHOD", "HS256")]
+        args += [f"--jwt-secret={jwt_secret}", f"--jwt-method={env.get('RASA_JWT_METHOD', 'HS256')}"]
     return args
 
 

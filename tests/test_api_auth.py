@@ -20,8 +20,18 @@ def test_asking_for_the_api_without_a_secret_is_refused_clearly():
 
 
 def test_a_token_or_a_jwt_secret_turns_it_on_with_authentication():
-    assert api_args({"RASA_API_TOKEN": "t0k"}) == ["--enable-api", "--auth-token", "t0k"]
-    assert api_args({"RASA_JWT_SECRET": "s3c"}) == ["--enable-api", "--jwt-secret", "s3c", "--jwt-method", "HS256"]
+    assert api_args({"RASA_API_TOKEN": "t0k"}) == ["--enable-api", "--auth-token=t0k"]
+    assert api_args({"RASA_JWT_SECRET": "s3c"}) == ["--enable-api", "--jwt-secret=s3c", "--jwt-method=HS256"]
+
+
+@pytest.mark.parametrize("secret", ["-starts-with-a-dash", "--looks-like-an-option", "plain"])
+def test_rasa_reads_back_any_secret_even_one_that_starts_with_a_dash(secret):
+    """A random token begins with "-" one time in 32; Rasa's own parser must still take it as the value."""
+    from rasa.__main__ import create_argument_parser
+
+    args = rasa_run_args("m.tar.gz", "127.0.0.1", 5005, {"RASA_API_TOKEN": secret, "RASA_JWT_SECRET": secret})
+    parsed = create_argument_parser().parse_args(args)
+    assert (parsed.auth_token, parsed.jwt_secret, parsed.enable_api) == (secret, secret, True)
 
 
 @pytest.mark.slow
