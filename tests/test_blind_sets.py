@@ -19,6 +19,7 @@ FROZEN = {  # sha256 of each file as the helper's set was split on 2026-12-01
     "warning_signs_dev.yml": "475f784898e9b90d67c72771eb46c67d8427470ac0bd0b23fa58e9c8667c9f4c",
     "warning_signs_report.yml": "fb8b3ec38eb249b7b8a36547407b2f79edffd63f07ead365cd4ac29736862363",
     "warning_signs_v2.yml": "2d06f06536fc9f5276097098ceab4a156f783267fbaa8fc8ed840c1019a2a90b",  # written 2026-12-01, later
+    "warning_signs_v3.yml": "96c53fda2f985416a4956edf1e19d3cb9c8b1c00de06d4aa1ba8101e877df121",  # third, the reporting set from 2026-12-01 03:50
 }
 
 
