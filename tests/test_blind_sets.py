@@ -20,7 +20,7 @@ FROZEN = {  # sha256 of each file as the helper's set was split on 2026-12-01
     "warning_signs_report.yml": "fb8b3ec38eb249b7b8a36547407b2f79edffd63f07ead365cd4ac29736862363",
     "warning_signs_v2.yml": "2d06f06536fc9f5276097098ceab4a156f783267fbaa8fc8ed840c1019a2a90b",  # written 2026-12-01, later
     "faq_dev.yml": "d88d099afbf1074dee023742ce3be777df678ccba73ac1dfeec88b35576072fe",  # issue 17, development half
-    "faq_report.yml": "553323f690639ec478dc9576bc117ab885fcff7408a65935a1f4bf1c21acdf3b",  # issue 17, reporting half
+    "faq_report.yml": "7d24bcce45655b46a164b8b6c34cd56cd07f22a6faca16939964a89dce769864",  # issue 17, reporting half
     "warning_signs_v3.yml": "96c53fda2f985416a4956edf1e19d3cb9c8b1c00de06d4aa1ba8101e877df121",  # third, the reporting set from 2026-12-01 03:50
 }
 
