@@ -29,7 +29,7 @@ import json
 import random
 import sys
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 import yaml
 
@@ -80,13 +80,13 @@ def answered(parse: Dict[str, Any], settings: Optional[Dict[str, Any]] = None) -
     return intent or FALLBACK
 
 
-def outcome(label: str, got: str, parse: Dict[str, Any]) -> str:
+def outcome(label: str, got: str, buttons: List[str]) -> str:
+    if label == OOS:  # nothing answered is what a patient asking something else should get
+        return "refused" if got in (OOS, FALLBACK) else "wrong"
     if got == label:
         return "right"
     if got == FALLBACK:
-        if label == OOS:
-            return "refused"
-        return "clarified_with" if label in likely_topics(parse) else "clarified_without"
+        return "clarified_with" if label in buttons else "clarified_without"
     if got == OOS:
         return "refused"
     return "wrong"
@@ -94,11 +94,17 @@ def outcome(label: str, got: str, parse: Dict[str, Any]) -> str:
 
 def score(items: List[Dict[str, str]], parses: List[Dict[str, Any]],
           settings: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+    """The project's figures: what each parse gives the patient, with the model's or replayed settings."""
+    return score_answers(items, [(answered(p, settings), likely_topics(p)) for p in parses])
+
+
+def score_answers(items: List[Dict[str, str]], answers: List[Tuple[str, List[str]]]) -> Dict[str, Any]:
+    """Figures for any system: per message, the label it answered with (or nlu_fallback) and its buttons."""
     groups: Dict[str, Dict[str, int]] = {"faq topics": {}, NOT_COVERED: {}, OOS: {}, "other intents": {}}
     cost = 0.0
-    for item, parse in zip(items, parses):
+    for item, (got, buttons) in zip(items, answers):
         label = item["label"]
-        result = outcome(label, answered(parse, settings), parse)
+        result = outcome(label, got, buttons)
         group = (NOT_COVERED if label == NOT_COVERED else OOS if label == OOS
                  else "faq topics" if label.startswith("faq/") else "other intents")
         groups[group][result] = groups[group].get(result, 0) + 1
@@ -120,6 +126,43 @@ def score(items: List[Dict[str, str]], parses: List[Dict[str, Any]],
     nc = groups[NOT_COVERED]
     out["not_covered honest"] = round(nc.get("right", 0) / (sum(nc.values()) or 1), 3)
     return out
+
+
+def peers(items: List[Dict[str, str]]) -> Dict[str, Dict[str, Any]]:
+    """The FAQ bots a clinic could pick instead, trained on the same data/nlu, scored the same way:
+    nearest training question by TF-IDF and by MiniLM (benchmarks/baselines.py, threshold tuned on
+    training folds), and a logistic regression on mean-pooled MiniLM plus word and character TF-IDF
+    with a 0.5 probability floor (the issue's baseline to beat)."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    from benchmarks.baselines import ENCODERS, decide, nearest, tune_threshold
+    from benchmarks.nlu_eval import load_examples
+
+    train = load_examples(ROOT / "data" / "nlu")
+    texts, labels = [t for t, _ in train], [l for _, l in train]
+    asked = [m["text"] for m in items]
+    results, encoded = {}, {}
+    for kind in ("tfidf", "minilm"):
+        threshold = tune_threshold(kind, texts, labels)
+        encode = ENCODERS[kind](texts)
+        train_vecs, vecs = encode(texts), encode(asked)
+        encoded[kind] = (train_vecs, vecs)
+        got, sims = nearest(train_vecs, labels, vecs)
+        results[f"nearest question, {kind}"] = score_answers(items, [(g, []) for g in decide(got, sims, threshold)])
+    from scipy import sparse
+
+    train_x = sparse.hstack([sparse.csr_matrix(encoded["minilm"][0]), sparse.csr_matrix(encoded["tfidf"][0])]).tocsr()
+    test_x = sparse.hstack([sparse.csr_matrix(encoded["minilm"][1]), sparse.csr_matrix(encoded["tfidf"][1])]).tocsr()
+    model = LogisticRegression(C=10.0, max_iter=3000).fit(train_x, labels)
+    probabilities = model.predict_proba(test_x)
+    answers = []
+    for row in probabilities:
+        best = int(row.argmax())
+        answers.append((model.classes_[best] if row[best] >= 0.5 else FALLBACK,
+                        [model.classes_[i] for i in row.argsort()[::-1][:3]]))
+    results["logistic regression, MiniLM + TF-IDF, floor 0.5"] = score_answers(items, answers)
+    return results
 
 
 def choose(items: List[Dict[str, str]], parses: List[Dict[str, Any]]) -> Dict[str, Any]:
@@ -144,6 +187,7 @@ def topic_doubt_config() -> Dict[str, Any]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", default=str(ROOT / "models" / "clinic.tar.gz"))
+    ap.add_argument("--no-peers", dest="peers", action="store_false", help="score the project only")
     args = ap.parse_args()
     from rasa.core.agent import Agent
 
@@ -164,6 +208,8 @@ def main() -> None:
     for name, change in variants.items():
         parses = asyncio.run(parse_all([change(m["text"]) for m in report]))
         out["report"][name] = score(report, parses)
+    if args.peers:
+        out["peers"] = peers(report)
     columns = ["right topic", "wrong, confidently", "clarified, right among buttons", "out of scope refused",
                "not_covered honest", "cost"]
     md = ["# Strangers' questions: the blind FAQ set", "",
@@ -172,6 +218,12 @@ def main() -> None:
     rows = [("development half", out["dev"])] + [(f"reporting half, {k}", v) for k, v in out["report"].items()]
     for name, result in rows:
         md.append(f"| {name} (n={result['n']}) | " + " | ".join(str(result[c]) for c in columns) + " |")
+    if out.get("peers"):
+        md += ["", "Other systems, trained on the same `data/nlu`, on the reporting half as written:", "",
+               "| system | " + " | ".join(columns) + " |", "|---|" + "---|" * len(columns),
+               f"| **project** | " + " | ".join(str(out["report"]["as written"][c]) for c in columns) + " |"]
+        for name, result in out["peers"].items():
+            md.append(f"| {name} | " + " | ".join(str(result[c]) for c in columns) + " |")
     chosen = out["chosen_on_dev"]
     holds = configured and all(chosen[k] == configured[k] for k in ("answer_at", "margin_at"))
     md += ["", f"Topic doubt chosen on the development half: answer_at {chosen['answer_at']}, margin_at "
