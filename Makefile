@@ -18,7 +18,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 export ACTION_SERVER_URL ?= http://127.0.0.1:5055/webhook
 
-.PHONY: help run shell test test-scale servers bench-scale test-fast setup web browser model train validate bench bench-safety bench-load lock clean bookings outbox report checkins
+.PHONY: help run shell test test-scale servers bench-scale test-fast setup web browser model train validate bench bench-safety bench-faq bench-load lock clean bookings outbox report checkins
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -83,14 +83,18 @@ report: setup  ## clinic insights as one HTML file in var/reports/; ARGS="--from
 validate: setup  ## rasa data validate --fail-on-warnings (external-event intents need no examples)
 	$(PY) scripts/validate_data.py
 
-bench: model  ## accuracy side by side (project, rasa_default, TF-IDF, MiniLM) + 5-fold CV + fallback curve + warning signs, to benchmarks/results/
+bench: model  ## accuracy side by side (project, rasa_default, TF-IDF, MiniLM) + 5-fold CV + fallback curve + warning signs + blind FAQ set, to benchmarks/results/
 	$(PY) benchmarks/safety.py
+	$(PY) benchmarks/faq_blind.py
 	$(PY) benchmarks/compare_pipelines.py $(ARGS)
 	$(PY) benchmarks/cross_validation.py
 	$(PY) benchmarks/fallback_curve.py
 
 bench-safety: model  ## warning signs on the blind set: recall per kind, benign escalation, vs the old regex net; parse p50 with/without the check
 	$(PY) benchmarks/safety.py $(ARGS)
+
+bench-faq: model  ## strangers' questions on the blind FAQ set: right topic, wrong answered confidently, clarified, refused; vs TF-IDF, MiniLM, logistic regression
+	$(PY) benchmarks/faq_blind.py $(ARGS)
 
 bench-load: model  ## 1/10/50 concurrent patients over REST against the real servers, to benchmarks/results/load.*; ARGS="--compare-nlu-thread 3"
 	$(PY) benchmarks/load.py $(ARGS)

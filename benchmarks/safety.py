@@ -1,19 +1,19 @@
-"""Warning signs on the blind set: recall per kind and benign escalation, side by side, in one run.
+"""Warning signs on the blind sets: recall per kind and benign escalation, side by side, in one run.
 
     .venv/bin/python benchmarks/safety.py [--model models/clinic.tar.gz] [--latency-rounds 3]
 
-The blind set (tests/blind/) was written by a helper who never saw data/ or the catalogue. Every
-message of both halves is parsed once by the trained model; the systems below are then scored on the
-same parses:
+The blind sets (tests/blind/) were written by helpers who never saw data/ or the catalogue. Every
+message is parsed once by the trained model; the systems below are then scored on the same parses:
   - project:      the assistant's decision (final intent report_adverse_reaction);
   - regex net:    the regular expressions of 2026-11-30 alone (benchmarks/baseline_nets/);
   - DIET alone:   this model's intent before the warning-sign check;
   - meaning alone: the check's report probability at its threshold, without DIET.
-The check's two thresholds are chosen here on the DEVELOPMENT half only (the lowest benign
-escalation among the settings with the best recall), and the run says whether config.yml holds them.
-The REPORTING half is scored with config.yml's settings; nothing is tuned on it. Its misses were
-read during development, so a second blind set (v2, written later by another helper) gives the
-figure nobody has looked at.
+
+Development and reporting. The first set's two halves and the second set have all been read while
+the check was built, so together they are the DEVELOPMENT sets: the check's thresholds are chosen on
+them (settings keeping benign escalation at 5% or less first, then the best recall, then the least
+benign escalation), and the run says whether config.yml holds them. The third set (v3) is the
+REPORTING set: nothing is tuned on it and its messages are not read.
 
 Latency: the same model parses the same messages with the check and with the check switched off
 (its `process` replaced by a pass-through), in alternating rounds; the ratio of the p50s is the
@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import re
 import statistics
@@ -38,15 +39,19 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from components.warning_signs import decide, expected_in_its_time  # noqa: E402
 BLIND = ROOT / "tests" / "blind"
 RESULTS = ROOT / "benchmarks" / "results"
 REGEX_NET = ROOT / "benchmarks" / "baseline_nets" / "regex_net_2026-11-30.yml"
 REPORT = "report_adverse_reaction"
 SETS = {  # tests/blind/warning_signs_<key>.yml
-    "dev": "Development half (thresholds chosen here)",
-    "report": "Reporting half (nothing tuned here; read once its first figures were out)",
-    "v2": "Second blind set, written after the first one's reporting half had been read (nothing tuned here)",
+    "dev": "First set, development half (development)",
+    "report": "First set, reporting half (development since its misses were read)",
+    "v2": "Second set (development since its misses were read)",
+    "v3": "Third set: the reporting set (nothing tuned here, messages not read)",
 }
+DEVELOPMENT = ("dev", "report", "v2")
+MOST_BENIGN_ESCALATED = 0.05  # the issue's bar; settings within it are preferred
 LEVEL_RANK = {"emergency": 0, "urgent": 1, "clinic": 2}
 
 
@@ -68,16 +73,25 @@ def regex_flags(text: str, patterns: List[re.Pattern]) -> bool:
 
 
 def check_config() -> Dict[str, Any]:
+    from components.warning_signs import WarningSignCheck
+
     config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
-    return next(c for c in config["pipeline"] if c["name"].endswith("WarningSignCheck"))
+    return {**WarningSignCheck.get_default_config(),
+            **next(c for c in config["pipeline"] if c["name"].endswith("WarningSignCheck"))}
 
 
 def replay(parse: Dict[str, Any], config: Dict[str, Any]) -> bool:
-    """Would the check call this a report with these settings? (components/warning_signs.decide)"""
-    from components.warning_signs import decide
-
+    """Would the check call this a report with these settings? (components/warning_signs.process)"""
     found = parse.get("warning_sign") or {}
-    return bool(decide(found.get("report_probability", 0.0), found.get("intent_confidence", 0.0), False, config))
+    if not decide(found.get("report_probability", 0.0), found.get("intent_confidence", 0.0), False, config):
+        return False
+    return not expected_effect(found.get("level", "urgent"), parse.get("text", ""), config["expected_within_hours"])
+
+
+@functools.lru_cache(maxsize=None)
+def expected_effect(level: str, text: str, within_hours: float) -> bool:
+    """expected_in_its_time, remembered: the threshold grid asks the same message many times."""
+    return expected_in_its_time(level, text, {"expected_within_hours": within_hours})[0]
 
 
 def score(items: List[Dict[str, Any]], flagged: List[bool],
@@ -110,19 +124,20 @@ def score(items: List[Dict[str, Any]], flagged: List[bool],
 
 
 def choose_thresholds(items: List[Dict[str, Any]], parses: List[Dict[str, Any]],
-                      intent_report_at: float) -> Dict[str, Any]:
-    """On the development half: best recall, then least benign escalation, then the lowest bar with
-    DIET's agreement (DIET's say counts most), then the highest bar alone."""
+                      config: Dict[str, Any]) -> Dict[str, Any]:
+    """On the development sets: settings keeping benign escalation within the bar first, then the
+    best recall, then the least benign escalation, then the lowest bar with DIET's agreement, then
+    the highest bar alone."""
     grid = [round(0.05 * i, 2) for i in range(1, 20)]
     best = None
     for report_at in grid:
-        for with_intent in [0.0] + grid:
+        for with_intent in [0.0, 0.01, 0.02] + grid:
             if with_intent > report_at:
                 continue
-            settings = {"report_at": report_at, "report_at_with_intent": with_intent,
-                        "intent_report_at": intent_report_at}
+            settings = {**config, "report_at": report_at, "report_at_with_intent": with_intent}
             result = score(items, [replay(p, settings) for p in parses])
-            key = (result["recall"], -result["benign_escalation"], -with_intent, report_at)
+            key = (result["benign_escalation"] <= MOST_BENIGN_ESCALATED, result["recall"],
+                   -result["benign_escalation"], -with_intent, report_at)
             if best is None or key > best[0]:
                 best = (key, {**settings, **result})
     return best[1]
@@ -184,13 +199,14 @@ def main() -> None:
 
     agent = Agent.load(args.model)
     config, patterns = check_config(), regex_net()
-    settings = ("report_at", "report_at_with_intent", "intent_report_at", "level_share")
+    settings = ("report_at", "report_at_with_intent", "intent_report_at", "level_share", "expected_within_hours")
     out: Dict[str, Any] = {"model": Path(args.model).name, "config": {k: config[k] for k in settings}}
     md = ["# Warning signs on the blind set", "",
           "Written by `benchmarks/safety.py` (method in its docstring). Blind set: `tests/blind/` (a helper "
           "who never saw data/ or the catalogue). Recall = reports that got a report reply; benign escalated = "
           "harmless look-alikes that got one.", ""]
     all_texts: List[str] = []
+    development: List[Any] = []
     for half in SETS:
         items = load_half(half)
         texts = [i["text"] for i in items]
@@ -205,8 +221,8 @@ def main() -> None:
             "meaning alone": score(items, [replay(p, {**config, "intent_report_at": 2.0}) for p in parses]),
         }
         half_out: Dict[str, Any] = {"systems": rows}
-        if half == "dev":
-            half_out["chosen_on_dev"] = choose_thresholds(items, parses, config["intent_report_at"])
+        if half in DEVELOPMENT:
+            development += list(zip(items, parses))
         half_out["missed"] = [{"kind": i["kind"], "text": i["text"], "warning_sign": p.get("warning_sign")}
                               for i, p, f in zip(items, parses, final) if i["report"] and not f]
         half_out["escalated"] = [{"category": i["category"], "text": i["text"], "warning_sign": p.get("warning_sign")}
@@ -216,15 +232,19 @@ def main() -> None:
         title = SETS[half]
         md += [f"## {title}", ""] + table(rows, kinds)
         md += ["", f"Project: {rows['project']['under_triaged']} reports got a lower level than their kind's."]
-        if half == "dev":
-            chosen = half_out["chosen_on_dev"]
-            holds = all(chosen[k] == config[k] for k in ("report_at", "report_at_with_intent"))
-            md += [f"Chosen on this half: report_at {chosen['report_at']}, report_at_with_intent "
-                   f"{chosen['report_at_with_intent']} (DIET at {chosen['intent_report_at']} or more; recall "
-                   f"{chosen['recall']:.3f}, benign {chosen['benign_escalation']:.3f}); config.yml "
-                   f"{'holds them' if holds else 'differs: ' + str(out['config'])}."]
         md.append("")
         print("\n".join(md[-(len(kinds) + 8):]))
+        if half == DEVELOPMENT[-1]:
+            chosen = choose_thresholds([i for i, _ in development], [p for _, p in development], config)
+            out["chosen_on_development"] = chosen
+            keys = ("report_at", "report_at_with_intent")
+            holds = all(chosen[k] == config[k] for k in keys)
+            md += [f"**Chosen on the development sets together** ({chosen['benign_total']} look-alikes): "
+                   + ", ".join(f"{k} {chosen[k]}" for k in keys)
+                   + f" (DIET leaning at {chosen['intent_report_at']}; recall {chosen['recall']:.3f}, benign "
+                   f"{chosen['benign_escalation']:.3f}); config.yml {'holds them' if holds else 'differs: ' + str(out['config'])}.",
+                   ""]
+            print(md[-2])
     if args.latency_rounds:
         out["latency"] = latency(agent, all_texts, args.latency_rounds)
         lat = out["latency"]

@@ -21,6 +21,11 @@ intent ("what if my lips swell?" reads like a report to a word model). The two c
 chosen on the development half of the blind warning-sign set (benchmarks/safety.py), never on the
 half that reports the figures.
 
+Time matters for the mildest level. The article says mild redness or swelling settles within a few
+hours, so a clinic-level "report" (lasting effects) that says it is only hours since the treatment
+("a bit red an hour after", "after treatment today") describes the expected effect, not a lasting one:
+below `expected_within_hours` it is not a report. The time is read with dateparser, plus "day N".
+
 The level is the most urgent level among the kinds holding at least `level_share` of the kind
 probability (a blocked vessel with blurred sight is an emergency, not only urgent). What the check
 found goes into the parse result under `warning_sign`: action_urgent_care reads the level from it,
@@ -29,6 +34,8 @@ and benchmarks replay the thresholds on it.
 from __future__ import annotations
 
 import json
+import re
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text, Tuple, Type
 
@@ -92,6 +99,35 @@ def level_of(kind_shares: Dict[Text, float], levels: Dict[Text, Text], share: fl
     return "urgent"
 
 
+IGNORED_TIMES = {"now", "right now", "tomorrow"}  # not when the treatment was
+DAY_N = re.compile(r"\bday\s+(\d{1,2})\b", re.IGNORECASE)  # "day 3": dateparser does not read it
+
+
+def hours_since_mentioned(text: Text, now: Optional[datetime] = None) -> Optional[float]:
+    """The longest time span the message mentions, in hours ("3 days later" -> 72), or None.
+
+    dateparser resolves each time phrase against `now`; the distance either way is the span ("5 days
+    later" resolves into the future, "5 days ago" into the past). "now" and "tomorrow" say nothing
+    about when the treatment was and are skipped."""
+    from dateparser.search import search_dates
+
+    now = now or datetime.now()
+    spans = [24.0 * (int(n) - 1) for n in DAY_N.findall(text)]
+    found = search_dates(text, languages=["en"], settings={"RELATIVE_BASE": now, "PREFER_DATES_FROM": "past"})
+    for phrase, when in found or []:
+        if phrase.strip().lower() not in IGNORED_TIMES:
+            spans.append(abs((when - now).total_seconds()) / 3600.0)
+    return max(spans) if spans else None
+
+
+def expected_in_its_time(level: Text, text: Text, config: Dict[Text, Any]) -> Tuple[bool, Optional[float]]:
+    """Is this clinic-level "report" the expected effect, hours after treatment? And the hours read."""
+    if level != "clinic":
+        return False, None
+    hours = hours_since_mentioned(text)
+    return hours is not None and hours < config["expected_within_hours"], hours
+
+
 def decide(report_probability: float, intent_confidence: float, diet_says_report: bool,
            config: Dict[Text, Any]) -> Optional[bool]:
     """True: a report. False: DIET said report but the check does not back it (demote). None: leave it.
@@ -117,7 +153,7 @@ class WarningSignCheck(GraphComponent, IntentClassifier):
     def get_default_config() -> Dict[Text, Any]:
         return {"featurizers": ["minilm", "spacy_vectors"], "hidden_units": 256, "regularisation": 0.001,
                 "ensemble": 3, "report_at": 0.5, "report_at_with_intent": 0.2, "intent_report_at": 0.5,
-                "level_share": 0.25}
+                "level_share": 0.25, "expected_within_hours": 12}
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource) -> None:
         self.component_config = config
@@ -180,6 +216,7 @@ class WarningSignCheck(GraphComponent, IntentClassifier):
                     component.report_layers = [[arrays[f"net{i}_{j}"] for j in range(4)] for i in range(meta["nets"])]
                     component.kind_weights, component.kind_bias = arrays["kind_weights"], arrays["kind_bias"]
                 component.classes, component.levels = meta["classes"], meta["levels"]
+            hours_since_mentioned("warm up")  # dateparser's first call builds its tables (~60 ms)
         except ValueError:  # not trained (a model trained without NLU data)
             pass
         return component
@@ -206,9 +243,15 @@ class WarningSignCheck(GraphComponent, IntentClassifier):
                                     default=0.0)
             verdict = decide(report_probability, intent_confidence, top == REPORT_INTENT, config)
             kind = max(kinds, key=kinds.get) if kinds else "unspecified"
+            level = level_of(kinds, self.levels, config["level_share"])
+            hours = None
+            if verdict:
+                expected, hours = expected_in_its_time(level, message.get(TEXT) or "", config)
+                if expected:
+                    verdict = False if top == REPORT_INTENT else None
             message.set(OUTPUT_KEY, {
-                "reported": bool(verdict), "kind": kind, "classified_as": top,
-                "level": level_of(kinds, self.levels, config["level_share"]),
+                "reported": bool(verdict), "kind": kind, "classified_as": top, "level": level,
+                "hours_since": None if hours is None else round(hours, 1),
                 "report_probability": round(report_probability, 4),
                 "intent_confidence": round(float(intent_confidence), 4),
                 "kinds": {k: round(p, 4) for k, p in sorted(kinds.items(), key=lambda kv: -kv[1])[:3]},

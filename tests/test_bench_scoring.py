@@ -69,3 +69,33 @@ def test_the_deployed_fallback_settings_were_measured_and_cost_patients_no_more_
                                               p["out_of_scope_margin"]) == deployed]
     assert point["patient_cost"] <= curve["chosen"]["patient_cost"]
     assert point["false_fallback_rate"] <= 0.08
+
+
+def test_the_blind_faq_figures_count_what_a_patient_gets():
+    """A refusal or "Did you mean" is right for an out-of-scope message; for a question, a confident
+    other answer is the harm, and "Did you mean" counts as clarified only with the right topic offered."""
+    from benchmarks.faq_blind import score_answers
+
+    items = [{"label": "out_of_scope"}, {"label": "out_of_scope"}, {"label": "out_of_scope"},
+             {"label": "faq/pain"}, {"label": "faq/pain"}, {"label": "faq/pain"}, {"label": "faq/pain"},
+             {"label": "faq/not_covered"}]
+    answers = [("out_of_scope", []), ("nlu_fallback", []), ("faq/cost", []),
+               ("faq/pain", []), ("faq/cost", []), ("nlu_fallback", ["faq/pain"]), ("nlu_fallback", ["faq/cost"]),
+               ("faq/not_covered", [])]
+    s = score_answers(items, answers)
+    assert s["out of scope refused"] == pytest.approx(2 / 3, abs=1e-3)
+    assert (s["right topic"], s["wrong, confidently"], s["clarified, right among buttons"]) == (0.25, 0.25, 0.25)
+    assert s["not_covered honest"] == 1.0
+    assert s["cost"] == 1.0 + 1.0 + 0.3 + 0.5  # two wrong answers, two kinds of "Did you mean"
+
+
+def test_the_topic_doubt_replay_turns_an_unsure_faq_answer_into_did_you_mean():
+    from benchmarks.faq_blind import answered
+
+    parse = {"intent": {"name": "faq"}, "topic_doubt": {"topic": "faq/pain", "confidence": 0.6, "margin": 0.1},
+             "response_selector": {"faq": {"ranking": [{"intent_response_key": "faq/pain", "confidence": 0.6}]}}}
+    assert answered(parse) == "faq/pain"
+    assert answered(parse, {"answer_at": 0.5, "margin_at": 0.2}) == "nlu_fallback"
+    assert answered(parse, {"answer_at": 0.5, "margin_at": 0.05}) == "faq/pain"
+    assert answered({"intent": {"name": "report_adverse_reaction"}, "topic_doubt": parse["topic_doubt"]},
+                    {"answer_at": 0.9, "margin_at": 0.9}) == "report_adverse_reaction"

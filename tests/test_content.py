@@ -12,7 +12,7 @@ from actions.profile import profile
 from tests.conftest import ROOT, SHARED, load_yaml
 
 SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
-NO_FACTS_TOPICS = ("cost", "side_effects_risks", "suitability_contraindications")
+NO_FACTS_TOPICS = ("cost", "side_effects_risks", "suitability_contraindications", "not_covered")
 
 
 def faq_responses(domain: dict) -> dict:
@@ -34,7 +34,8 @@ def test_every_answer_is_in_the_projects_own_words(shared_dir):
 
 def test_every_taxonomy_topic_has_a_short_answer(taxonomy, domain):
     answers = faq_responses(domain)
-    assert sorted(answers) == sorted(f"utter_faq/{t}" for t in taxonomy["faq"])
+    # The taxonomy's topics, plus not_covered (issue 17: what the clinic's information does not cover).
+    assert sorted(answers) == sorted(f"utter_faq/{t}" for t in [*taxonomy["faq"], "not_covered"])
     for name, response in answers.items():
         sentences = len(SENTENCE_END.findall(response["text"]))
         assert 2 <= sentences <= 4, f"{name} has {sentences} sentences"
@@ -104,3 +105,12 @@ def test_follow_up_buttons_never_point_back_to_the_same_topic(domain):
         label = name[len("utter_"):]
         assert response.get("buttons"), f"{name} offers no next question"
         assert topics.titles()[label] not in [b["title"] for b in response["buttons"]]
+
+
+def test_every_answer_names_its_subject_in_its_first_sentence(domain):
+    """An answer given to the wrong question must still say nothing untrue (issue 17): never a bare
+    "Yes." or "It can help." that would confirm whatever the patient asked."""
+    for name, response in faq_responses(domain).items():
+        first = re.split(r"(?<=[.:;!?])\s", response["text"], maxsplit=1)[0]
+        assert "mesotherapy" in first.lower(), f"{name}: {first!r}"
+        assert not re.match(r"(yes|no|not)\b", response["text"], re.IGNORECASE), name

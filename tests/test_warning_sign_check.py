@@ -89,6 +89,36 @@ def test_diet_leaning_to_a_report_lowers_the_bar_but_never_replaces_the_check():
     assert decide(0.1, 0.99, True, config) is False          # DIET alone: demoted to its next intent
 
 
+@pytest.mark.parametrize("text, hours", [
+    ("my face is a bit red an hour after the treatment", 1.0),
+    ("the bumps are still there after 3 days", 72.0),
+    ("5 days later and still swollen", 120.0),
+    ("day 3 and the redness hasn't gone", 48.0),
+    ("a week on and my forehead is still tender", 168.0),
+    ("my cheeks are red", None),
+    ("it's red now, I'll see how it is tomorrow", None),
+])
+def test_the_time_since_treatment_is_read_from_the_message(text, hours):
+    from datetime import datetime
+
+    from components.warning_signs import hours_since_mentioned
+
+    found = hours_since_mentioned(text, now=datetime(2026, 12, 1, 18, 0))
+    assert found == (None if hours is None else pytest.approx(hours, abs=0.1))
+
+
+def test_a_lasting_effect_told_hours_after_treatment_is_the_expected_effect():
+    """The article: mild redness or swelling settles within a few hours. Only the clinic level is timed."""
+    from components.warning_signs import expected_in_its_time
+
+    config = {"expected_within_hours": 12}
+    assert expected_in_its_time("clinic", "a bit red an hour after the treatment", config)[0] is True
+    assert expected_in_its_time("clinic", "still red 4 days after the treatment", config)[0] is False
+    assert expected_in_its_time("clinic", "still a bit red", config)[0] is False     # no time: not judged
+    assert expected_in_its_time("urgent", "pus and fever an hour after", config)[0] is False
+    assert expected_in_its_time("emergency", "can't breathe, 10 minutes after", config)[0] is False
+
+
 def test_a_saved_check_loads_and_judges_the_same(check):
     component, config, storage, resource = check
     loaded = WarningSignCheck.load(config, storage, resource, None)
