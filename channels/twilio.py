@@ -16,6 +16,7 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.twilio import TwilioInput, TwilioOutput
 
 from channels.settings import required_env
+from channels.typed_choices import as_typed_choice
 from sanic import Blueprint, response
 from sanic.request import Request
 from twilio.request_validator import RequestValidator
@@ -36,8 +37,8 @@ class ClinicTwilioOutput(TwilioOutput):
 
         WhatsApp has no free-form buttons (only pre-approved templates). Rasa's default sends one more
         message per button as "1: All fine (/checkin_fine)": a number the patient cannot answer with
-        and a payload they should never see. Every button title is understood when typed
-        (tests/test_model.py checks it), so the titles are what the patient reads. One line break
+        and a payload they should never see. A title typed back is read as its button
+        (channels/typed_choices.py), so the titles are what the patient reads. One line break
         only: Rasa's send_text_message sends each "\n\n" paragraph as a message of its own.
         """
         choices = "\n".join(f"• {button['title']}" for button in buttons if button.get("title"))
@@ -71,13 +72,21 @@ class ClinicTwilioInput(TwilioInput):
         return bool(signature) and self.validator.validate(self.webhook_url, params, signature)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        blueprint = super().blueprint(on_new_message)
+        agents: Dict[Text, Any] = {}
+
+        async def with_typed_choices(message: UserMessage) -> Any:
+            """A choice typed back as words is the button it names (see channels/typed_choices.py)."""
+            message.text = await as_typed_choice(agents.get("agent"), message.sender_id, message.text)
+            return await on_new_message(message)
+
+        blueprint = super().blueprint(with_typed_choices)
 
         @blueprint.middleware("request")
         async def check_signature(request: Request) -> Optional[response.HTTPResponse]:
             if request.method == "POST" and request.path.rstrip("/").endswith("/webhook"):
                 if not self.is_signed(request):
                     return response.text("forbidden", status=403)
+                agents["agent"] = getattr(request.app.ctx, "agent", None)
             return None
 
         return blueprint
