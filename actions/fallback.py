@@ -2,7 +2,7 @@
 
 Overrides action_default_ask_affirmation: instead of one yes/no question it offers the two or three
 most likely topics as buttons, taken from the intent ranking and, for FAQ questions, from the
-ResponseSelector's ranking, plus "Something else", which sends Rasa's deny signal (/out_of_scope) so the
+FAQ topic ranking (response_selector), plus "Something else", which sends Rasa's deny signal (/out_of_scope) so the
 built-in fallback asks the patient to rephrase and gives up honestly on a second miss.
 """
 from __future__ import annotations
@@ -32,7 +32,7 @@ def likely_topics(parse_data: Dict[str, Any], limit: int = MAX_SUGGESTIONS) -> L
         if not name or name in NOT_SUGGESTED:
             continue
         if name == "faq":
-            # Spread the FAQ intent's confidence over the ResponseSelector's topics.
+            # Spread the FAQ intent's confidence over the FAQ topics.
             scored.extend(
                 (confidence * float(r.get("confidence") or 0.0), r.get("intent_response_key"))
                 for r in faq_ranking

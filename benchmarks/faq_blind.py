@@ -12,7 +12,7 @@ gets:
 For out-of-scope messages "refused" counts a refusal or a "Did you mean…?" (nothing is answered);
 for `faq/not_covered`, "honest" counts the not-covered answer.
 
-The topic-doubt settings (components/topic_doubt.py: the ResponseSelector's confidence and margin
+The topic-doubt settings (components/topic_doubt.py: the FAQ topic's confidence and margin
 below which an FAQ answer becomes "Did you mean…?") are chosen on the DEVELOPMENT half by patient cost
 (a wrong answer costs 1, a "Did you mean…?" 0.5, 0.3 when the right topic is among the buttons), and
 the run says whether config.yml holds them. The REPORTING half is scored with config.yml's settings,

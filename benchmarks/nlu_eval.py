@@ -1,6 +1,6 @@
 """Score a trained model on a labelled NLU file the way a patient experiences it.
 
-The label a patient gets is the full one: `faq/<topic>` (intent `faq` + the ResponseSelector's
+The label a patient gets is the full one: `faq/<topic>` (intent `faq` + the selected
 topic) or the plain intent, and `nlu_fallback` when the FallbackClassifier is not confident enough.
 Out-of-scope messages count as handled when they end in `out_of_scope` or `nlu_fallback`.
 """

@@ -6,8 +6,8 @@ The blind sets (tests/blind/) were written by helpers who never saw data/ or the
 message is parsed once by the trained model; the systems below are then scored on the same parses:
   - project:      the assistant's decision (final intent report_adverse_reaction);
   - regex net:    the regular expressions of 2026-11-30 alone (benchmarks/baseline_nets/);
-  - DIET alone:   this model's intent before the warning-sign check;
-  - meaning alone: the check's report probability at its threshold, without DIET.
+  - classifier alone: this model's intent before the warning-sign check;
+  - meaning alone: the check's report probability at its threshold, without the classifier.
 
 Development and reporting. The first set's two halves and the second set have all been read while
 the check was built, so together they are the DEVELOPMENT sets: the check's thresholds are chosen on
@@ -126,7 +126,7 @@ def score(items: List[Dict[str, Any]], flagged: List[bool],
 def choose_thresholds(items: List[Dict[str, Any]], parses: List[Dict[str, Any]],
                       config: Dict[str, Any]) -> Dict[str, Any]:
     """On the development sets: settings keeping benign escalation within the bar first, then the
-    best recall, then the least benign escalation, then the lowest bar with DIET's agreement, then
+    best recall, then the least benign escalation, then the lowest bar with the classifier's agreement, then
     the highest bar alone."""
     grid = [round(0.05 * i, 2) for i in range(1, 20)]
     best = None
@@ -217,7 +217,7 @@ def main() -> None:
         rows = {
             "project": score(items, final, levels),
             "regex net (2026-11-30)": score(items, [regex_flags(t, patterns) for t in texts]),
-            "DIET alone": score(items, [(p.get("warning_sign") or {}).get("classified_as") == REPORT for p in parses]),
+            "classifier alone": score(items, [(p.get("warning_sign") or {}).get("classified_as") == REPORT for p in parses]),
             "meaning alone": score(items, [replay(p, {**config, "intent_report_at": 2.0}) for p in parses]),
         }
         half_out: Dict[str, Any] = {"systems": rows}
@@ -241,7 +241,7 @@ def main() -> None:
             holds = all(chosen[k] == config[k] for k in keys)
             md += [f"**Chosen on the development sets together** ({chosen['benign_total']} look-alikes): "
                    + ", ".join(f"{k} {chosen[k]}" for k in keys)
-                   + f" (DIET leaning at {chosen['intent_report_at']}; recall {chosen['recall']:.3f}, benign "
+                   + f" (classifier leaning at {chosen['intent_report_at']}; recall {chosen['recall']:.3f}, benign "
                    f"{chosen['benign_escalation']:.3f}); config.yml {'holds them' if holds else 'differs: ' + str(out['config'])}.",
                    ""]
             print(md[-2])

@@ -24,7 +24,6 @@ expects them from DIET and the ResponseSelector together:
 from __future__ import annotations
 
 import logging
-import zlib
 from typing import Any, Dict, List, Optional, Text, Type
 
 import joblib
@@ -44,6 +43,9 @@ from components.unfamiliar_messages import sentence_embedding
 logger = logging.getLogger(__name__)
 SELECTOR_KEY = "response_selector"
 RANKING_LENGTH = 10
+# The parse result travels with every event to the action server (behind nginx, 64 KB per request in
+# deploy/): topics ranked 5 deep (the "Did you mean" buttons show 3) and confidences to 4 places.
+TOPIC_RANKING_LENGTH = 5
 
 
 def label_of(example: Message) -> Optional[Text]:
@@ -72,7 +74,6 @@ class CalibratedClassifier(GraphComponent, IntentClassifier):
         self.words = state.get("words")
         self.chars = state.get("chars")
         self.model = state.get("model")
-        self.responses: Dict[Text, List[Dict[Text, Any]]] = state.get("responses") or {}
         self.retrieval_intents: List[Text] = state.get("retrieval_intents") or []
 
     @classmethod
@@ -109,11 +110,9 @@ class CalibratedClassifier(GraphComponent, IntentClassifier):
         self.model = LogisticRegression(C=config["C"], max_iter=config["max_iter"]).fit(
             self._features(examples), [label_of(e) for e in examples])
         self.retrieval_intents = sorted(training_data.retrieval_intents)
-        self.responses = {key: value for key, value in training_data.responses.items()
-                          if key.split("/")[0].replace("utter_", "", 1) in self.retrieval_intents}
         with self._storage.write_to(self._resource) as directory:
             joblib.dump({"words": self.words, "chars": self.chars, "model": self.model,
-                         "responses": self.responses, "retrieval_intents": self.retrieval_intents},
+                         "retrieval_intents": self.retrieval_intents},
                         directory / "classifier.joblib")
         return self._resource
 
@@ -136,7 +135,7 @@ class CalibratedClassifier(GraphComponent, IntentClassifier):
             ranked = [(labels[i], float(row[i])) for i in order]
             intents: Dict[Text, float] = {}
             for label, p in ranked:
-                intents.setdefault(label.split("/")[0], p)
+                intents.setdefault(label.split("/")[0], round(p, 4))
             ranking = [{"name": name, "confidence": p} for name, p in list(intents.items())[:RANKING_LENGTH]]
             message.set(INTENT, dict(ranking[0]), add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
@@ -146,7 +145,7 @@ class CalibratedClassifier(GraphComponent, IntentClassifier):
 
     def _select_response(self, message: Message, retrieval_intent: Text, ranked: List[Any]) -> None:
         """The FAQ topics in the ResponseSelector's output format (rasa/nlu/selectors/response_selector.py)."""
-        topics = [(label, p) for label, p in ranked if label.startswith(retrieval_intent + "/")]
+        topics = [(label, round(p, 4)) for label, p in ranked if label.startswith(retrieval_intent + "/")]
         if not topics:
             return
         top, confidence = topics[0]
@@ -154,9 +153,8 @@ class CalibratedClassifier(GraphComponent, IntentClassifier):
         selector = message.get(SELECTOR_KEY) or {}
         selector["all_retrieval_intents"] = self.retrieval_intents
         selector[retrieval_intent] = {
-            "response": {"responses": self.responses.get(utter_action), "confidence": confidence,
-                         "intent_response_key": top, "utter_action": utter_action},
-            "ranking": [{"id": zlib.crc32(label.encode()), "confidence": p, "intent_response_key": label}
-                        for label, p in topics[:RANKING_LENGTH]],
+            # No response texts: Rasa's retrieval action reads the answer from the domain by utter_action.
+            "response": {"confidence": confidence, "intent_response_key": top, "utter_action": utter_action},
+            "ranking": [{"confidence": p, "intent_response_key": label} for label, p in topics[:TOPIC_RANKING_LENGTH]],
         }
         message.set(SELECTOR_KEY, selector, add_to_output=True)

@@ -1,6 +1,6 @@
 """Understanding a message runs in a worker thread, so other patients' messages are not held up.
 
-Rasa 3.6 runs the NLU graph (spaCy, MiniLM, DIET, ResponseSelector) synchronously inside the server's
+Rasa 3.6 runs the NLU graph (spaCy, MiniLM, the classifiers) synchronously inside the server's
 event loop: while one message is parsed (~25-35 ms on 2 cores) no other request moves, not even
 another patient's tracker read or reply. TensorFlow and NumPy release the GIL while they compute, so
 running the graph in a thread lets one message's model work overlap with another's Python work and

@@ -1,11 +1,12 @@
-"""Doubt about the FAQ topic: answer only when the ResponseSelector is sure of the topic.
+"""Doubt about the FAQ topic: answer only when the topic is clear.
 
-Written for Rasa Open Source 3.6 (an intent classifier placed after the ResponseSelector).
+Written for Rasa Open Source 3.6 (an intent classifier placed after whatever fills `response_selector`:
+Rasa's ResponseSelector or components/calibrated_classifier.py).
 
-Rasa's FallbackClassifier sees only the confidence of the retrieval intent `faq`, which is close to 1.0
-for nearly every question about the treatment, even when the ResponseSelector is torn between topics
-(RasaHQ/rasa#9751). A patient then gets a confident answer to a question they did not ask. This step
-reads the selector's own ranking: when its top topic's confidence is below `answer_at`, or its lead
+Rasa's FallbackClassifier sees only one confidence per message. With Rasa's ResponseSelector that is
+the retrieval intent `faq`'s, close to 1.0 even when the selector is torn between topics
+(RasaHQ/rasa#9751); with the calibrated classifier it is the top topic's, but two topics can still be
+nearly tied. This step reads the topic ranking: when its top topic's confidence is below `answer_at`, or its lead
 over the runner-up below `margin_at`, the message becomes `nlu_fallback`, so the patient gets "Did you
 mean…?" with the selector's top topics as buttons (actions/fallback.py) and, on a second miss, the
 honest "I can't answer that". What it found goes into the parse result under `topic_doubt`, so
@@ -46,7 +47,7 @@ def doubtful(confidence: float, margin: float, config: Dict[Text, Any]) -> bool:
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class TopicDoubt(GraphComponent, IntentClassifier):
-    """Turns an FAQ question whose topic the ResponseSelector is unsure of into "Did you mean…?"."""
+    """Turns an FAQ question whose topic is unclear into "Did you mean…?"."""
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:

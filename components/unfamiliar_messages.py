@@ -1,6 +1,6 @@
 """A second opinion on questions: is this message like anything the assistant was taught?
 
-DIET always picks one of the intents it knows, and with few examples per topic it can be confident
+The intent classifier always picks one of the intents it knows, and with few examples per topic it can be confident
 about messages that are nothing like its training data: "the thing" read as "what is mesotherapy?",
 "is liposuction safe?" as the treatment's safety FAQ, "book me a flight to Rome" as a booking. A
 patient then gets a confident answer to a question they did not ask.
@@ -12,7 +12,8 @@ This component compares the message's all-MiniLM-L6-v2 embedding (the mean of th
     answer that" with the clinic's number);
   - if an *out-of-scope* example is closer than every in-scope one by at least
     `out_of_scope_margin`, the message becomes `out_of_scope`.
-It second-guesses the intents that answer or start something (FAQ, care, clinic info, booking, …) and
+An out-of-scope verdict for a message unlike both kinds of example becomes `nlu_fallback` too: the
+classifier had nothing to go on. It second-guesses the intents that answer or start something (FAQ, care, clinic info, booking, …) and
 the short social ones ("the thing" was once read as a confident "yes"), never a patient's answer
 typed into a form (`inform`), a reported reaction, or a way out (stop, cancel, a person).
 The similarities go into the parse result (`unfamiliar_check`) so benchmarks can replay the two
@@ -57,7 +58,12 @@ def sentence_embedding(message: Message, featurizer: Text) -> Optional[np.ndarra
 
 def decide(intent: Optional[Text], in_scope: float, out_of_scope: float, unfamiliar_below: float,
            out_of_scope_margin: Optional[float], checked: List[Text]) -> Optional[Text]:
-    """The intent this check gives the message instead of the classifier's, or None to keep it."""
+    """The intent this check gives the message instead of the classifier's, or None to keep it.
+
+    An out-of-scope verdict is second-guessed too, only when the message is unlike the out-of-scope
+    examples as well: "the thing" is not a request for something else, it is unclear."""
+    if intent == OUT_OF_SCOPE:
+        return FALLBACK if max(in_scope, out_of_scope) < unfamiliar_below else None
     if intent not in checked:
         return None
     if in_scope < unfamiliar_below:

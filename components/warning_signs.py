@@ -14,9 +14,9 @@ the pipeline already computed, so no extra model call):
   - which kind: a logistic regression trained on the catalogue's phrasings alone (one block per kind).
 
 The NLU intent and this check decide together: a message is a report when the check's probability
-of a report reaches `report_at`, or when DIET leans to `report_adverse_reaction` (confidence at
+of a report reaches `report_at`, or when the intent classifier leans to `report_adverse_reaction` (confidence at
 least `intent_report_at`, 0.5 by design) and the check reaches the lower `report_at_with_intent`.
-When DIET's top intent is a report that the check does not back, the message gets DIET's next
+When the classifier's top intent is a report that the check does not back, the message gets its next
 intent ("what if my lips swell?" reads like a report to a word model). The two check thresholds are
 chosen on the development half of the blind warning-sign set (benchmarks/safety.py), never on the
 half that reports the figures.
@@ -130,9 +130,9 @@ def expected_in_its_time(level: Text, text: Text, config: Dict[Text, Any]) -> Tu
 
 def decide(report_probability: float, intent_confidence: float, diet_says_report: bool,
            config: Dict[Text, Any]) -> Optional[bool]:
-    """True: a report. False: DIET said report but the check does not back it (demote). None: leave it.
+    """True: a report. False: the classifier said report but the check does not back it (demote). None: leave it.
 
-    The check alone decides at `report_at`; when DIET leans to a report (`intent_report_at`), a
+    The check alone decides at `report_at`; when the intent classifier leans to a report (`intent_report_at`), a
     lower bar, `report_at_with_intent`, is enough."""
     if report_probability >= config["report_at"] or (
             intent_confidence >= config["intent_report_at"]

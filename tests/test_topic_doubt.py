@@ -1,4 +1,4 @@
-"""The FAQ answer waits for the ResponseSelector's own confidence in the topic (RasaHQ/rasa#9751)."""
+"""The FAQ answer waits for the selector's own confidence in the topic (RasaHQ/rasa#9751)."""
 from __future__ import annotations
 
 from typing import Any, Dict, List
@@ -11,7 +11,7 @@ CONFIG = {"answer_at": 0.5, "margin_at": 0.2}
 
 
 def faq_message(ranking: List[Dict[str, Any]], intent: str = "faq") -> Message:
-    """A message as the pipeline leaves it before this step: DIET sure it is an FAQ question."""
+    """A message as the pipeline leaves it before this step: the classifier sure it is an FAQ question."""
     message = Message(data={"text": "q"})
     message.data["intent"] = {"name": intent, "confidence": 0.99}
     message.data["intent_ranking"] = [{"name": intent, "confidence": 0.99}]

@@ -72,3 +72,11 @@ def test_answers_inside_a_form_safety_and_ways_out_are_never_second_guessed():
 def test_with_both_settings_off_nothing_changes(check):
     [m] = check().process([message("hdjsk lol", "gibberish", "faq")])
     assert m.get("intent")["name"] == "faq"
+
+
+def test_an_out_of_scope_verdict_on_a_message_unlike_any_example_becomes_did_you_mean(check):
+    """'the thing' is unclear, not a request for something else: the patient gets suggestions."""
+    [m] = check(unfamiliar_below=0.5).process([message("the thing", "gibberish", "out_of_scope", 0.4)])
+    assert m.get("intent")["name"] == "nlu_fallback"
+    [m] = check(unfamiliar_below=0.5).process([message("is it sunny", "weather", "out_of_scope", 0.4)])
+    assert m.get("intent")["name"] == "out_of_scope"

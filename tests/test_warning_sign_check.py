@@ -1,8 +1,8 @@
 """The warning-sign check as a component: hand-made sentence vectors, no trained model needed.
 
 What a patient would notice is checked on the trained model in tests/test_warning_signs.py; here:
-a report is told from a look-alike by meaning, DIET's leaning lowers the check's bar but never makes a
-report alone, a DIET report the check does not back gets DIET's next intent, the level is the
+a report is told from a look-alike by meaning, the classifier's leaning lowers the check's bar but never makes a
+report alone, a classifier report the check does not back gets its next intent, the level is the
 most urgent of the likely kinds, and a saved check loads and judges the same.
 """
 from __future__ import annotations
@@ -84,9 +84,9 @@ def test_diet_leaning_to_a_report_lowers_the_bar_but_never_replaces_the_check():
 
     config = {"report_at": 0.45, "report_at_with_intent": 0.15, "intent_report_at": 0.5}
     assert decide(0.5, 0.0, False, config) is True           # the check alone
-    assert decide(0.2, 0.6, True, config) is True            # DIET leans, the check is above the lower bar
-    assert decide(0.2, 0.4, False, config) is None           # DIET does not lean: not a report
-    assert decide(0.1, 0.99, True, config) is False          # DIET alone: demoted to its next intent
+    assert decide(0.2, 0.6, True, config) is True            # the classifier leans, the check is above the lower bar
+    assert decide(0.2, 0.4, False, config) is None           # the classifier does not lean: not a report
+    assert decide(0.1, 0.99, True, config) is False          # the classifier alone: demoted to its next intent
 
 
 @pytest.mark.parametrize("text, hours", [
