@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -33,6 +34,7 @@ PY = str(ROOT / ".venv" / "bin" / "python")
 RASA = str(ROOT / ".venv" / "bin" / "rasa")
 OUT = ROOT / "benchmarks" / "results" / "tmp" / "cv"
 RESULTS = ROOT / "benchmarks" / "results"
+CATALOGUE = ROOT / "data" / "content" / "warning_signs.yml"
 ENV = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONPATH": str(ROOT)}
 
 
@@ -55,7 +57,10 @@ def write_folds(folds: int) -> List[Path]:
                     lookup_tables=data.lookup_tables)
         train = TrainingData([examples[i] for i in train_idx], **keep)
         test = TrainingData([examples[i] for i in test_idx])
-        (fold / "train.yml").write_text(RasaYAMLWriter().dumps(train))
+        (fold / "train").mkdir(exist_ok=True)
+        (fold / "train" / "train.yml").write_text(RasaYAMLWriter().dumps(train))
+        # The warning-sign catalogue is training data of every fold, never scored (as in `rasa train`).
+        shutil.copy(CATALOGUE, fold / "train" / CATALOGUE.name)
         (fold / "test.yml").write_text(RasaYAMLWriter().dumps(test))
         dirs.append(fold)
     return dirs
@@ -63,7 +68,7 @@ def write_folds(folds: int) -> List[Path]:
 
 def run_fold(fold: Path, config: Path) -> Dict:
     start = time.perf_counter()
-    subprocess.run([RASA, "train", "nlu", "-c", str(config), "-d", "domain.yml", "--nlu", str(fold / "train.yml"),
+    subprocess.run([RASA, "train", "nlu", "-c", str(config), "-d", "domain.yml", "--nlu", str(fold / "train"),
                     "--out", str(fold), "--fixed-model-name", "model"],
                    cwd=ROOT, check=True, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     seconds = time.perf_counter() - start
