@@ -52,6 +52,9 @@ SETS = {  # tests/blind/warning_signs_<key>.yml
 }
 DEVELOPMENT = ("dev", "report", "v2")
 MOST_BENIGN_ESCALATED = 0.05  # the issue's bar; settings within it are preferred
+# The classifier's confidence in a report from which it "leans" to one. A calibrated classifier
+# spreads its probability more than DIET did, so this is chosen too.
+INTENT_LEANINGS = [0.2, 0.3, 0.4, 0.5]
 LEVEL_RANK = {"emergency": 0, "urgent": 1, "clinic": 2}
 
 
@@ -126,20 +129,22 @@ def score(items: List[Dict[str, Any]], flagged: List[bool],
 def choose_thresholds(items: List[Dict[str, Any]], parses: List[Dict[str, Any]],
                       config: Dict[str, Any]) -> Dict[str, Any]:
     """On the development sets: settings keeping benign escalation within the bar first, then the
-    best recall, then the least benign escalation, then the lowest bar with the classifier's agreement, then
-    the highest bar alone."""
+    best recall, then the least benign escalation, then the earliest leaning of the classifier and the
+    lowest bar with its agreement (safety first among equals), then the highest bar alone."""
     grid = [round(0.05 * i, 2) for i in range(1, 20)]
     best = None
-    for report_at in grid:
-        for with_intent in [0.0, 0.01, 0.02] + grid:
-            if with_intent > report_at:
-                continue
-            settings = {**config, "report_at": report_at, "report_at_with_intent": with_intent}
-            result = score(items, [replay(p, settings) for p in parses])
-            key = (result["benign_escalation"] <= MOST_BENIGN_ESCALATED, result["recall"],
-                   -result["benign_escalation"], -with_intent, report_at)
-            if best is None or key > best[0]:
-                best = (key, {**settings, **result})
+    for leaning in INTENT_LEANINGS:
+        for report_at in grid:
+            for with_intent in [0.0, 0.01, 0.02] + grid:
+                if with_intent > report_at:
+                    continue
+                settings = {**config, "report_at": report_at, "report_at_with_intent": with_intent,
+                            "intent_report_at": leaning}
+                result = score(items, [replay(p, settings) for p in parses])
+                key = (result["benign_escalation"] <= MOST_BENIGN_ESCALATED, result["recall"],
+                       -result["benign_escalation"], -leaning, -with_intent, report_at)
+                if best is None or key > best[0]:
+                    best = (key, {**settings, **result})
     return best[1]
 
 
@@ -237,11 +242,11 @@ def main() -> None:
         if half == DEVELOPMENT[-1]:
             chosen = choose_thresholds([i for i, _ in development], [p for _, p in development], config)
             out["chosen_on_development"] = chosen
-            keys = ("report_at", "report_at_with_intent")
+            keys = ("report_at", "report_at_with_intent", "intent_report_at")
             holds = all(chosen[k] == config[k] for k in keys)
             md += [f"**Chosen on the development sets together** ({chosen['benign_total']} look-alikes): "
                    + ", ".join(f"{k} {chosen[k]}" for k in keys)
-                   + f" (classifier leaning at {chosen['intent_report_at']}; recall {chosen['recall']:.3f}, benign "
+                   + f" (recall {chosen['recall']:.3f}, benign "
                    f"{chosen['benign_escalation']:.3f}); config.yml {'holds them' if holds else 'differs: ' + str(out['config'])}.",
                    ""]
             print(md[-2])
