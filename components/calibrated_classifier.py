@@ -23,7 +23,6 @@ expects them from DIET and the ResponseSelector together:
 """
 from __future__ import annotations
 
-import logging
 from typing import Any, Dict, List, Optional, Text, Type
 
 import joblib
@@ -40,7 +39,6 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components.unfamiliar_messages import sentence_embedding
 
-logger = logging.getLogger(__name__)
 SELECTOR_KEY = "response_selector"
 RANKING_LENGTH = 10
 # The parse result travels with every event to the action server (behind nginx, 64 KB per request in
@@ -85,10 +83,7 @@ class CalibratedClassifier(GraphComponent, IntentClassifier):
         from scipy import sparse
 
         texts = [m.get(TEXT) or "" for m in messages]
-        meaning = []
-        for message in messages:
-            vector = sentence_embedding(message, self.component_config["featurizer"])
-            meaning.append(vector if vector is not None else None)
+        meaning = [sentence_embedding(m, self.component_config["featurizer"]) for m in messages]
         width = next((len(v) for v in meaning if v is not None), 0)
         dense = np.vstack([v if v is not None else np.zeros(width, np.float32) for v in meaning])
         return sparse.hstack([sparse.csr_matrix(dense), self.words.transform(texts),
