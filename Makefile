@@ -18,7 +18,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 export ACTION_SERVER_URL ?= http://127.0.0.1:5055/webhook
 
-.PHONY: help run shell test test-scale servers bench-scale test-fast setup web browser model train validate bench bench-safety bench-faq bench-load lock clean bookings outbox report checkins
+.PHONY: help run shell test test-scale servers bench-scale test-fast setup web browser model train validate bench bench-safety bench-faq bench-languages bench-load lock clean bookings outbox report checkins
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -83,9 +83,10 @@ report: setup  ## clinic insights as one HTML file in var/reports/; ARGS="--from
 validate: setup  ## rasa data validate --fail-on-warnings (external-event intents need no examples)
 	$(PY) scripts/validate_data.py
 
-bench: model  ## accuracy side by side (project, rasa_default, TF-IDF, MiniLM) + 5-fold CV + fallback curve + warning signs + blind FAQ set, to benchmarks/results/
+bench: model  ## accuracy side by side (project, rasa_default, TF-IDF, MiniLM) + 5-fold CV + fallback curve + warning signs + blind FAQ set + other languages, to benchmarks/results/
 	$(PY) benchmarks/safety.py
 	$(PY) benchmarks/faq_blind.py
+	$(PY) benchmarks/languages.py
 	$(PY) benchmarks/compare_pipelines.py $(ARGS)
 	$(PY) benchmarks/cross_validation.py
 	$(PY) benchmarks/fallback_curve.py
@@ -95,6 +96,9 @@ bench-safety: model  ## warning signs on the blind set: recall per kind, benign 
 
 bench-faq: model  ## strangers' questions on the blind FAQ set: right topic, wrong answered confidently, clarified, refused; vs TF-IDF, MiniLM, logistic regression
 	$(PY) benchmarks/faq_blind.py $(ARGS)
+
+bench-languages: model  ## messages in other languages on the blind language set: detection, no English FAQ answer, warning signs reaching urgent care
+	$(PY) benchmarks/languages.py $(ARGS)
 
 bench-load: model  ## 1/10/50 concurrent patients over REST against the real servers, to benchmarks/results/load.*; ARGS="--compare-nlu-thread 3"
 	$(PY) benchmarks/load.py $(ARGS)

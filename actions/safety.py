@@ -15,7 +15,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import clock, warning_signs
+from actions import clock, languages, warning_signs
 from actions.booking_slots import reset_booking_slots
 from actions.profile import profile
 
@@ -42,8 +42,13 @@ class ActionUrgentCare(Action):
                   domain: Dict[Text, Any]) -> List[EventType]:
         clinic = profile()
         level = reported_level(tracker)
-        dispatcher.utter_message(text=warning_signs.report_reply(level, clinic, treated_on(tracker), clock.now()))
-        if level == "clinic":  # not an emergency on its own: the signs that would make it one
+        code = languages.message_language(tracker)
+        in_language = languages.urgent_reply(code, level, clinic) if code else None
+        if in_language:  # a warning sign named in another language: the reply in that language
+            dispatcher.utter_message(text=in_language)
+        else:
+            dispatcher.utter_message(text=warning_signs.report_reply(level, clinic, treated_on(tracker), clock.now()))
+        if level == "clinic" and not in_language:  # not an emergency on its own: the signs that would make it one
             dispatcher.utter_message(text=warning_signs.watch_for(clinic))
         if tracker.active_loop_name:
             dispatcher.utter_message(text=warning_signs.form_paused())

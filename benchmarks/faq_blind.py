@@ -184,11 +184,20 @@ def topic_doubt_config() -> Dict[str, Any]:
     return {k: found[0][k] for k in ("answer_at", "margin_at")} if found else {}
 
 
+async def _parse_with(agent: Any, texts: List[str]) -> List[Dict[str, Any]]:
+    return [await agent.parse_message(t) for t in texts]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", default=str(ROOT / "models" / "clinic.tar.gz"))
     ap.add_argument("--no-peers", dest="peers", action="store_false", help="score the project only")
+    ap.add_argument("--peer-model", action="append", default=[], metavar="NAME=PATH",
+                    help="also score another trained model on the reporting half, e.g. "
+                         "'rasa default=models/rasa_default.tar.gz' (benchmarks/configs/rasa_default.yml)")
+    ap.add_argument("--results", default=str(RESULTS), help="where faq_blind.json and .md go")
     args = ap.parse_args()
+    results_dir = Path(args.results)
     from rasa.core.agent import Agent
 
     agent = Agent.load(args.model)
@@ -204,18 +213,27 @@ def main() -> None:
     out["chosen_on_dev"] = choose(dev, dev_parses)
     report = load("report")
     variants = {"as written": lambda t: t, "lowercased": str.lower, "typos": with_typos, "chatty lead-in": with_lead_in}
+    out["dev variants"] = {}
+    for name in ("typos", "chatty lead-in"):
+        parses = asyncio.run(parse_all([variants[name](m["text"]) for m in dev]))
+        out["dev variants"][name] = score(dev, parses)
     out["report"] = {}
     for name, change in variants.items():
         parses = asyncio.run(parse_all([change(m["text"]) for m in report]))
         out["report"][name] = score(report, parses)
     if args.peers:
         out["peers"] = peers(report)
+    for named in args.peer_model:
+        name, path = named.split("=", 1)
+        peer = Agent.load(path)
+        out.setdefault("peers", {})[name] = score(
+            report, asyncio.run(_parse_with(peer, [m["text"] for m in report])))
     columns = ["right topic", "wrong, confidently", "clarified, right among buttons", "out of scope refused",
                "not_covered honest", "cost"]
     md = ["# Strangers' questions: the blind FAQ set", "",
           "Written by `benchmarks/faq_blind.py` (method in its docstring).", "",
           "| set | " + " | ".join(columns) + " |", "|---|" + "---|" * len(columns)]
-    rows = [("development half", out["dev"])] + [(f"reporting half, {k}", v) for k, v in out["report"].items()]
+    rows = [("development half", out["dev"])] + [(f"development half, {k}", v) for k, v in out["dev variants"].items()] + [(f"reporting half, {k}", v) for k, v in out["report"].items()]
     for name, result in rows:
         md.append(f"| {name} (n={result['n']}) | " + " | ".join(str(result[c]) for c in columns) + " |")
     if out.get("peers"):
@@ -230,9 +248,9 @@ def main() -> None:
                f"{chosen['margin_at']} (cost {chosen['cost']}, right topic {chosen['right topic']}, wrong "
                f"{chosen['wrong, confidently']}); config.yml {'holds them' if holds else 'has ' + str(configured)}."]
     print("\n".join(md))
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "faq_blind.json").write_text(json.dumps(out, indent=2) + "\n")
-    (RESULTS / "faq_blind.md").write_text("\n".join(md) + "\n")
+    results_dir.mkdir(parents=True, exist_ok=True)
+    (results_dir / "faq_blind.json").write_text(json.dumps(out, indent=2) + "\n")
+    (results_dir / "faq_blind.md").write_text("\n".join(md) + "\n")
 
 
 if __name__ == "__main__":

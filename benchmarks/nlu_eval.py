@@ -2,7 +2,8 @@
 
 The label a patient gets is the full one: `faq/<topic>` (intent `faq` + the selected
 topic) or the plain intent, and `nlu_fallback` when the FallbackClassifier is not confident enough.
-Out-of-scope messages count as handled when they end in `out_of_scope` or `nlu_fallback`.
+Out-of-scope messages count as handled when they end in `out_of_scope`, `nlu_fallback` or
+`other_language`.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from typing import Dict, List, Optional, Tuple
 
 FALLBACK = "nlu_fallback"
 OOS = "out_of_scope"
+OTHER_LANGUAGE = "other_language"  # the notice in the patient's language: nothing is answered either
 
 
 def load_examples(path: Path) -> List[Tuple[str, str]]:
@@ -44,7 +46,7 @@ def score(gold: List[str], predicted: List[str]) -> Dict[str, float]:
     from sklearn.metrics import f1_score
 
     # A refused out-of-scope message is a correct answer, whichever way it was refused.
-    adjusted = [OOS if g == OOS and p == FALLBACK else p for g, p in zip(gold, predicted)]
+    adjusted = [OOS if g == OOS and p in (FALLBACK, OTHER_LANGUAGE) else p for g, p in zip(gold, predicted)]
     pairs = list(zip(gold, adjusted))
     faq = [(g, p) for g, p in pairs if g.startswith("faq/")]
     oos = [(g, p) for g, p in pairs if g == OOS]

@@ -101,6 +101,12 @@ def level_of(kind_shares: Dict[Text, float], levels: Dict[Text, Text], share: fl
 
 IGNORED_TIMES = {"now", "right now", "tomorrow"}  # not when the treatment was
 DAY_N = re.compile(r"\bday\s+(\d{1,2})\b", re.IGNORECASE)  # "day 3": dateparser does not read it
+# "a few hours", "a couple of days": dateparser reads no quantity there and resolves "hours and the" to
+# midnight today, so these are counted here and bare unit words are not taken from dateparser.
+VAGUE_SPAN = re.compile(r"\b(few|couple(?:\s+of)?|several)\s+(hour|day|week|month)s?\b", re.IGNORECASE)
+VAGUE_COUNT = {"few": 3, "couple": 2, "several": 4}
+UNIT_HOURS = {"hour": 1.0, "day": 24.0, "week": 168.0, "month": 720.0}
+BARE_UNIT = re.compile(r"^(hour|day|week|month|minute)s?\b", re.IGNORECASE)
 
 
 def hours_since_mentioned(text: Text, now: Optional[datetime] = None) -> Optional[float]:
@@ -113,9 +119,11 @@ def hours_since_mentioned(text: Text, now: Optional[datetime] = None) -> Optiona
 
     now = now or datetime.now()
     spans = [24.0 * (int(n) - 1) for n in DAY_N.findall(text)]
+    spans += [VAGUE_COUNT[amount.split()[0].lower()] * UNIT_HOURS[unit.lower()]
+              for amount, unit in VAGUE_SPAN.findall(text)]
     found = search_dates(text, languages=["en"], settings={"RELATIVE_BASE": now, "PREFER_DATES_FROM": "past"})
     for phrase, when in found or []:
-        if phrase.strip().lower() not in IGNORED_TIMES:
+        if phrase.strip().lower() not in IGNORED_TIMES and not BARE_UNIT.match(phrase.strip()):
             spans.append(abs((when - now).total_seconds()) / 3600.0)
     return max(spans) if spans else None
 

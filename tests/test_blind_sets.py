@@ -22,12 +22,17 @@ FROZEN = {  # sha256 of each file as the helper's set was split on 2026-12-01
     "faq_dev.yml": "d88d099afbf1074dee023742ce3be777df678ccba73ac1dfeec88b35576072fe",  # issue 17, development half
     "faq_report.yml": "7d24bcce45655b46a164b8b6c34cd56cd07f22a6faca16939964a89dce769864",  # issue 17, reporting half
     "warning_signs_v3.yml": "96c53fda2f985416a4956edf1e19d3cb9c8b1c00de06d4aa1ba8101e877df121",  # third, the reporting set from 2026-12-01 03:50
+    "warning_signs_v4.yml": "df5b1fca9cbb2a7867f45d39f71e5fb12223226c77f7b8024945fdf6dd79eade",  # fourth, development (issue 16)
+    "warning_signs_v5.yml": "8355ead439a5e120d810b03e430dfc4f37579a20b830fdb3506fa0331e2df249",  # fifth, the reporting set from 2026-12-02
+    "languages_dev.yml": "8da5d49d816048babdf38c509cfff89e6620ee0a7cd75f7fddbbdb1956a14b1d",  # issue 18, development half
+    "languages_report.yml": "443e38079dcac88bd1f6ae8ac737a65ed003b61edd0fe12096e60be50561ab42",  # issue 18, reporting half
+    "conversations_v1.yml": "38613fb8203c90a665b5bbb3ee89cf7aaaa95c8561aa555b15013eb8ce14eff9",  # issue 18, blind conversations
 }
 
 
 def normal(text: str) -> str:
-    """Lower case, letters and digits only: a leak is still a leak with other punctuation or spacing."""
-    return re.sub(r"[^a-z0-9]+", " ", text.lower().replace("’", "'")).strip()
+    """Lower case, letters and digits only (any alphabet): a leak is still a leak with other punctuation or spacing."""
+    return re.sub(r"[\W_]+", " ", text.lower().replace("’", "'")).strip()
 
 
 def training_lines() -> set:
@@ -39,7 +44,16 @@ def training_lines() -> set:
     for path in sorted((ROOT / "data").rglob("*.yml")):
         for line in path.read_text(encoding="utf-8").splitlines():
             lines.add(normal(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", line.strip().lstrip("-"))))
+    lines.discard("")
     return lines
+
+
+def blind_messages(data: dict) -> list:
+    """The messages of a blind set; for conversations, the patient turns of more than three words (a
+    "sure" or "yes please" is everyone's phrase, not a copied message)."""
+    turns = [{"text": turn["user"]} for conversation in data.get("conversations", [])
+             for turn in conversation["turns"] if len(turn["user"].split()) > 3]
+    return data.get("reports", []) + data.get("harmless", []) + data.get("messages", []) + turns
 
 
 @pytest.mark.parametrize("name", sorted(FROZEN))
@@ -52,7 +66,7 @@ def test_blind_set_is_frozen(name):
 def test_no_blind_message_is_in_the_training_data(name):
     data = yaml.safe_load((BLIND / name).read_text(encoding="utf-8"))
     corpus = training_lines()
-    items = data.get("reports", []) + data.get("harmless", []) + data.get("messages", [])
+    items = blind_messages(data)
     assert items, f"{name} has no messages"
     leaked = [item["text"] for item in items if normal(item["text"]) in corpus]
     assert not leaked, f"blind messages found in data/: {leaked[:5]}"

@@ -97,6 +97,8 @@ def test_diet_leaning_to_a_report_lowers_the_bar_but_never_replaces_the_check():
     ("a week on and my forehead is still tender", 168.0),
     ("my cheeks are red", None),
     ("it's red now, I'll see how it is tomorrow", None),
+    ("it's been a few hours and the redness is still there", 3.0),  # not "hours and the" = midnight
+    ("a couple of days later still swollen", 48.0),
 ])
 def test_the_time_since_treatment_is_read_from_the_message(text, hours):
     from datetime import datetime

@@ -1,6 +1,6 @@
 """Warning signs, as the trained model reads them: reports reach urgent care at their level, look-alikes don't.
 
-The blind reporting set (tests/blind/warning_signs_v3.yml, never trained or tuned on, its messages
+The blind reporting set (tests/blind/warning_signs_v5.yml, never trained or tuned on, its messages
 not read) must keep every report: a miss is the one failure a clinic cannot accept. The messages of the safety tests that came before the
 warning-sign check (the regular-expression net) are kept here with the same expectations.
 """
@@ -17,7 +17,7 @@ from tests.conftest import ROOT
 pytestmark = pytest.mark.slow
 
 REPORT = "report_adverse_reaction"
-MEASURED_MISSES, MEASURED_ESCALATED = 6, 6   # benchmarks/results/safety.md, reporting set v3, 2026-12-01
+MEASURED_MISSES, MEASURED_ESCALATED = 0, 16  # benchmarks/results/safety.md, reporting set v5, 2026-12-02
 RETRAINING_SLACK = 2
 _loop = asyncio.new_event_loop()
 
@@ -37,11 +37,9 @@ def is_report(agent, text: str) -> bool:
 
 
 def reporting_half():
-    return yaml.safe_load((ROOT / "tests" / "blind" / "warning_signs_v3.yml").read_text(encoding="utf-8"))
+    return yaml.safe_load((ROOT / "tests" / "blind" / "warning_signs_v5.yml").read_text(encoding="utf-8"))
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16 is open: some reports of the reporting set are missed "
-                                       "(benchmarks/results/safety.md); this must pass before it closes")
 def test_every_report_of_the_blind_reporting_half_reaches_urgent_care(agent):
     missed = [r["kind"] for r in reporting_half()["reports"] if not is_report(agent, r["text"])]
     # Kinds only: the reporting set's messages are not read (tests/blind/README.md).

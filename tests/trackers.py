@@ -15,12 +15,16 @@ DOMAIN = load_yaml(ROOT / "domain.yml")
 def make_tracker(text: str, intent: str = "inform", confidence: float = 0.9,
                  entities: Optional[List[Dict[str, Any]]] = None, slots: Optional[Dict[str, Any]] = None,
                  active_loop: Optional[str] = None, faq_response: Optional[str] = None,
-                 requested_slot: Optional[str] = None, warning_level: Optional[str] = None) -> Tracker:
-    """`warning_level`: the level the Rasa server's warning-sign check gave the message, if a report."""
+                 requested_slot: Optional[str] = None, warning_level: Optional[str] = None,
+                 language: Optional[str] = None) -> Tracker:
+    """`warning_level`: the level the Rasa server's warning-sign check gave the message, if a report;
+    `language`: the code components/other_languages.py gave a message in another language."""
     message: Dict[str, Any] = {"text": text, "intent": {"name": intent, "confidence": confidence},
                                "entities": entities or []}
     if warning_level:
         message["warning_sign"] = {"reported": True, "level": warning_level}
+    if language:
+        message["language"] = {"code": language}
     if faq_response:
         message["response_selector"] = {"faq": {"response": {"utter_action": faq_response,
                                                              "confidence": confidence}}}

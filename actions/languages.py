@@ -1,0 +1,58 @@
+"""Replies to messages in another language: a notice, or urgent care, in the patient's language.
+
+The Rasa server decides the language and whether a warning sign is named
+(components/other_languages.py) and puts it in the parse result under `language`; the texts are the
+team's own, in data/content/languages.yml, with the clinic's numbers from clinic.yml.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import content
+from actions.profile import ClinicProfile, profile
+
+
+def texts(code: Optional[Text]) -> Optional[Dict[str, Any]]:
+    """The language's texts, or None for English and for languages without texts."""
+    return (content.load("languages")["languages"]).get(code or "en")
+
+
+def message_language(tracker: Tracker) -> Optional[Text]:
+    """The latest message's language code when it is not English."""
+    code = (tracker.latest_message.get("language") or {}).get("code")
+    return code if code and code != "en" else None
+
+
+def _values(clinic: ClinicProfile) -> Dict[str, str]:
+    return {"phone": clinic.phone, "urgent_phone": clinic.urgent_phone,
+            "emergency_number": clinic.emergency_number}
+
+
+def notice(code: Text, clinic: ClinicProfile) -> Optional[str]:
+    """"I answer in English; here is the clinic's number" in the patient's language."""
+    found = texts(code)
+    return found["notice"].format(**_values(clinic)) if found else None
+
+
+def urgent_reply(code: Text, level: Optional[Text], clinic: ClinicProfile) -> Optional[str]:
+    """The urgent-care reply in the patient's language (the clinic level gets the urgent text)."""
+    found = texts(code)
+    if not found:
+        return None
+    return found["emergency" if level == "emergency" else "urgent"].format(**_values(clinic))
+
+
+class ActionOtherLanguage(Action):
+    def name(self) -> Text:
+        return "action_other_language"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        code = message_language(tracker)
+        dispatcher.utter_message(text=notice(code, profile()) if code and texts(code)
+                                 else content.load("languages")["unknown_language"])
+        return []

@@ -1,0 +1,108 @@
+"""The blind conversation set against the real servers: what each turn must give (issue 18).
+
+tests/blind/conversations_v1.yml was written by a helper who never saw data/ (tests/blind/README.md):
+multi-turn conversations with, for each patient turn, what the reply must be (the FAQ topics answered
+in order, urgent care first and alone, the form slot asked for next, the language of the reply). A turn
+is judged on what the Rasa server did, read from the conversation's tracker over Rasa's HTTP API: the
+actions it ran and the FAQ answers it sent (`utter_faq/<topic>`), and the slot the form asks for. A
+single FAQ question also passes with "Did you mean…?" offering the right topic: the patient is one tap
+from the answer, which the blind FAQ benchmark counts apart from a wrong answer.
+
+Categories are switched on here as their behaviour is built (BUILT); until then the closing notes
+of issue 18 give how many of the other categories' conversations pass.
+"""
+from __future__ import annotations
+
+import uuid
+from typing import Any, Dict, List
+
+import pytest
+import requests
+import yaml
+
+from actions.fallback import likely_topics
+from tests.conftest import ROOT
+from tests.servers import running_servers
+
+pytestmark = pytest.mark.slow
+
+SET = ROOT / "tests" / "blind" / "conversations_v1.yml"
+BUILT = {"other_language"}  # issue 18 item 4; items 1-3 (multi_question, follow_up, early_details) next
+CONVERSATIONS = [c for c in yaml.safe_load(SET.read_text(encoding="utf-8"))["conversations"]]
+DID_YOU_MEAN = {"action_two_stage_fallback", "action_default_ask_affirmation"}  # Rasa's loop, our question
+ACTION_FOR = {"ask_post_treatment_care": "action_post_treatment_care",
+              "ask_pre_treatment_care": "action_pre_treatment_care",
+              "ask_warning_signs": "action_warning_signs", "ask_clinic_info": "action_clinic_info"}
+
+
+@pytest.fixture(scope="module")
+def servers(model_path, tmp_path_factory):
+    env = {"BOOKINGS_DB_URL": f"sqlite:///{tmp_path_factory.mktemp('db') / 'bookings.db'}"}
+    with running_servers(model_path, ROOT / "results" / "conversation-logs", env, enable_api=True) as running:
+        yield running
+
+
+def tracker(servers, sender: str) -> Dict[str, Any]:
+    reply = requests.get(f"{servers.rasa_url}/conversations/{sender}/tracker",
+                         params={"token": servers.api_token}, timeout=30)
+    reply.raise_for_status()
+    return reply.json()
+
+
+def what_happened(events: List[Dict[str, Any]]) -> Dict[str, Any]:
+    """The actions run and FAQ answers sent after the latest patient message."""
+    users = [i for i, e in enumerate(events) if e["event"] == "user"]
+    after = events[users[-1] + 1:] if users else []
+    actions = [e["name"] for e in after if e["event"] == "action" and e["name"] != "action_listen"]
+    parse = events[users[-1]].get("parse_data") or {} if users else {}
+    return {"actions": actions,
+            "offered": likely_topics(parse) if DID_YOU_MEAN & set(actions) else [],
+            "faq": [(e.get("metadata") or {}).get("utter_action", "")[len("utter_"):] for e in after
+                    if e["event"] == "bot" and (e.get("metadata") or {}).get("utter_action", "").startswith("utter_faq/")]}
+
+
+def problems(expect: Dict[str, Any], done: Dict[str, Any], slots: Dict[str, Any]) -> List[str]:
+    found = []
+    actions, faq = done["actions"], done["faq"]
+    if expect.get("urgent"):
+        if not actions or actions[0] != "action_urgent_care":
+            found.append(f"urgent care first: got {actions}")
+        return found  # urgent care comes alone; nothing else is asked of this turn
+    if "action_urgent_care" in actions:
+        found.append("urgent care where none was due")
+    if expect.get("no_faq_answer") and faq:
+        found.append(f"an English FAQ answer to a message in another language: {faq}")
+    language = expect.get("language") or "en"
+    if language != "en" and "action_other_language" not in actions:
+        found.append(f"no notice in {language}: {actions}")
+    answers = expect.get("answers") or []
+    wanted_faq = [a for a in answers if a.startswith("faq/")]
+    clarified = len(wanted_faq) == 1 and wanted_faq[0] in done["offered"]  # "Did you mean", right topic offered
+    if wanted_faq and faq[:len(wanted_faq)] != wanted_faq and not clarified:
+        found.append(f"answers {wanted_faq}: got {faq}, offered {done['offered']}, ran {actions}")
+    for label in answers:
+        if label in ACTION_FOR and ACTION_FOR[label] not in actions:
+            found.append(f"{label}: {ACTION_FOR[label]} not run ({actions})")
+    asked = slots.get("requested_slot")
+    if expect.get("asks_for") and asked != expect["asks_for"]:
+        found.append(f"asks for {expect['asks_for']}: asked for {asked}")
+    if asked and asked in (expect.get("not_asks_for") or []):
+        found.append(f"asked again for {asked}")
+    return found
+
+
+def run_conversation(servers, conversation: Dict[str, Any]) -> List[str]:
+    sender = f"blind-{conversation['id']}-{uuid.uuid4().hex[:6]}"
+    failures = []
+    for number, turn in enumerate(conversation["turns"], 1):
+        servers.send(sender, turn["user"])
+        state = tracker(servers, sender)
+        for problem in problems(turn.get("expect") or {}, what_happened(state["events"]), state["slots"]):
+            failures.append(f"turn {number} ({turn['user']!r}): {problem}")
+    return failures
+
+
+@pytest.mark.parametrize("conversation", [c for c in CONVERSATIONS if c["category"] in BUILT],
+                         ids=lambda c: c["id"])
+def test_blind_conversation(servers, conversation):
+    assert not run_conversation(servers, conversation)
