@@ -26,9 +26,7 @@ import argparse
 import asyncio
 import itertools
 import json
-import statistics
 import sys
-import time
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
@@ -38,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from components.other_languages import decide  # noqa: E402
+from benchmarks.side_by_side import latency_with_and_without  # noqa: E402
 
 BLIND = ROOT / "tests" / "blind"
 RESULTS = ROOT / "benchmarks" / "results"
@@ -120,30 +119,7 @@ def latency(agent: Any, texts: List[str], rounds: int) -> Dict[str, Any]:
     """p50 parse time with the check and with it switched off, alternating rounds on the same texts."""
     from components.other_languages import OtherLanguageCheck
 
-    original = OtherLanguageCheck.process
-    times: Dict[str, List[float]] = {"with check": [], "check off": []}
-
-    async def timed(label: str) -> None:
-        for text in texts:
-            start = time.perf_counter()
-            await agent.parse_message(text)
-            times[label].append((time.perf_counter() - start) * 1000)
-
-    loop = asyncio.new_event_loop()
-    loop.run_until_complete(timed("with check"))
-    times["with check"].clear()
-    try:
-        for _ in range(rounds):
-            OtherLanguageCheck.process = original
-            loop.run_until_complete(timed("with check"))
-            OtherLanguageCheck.process = lambda self, messages: messages
-            loop.run_until_complete(timed("check off"))
-    finally:
-        OtherLanguageCheck.process = original
-        loop.close()
-    p50 = {label: round(statistics.median(values), 2) for label, values in times.items()}
-    return {"p50_ms": p50, "ratio": round(p50["with check"] / p50["check off"], 3), "rounds": rounds,
-            "messages": len(texts)}
+    return latency_with_and_without(agent, OtherLanguageCheck, texts, rounds)
 
 
 def main() -> None:

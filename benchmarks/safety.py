@@ -30,9 +30,7 @@ import asyncio
 import functools
 import json
 import re
-import statistics
 import sys
-import time
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
@@ -41,6 +39,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from components.warning_signs import decide, expected_in_its_time  # noqa: E402
+from benchmarks.side_by_side import latency_with_and_without  # noqa: E402
 BLIND = ROOT / "tests" / "blind"
 RESULTS = ROOT / "benchmarks" / "results"
 REGEX_NET = ROOT / "benchmarks" / "baseline_nets" / "regex_net_2026-11-30.yml"
@@ -163,30 +162,7 @@ def latency(agent: Any, texts: List[str], rounds: int) -> Dict[str, Any]:
     """p50 parse time with the check and with it switched off, alternating rounds on the same texts."""
     from components.warning_signs import WarningSignCheck
 
-    original = WarningSignCheck.process
-    times: Dict[str, List[float]] = {"with check": [], "check off": []}
-
-    async def timed(label: str) -> None:
-        for text in texts:
-            start = time.perf_counter()
-            await agent.parse_message(text)
-            times[label].append((time.perf_counter() - start) * 1000)
-
-    loop = asyncio.new_event_loop()
-    loop.run_until_complete(timed("with check"))  # warm-up, discarded
-    times["with check"].clear()
-    try:
-        for _ in range(rounds):
-            WarningSignCheck.process = original
-            loop.run_until_complete(timed("with check"))
-            WarningSignCheck.process = lambda self, messages: messages
-            loop.run_until_complete(timed("check off"))
-    finally:
-        WarningSignCheck.process = original
-        loop.close()
-    p50 = {label: round(statistics.median(values), 2) for label, values in times.items()}
-    return {"p50_ms": p50, "ratio": round(p50["with check"] / p50["check off"], 3),
-            "messages": len(texts), "rounds": rounds}
+    return latency_with_and_without(agent, WarningSignCheck, texts, rounds)
 
 
 def table(rows: Dict[str, Dict[str, Any]], kinds: List[str]) -> List[str]:

@@ -38,7 +38,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from components.spelling import as_typed
+from components.spelling import as_typed, english_words
 
 LANGUAGES_FILE = Path(__file__).resolve().parent.parent / "data" / "content" / "languages.yml"
 OUTPUT_KEY = "language"
@@ -138,7 +138,7 @@ class LanguageDetector:
         # A training word counts as English only if an English word list has it too: the training data
         # holds a few phrasings in other languages ("mesoterapia para celulitis…", "¿hacen depilación…?")
         # whose words must not make a Spanish message look English.
-        english = SpellChecker()
+        english = english_words()
         self.known = {word for word in known if english.word_frequency[word] > 0}
         self.word_lists = {code: SpellChecker(language=code) for code in self.codes
                            if code != "en" and code in WORD_LISTS}

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from functools import lru_cache
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -32,6 +33,15 @@ OUTPUT_KEY = "spelling"
 TOKEN = re.compile(r"\S+")
 CORE = re.compile(r"^(\W*)([A-Za-z]+)(\W*)$")  # a word with punctuation around it, nothing else
 MIN_LETTERS = 4
+
+
+@lru_cache(maxsize=None)
+def english_words() -> Any:
+    """pyspellchecker's English word list, loaded once per process (also read by
+    components/other_languages.py to tell English training words from the few in other languages)."""
+    from spellchecker import SpellChecker
+
+    return SpellChecker(distance=1)
 
 
 def as_typed(message: Message) -> Text:
@@ -50,7 +60,7 @@ class Speller:
     def __init__(self, training_words: Dict[Text, int]) -> None:
         from spellchecker import SpellChecker
 
-        self.english = SpellChecker(distance=1)
+        self.english = english_words()
         self.domain = SpellChecker(language=None, distance=1)
         self.domain.word_frequency.load_json(dict(training_words))
 

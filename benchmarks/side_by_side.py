@@ -1,0 +1,36 @@
+"""Parse latency of one pipeline step, side by side: the same model with the step and with it switched off."""
+from __future__ import annotations
+
+import asyncio
+import statistics
+import time
+from typing import Any, Dict, List
+
+
+def latency_with_and_without(agent: Any, component: type, texts: List[str], rounds: int) -> Dict[str, Any]:
+    """p50 parse time with `component` and with its `process` replaced by a pass-through, in alternating
+    rounds on the same texts (one warm-up round discarded); the ratio of the p50s is its cost."""
+    original = component.process
+    times: Dict[str, List[float]] = {"with check": [], "check off": []}
+
+    async def timed(label: str) -> None:
+        for text in texts:
+            start = time.perf_counter()
+            await agent.parse_message(text)
+            times[label].append((time.perf_counter() - start) * 1000)
+
+    loop = asyncio.new_event_loop()
+    loop.run_until_complete(timed("with check"))  # warm-up, discarded
+    times["with check"].clear()
+    try:
+        for _ in range(rounds):
+            component.process = original
+            loop.run_until_complete(timed("with check"))
+            component.process = lambda self, messages: messages
+            loop.run_until_complete(timed("check off"))
+    finally:
+        component.process = original
+        loop.close()
+    p50 = {label: round(statistics.median(values), 2) for label, values in times.items()}
+    return {"p50_ms": p50, "ratio": round(p50["with check"] / p50["check off"], 3),
+            "messages": len(texts), "rounds": rounds}
