@@ -18,7 +18,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 export ACTION_SERVER_URL ?= http://127.0.0.1:5055/webhook
 
-.PHONY: help run shell test test-scale servers bench-scale test-fast setup web browser model train validate bench bench-safety bench-faq bench-languages bench-load lock clean bookings outbox report checkins
+.PHONY: help run shell test test-scale servers bench-scale test-fast setup web browser model train validate bench bench-safety bench-faq bench-languages bench-parts bench-load lock clean bookings outbox report checkins
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -87,6 +87,7 @@ bench: model  ## accuracy side by side (project, rasa_default, TF-IDF, MiniLM) +
 	$(PY) benchmarks/safety.py
 	$(PY) benchmarks/faq_blind.py
 	$(PY) benchmarks/languages.py
+	$(PY) benchmarks/message_parts.py
 	$(PY) benchmarks/compare_pipelines.py $(ARGS)
 	$(PY) benchmarks/cross_validation.py
 	$(PY) benchmarks/fallback_curve.py
@@ -99,6 +100,9 @@ bench-faq: model  ## strangers' questions on the blind FAQ set: right topic, wro
 
 bench-languages: model  ## messages in other languages on the blind language set: detection, no English FAQ answer, warning signs reaching urgent care
 	$(PY) benchmarks/languages.py $(ARGS)
+
+bench-parts: model  ## several questions in one message: held-out single questions wrongly split, blind multi-question turns, parse p50 with/without
+	$(PY) benchmarks/message_parts.py $(ARGS)
 
 bench-load: model  ## 1/10/50 concurrent patients over REST against the real servers, to benchmarks/results/load.*; ARGS="--compare-nlu-thread 3"
 	$(PY) benchmarks/load.py $(ARGS)

@@ -15,7 +15,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import checkins, clock, content, hours, requests, validators
+from actions import checkins, clock, content, early_details, hours, requests, validators
 from actions.booking_slots import reset_booking_slots
 from actions.form_helpers import answer_side_question, reprompt
 from actions.profile import ClinicProfile, profile
@@ -25,6 +25,7 @@ CALLBACK = "callback"
 BOOKING_STEPS = ["booking_consent", "patient_name", "patient_contact", "preferred_time", "concern",
                  "first_visit", "booking_confirm"]
 CALLBACK_STEPS = ["booking_consent", "patient_name", "patient_contact", "booking_confirm"]
+BOOKING_INTENTS = ("book_appointment",)  # a message that asks to book: a day in it is the day wished for
 CHANGEABLE = {  # button title -> the slot it re-asks
     "name": "patient_name", "contact": "patient_contact", "phone": "patient_contact",
     "e-mail": "patient_contact", "email": "patient_contact", "day": "preferred_time",
@@ -79,18 +80,27 @@ class ValidateBookingForm(FormValidationAction):
     async def validate_booking_consent(self, value: Any, dispatcher: CollectingDispatcher,
                                        tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         clinic = profile()
-        if answer_side_question(dispatcher, tracker, clinic):
+        if answer_side_question(dispatcher, tracker, clinic, domain):
             return {"booking_consent": None}
         answer = validators.yes_no(self._text(tracker), self._intent(tracker))
         if answer is None:
             return reprompt(dispatcher, tracker, "booking_consent",
                             "Please answer yes or no, so I know whether I may keep your details.", clinic)
-        return {"booking_consent": answer}
+        if not answer:
+            return {"booking_consent": False}
+        # With consent, details the patient already wrote fill their questions (issue 18, item 3).
+        found = early_details.booking_details(tracker, clinic, clock.now(), is_callback(tracker), BOOKING_INTENTS)
+        problem = found.pop("time_problem", None)
+        found = {slot: value for slot, value in found.items() if tracker.get_slot(slot) is None}
+        line = early_details.noted(found)
+        if line or problem:
+            dispatcher.utter_message(text=" ".join(part for part in (line, problem) if part))
+        return {"booking_consent": True, **found}
 
     async def validate_patient_name(self, value: Any, dispatcher: CollectingDispatcher,
                                     tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         clinic = profile()
-        if answer_side_question(dispatcher, tracker, clinic):
+        if answer_side_question(dispatcher, tracker, clinic, domain):
             return {"patient_name": None}
         name, problem = validators.validate_name(self._text(tracker))
         if problem:
@@ -101,7 +111,7 @@ class ValidateBookingForm(FormValidationAction):
     async def validate_patient_contact(self, value: Any, dispatcher: CollectingDispatcher,
                                        tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         clinic = profile()
-        if answer_side_question(dispatcher, tracker, clinic):
+        if answer_side_question(dispatcher, tracker, clinic, domain):
             return {"patient_contact": None}
         phone_only = is_callback(tracker)
         contact, problem = validators.validate_contact(self._text(tracker), clinic.country, phone_only)
@@ -114,7 +124,7 @@ class ValidateBookingForm(FormValidationAction):
     async def validate_preferred_time(self, value: Any, dispatcher: CollectingDispatcher,
                                       tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         clinic, now = profile(), clock.now()
-        if answer_side_question(dispatcher, tracker, clinic):
+        if answer_side_question(dispatcher, tracker, clinic, domain):
             return {"preferred_time": None}
         when, problem = validators.validate_preferred_time(self._text(tracker), clinic, now)
         if problem:
@@ -128,7 +138,7 @@ class ValidateBookingForm(FormValidationAction):
     async def validate_concern(self, value: Any, dispatcher: CollectingDispatcher,
                                tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         clinic = profile()
-        if answer_side_question(dispatcher, tracker, clinic):
+        if answer_side_question(dispatcher, tracker, clinic, domain):
             return {"concern": None}
         concern, problem = validators.validate_concern(self._text(tracker))
         if problem:
@@ -139,7 +149,7 @@ class ValidateBookingForm(FormValidationAction):
     async def validate_first_visit(self, value: Any, dispatcher: CollectingDispatcher,
                                    tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         clinic = profile()
-        if answer_side_question(dispatcher, tracker, clinic):
+        if answer_side_question(dispatcher, tracker, clinic, domain):
             return {"first_visit": None}
         first, problem = validators.validate_first_visit(self._text(tracker), self._intent(tracker))
         if problem:
@@ -150,7 +160,7 @@ class ValidateBookingForm(FormValidationAction):
     async def validate_booking_confirm(self, value: Any, dispatcher: CollectingDispatcher,
                                        tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         clinic = profile()
-        if answer_side_question(dispatcher, tracker, clinic):
+        if answer_side_question(dispatcher, tracker, clinic, domain):
             return {"booking_confirm": None}
         choice, problem = validators.validate_confirmation(self._text(tracker), self._intent(tracker))
         if problem:

@@ -29,10 +29,19 @@ def is_question(text: str) -> bool:
 
 
 def answer_side_question(dispatcher: CollectingDispatcher, tracker: Tracker,
-                         clinic: ClinicProfile) -> bool:
-    """If the latest message is a question we can answer, answer it and return True."""
+                         clinic: ClinicProfile, domain: Optional[Dict[str, Any]] = None) -> bool:
+    """If the latest message is a question we can answer, answer it and return True.
+
+    Several questions at once (components/message_parts.py) are answered one by one; a wish to book
+    among them is ignored, as the patient is in a form already."""
     message = tracker.latest_message or {}
     intent = message.get("intent") or {}
+    if intent.get("name") == "several_questions" and message.get("questions"):
+        from actions.questions import answer_each
+
+        answer_each(dispatcher, tracker, domain or {}, message["questions"])
+        dispatcher.utter_message(response="utter_back_to_form")
+        return True
     if intent.get("name") not in ANSWERABLE or (intent.get("confidence") or 0) < MIN_CONFIDENCE:
         return False
     if not is_question(message.get("text", "")):

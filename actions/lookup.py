@@ -13,7 +13,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import requests, store, validators
+from actions import early_details, requests, store, validators
 from actions.booking_slots import reset_booking_slots
 from actions.form_helpers import answer_side_question, reprompt
 from actions.profile import profile
@@ -36,8 +36,12 @@ class ValidateLookupForm(FormValidationAction):
         reference = store.normalise_reference(str(value or "")) or store.normalise_reference(
             tracker.latest_message.get("text") or "")
         if reference:
-            return {"booking_reference": reference}
-        if answer_side_question(dispatcher, tracker, clinic):
+            found = {}
+            if tracker.get_slot("lookup_contact") is None:  # a contact the patient already wrote
+                found = {k: v for k, v in early_details.lookup_details(tracker, clinic).items()
+                         if k == "lookup_contact"}
+            return {"booking_reference": reference, **found}
+        if answer_side_question(dispatcher, tracker, clinic, domain):
             return {"booking_reference": None}
         return reprompt(dispatcher, tracker, "booking_reference",
                         "That doesn't look like a reference.", clinic,
@@ -46,7 +50,7 @@ class ValidateLookupForm(FormValidationAction):
     async def validate_lookup_contact(self, value: Any, dispatcher: CollectingDispatcher,
                                       tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         clinic = profile()
-        if answer_side_question(dispatcher, tracker, clinic):
+        if answer_side_question(dispatcher, tracker, clinic, domain):
             return {"lookup_contact": None}
         contact, problem = validators.validate_contact(tracker.latest_message.get("text") or "",
                                                        clinic.country)

@@ -26,7 +26,7 @@ def latency_with_and_without(agent: Any, component: type, texts: List[str], roun
         for _ in range(rounds):
             component.process = original
             loop.run_until_complete(timed("with check"))
-            component.process = lambda self, messages: messages
+            component.process = lambda self, messages, **kwargs: messages  # (some also take the tracker)
             loop.run_until_complete(timed("check off"))
     finally:
         component.process = original

@@ -34,6 +34,8 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.core.constants import REQUESTED_SLOT
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -179,7 +181,9 @@ class OtherLanguageCheck(GraphComponent, IntentClassifier):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"margin_over_english": 0.2, "known_words_below": 0.5}
+        # While a form asks for one of these slots, a message is an answer, not a language: "Maria
+        # Lopes" looks Portuguese to any detector. A warning word still counts.
+        return {"margin_over_english": 0.2, "known_words_below": 0.5, "answers_to": ["patient_name"]}
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                  known: Optional[Set[Text]] = None, content: Optional[Dict[Text, Any]] = None) -> None:
@@ -221,9 +225,12 @@ class OtherLanguageCheck(GraphComponent, IntentClassifier):
         except ValueError:  # not trained (a model trained without NLU data)
             return cls(config, model_storage, resource)
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: List[Message], tracker: Optional[DialogueStateTracker] = None) -> List[Message]:
+        """`tracker`: the conversation so far, which Rasa 3.6's recipe passes to a `process` that asks for it."""
         if self.detector is None:
             return messages
+        answering = tracker is not None and tracker.get_slot(REQUESTED_SLOT) in self.component_config.get(
+            "answers_to", [])
         for message in messages:
             text = as_typed(message)  # before components/spelling.py corrected anything
             if not text or text.startswith("/"):  # buttons and Rasa's own intents
@@ -234,7 +241,7 @@ class OtherLanguageCheck(GraphComponent, IntentClassifier):
             level = self.words.level(text, code, unsure)
             message.set(OUTPUT_KEY, {**found, "name": self.names.get(code, "English"), "warning_level": level},
                         add_to_output=True)
-            if code == "en" and level is None:
+            if (code == "en" or answering) and level is None:
                 continue
             already = (message.get(WARNING_SIGN_KEY) or {}).get("reported")
             if level is not None and not already:

@@ -17,7 +17,7 @@ from typing import List
 from rasa.validator import Validator
 
 EXTERNAL_PREFIX = "EXTERNAL_"
-SET_BY_A_COMPONENT = {"other_language"}  # components/other_languages.py
+SET_BY_A_COMPONENT = {"other_language", "several_questions"}  # components/other_languages.py, message_parts.py
 _all_intents = Validator._non_default_intents
 
 

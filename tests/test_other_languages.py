@@ -119,6 +119,22 @@ def test_an_english_question_is_left_alone(check):
     assert message.get("intent")["name"] == "faq"
 
 
+def test_a_name_typed_when_the_form_asks_for_it_is_a_name_not_a_language(check):
+    from rasa.shared.core.events import SlotSet
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    asking = DialogueStateTracker.from_events("p", [SlotSet("requested_slot", "patient_name")])
+    [message] = check.process([_message("Maria Lopes", "inform")])
+    assert message.get("intent")["name"] == "other_language"  # alone it reads as Portuguese
+    [message] = check.process([_message("Maria Lopes", "inform")], asking)
+    assert message.get("intent")["name"] == "inform"
+    [message] = check.process([_message("¿cuánto duran los resultados de la mesoterapia?")],
+                              DialogueStateTracker.from_events("p", []))
+    assert message.get("intent")["name"] == "other_language"
+    [message] = check.process([_message("no puedo respirar y tengo los labios hinchados")], asking)
+    assert message.get("intent")["name"] == "report_adverse_reaction"  # a warning sign still counts
+
+
 def test_the_notice_is_in_the_patients_language_with_the_clinic_phone():
     clinic = profile()
     tracker = make_tracker("¿cuánto cuesta?", intent="other_language", language="es")

@@ -1,0 +1,308 @@
+"""Several questions in one message, and short follow-ups read with the question before them.
+
+Written for Rasa Open Source 3.6. Two NLU components, first and last in the pipeline (config.yml):
+
+  - `MessageParts` (right after the spelling correction) adds messages to the batch the pipeline
+    works on: each question of a message that asks up to three ("does it hurt and how long is the
+    downtime?"), and, for a short follow-up ("and how far apart?"), the patient's previous question
+    with the follow-up appended. Every later component reads them as it reads any message, so each
+    part is classified, checked for warning signs and doubted exactly as a message of its own.
+  - `PartsCollector` (last) takes the added messages out of the batch again and writes what they
+    found into the patient's message (Rasa reads the first message of the batch as the parse result):
+      * two or more parts with different answers: intent `several_questions`, the parts under
+        `questions` (action_answer_questions answers each in order);
+      * a part that is a warning sign: the whole message is that report (urgent care first and alone);
+      * a follow-up the model was unsure of alone but understands with the previous question: the
+        previous question's reading (`follow_up` says so in the parse result).
+
+Why in NLU and not in a slot, TED or rules: which FAQ topic a follow-up means is a question of
+understanding, and the topic is chosen by the classifier, not by a policy (TED predicts actions;
+`utter_faq` is one action for every topic, and a response action cannot set a "last topic" slot).
+Rasa's default recipe hands the conversation's tracker to any NLU component whose `process` has a
+`tracker` parameter, so the follow-up is read with the patient's own previous words, by the same
+classifier, and nothing of Rasa is patched. Messages with one question cost nothing extra; a message
+split in two costs about two parses more.
+"""
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any, Dict, List, Optional, Text, Tuple
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.core.events import UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+PART_OF = "part_of"          # on an added message: (id of the patient's message, "question" | "context")
+PARTS_ID = "parts_id"        # on the patient's message: the id its added messages carry
+QUESTIONS_KEY = "questions"  # in the parse result: what each question asked for
+FOLLOW_UP_KEY = "follow_up"  # in the parse result: the follow-up was read with the previous question
+SEVERAL = "several_questions"
+REPORT = "report_adverse_reaction"
+FALLBACK = "nlu_fallback"
+ANSWERABLE = {"faq", "ask_pre_treatment_care", "ask_post_treatment_care", "ask_clinic_info",
+              "ask_warning_signs", "book_appointment"}
+SELECTOR_KEY = "response_selector"
+UNSURE = {FALLBACK, "out_of_scope"}
+NOT_COVERED = "faq/not_covered"
+CORE_KEY = "core_question"  # in the parse result: the question was read without what came before it
+_POINTS_BACK = re.compile(r"\b(?:it|that|this|those|them)\b", re.IGNORECASE)  # the model alone could not answer: "Did you mean…?" or a refusal
+
+QUESTION_WORDS = (r"what|whats|what's|how|hows|how's|does|do|did|is|isnt|isn't|are|aren't|can|cant|can't|"
+                  r"could|will|would|should|why|when|where|which|who|whos|who's|any|am|if|was|were|has|have")
+# Where one question ends and the next begins: a question mark, a new line, or "and" / "also" / a comma
+# directly before a question word ("does it hurt and how long…", "who invented it, is there proof…").
+# A booking wish joined on ("…and can i book", "also i would like to book") ends a question too.
+_JOIN = re.compile(
+    r"(?:\s*,\s*(?:and\s+also|and|also|plus)?|\s+(?:and\s+also|and|also|plus|&))\s+"
+    rf"(?=(?:also\s+)?(?:{QUESTION_WORDS}|i\s+(?:want|would|wanna|'d|d)|i'd|id\s+like)\b)",
+    re.IGNORECASE)
+_HARD_BREAK = re.compile(r"(?<=\?)(?!\?)\s*|\s*\n+\s*")
+_LEADING = re.compile(r"^(?:and\s+also|and|also|plus|so|btw|oh|ok|okay|&)\b[\s,]*", re.IGNORECASE)
+_GREETING = re.compile(r"^(?:h+i+|he+y+|hello+|hiya|heya|good\s+(?:morning|afternoon|evening)|"
+                       r"(?:hi|hello|hey)\s+there)\b[\s,!.]*", re.IGNORECASE)
+_STARTS_QUESTION = re.compile(rf"^(?:{QUESTION_WORDS})\b", re.IGNORECASE)
+# A short message that leans on the one before: "and how far apart?", "what about my neck?", "is that
+# painful?", "fillers too?", "so it was for pain originally?".
+_ELLIPTIC = re.compile(
+    r"^(?:and|so|also|plus|but|or|what about|how about|same|then)\b|\b(?:that|this|it|those|them|they|too|either|one)\b",
+    re.IGNORECASE)
+
+
+def split_message(text: Text) -> Tuple[List[Text], List[Text]]:
+    """The questions in a message, in order, and the statements that follow the last of them.
+
+    A statement before a question is its context ("I have rosacea. Can I have it?") and goes with it;
+    one after the last question ("does it bruise? also my lips are swelling") is kept apart, so the
+    warning-sign check reads it on its own."""
+    pieces: List[Text] = []
+    for chunk in _HARD_BREAK.split(_GREETING.sub("", (text or "").strip())):
+        pieces += [p for p in _JOIN.split(chunk) if p and p.strip()]
+    parts: List[Text] = []
+    pending = ""
+    for piece in pieces:
+        piece = _LEADING.sub("", piece.strip()).strip(" ,")
+        if not piece:
+            continue
+        words = piece.split()
+        is_question = piece.endswith("?") or bool(_STARTS_QUESTION.match(piece)) or bool(
+            re.match(r"^(?:i\s+(?:want|would|wanna)|i'd|id\s+like)\b", piece, re.IGNORECASE))
+        if not is_question or len(words) < 2:
+            pending = f"{pending} {piece}".strip()
+            continue
+        parts.append(f"{pending} {piece}".strip())
+        pending = ""
+    statements = [pending] if pending and parts else []
+    if not parts and pending:
+        parts = [pending]
+    return parts, statements
+
+
+def core_question(text: Text) -> Optional[Text]:
+    """The one question of a message that says something else first ("hey it's Hannah Clarke, how much
+    does it cost?" -> "how much does it cost?"), or None."""
+    parts, statements = split_message(text)
+    if len(parts) != 1 or statements:
+        return None
+    pieces = [_LEADING.sub("", p.strip()).strip(" ,") for chunk in _HARD_BREAK.split(
+        _GREETING.sub("", (text or "").strip())) for p in _JOIN.split(chunk) if p and p.strip()]
+    last = pieces[-1] if pieces else ""
+    if len(pieces) < 2 or len(last.split()) < 2 or last == parts[0]:
+        return None
+    return last
+
+
+def question_parts(text: Text, most: int = 3) -> List[Text]:
+    """The questions in a message, in order; just the message when it asks one thing (or more than `most`)."""
+    parts, statements = split_message(text)
+    if len(parts) < 2 or len(parts) > most:
+        return [text]
+    if statements:
+        parts[-1] = f"{parts[-1]} {statements[0]}"
+    return parts
+
+
+def is_elliptic(text: Text, most_words: int = 8) -> bool:
+    words = (text or "").split()
+    return 0 < len(words) <= most_words and bool(_ELLIPTIC.search(text))
+
+
+def previous_question(tracker: Optional[DialogueStateTracker]) -> Optional[Text]:
+    """The patient's last message before this one, if it asked something the assistant answered."""
+    if tracker is None:
+        return None
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            intent = (event.intent or {}).get("name")
+            if intent in ANSWERABLE - {"book_appointment"} and not (event.text or "").startswith("/"):
+                return event.text
+            return None
+    return None
+
+
+def reading(message: Message) -> Dict[Text, Any]:
+    """What the pipeline made of one message: intent, FAQ topic, warning sign, language."""
+    intent = dict(message.get(INTENT) or {})
+    found: Dict[Text, Any] = {"text": message.get(TEXT), "intent": intent.get("name"),
+                              "confidence": intent.get("confidence")}
+    if found["intent"] == "faq":
+        response = ((message.get(SELECTOR_KEY) or {}).get("faq") or {}).get("response") or {}
+        found["topic"] = response.get("intent_response_key")
+        found["utter_action"] = response.get("utter_action")
+    if (message.get("warning_sign") or {}).get("reported"):
+        found["warning_sign"] = message.get("warning_sign")
+    return found
+
+
+def answer_key(found: Dict[Text, Any]) -> Optional[Text]:
+    """What answers a part (its FAQ topic or its intent), or None if nothing would."""
+    if found["intent"] not in ANSWERABLE:
+        return None
+    return found.get("topic") or found["intent"]
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
+class MessageParts(GraphComponent):
+    """Adds each question of a several-question message, and a follow-up with its context, to the batch."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"most_questions": 3, "follow_up_words": 8}
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self.config = config
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "MessageParts":
+        return cls(config)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: List[Message], tracker: Optional[DialogueStateTracker] = None) -> List[Message]:
+        added: List[Message] = []
+        for message in messages:
+            text = message.get(TEXT) or ""
+            if not text or text.startswith("/") or message.get(PART_OF):
+                continue
+            key = uuid.uuid4().hex
+            parts = question_parts(text, self.config["most_questions"])
+            extra = [(part, "question") for part in parts] if len(parts) > 1 else []
+            # A statement after a question ("…? also my lips are swelling") is read for warning signs alone.
+            extra += [(said, "statement") for said in split_message(text)[1] if len(said.split()) >= 3]
+            before = previous_question(tracker) if len(parts) == 1 and is_elliptic(
+                text, self.config["follow_up_words"]) else None
+            if before:
+                extra.append((f"{before.rstrip()} {text}", "context"))
+            core = core_question(text) if len(parts) == 1 else None
+            if core:  # read on its own too, in case what comes before it confuses the model
+                extra.append((core, "core"))
+            if extra:
+                message.set(PARTS_ID, key)
+                added += [Message(data={TEXT: part, PART_OF: (key, role)}) for part, role in extra]
+        return messages + added
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class PartsCollector(GraphComponent):
+    """Takes the added messages out of the batch and writes what they found into the patient's message."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {}
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "PartsCollector":
+        return cls()
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        originals = [m for m in messages if not m.get(PART_OF)]
+        for message in originals:
+            key = message.get(PARTS_ID)
+            if not key:
+                continue
+            added = [(m.get(PART_OF)[1], m) for m in messages if (m.get(PART_OF) or (None,))[0] == key]
+            questions = [reading(m) for role, m in added if role == "question"]
+            statements = [reading(m) for role, m in added if role == "statement"]
+            context = [m for role, m in added if role == "context"]
+            core = [m for role, m in added if role == "core"]
+            if self._report_in(message, questions + statements):
+                continue
+            if len(questions) > 1:
+                self._several(message, questions)
+                continue
+            if core:
+                self._core(message, core[0])
+            if context:
+                self._follow_up(message, context[0])
+        return originals
+
+    @staticmethod
+    def _report_in(message: Message, parts: List[Dict[Text, Any]]) -> bool:
+        """A part that is a warning sign makes the whole message that report: urgent care, first and alone."""
+        if (message.get(INTENT) or {}).get("name") in (REPORT, "other_language"):
+            return True  # urgent care or the language notice decides already
+        reports = [part for part in parts if part.get("warning_sign")]
+        if not reports:
+            return False
+        flagged = {"name": REPORT, "confidence": 1.0}
+        message.set("warning_sign", {**reports[0]["warning_sign"], "in_part": reports[0]["text"]},
+                    add_to_output=True)
+        message.data[INTENT] = flagged
+        message.data[INTENT_RANKING_KEY] = [flagged] + [
+            r for r in message.data.get(INTENT_RANKING_KEY, []) if r.get("name") != REPORT]
+        return True
+
+    @staticmethod
+    def _several(message: Message, questions: List[Dict[Text, Any]]) -> None:
+        keys = [answer_key(q) for q in questions]
+        if len({k for k in keys if k}) < 2:
+            return  # one thing asked after all ("can I wash and moisturise after?"): the whole message decides
+        several = {"name": SEVERAL, "confidence": 1.0}
+        message.set(QUESTIONS_KEY, questions, add_to_output=True)
+        message.data[INTENT] = several
+        message.data[INTENT_RANKING_KEY] = [several] + list(message.data.get(INTENT_RANKING_KEY, []))
+
+    @staticmethod
+    def _take(message: Message, other: Message, key: Text, note: Dict[Text, Any]) -> None:
+        """Give the patient's message the reading of an added one, and say so in the parse result."""
+        for name in (INTENT, INTENT_RANKING_KEY, SELECTOR_KEY):
+            if other.get(name) is not None:
+                message.set(name, other.get(name), add_to_output=True)
+        message.set(key, note, add_to_output=True)
+
+    @classmethod
+    def _core(cls, message: Message, core: Message) -> None:
+        """Unsure of the whole message, but sure of its question alone: answer the question."""
+        alone = (message.get(INTENT) or {}).get("name")
+        found = reading(core)
+        if alone in UNSURE and answer_key(found) and found["intent"] not in UNSURE:
+            cls._take(message, core, CORE_KEY, {"read": core.get(TEXT), "whole": alone})
+
+    @classmethod
+    def _follow_up(cls, message: Message, context: Message) -> None:
+        """A short follow-up read with the patient's previous question, when that reads it better.
+
+        Unsure alone (or only "not covered", or a bare detail): the reading with the previous question,
+        if it answers something. A follow-up that points back ("what happens at it?") takes that
+        reading too when the model is surer of it than of the words alone."""
+        mine, found = reading(message), reading(context)
+        if answer_key(found) is None or found["intent"] == "book_appointment":
+            return
+        unsure = mine["intent"] in UNSURE | {"inform"} or mine.get("topic") == NOT_COVERED
+        points_back = bool(_POINTS_BACK.search(message.get(TEXT) or "")) and answer_key(found) != answer_key(mine) \
+            and (found.get("confidence") or 0) > (mine.get("confidence") or 0)
+        if unsure or points_back:
+            cls._take(message, context, FOLLOW_UP_KEY, {"read_with": context.get(TEXT), "alone": answer_key(mine)
+                                                        or mine["intent"]})
