@@ -102,10 +102,13 @@ def test_with_smtp_down_the_email_waits_and_is_delivered_when_it_is_back(servers
 def test_status_and_cancel_by_reference(servers, db_url):
     patient = f"p-{uuid.uuid4().hex[:8]}"
     reference = reference_in(book(servers, patient))
-    assert "phone number or e-mail" in say(servers, patient, f"what's the status of my booking {reference}")
-    assert "waiting for a practitioner" in say(servers, patient, "020 7946 0123")
-    assert "phone number or e-mail" in say(servers, patient, f"please cancel my booking {reference}")
-    assert "is cancelled" in say(servers, patient, "020 7946 0123")
+    # The contact given for the booking earlier in this chat is not asked again (issue 18, item 3).
+    assert "waiting for a practitioner" in say(servers, patient, f"what's the status of my booking {reference}")
+    assert "is cancelled" in say(servers, patient, f"please cancel my booking {reference}")
+    # In a new chat, the reference alone is not enough: the contact is asked for and must match.
+    stranger = f"p-{uuid.uuid4().hex[:8]}"
+    assert "phone number or e-mail" in say(servers, stranger, f"what's the status of my booking {reference}")
+    assert "couldn't find" in say(servers, stranger, "020 7946 9999")
     [row] = rows(db_url, f"select status from booking_requests where reference = '{reference}'")
     assert row["status"] == "cancelled"
 
