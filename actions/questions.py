@@ -19,6 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import clock
 from actions.profile import profile
+from actions.topics import titles
 
 MAX_BUTTONS = 3
 BOOKING = "book_appointment"
@@ -62,10 +63,11 @@ def answer_each(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict
             dispatcher.utter_message(text=watch_for_answer(clinic), answer_to=intent)
         elif intent not in SILENT:
             dispatcher.utter_message(response="utter_part_not_understood", question=question.get("text") or "")
-    titles_answered = {responses[u][0].get("text") for u in answered}
+    # A button that asks a question just answered would only repeat it.
+    just_answered = {titles().get(utter[len("utter_"):]) for utter in answered}
     unique: Dict[str, Dict[str, str]] = {}
     for button in buttons:
-        if button.get("payload") not in unique and button.get("title") not in titles_answered:
+        if button.get("payload") not in unique and button.get("payload") not in just_answered:
             unique[button["payload"]] = button
     if unique and not wants_booking:
         dispatcher.utter_message(response="utter_related_topics", buttons=list(unique.values())[:MAX_BUTTONS])

@@ -67,6 +67,7 @@ _HARD_BREAK = re.compile(r"(?<=\?)(?!\?)\s*|\s*\n+\s*")
 _LEADING = re.compile(r"^(?:and\s+also|and|also|plus|so|btw|oh|ok|okay|&)\b[\s,]*", re.IGNORECASE)
 _GREETING = re.compile(r"^(?:h+i+|he+y+|hello+|hiya|heya|good\s+(?:morning|afternoon|evening)|"
                        r"(?:hi|hello|hey)\s+there)\b[\s,!.]*", re.IGNORECASE)
+_WISH = re.compile(r"^(?:i\s+(?:want|would|wanna)|i'd|id\s+like)\b", re.IGNORECASE)  # "…also i would like to book"
 _STARTS_QUESTION = re.compile(rf"^(?:{QUESTION_WORDS})\b", re.IGNORECASE)
 # A short message that leans on the one before: "and how far apart?", "what about my neck?", "is that
 # painful?", "fillers too?", "so it was for pain originally?".
@@ -75,25 +76,35 @@ _ELLIPTIC = re.compile(
     re.IGNORECASE)
 
 
-def split_message(text: Text) -> Tuple[List[Text], List[Text]]:
-    """The questions in a message, in order, and the statements that follow the last of them.
+def _pieces(text: Text) -> List[Text]:
+    """The message cut at every question boundary, greeting and leading "and"/"also" removed."""
+    pieces = []
+    for chunk in _HARD_BREAK.split(_GREETING.sub("", (text or "").strip())):
+        for piece in _JOIN.split(chunk):
+            piece = _LEADING.sub("", (piece or "").strip()).strip(" ,")
+            if piece:
+                pieces.append(piece)
+    return pieces
+
+
+def _is_question(piece: Text) -> bool:
+    return len(piece.split()) >= 2 and (piece.endswith("?") or bool(_STARTS_QUESTION.match(piece))
+                                        or bool(_WISH.match(piece)))
+
+
+def split_message(text: Text) -> Tuple[List[Text], List[Text], Optional[Text]]:
+    """The questions in a message, in order; the statement after the last of them; and, for a message
+    with one question and something before it, that question alone.
 
     A statement before a question is its context ("I have rosacea. Can I have it?") and goes with it;
     one after the last question ("does it bruise? also my lips are swelling") is kept apart, so the
-    warning-sign check reads it on its own."""
-    pieces: List[Text] = []
-    for chunk in _HARD_BREAK.split(_GREETING.sub("", (text or "").strip())):
-        pieces += [p for p in _JOIN.split(chunk) if p and p.strip()]
+    warning-sign check reads it on its own. The bare question lets "hey it's Hannah Clarke, how much
+    does it cost?" be read as "how much does it cost?"."""
+    pieces = _pieces(text)
     parts: List[Text] = []
     pending = ""
     for piece in pieces:
-        piece = _LEADING.sub("", piece.strip()).strip(" ,")
-        if not piece:
-            continue
-        words = piece.split()
-        is_question = piece.endswith("?") or bool(_STARTS_QUESTION.match(piece)) or bool(
-            re.match(r"^(?:i\s+(?:want|would|wanna)|i'd|id\s+like)\b", piece, re.IGNORECASE))
-        if not is_question or len(words) < 2:
+        if not _is_question(piece):
             pending = f"{pending} {piece}".strip()
             continue
         parts.append(f"{pending} {piece}".strip())
@@ -101,31 +112,29 @@ def split_message(text: Text) -> Tuple[List[Text], List[Text]]:
     statements = [pending] if pending and parts else []
     if not parts and pending:
         parts = [pending]
-    return parts, statements
+    core = None
+    if len(parts) == 1 and not statements and len(pieces) > 1 and pieces[-1] != parts[0] \
+            and len(pieces[-1].split()) >= 2:
+        core = pieces[-1]
+    return parts, statements, core
 
 
 def core_question(text: Text) -> Optional[Text]:
-    """The one question of a message that says something else first ("hey it's Hannah Clarke, how much
-    does it cost?" -> "how much does it cost?"), or None."""
-    parts, statements = split_message(text)
-    if len(parts) != 1 or statements:
-        return None
-    pieces = [_LEADING.sub("", p.strip()).strip(" ,") for chunk in _HARD_BREAK.split(
-        _GREETING.sub("", (text or "").strip())) for p in _JOIN.split(chunk) if p and p.strip()]
-    last = pieces[-1] if pieces else ""
-    if len(pieces) < 2 or len(last.split()) < 2 or last == parts[0]:
-        return None
-    return last
+    """The one question of a message that says something else first, or None."""
+    return split_message(text)[2]
+
+
+def joined_parts(parts: List[Text], statements: List[Text], text: Text, most: int = 3) -> List[Text]:
+    """The questions to answer one by one (a trailing statement goes with the last); [text] for one question."""
+    if len(parts) < 2 or len(parts) > most:
+        return [text]
+    return parts[:-1] + [" ".join([parts[-1]] + statements)]
 
 
 def question_parts(text: Text, most: int = 3) -> List[Text]:
     """The questions in a message, in order; just the message when it asks one thing (or more than `most`)."""
-    parts, statements = split_message(text)
-    if len(parts) < 2 or len(parts) > most:
-        return [text]
-    if statements:
-        parts[-1] = f"{parts[-1]} {statements[0]}"
-    return parts
+    parts, statements, _ = split_message(text)
+    return joined_parts(parts, statements, text, most)
 
 
 def is_elliptic(text: Text, most_words: int = 8) -> bool:
@@ -193,16 +202,16 @@ class MessageParts(GraphComponent):
             if not text or text.startswith("/") or message.get(PART_OF):
                 continue
             key = uuid.uuid4().hex
-            parts = question_parts(text, self.config["most_questions"])
+            found, statements, core = split_message(text)
+            parts = joined_parts(found, statements, text, self.config["most_questions"])
             extra = [(part, "question") for part in parts] if len(parts) > 1 else []
             # A statement after a question ("…? also my lips are swelling") is read for warning signs alone.
-            extra += [(said, "statement") for said in split_message(text)[1] if len(said.split()) >= 3]
+            extra += [(said, "statement") for said in statements if len(said.split()) >= 3]
             before = previous_question(tracker) if len(parts) == 1 and is_elliptic(
                 text, self.config["follow_up_words"]) else None
             if before:
                 extra.append((f"{before.rstrip()} {text}", "context"))
-            core = core_question(text) if len(parts) == 1 else None
-            if core:  # read on its own too, in case what comes before it confuses the model
+            if core and len(parts) == 1:  # read on its own too, in case what comes before it confuses the model
                 extra.append((core, "core"))
             if extra:
                 message.set(PARTS_ID, key)

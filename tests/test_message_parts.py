@@ -46,7 +46,7 @@ def test_one_question_stays_whole(text):
 
 
 def test_a_statement_after_the_last_question_is_kept_apart():
-    parts, statements = split_message("is bruising normal?? and theres a grey patch that hurts so bad")
+    parts, statements, _ = split_message("is bruising normal?? and theres a grey patch that hurts so bad")
     assert parts == ["is bruising normal??"] and statements == ["theres a grey patch that hurts so bad"]
 
 
