@@ -16,9 +16,10 @@ from email_validator import EmailNotValidError, validate_email
 
 from actions import hours
 from actions.profile import ClinicProfile
-from actions.when import WINDOWS, When, parse_when
+from actions.when import WINDOWS, Flexible, When, parse_flexible, parse_when
 
 Result = Tuple[Optional[object], Optional[str]]
+FLEXIBLE_DAYS_AHEAD = 28  # a standing preference ("any weekday after 6") is looked for this far ahead
 
 _YES = re.compile(r"^(y|yes|yeah|yep|yup|sure|ok|okay|fine|of course|go ahead|that's fine|thats fine|"
                   r"i agree|agreed|i consent|absolutely|please do|correct|right)\b")
@@ -111,12 +112,41 @@ def same_contact(given: str, stored: str, region: str) -> bool:
 def validate_preferred_time(text: str, clinic: ClinicProfile, now: dt.datetime) -> Result:
     """A future day (and optional time or part of day) the clinic is open, respecting the lead time.
 
-    Returns (When, None) where the When's time is set to the earliest acceptable start.
+    Returns (When, None) where the When's time is set to the earliest acceptable start. A standing
+    preference ("any weekday after 6") becomes the first opening in the next four weeks that fits it.
     """
     local = hours.local_now(clinic, now)
-    when = parse_when(clean(text, 200), local, prefer="future")
+    text = clean(text, 200)
+    flexible = parse_flexible(text)
+    if flexible is not None:
+        return _first_fit(flexible, clinic, local)
+    when = parse_when(text, local, prefer="future")
     if when is None:
         return None, "I couldn't work out a day from that."
+    return _check_day(when, clinic, local)
+
+
+def _first_fit(flexible: Flexible, clinic: ClinicProfile, local: dt.datetime) -> Result:
+    """The first day in the next four weeks when the clinic is open at the times the patient gave."""
+    for offset in range(FLEXIBLE_DAYS_AHEAD):
+        day = local.date() + dt.timedelta(days=offset)
+        if day.weekday() not in flexible.weekdays or hours.hours_on_date(clinic, day) is None:
+            continue
+        opening, closing = hours.hours_on_date(clinic, day)
+        start = max(t for t in (opening, flexible.after, WINDOWS.get(flexible.window, (None,))[0]) if t)
+        end = min(t for t in (closing, flexible.before, WINDOWS.get(flexible.window, (None, None))[1]) if t)
+        if start >= end:
+            continue
+        when, problem = _check_day(When(day=day, time=start), clinic, local, latest=end)
+        if not problem:
+            return When(day=when.day, time=when.time, window=flexible.window, flexible=flexible.words), None
+    return None, ("Sorry, we're not open at those times in the next four weeks. Our opening hours are:\n"
+                  + hours.weekly_hours(clinic))
+
+
+def _check_day(when: When, clinic: ClinicProfile, local: dt.datetime,
+               latest: Optional[dt.time] = None) -> Result:
+    """The day is ahead, the clinic open then, and far enough ahead for the lead time."""
     span = hours.hours_on_date(clinic, when.day)
     day_name = when.day.strftime("%A %-d %B")
     if when.day < local.date():
@@ -129,7 +159,7 @@ def validate_preferred_time(text: str, clinic: ClinicProfile, now: dt.datetime) 
         if not opening <= when.time < closing:
             return None, (f"On {day_name} we're open {opening:%H:%M}-{closing:%H:%M}, so {when.time:%H:%M} "
                           "is outside our hours.")
-        start_local, end_local = when.time, closing
+        start_local, end_local = when.time, latest or closing
     elif when.window:
         w_from, w_to = WINDOWS[when.window]
         start_local, end_local = max(opening, w_from), min(closing, w_to)
@@ -142,7 +172,7 @@ def validate_preferred_time(text: str, clinic: ClinicProfile, now: dt.datetime) 
     start = dt.datetime.combine(when.day, start_local, tzinfo=zone)
     end = dt.datetime.combine(when.day, end_local, tzinfo=zone)
     if start < earliest:
-        if end <= earliest or when.time is not None:
+        if end <= earliest or (when.time is not None and latest is None):
             return None, (f"We need at least {clinic.booking_lead_time_hours} hours' notice, so the earliest "
                           f"is {_earliest_text(clinic, earliest)}.")
         start = earliest  # the window is partly late enough: keep the part that is

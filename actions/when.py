@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Optional
+from typing import Optional, Tuple
 
 import dateparser
+from dateparser.search import search_dates
 
 WINDOWS = {  # part of the day -> (from, to) in clinic-local time
     "morning": (dt.time(8, 0), dt.time(12, 0)),
@@ -48,6 +49,7 @@ class When:
     day: dt.date
     time: Optional[dt.time] = None
     window: Optional[str] = None
+    flexible: Optional[str] = None  # the patient's own words when this day is the first that fits them
 
     def describe(self) -> str:
         text = self.day.strftime("%A %-d %B")
@@ -55,7 +57,64 @@ class When:
             text += self.time.strftime(" at %-I:%M %p").replace(":00", "").replace(" AM", "am").replace(" PM", "pm")
         elif self.window:
             text += f" ({self.window})"
+        if self.flexible:
+            text += f", the first time that fits \"{self.flexible}\""
         return text
+
+
+@dataclass(frozen=True)
+class Flexible:
+    """A standing preference rather than one day ("any weekday after 6", "saturday mornings"): the
+    booking form offers the first opening that fits it, and the practitioner sees the patient's words."""
+
+    weekdays: Tuple[int, ...]
+    after: Optional[dt.time] = None
+    before: Optional[dt.time] = None
+    window: Optional[str] = None
+    words: str = ""
+
+
+_DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_ANY_DAY = re.compile(r"\b(any ?(day|time)|anytime|whenever|flexible|(i )?(don't|do not|dont) mind)\b")
+_WEEKDAYS = re.compile(r"\b(week ?days?|during the week|mon(day)?s? ?(-|to|till|until|through) ?fri(day)?s?)\b")
+_WEEKENDS = re.compile(r"\bweek ?ends?\b")
+_SOME_DAYS = re.compile(r"\b(any|every|or)\b|\b(mon|tues|wednes|thurs|fri|satur|sun)days\b")
+_ONE_DAY = re.compile(r"\b(today|tonight|tomorrow|tmrw|yesterday|next week|this week|\d{1,2}(st|nd|rd|th))\b")
+_CLOCK = r"(\d{1,2})(?:[:.](\d\d))?\s*(am|pm|a\.m\.|p\.m\.)?"
+_AFTER = re.compile(r"\b(after|from|later than)\s+" + _CLOCK)
+_BEFORE = re.compile(r"\b(before|until|till|by|earlier than)\s+" + _CLOCK)
+
+
+def _clock(match: "re.Match") -> Optional[dt.time]:
+    hour, minute, half = int(match.group(2)), int(match.group(3) or 0), (match.group(4) or "").replace(".", "")
+    if half == "pm" and hour < 12 or not half and 1 <= hour <= 7:  # "after 6" in clinic hours is 6pm
+        hour += 12
+    return dt.time(hour, minute) if hour < 24 and minute < 60 else None
+
+
+def parse_flexible(text: str) -> Optional[Flexible]:
+    """A standing preference in the patient's words, or None when the text names no days that way."""
+    lowered = " " + re.sub(r"\s+", " ", (text or "").lower()) + " "
+    if len(lowered) > 200:
+        return None
+    if _ONE_DAY.search(lowered) or _MONTH.search(lowered):  # "any time tomorrow" names one day
+        return None
+    named = tuple(i for i, name in enumerate(_DAY_NAMES) if re.search(rf"\b{name}", lowered))
+    if _WEEKDAYS.search(lowered):
+        days: Tuple[int, ...] = (0, 1, 2, 3, 4)
+    elif _WEEKENDS.search(lowered):
+        days = (5, 6)
+    elif named and (_SOME_DAYS.search(lowered) or _ANY_DAY.search(lowered)):
+        days = named
+    elif _ANY_DAY.search(lowered) or re.search(r"\b(any|every) (morning|afternoon|evening|lunchtime)\b|"
+                                               r"\b(mornings|afternoons|evenings|lunchtimes)\b", lowered):
+        days = tuple(range(7))
+    else:
+        return None
+    window = next((name for name in WINDOWS if re.search(rf"\b{name}s?\b", lowered)), None)
+    after, before = _AFTER.search(lowered), _BEFORE.search(lowered)
+    return Flexible(weekdays=days, after=_clock(after) if after else None, before=_clock(before) if before else None,
+                    window=window, words=re.sub(r"\s+", " ", text).strip()[:80])
 
 
 def parse_when(text: str, local_now: dt.datetime, prefer: str = "future") -> Optional[When]:
@@ -93,9 +152,16 @@ def parse_when(text: str, local_now: dt.datetime, prefer: str = "future") -> Opt
         "PREFER_DAY_OF_MONTH": "first",
         "STRICT_PARSING": False,
     }
-    data = dateparser.date.DateDataParser(languages=["en"], settings=settings).get_date_data(cleaned)
-    if data.date_obj is None:
-        return None
+    parser = dateparser.date.DateDataParser(languages=["en"], settings=settings)
+    data = parser.get_date_data(cleaned)
+    if data.date_obj is None:  # words around the day ("monday if possible"): let dateparser find it
+        found = _day_inside(cleaned, settings)
+        if found is None:
+            return None
+        cleaned = found
+        data = parser.get_date_data(cleaned)
+        if data.date_obj is None:
+            return None
     parsed = data.date_obj.replace(tzinfo=None)
     day = parsed.date()
     explicit_month = bool(_MONTH.search(cleaned))
@@ -108,6 +174,23 @@ def parse_when(text: str, local_now: dt.datetime, prefer: str = "future") -> Opt
             day = _shift_month(day, -1)
     time = parsed.time() if data.period == "time" else None
     return When(day=day, time=time, window=None if time else window)
+
+
+# A found piece counts only when it names a day: dateparser's search also reads "may" in "I may
+# come" as May, "at 6pm" alone as today, and the digits of a phone number as a year.
+_NAMES_A_DAY = re.compile(r"\b" + _WEEKDAY + r"\b|\b(today|tomorrow|yesterday)\b|\b\d{1,2}(st|nd|rd|th)\b")
+
+
+def _day_inside(cleaned: str, settings: dict) -> Optional[str]:
+    """The first piece of the text that dateparser's search reads as a day, or None."""
+    try:
+        found = search_dates(cleaned, languages=["en"], settings=settings) or []
+    except Exception:  # dateparser's search can fail on odd input; the caller then asks again
+        return None
+    for piece, _ in found:
+        if _NAMES_A_DAY.search(piece):
+            return piece
+    return None
 
 
 def _shift_month(day: dt.date, months: int) -> dt.date:

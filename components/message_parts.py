@@ -225,12 +225,15 @@ class PartsCollector(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {}
+        return {"points_back_margin": 0.1}
+
+    def __init__(self, config: Optional[Dict[Text, Any]] = None) -> None:
+        self.config = {**self.get_default_config(), **(config or {})}
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                execution_context: ExecutionContext) -> "PartsCollector":
-        return cls()
+        return cls(config)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
@@ -254,7 +257,7 @@ class PartsCollector(GraphComponent):
             if core:
                 self._core(message, core[0])
             if context:
-                self._follow_up(message, context[0])
+                self._follow_up(message, context[0], self.config["points_back_margin"])
         return originals
 
     @staticmethod
@@ -300,18 +303,19 @@ class PartsCollector(GraphComponent):
             cls._take(message, core, CORE_KEY, {"read": core.get(TEXT), "whole": alone})
 
     @classmethod
-    def _follow_up(cls, message: Message, context: Message) -> None:
+    def _follow_up(cls, message: Message, context: Message, margin: float) -> None:
         """A short follow-up read with the patient's previous question, when that reads it better.
 
         Unsure alone (or only "not covered", or a bare detail): the reading with the previous question,
         if it answers something. A follow-up that points back ("what happens at it?") takes that
-        reading too when the model is surer of it than of the words alone."""
+        reading too when the model is surer of it, by `margin`, than of the words alone: "it" is often
+        the treatment itself ("ok and how long does it take", after a question about pain)."""
         mine, found = reading(message), reading(context)
         if answer_key(found) is None or found["intent"] == "book_appointment":
             return
         unsure = mine["intent"] in UNSURE | {"inform"} or mine.get("topic") == NOT_COVERED
         points_back = bool(_POINTS_BACK.search(message.get(TEXT) or "")) and answer_key(found) != answer_key(mine) \
-            and (found.get("confidence") or 0) > (mine.get("confidence") or 0)
+            and (found.get("confidence") or 0) > (mine.get("confidence") or 0) + margin
         if unsure or points_back:
             cls._take(message, context, FOLLOW_UP_KEY, {"read_with": context.get(TEXT), "alone": answer_key(mine)
                                                         or mine["intent"]})

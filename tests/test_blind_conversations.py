@@ -29,6 +29,7 @@ pytestmark = pytest.mark.slow
 SET = ROOT / "tests" / "blind" / "conversations_v1.yml"
 BUILT = {"other_language", "early_details", "multi_question", "follow_up"}  # issue 18, items 1-4
 CONVERSATIONS = [c for c in yaml.safe_load(SET.read_text(encoding="utf-8"))["conversations"]]
+PINNED_CLOCK = "2026-11-21T11:00:00+00:00"  # Saturday 21 November 2026, 11:00 in London
 DID_YOU_MEAN = {"action_two_stage_fallback", "action_default_ask_affirmation"}  # Rasa's loop, our question
 ACTION_FOR = {"ask_post_treatment_care": "action_post_treatment_care",
               "ask_pre_treatment_care": "action_pre_treatment_care",
@@ -37,7 +38,11 @@ ACTION_FOR = {"ask_post_treatment_care": "action_post_treatment_care",
 
 @pytest.fixture(scope="module")
 def servers(model_path, tmp_path_factory):
-    env = {"BOOKINGS_DB_URL": f"sqlite:///{tmp_path_factory.mktemp('db') / 'bookings.db'}"}
+    # The conversations name days ("thursday at 5pm", "tues 10am") without dates: the action server's
+    # clock is pinned to a Saturday late morning (clinic open) so each such day is bookable whatever
+    # day the suite runs, as it was when the helper wrote the turns.
+    env = {"BOOKINGS_DB_URL": f"sqlite:///{tmp_path_factory.mktemp('db') / 'bookings.db'}",
+           "CLINIC_CLOCK": PINNED_CLOCK}
     with running_servers(model_path, ROOT / "results" / "conversation-logs", env, enable_api=True) as running:
         running.bookings_db = env["BOOKINGS_DB_URL"]
         yield running
@@ -57,7 +62,7 @@ def stored_request(servers, setup: Dict[str, str]) -> str:
     assert not problem, problem
     view = clinic_requests.create_request(clinic, clinic_requests.NewRequest(
         kind="booking", name=setup["name"], contact=str(contact),
-        when=When(dt.date.today() + dt.timedelta(days=7), dt.time(11)), concern="fine lines",
+        when=When(dt.date.fromisoformat(PINNED_CLOCK[:10]) + dt.timedelta(days=7), dt.time(11)), concern="fine lines",
         first_visit=True), db_url=servers.bookings_db)
     return view.reference
 

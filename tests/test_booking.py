@@ -4,6 +4,7 @@ Validators and actions are called directly with a pinned clock and a fresh SQLit
 """
 from __future__ import annotations
 
+import re
 import asyncio
 
 import pytest
@@ -102,6 +103,8 @@ def test_second_miss_offers_the_clinic_phone():
     ((2026, 11, 24, 10, 0), "yesterday", "already passed"),
     ((2026, 11, 24, 10, 0), "sometime soon", "couldn't work out a day"),
     ((2026, 11, 24, 10, 0), "saturday evening", "not in the evening"),
+    ((2026, 11, 24, 10, 0), "sundays", "not open at those times"),                # a standing wish the clinic can't meet
+    ((2026, 11, 24, 10, 0), "any weekday after 9pm", "not open at those times"),
 ])
 def test_impossible_times_are_asked_again_with_a_real_example(clock_at, now, text, problem):
     clock_at(*now)
@@ -116,6 +119,12 @@ def test_impossible_times_are_asked_again_with_a_real_example(clock_at, now, tex
     ((2026, 11, 24, 10, 0), "wed 5:30pm", "2026-11-25T17:30:00"),       # just before the late closing
     ((2026, 11, 24, 16, 0), "tomorrow", "2026-11-25T16:00:00"),          # the part of the day after the lead time
     ((2026, 12, 23, 10, 0), "the 26th", None),                           # a closure date: refused
+    ((2026, 11, 24, 10, 0), "monday morning if possible", "2026-11-30T09:00:00"),  # words around the day
+    ((2026, 11, 24, 10, 0), "friday would be great", "2026-11-27T09:00:00"),
+    # a standing wish: the first opening that fits it (only Wednesdays are open after 6)
+    ((2026, 11, 24, 10, 0), "any weekday after 6", "2026-11-25T18:00:00"),
+    ((2026, 11, 24, 10, 0), "weekends", "2026-11-28T10:00:00"),
+    ((2026, 11, 24, 10, 0), "tuesdays or thursdays after 3pm", "2026-11-26T15:00:00"),  # Tuesday 3pm is within 24 h
 ])
 def test_good_times_are_stored_in_clinic_time(clock_at, now, text, start):
     clock_at(*now)
@@ -124,6 +133,8 @@ def test_good_times_are_stored_in_clinic_time(clock_at, now, text, start):
         assert result["preferred_time"] is None and "closed" in said
     else:
         assert result["preferred_start"] == start, said
+        if re.search(r"\bafter\b|^weekends$", text):  # the practitioner sees the patient's own words
+            assert f'"{text}"' in result["preferred_time"]
 
 
 def test_first_visit_and_returning(clock_at):

@@ -164,3 +164,13 @@ def test_a_follow_up_that_points_back_takes_the_surer_reading():
     whole = faq("what happens at it?", "during_procedure", 0.97)
     [out] = PartsCollector().process(batch(whole, [("context", faq("…", "consultation", 0.95))]))
     assert out.get("response_selector")["faq"]["response"]["utter_action"] == "utter_faq/during_procedure"
+
+
+def test_it_meaning_the_treatment_keeps_a_sure_reading_of_the_words_alone():
+    """"ok and how long does it take" after a question about pain: "it" is the treatment, and the model
+    is about as sure of the words alone as of them joined to the pain question, so they decide."""
+    whole = faq("ok and how long does it take", "during_procedure", 0.87)
+    [out] = PartsCollector().process(batch(whole, [("context", faq("is that painful? ok and how long does it take",
+                                                                    "pain", 0.88))]))
+    assert out.get("response_selector")["faq"]["response"]["utter_action"] == "utter_faq/during_procedure"
+    assert not out.get("follow_up")
