@@ -5,6 +5,13 @@ then costs ~60-80 ms a message. Wrapping the very same call in `tf.function` (on
 shape, shapes relaxed so traces are reused) gives the same features in a fraction of the time.
 Everything else (tokenisation, config keys, outputs) is Rasa's own LanguageModelFeaturizer.
 
+Training: Rasa featurizes every example's text *and* its response (for an FAQ example, the answer it
+retrieves) and action text, in batches of 64 in file order. Nothing here reads response features any
+more (the calibrated classifier replaced the ResponseSelector), and each FAQ answer was featurized
+once per example; so `attributes` (default: text only) says which are featurized, and examples are
+batched by length, so a batch is not padded to its one long example. Features are the same: padding
+is masked out of the transformer's attention.
+
 One option more, `sentence_pooling`: Rasa takes BERT's first ([CLS]) token as the sentence feature,
 but all-MiniLM-L6-v2 was trained as a sentence encoder through the *mean* of its token states
 (sentence-transformers' pooling, then L2 normalisation). With DIET and ResponseSelector at 0
@@ -19,6 +26,9 @@ import numpy as np
 import tensorflow as tf
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.featurizers.dense_featurizer.lm_featurizer import LanguageModelFeaturizer
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+TRAINING_BATCH = 64  # as Rasa's own
 
 
 @DefaultV1Recipe.register(
@@ -29,7 +39,8 @@ class FastLanguageModelFeaturizer(LanguageModelFeaturizer):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {**LanguageModelFeaturizer.get_default_config(), "sentence_pooling": "mean"}
+        return {**LanguageModelFeaturizer.get_default_config(), "sentence_pooling": "mean",
+                "attributes": ["text"]}
 
     @classmethod
     def validate_config(cls, config: Dict[Text, Any]) -> None:
@@ -37,6 +48,17 @@ class FastLanguageModelFeaturizer(LanguageModelFeaturizer):
         if config.get("sentence_pooling", "mean") not in ("mean", "cls"):
             raise ValueError("sentence_pooling must be 'mean' or 'cls', got "
                              f"{config.get('sentence_pooling')!r}")
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Features for the configured attributes only, in batches of similar length."""
+        for attribute in self._config.get("attributes", ["text"]):
+            examples = sorted((e for e in training_data.training_examples if e.get(attribute)),
+                              key=lambda e: len(e.get(attribute)))
+            for start in range(0, len(examples), TRAINING_BATCH):
+                batch = examples[start:start + TRAINING_BATCH]
+                for example, doc in zip(batch, self._get_docs_for_batch(batch, attribute)):
+                    self._set_lm_features(doc, example, attribute)
+        return training_data
 
     def _load_model_instance(self) -> None:
         super()._load_model_instance()

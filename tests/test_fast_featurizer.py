@@ -65,3 +65,29 @@ def test_unknown_pooling_is_refused_with_a_clear_message():
         FastLanguageModelFeaturizer.validate_config(
             {**FastLanguageModelFeaturizer.get_default_config(), "model_name": "bert",
              "sentence_pooling": "max"})
+
+
+def test_training_batches_by_length_give_each_text_its_own_features_and_skip_answers():
+    """Training featurizes texts sorted by length, 64 at a time, and not the FAQ answers (nothing reads
+    them since the calibrated classifier): each example still gets exactly its features as typed alone."""
+    from rasa.engine.graph import ExecutionContext, GraphSchema
+    from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
+    from rasa.shared.nlu.training_data.message import Message
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    from components.fast_lm_featurizer import FastLanguageModelFeaturizer
+
+    texts = ["does it hurt", "how many sessions will I need for my face and how far apart should they be",
+             "cost", "what's in the injections and who decides the mix"] * 20
+    examples = [Message({"text": t, "intent": "faq", "response": "An answer about mesotherapy."}) for t in texts]
+    tokenizer = WhitespaceTokenizer(WhitespaceTokenizer.get_default_config())
+    data = tokenizer.process_training_data(TrainingData(training_examples=examples))
+    config = {**FastLanguageModelFeaturizer.get_default_config(), "model_name": "bert",
+              "model_weights": str(ROOT / "lang" / "all-MiniLM-L6-v2")}
+    FastLanguageModelFeaturizer(config, ExecutionContext(GraphSchema({}), node_name="lm")).process_training_data(data)
+    alone = dict(zip(texts[:4], featurize(FastLanguageModelFeaturizer, texts[:4])))
+    for example in data.training_examples:
+        assert not [f for f in example.features if f.attribute == "response"]
+        got = [f.features for f in example.features if f.attribute == "text"]
+        for x, y in zip(got, alone[example.get("text")]):
+            assert np.allclose(x, y, atol=1e-4)
