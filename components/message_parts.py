@@ -56,17 +56,18 @@ _POINTS_BACK = re.compile(r"\b(?:it|that|this|those|them)\b", re.IGNORECASE)  # 
 
 QUESTION_WORDS = (r"what|whats|what's|how|hows|how's|does|do|did|is|isnt|isn't|are|aren't|can|cant|can't|"
                   r"could|will|would|should|why|when|where|which|who|whos|who's|any|am|if|was|were|has|have")
-# Where one question ends and the next begins: a question mark, a new line, or "and" / "also" / a comma
-# directly before a question word ("does it hurt and how long…", "who invented it, is there proof…").
+# Where one question ends and the next begins: a question mark, a new line, or "and" / "also" / "but" /
+# a comma, colon or full stop directly before a question word ("does it hurt and how long…", "who
+# invented it, is there proof…", "sorry if this is silly but how long…", "quick question: does it…").
 # A booking wish joined on ("…and can i book", "also i would like to book") ends a question too.
 _JOIN = re.compile(
-    r"(?:\s*,\s*(?:and\s+also|and|also|plus)?|\s+(?:and\s+also|and|also|plus|&))\s+"
+    r"(?:\s*[,:]\s*(?:and\s+also|and|also|plus|but)?|\s*[.!]|\s+(?:and\s+also|and|also|plus|&|but))\s+"
     rf"(?=(?:also\s+)?(?:{QUESTION_WORDS}|i\s+(?:want|would|wanna|'d|d)|i'd|id\s+like)\b)",
     re.IGNORECASE)
 _HARD_BREAK = re.compile(r"(?<=\?)(?!\?)\s*|\s*\n+\s*")
 _LEADING = re.compile(r"^(?:and\s+also|and|also|plus|so|btw|oh|ok|okay|&)\b[\s,]*", re.IGNORECASE)
-_GREETING = re.compile(r"^(?:h+i+|he+y+|hello+|hiya|heya|good\s+(?:morning|afternoon|evening)|"
-                       r"(?:hi|hello|hey)\s+there)\b[\s,!.]*", re.IGNORECASE)
+_GREETING = re.compile(r"^(?:(?:hi|hello|hey)\s+there|h+i+|he+y+|hello+|hiya|heya|"
+                       r"good\s+(?:morning|afternoon|evening))\b[\s,!.]*", re.IGNORECASE)
 _WISH = re.compile(r"^(?:i\s+(?:want|would|wanna)|i'd|id\s+like)\b", re.IGNORECASE)  # "…also i would like to book"
 _STARTS_QUESTION = re.compile(rf"^(?:{QUESTION_WORDS})\b", re.IGNORECASE)
 # A short message that leans on the one before: "and how far apart?", "what about my neck?", "is that

@@ -130,15 +130,12 @@ def run_conversation(servers, conversation: Dict[str, Any]) -> List[str]:
     return failures
 
 
-# Still failing on 2026-12-02 (69 of 75 pass); each stays visible here until fixed. Not strict: the two
-# booking-time ones depend on the day and hour the suite runs (the clinic's lead time and hours).
+# Still failing on 2026-12-03 (74 of 75 pass; 69 on 2026-12-02, when these failures were read and five
+# of them fixed: they count as development cases since). It stays visible here until fixed.
 KNOWN_FAILURES = {
-    "follow_03": "'ok and how long does it take' after the pain answer: read as pain, not the procedure's length",
-    "follow_10": "'how long does the redness last?' gets the downtime answer (it states the same fact)",
-    "early_02": "'monday morning if possible': the words after the day stop the day being read",
-    "early_04": "'thursday at 5pm' can fall inside the clinic's lead time, depending on when the suite runs",
-    "early_09": "'any weekday after 6' is a flexible preference, not a day; the form asks for a day",
-    "early_17": "'check BR-…, email is j.doe@@example.com' is not read as a status request",
+    "follow_10": "'how long does the redness last?' gets the downtime answer, which states the same fact "
+                 "(redness fades within hours); the team's data files redness duration under downtime, the "
+                 "helper under side effects",
 }
 
 

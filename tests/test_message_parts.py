@@ -174,3 +174,16 @@ def test_it_meaning_the_treatment_keeps_a_sure_reading_of_the_words_alone():
                                                                     "pain", 0.88))]))
     assert out.get("response_selector")["faq"]["response"]["utter_action"] == "utter_faq/during_procedure"
     assert not out.get("follow_up")
+
+
+@pytest.mark.parametrize("text, core", [
+    ("hey it's Hannah Clarke, how much does it cost?", "how much does it cost?"),
+    ("hi there, one thing before I decide: how long do results last", "how long do results last"),
+    ("hello! probably a daft one but does it hurt", "does it hurt"),
+    ("Good evening, I hope you can help me. Is it safe?", "Is it safe?"),
+    ("how much does it cost?", None),   # nothing before the question: the whole is the question
+])
+def test_the_question_after_small_talk_is_also_read_alone(text, core):
+    from components.message_parts import core_question
+
+    assert core_question(text) == core
