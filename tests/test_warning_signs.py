@@ -17,7 +17,7 @@ from tests.conftest import ROOT
 pytestmark = pytest.mark.slow
 
 REPORT = "report_adverse_reaction"
-MEASURED_MISSES, MEASURED_ESCALATED = 0, 16  # benchmarks/results/safety.md, reporting set v5, 2026-12-02
+MEASURED_MISSES, MEASURED_ESCALATED = 0, 13  # benchmarks/results/safety.md, reporting set v5, 2026-12-03
 RETRAINING_SLACK = 2
 _loop = asyncio.new_event_loop()
 
