@@ -79,6 +79,7 @@ _ANY_DAY = re.compile(r"\b(any ?(day|time)|anytime|whenever|flexible|(i )?(don't
 _WEEKDAYS = re.compile(r"\b(week ?days?|during the week|mon(day)?s? ?(-|to|till|until|through) ?fri(day)?s?)\b")
 _WEEKENDS = re.compile(r"\bweek ?ends?\b")
 _SOME_DAYS = re.compile(r"\b(any|every|or)\b|\b(mon|tues|wednes|thurs|fri|satur|sun)days\b")
+_NOT = re.compile(r"\b(not|no|can't|cant|cannot|can not|never|except|apart from|other than|unless)\b")
 _ONE_DAY = re.compile(r"\b(today|tonight|tomorrow|tmrw|yesterday|next week|this week|\d{1,2}(st|nd|rd|th))\b")
 _CLOCK = r"(\d{1,2})(?:[:.](\d\d))?\s*(am|pm|a\.m\.|p\.m\.)?"
 _AFTER = re.compile(r"\b(after|from|later than)\s+" + _CLOCK)
@@ -98,6 +99,8 @@ def parse_flexible(text: str) -> Optional[Flexible]:
     if len(lowered) > 200:
         return None
     if _ONE_DAY.search(lowered) or _MONTH.search(lowered):  # "any time tomorrow" names one day
+        return None
+    if _NOT.search(lowered):  # "I can't do mornings", "any day except Monday": asked again, not guessed
         return None
     named = tuple(i for i, name in enumerate(_DAY_NAMES) if re.search(rf"\b{name}", lowered))
     if _WEEKDAYS.search(lowered):

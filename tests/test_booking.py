@@ -105,6 +105,7 @@ def test_second_miss_offers_the_clinic_phone():
     ((2026, 11, 24, 10, 0), "saturday evening", "not in the evening"),
     ((2026, 11, 24, 10, 0), "sundays", "not open at those times"),                # a standing wish the clinic can't meet
     ((2026, 11, 24, 10, 0), "any weekday after 9pm", "not open at those times"),
+    ((2026, 11, 24, 10, 0), "I can't do mornings", "couldn't work out a day"),   # a wish against a time: not guessed
 ])
 def test_impossible_times_are_asked_again_with_a_real_example(clock_at, now, text, problem):
     clock_at(*now)
