@@ -12,6 +12,8 @@ It also replaces the `session_request` handler: Rasa 3.6 calls `sio.enter_room(.
 but in the pinned python-socketio (5.x, which speaks the protocol of rasa-webchat's socket.io-client
 3.x) `enter_room` is a coroutine, so the widget never joined its room and replies to a persistent
 session were lost. The replacement awaits it and accepts only a sane session id.
+Written for Rasa 3.6.21 (its SocketIOInput.blueprint). Not in components/patches.py: credentials.yml
+names this subclass, which changes only its own socket.io server, no Rasa class (README, "Changes to Rasa").
 """
 from __future__ import annotations
 

@@ -1,9 +1,10 @@
-"""Custom NLU components and policies used by config.yml, plus one speed fix for Rasa itself.
+"""Custom NLU components, policies and stores used by config.yml and endpoints.yml.
 
-Importing the package (which Rasa does when it loads the model's custom components) installs the
-compiled check of action-server replies (components/action_result_check.py).
+The one place where the project's changes to Rasa itself are applied is the call below. Rasa imports
+this package when it loads the model's custom components (and the stores named in endpoints.yml), so
+the server has them before its first message. What they are, why, and how to remove each:
+components/patches.py and README.md, "Changes to Rasa".
 """
-from components import action_failure  # noqa: F401  (a polite answer when the action server is down)
-from components import action_result_check  # noqa: F401  (installs the faster check)
-from components import duplicate_messages  # noqa: F401  (a retried message id is answered, not redone)
-from components import parse_in_thread  # noqa: F401  (NLU off the event loop: patients don't queue)
+from components import patches
+
+patches.install()  # checks the installed Rasa is patches.RASA_VERSION first; a second call does nothing

@@ -11,7 +11,7 @@ This wraps RemoteAction.run (the one place every custom action call goes through
     try again shortly, or phone. A form check that fails accepts nothing, so the form asks again.
 ActionExecutionRejection (a form rejecting input) is Rasa's normal flow and is left alone. The Rasa
 server itself keeps running and uses the action server again as soon as it answers.
-Imported by components/__init__.py, so it is in place whenever the model's custom components load.
+Written for Rasa 3.6.21. Importing this changes nothing; install() is called by components/patches.py.
 """
 from __future__ import annotations
 
@@ -69,5 +69,7 @@ async def run_or_explain(self: RemoteAction, output_channel: Any, nlg: Any, trac
         return [create_bot_utterance(message)]
 
 
-if getattr(RemoteAction.run, "__name__", "") != "run_or_explain":
-    RemoteAction.run = run_or_explain
+def install() -> None:
+    """Route every custom action call through run_or_explain; a second call changes nothing."""
+    if getattr(RemoteAction.run, "__name__", "") != "run_or_explain":
+        RemoteAction.run = run_or_explain

@@ -4,7 +4,7 @@ Rasa's RemoteAction validates every reply of the action server with `jsonschema.
 schema)`, which first re-checks the (large) schema itself and builds a new validator each time. A
 profile of the Rasa server under load (py-spy, 2026-11-24) put 22% of its CPU there. This keeps the
 same check, same schema, same error message, but compiles the validator once per process.
-Imported by components/__init__.py, so it is in place whenever the model's custom components load.
+Written for Rasa 3.6.21. Importing this changes nothing; install() is called by components/patches.py.
 """
 from __future__ import annotations
 
@@ -39,4 +39,6 @@ def validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
         raise error
 
 
-RemoteAction._validate_action_result = validate_action_result
+def install() -> None:
+    """Make RemoteAction use the compiled check; a second call changes nothing."""
+    RemoteAction._validate_action_result = validate_action_result

@@ -7,7 +7,7 @@ holds the conversation, the processor can see whether the id is already in the c
 is, the earlier replies are returned again and nothing else happens (no second booking). The check
 uses the tracker Rasa fetches anyway, so it costs no extra database read, and it is race-free across
 replicas because it runs under the conversation lock.
-Imported by components/__init__.py, so it is in place whenever the model's custom components load.
+Written for Rasa 3.6.21. Importing this changes nothing; install() is called by components/patches.py.
 """
 from __future__ import annotations
 
@@ -69,7 +69,9 @@ async def handle_message(self: MessageProcessor, message: UserMessage) -> Option
         return None
 
 
-if not getattr(MessageProcessor, "_clinic_duplicate_check", False):
-    MessageProcessor.handle_message = handle_message
-    MessageProcessor._handle_message_with_tracker = handle_message_with_tracker
-    MessageProcessor._clinic_duplicate_check = True
+def install() -> None:
+    """Put the duplicate check into Rasa's MessageProcessor; a second call changes nothing."""
+    if not getattr(MessageProcessor, "_clinic_duplicate_check", False):
+        MessageProcessor.handle_message = handle_message
+        MessageProcessor._handle_message_with_tracker = handle_message_with_tracker
+        MessageProcessor._clinic_duplicate_check = True

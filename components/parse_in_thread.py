@@ -8,7 +8,7 @@ uses the second core. Each conversation is still handled in order: Rasa's lock s
 conversation around the whole message, and the graph's components only read their trained state.
 
 Set NLU_IN_THREAD=0 to run it in the event loop as Rasa does (benchmarks/load.py compares both).
-Imported by components/__init__.py.
+Written for Rasa 3.6.21. Importing this changes nothing; install() is called by components/patches.py.
 """
 from __future__ import annotations
 
@@ -43,4 +43,6 @@ async def parse_message(self: MessageProcessor, message: UserMessage,
     return parse_data
 
 
-MessageProcessor.parse_message = parse_message
+def install() -> None:
+    """Make Rasa's MessageProcessor parse with parse_message; a second call changes nothing."""
+    MessageProcessor.parse_message = parse_message
