@@ -69,13 +69,13 @@ $(MODEL): $(TRAINING_FILES) lang/.built
 	@touch $@
 
 bookings: setup  ## practitioners: list open requests; ARGS="confirm BR-XXXXXX --note '...'" / "decline ..." / "all"
-	$(PY) -m actions.practitioner $(ARGS)
+	$(PY) -m clinic.practitioner $(ARGS)
 
 checkins: setup  ## post-treatment check-ins: send the due ones now (RASA_URL, RASA_API_TOKEN); make run does it every minute
-	$(PY) -m actions.checkins run --once
+	$(PY) -m clinic.checkins run --once
 
 outbox: setup  ## send e-mails waiting in the outbox now (SMTP_* settings from the environment)
-	$(PY) -m actions.practitioner outbox
+	$(PY) -m clinic.practitioner outbox
 
 report: setup  ## clinic insights as one HTML file in var/reports/; ARGS="--from 2026-11-01 --to 2026-11-30 --export-fallbacks FILE"
 	$(PY) -m insights.report $(ARGS)

@@ -3,11 +3,21 @@
 Rasa's form loop asks the questions (domain.yml: booking_form); this module validates each answer,
 asks the questions whose wording depends on the clinic, and stores the confirmed request. Personal
 details leave the conversation slots as soon as the request is stored or abandoned.
+
+It also holds what every form step shares (the lookup form in actions/lookup.py uses it too):
+  - the slots the booking and lookup forms fill, and how to forget them: every way out of a form
+    clears them, so the conversation tracker does not keep them;
+  - answering a question asked mid-form, and explaining after repeated misses. A patient in the
+    middle of a booking may ask "does it hurt?" instead of answering. The validator answers it (FAQ,
+    clinic info or care) and the form asks its question again, so nothing typed so far is lost. After
+    two misses on the same question the re-prompt also offers the clinic's phone number, as in Rasa's
+    financial-demo.
 """
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -15,11 +25,9 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import checkins, clock, content, early_details, hours, requests, validators
-from actions.booking_slots import reset_booking_slots
-from actions.form_helpers import answer_side_question, reprompt
-from actions.profile import ClinicProfile, profile
-from actions.when import When
+from clinic import booking_requests, checkins, clock, content, early_details, hours, validators
+from clinic.profile import ClinicProfile, profile
+from clinic.when import When
 
 CALLBACK = "callback"
 BOOKING_STEPS = ["booking_consent", "patient_name", "patient_contact", "preferred_time", "concern",
@@ -33,6 +41,94 @@ CHANGEABLE = {  # button title -> the slot it re-asks
     "first": "first_visit", "visit": "first_visit",
 }
 
+# ---- What every form step shares (booking and lookup forms) ----
+
+BOOKING_SLOTS = (
+    "booking_consent", "patient_name", "patient_contact", "preferred_time", "preferred_start",
+    "preferred_window", "concern", "first_visit", "booking_confirm", "booking_change", "request_kind",
+    "form_misses",
+)
+LOOKUP_SLOTS = ("booking_reference", "lookup_contact", "lookup_purpose")
+
+
+def reset_booking_slots(tracker: Tracker) -> List[SlotSet]:
+    """SlotSet(None) for every form slot that currently holds something (plus requested_slot)."""
+    events = [SlotSet(slot, None) for slot in BOOKING_SLOTS + LOOKUP_SLOTS
+              if tracker.get_slot(slot) is not None]
+    return events + [SlotSet("requested_slot", None)]
+
+
+QUESTION_START = re.compile(
+    r"^(what|whats|what's|how|hows|does|do|did|is|isn't|are|can|could|will|would|should|why|when|"
+    r"where|which|who|any)\b", re.I)
+ANSWERABLE = ("faq", "ask_clinic_info", "ask_pre_treatment_care", "ask_post_treatment_care")
+MIN_CONFIDENCE = 0.6
+
+
+def is_question(text: str) -> bool:
+    text = (text or "").strip()
+    return len(text.split()) >= 2 and (text.endswith("?") or bool(QUESTION_START.match(text)))
+
+
+def answer_side_question(dispatcher: CollectingDispatcher, tracker: Tracker,
+                         clinic: ClinicProfile, domain: Optional[Dict[str, Any]] = None) -> bool:
+    """If the latest message is a question we can answer, answer it and return True.
+
+    Several questions at once (components/message_parts.py) are answered one by one; a wish to book
+    among them is ignored, as the patient is in a form already."""
+    message = tracker.latest_message or {}
+    intent = message.get("intent") or {}
+    if intent.get("name") == "several_questions" and message.get("questions"):
+        from actions.questions import answer_each
+
+        answer_each(dispatcher, tracker, domain or {}, message["questions"])
+        dispatcher.utter_message(response="utter_back_to_form")
+        return True
+    if intent.get("name") not in ANSWERABLE or (intent.get("confidence") or 0) < MIN_CONFIDENCE:
+        return False
+    if not is_question(message.get("text", "")):
+        return False
+    name = intent["name"]
+    if name == "faq":
+        response = (((message.get("response_selector") or {}).get("faq") or {}).get("response") or {})
+        utter = response.get("utter_action")
+        if not utter:
+            return False
+        dispatcher.utter_message(response=utter)
+    elif name == "ask_clinic_info":
+        from actions.clinic_info import clinic_info_message
+
+        dispatcher.utter_message(text=clinic_info_message(clinic, clock.now()))
+    else:
+        from actions.care import POST, PRE, care_message
+
+        kind = PRE if name == "ask_pre_treatment_care" else POST
+        dispatcher.utter_message(text=care_message(kind, None, clinic, clock.now())[0])
+    dispatcher.utter_message(response="utter_back_to_form")
+    return True
+
+
+def note_failure(tracker: Tracker, slot: str) -> Dict[str, Any]:
+    """Count misses per question in the `form_misses` slot."""
+    misses = dict(tracker.get_slot("form_misses") or {})
+    misses[slot] = int(misses.get(slot, 0)) + 1
+    return {"form_misses": misses}
+
+
+def reprompt(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, reason: str,
+             clinic: ClinicProfile, example: Optional[str] = None) -> Dict[str, Any]:
+    """Say what was wrong (and after two misses how else to reach us); the form then asks again."""
+    misses = note_failure(tracker, slot)
+    text = reason
+    if example:
+        text += f" {example}"
+    if misses["form_misses"][slot] >= 2:
+        text += (f" If it's easier, call us on {clinic.phone}, or say \"cancel\" to stop here.")
+    dispatcher.utter_message(text=text)
+    return {slot: None, **misses}
+
+
+# ---- The booking form ----
 
 def is_callback(tracker: Tracker) -> bool:
     return tracker.get_slot("request_kind") == CALLBACK
@@ -265,7 +361,7 @@ class AskBookingChange(Action):
         return []
 
 
-def next_steps(clinic: ClinicProfile, view: requests.RequestView, now: dt.datetime) -> str:
+def next_steps(clinic: ClinicProfile, view: booking_requests.RequestView, now: dt.datetime) -> str:
     """What happens next, in clinic local time; after hours, when the clinic will see it."""
     if hours.is_open(clinic, now):
         when_seen = "The team will look at it during today's opening hours."
@@ -298,7 +394,7 @@ class ActionSubmitBooking(Action):
         if tracker.get_slot("booking_confirm") != validators.CONFIRM:
             dispatcher.utter_message(response="utter_booking_cancelled")
             return reset
-        new = requests.NewRequest(
+        new = booking_requests.NewRequest(
             kind=CALLBACK if is_callback(tracker) else "booking",
             name=tracker.get_slot("patient_name"), contact=tracker.get_slot("patient_contact"),
             when=stored_when(tracker), concern=tracker.get_slot("concern"),
@@ -307,7 +403,7 @@ class ActionSubmitBooking(Action):
         try:
             # In a worker thread: the database write and the SMTP hand-off (10 s timeout) must not
             # stall every other patient's actions on this server's event loop.
-            view = await asyncio.to_thread(requests.create_request, clinic, new)
+            view = await asyncio.to_thread(booking_requests.create_request, clinic, new)
         except Exception:  # database down: say so honestly and keep the details in the slots
             dispatcher.utter_message(
                 text=f"Sorry, I couldn't save your request just now. Please try again in a few minutes "

@@ -13,9 +13,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import clock, content, hours, warning_signs
-from actions.profile import ClinicProfile, profile
-from actions.when import parse_when
+from clinic import clock, content, hours, warning_signs
+from clinic.profile import ClinicProfile, profile
+from clinic.when import parse_when
 
 PRE, POST = "pre_treatment", "post_treatment"
 

@@ -1,6 +1,6 @@
 """The chat side of post-treatment check-ins: the question, the answers, opting in and out.
 
-The scheduler (actions/checkins.py) triggers `EXTERNAL_checkin` with the check-in's day and the
+The scheduler (clinic/checkins.py) triggers `EXTERNAL_checkin` with the check-in's day and the
 treatment date as entities; the question goes to the patient's messaging app with three quick replies.
 "All fine" gets the aftercare reminders for that stage, "Some redness" the catalogue's advice to call the clinic
 (data/content/warning_signs.yml: such redness fades within hours) and the warning signs. "Something worries me" sends
@@ -18,8 +18,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import care, checkins, clock, content, warning_signs
-from actions.profile import profile
+from actions import care
+from clinic import checkins, clock, content, warning_signs
+from clinic.profile import profile
 
 
 def _day_text(day: dt.date) -> str:

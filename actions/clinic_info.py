@@ -1,6 +1,6 @@
 """Opening hours, address and contact, and whether the clinic is open right now.
 
-"Open now" and "opens next" come from actions.hours (clinic time zone, weekday hours, closures).
+"Open now" and "opens next" come from clinic.hours (clinic time zone, weekday hours, closures).
 """
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import clock, hours
-from actions.profile import ClinicProfile, profile
+from clinic import clock, hours
+from clinic.profile import ClinicProfile, profile
 
 
 def clinic_info_message(clinic: ClinicProfile, now: dt.datetime) -> str:

@@ -13,7 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import topics
+from clinic import topics
 
 MAX_SUGGESTIONS = 3
 MIN_SCORE = 0.05  # suggestions scoring below this are noise, not "maybe"

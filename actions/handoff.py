@@ -13,8 +13,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import clock, hours
-from actions.profile import profile
+from clinic import clock, hours
+from clinic.profile import profile
 
 
 class ActionHandoff(Action):

@@ -12,8 +12,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import content
-from actions.profile import ClinicProfile, profile
+from clinic import content
+from clinic.profile import ClinicProfile, profile
 
 
 def texts(code: Optional[Text]) -> Optional[Dict[str, Any]]:

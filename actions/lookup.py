@@ -13,10 +13,9 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import early_details, requests, store, validators
-from actions.booking_slots import reset_booking_slots
-from actions.form_helpers import answer_side_question, reprompt
-from actions.profile import profile
+from actions.booking import answer_side_question, reprompt, reset_booking_slots
+from clinic import booking_requests, early_details, store, validators
+from clinic.profile import profile
 
 STATUS_TEXT = {
     store.PENDING: "has reached the clinic and is waiting for a practitioner to confirm it",
@@ -73,7 +72,7 @@ class ActionLookupRequest(Action):
         reset = reset_booking_slots(tracker)
         try:
             view = await asyncio.to_thread(  # database and SMTP off the event loop
-                requests.cancel_for_patient if cancel else requests.find_for_patient,
+                booking_requests.cancel_for_patient if cancel else booking_requests.find_for_patient,
                 clinic, reference, contact)
         except Exception:
             dispatcher.utter_message(text=f"Sorry, I can't reach the bookings list just now. Please try "

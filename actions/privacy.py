@@ -14,8 +14,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import store
-from actions.profile import profile
+from clinic import store
+from clinic.profile import profile
 
 ACTION_NAME = "action_forget_me"
 

@@ -17,9 +17,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import clock
-from actions.profile import profile
-from actions.topics import titles
+from clinic import clock
+from clinic.profile import profile
+from clinic.topics import titles
 
 MAX_BUTTONS = 3
 BOOKING = "book_appointment"
@@ -37,7 +37,7 @@ def answer_each(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict
     """Answer every question in order, one set of buttons at the end. True if one was a wish to book."""
     from actions.care import POST, PRE, care_message
     from actions.clinic_info import clinic_info_message
-    from actions.warning_signs import watch_for_answer
+    from clinic.warning_signs import watch_for_answer
 
     clinic, now = profile(), clock.now()
     responses = domain.get("responses") or {}

@@ -3,7 +3,7 @@
 The Rasa server's warning-sign check (components/warning_signs.py) decides that a message is a report
 and at which level: emergency (call the emergency number now), urgent (the clinic's urgent line now)
 or clinic (ring the clinic in opening hours). The words come from the warning-sign catalogue through
-actions/warning_signs.py. A report without a level (the check-in's "Something worries me" button)
+clinic/warning_signs.py. A report without a level (the check-in's "Something worries me" button)
 gets the urgent reply. It never diagnoses and never reassures about a warning sign.
 """
 from __future__ import annotations
@@ -15,9 +15,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import clock, languages, warning_signs
-from actions.booking_slots import reset_booking_slots
-from actions.profile import profile
+from actions import languages
+from actions.booking import reset_booking_slots
+from clinic import clock, warning_signs
+from clinic.profile import profile
 
 
 def reported_level(tracker: Tracker) -> Optional[str]:

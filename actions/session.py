@@ -11,7 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.profile import ClinicProfile, profile
+from clinic.profile import ClinicProfile, profile
 
 
 CLINIC_SLOTS = (

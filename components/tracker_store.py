@@ -3,17 +3,16 @@
 Rasa's endpoints.yml cannot give an environment variable a default, so this thin subclass does:
   TRACKER_DB_URL unset  ->  sqlite:///var/conversations.db (nothing to install, survives restarts)
   TRACKER_DB_URL=postgresql+psycopg2://clinic:<password>@db-host/clinic  ->  a PostgreSQL server
-Everything else (tables, event serialisation, sessions) is Rasa's SQLTrackerStore unchanged, so a
-restarted Rasa server carries on every conversation where it stopped, half-filled forms included.
-Two privacy duties live here too, because only the Rasa server writes this store: after the
-patient's "forget me" (actions/privacy.py) the conversation is deleted instead of saved, and
-`purge_conversations` deletes conversations older than the clinic's retention period.
+(the URL is `clinic.tracker_db.tracker_db_url`). Everything else (tables, event serialisation,
+sessions) is Rasa's SQLTrackerStore unchanged, so a restarted Rasa server carries on every
+conversation where it stopped, half-filled forms included. A privacy duty lives here too, because
+only the Rasa server writes this store: after the patient's "forget me" (actions/privacy.py) the
+conversation is deleted instead of saved. Deleting conversations older than the clinic's retention
+period needs no Rasa code: `clinic.tracker_db.purge_conversations`.
 """
 from __future__ import annotations
 
 import logging
-import os
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
@@ -22,17 +21,13 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, UserUttered
 
+from clinic.tracker_db import tracker_db_url
+
 if TYPE_CHECKING:
     from rasa.shared.core.trackers import DialogueStateTracker
 
 logger = logging.getLogger(__name__)
 FORGET_ACTION = "action_forget_me"  # actions/privacy.py
-
-DEFAULT_URL = "sqlite:///var/conversations.db"
-
-
-def tracker_db_url() -> str:
-    return os.environ.get("TRACKER_DB_URL", "").strip() or DEFAULT_URL
 
 
 class ClinicTrackerStore(SQLTrackerStore):
@@ -65,26 +60,3 @@ def _forget_requested(tracker: "DialogueStateTracker") -> bool:
             return True
     return False
 
-
-def purge_conversations(retention_days: int, url: Optional[str] = None, now: Optional[float] = None) -> int:
-    """Delete whole conversations whose last event is older than the retention period; returns how many.
-
-    Run by `make bookings ARGS=purge` next to the booking purge, with the profile's data_retention_days.
-    """
-    import sqlalchemy as sa
-
-    cutoff = (now if now is not None else time.time()) - retention_days * 86400
-    engine = sa.create_engine(url or tracker_db_url())
-    try:
-        with engine.begin() as conn:
-            if not sa.inspect(conn).has_table("events"):
-                return 0
-            old = [row[0] for row in conn.execute(sa.text(
-                "SELECT sender_id FROM events GROUP BY sender_id HAVING MAX(timestamp) < :cutoff"), {"cutoff": cutoff})]
-            for start in range(0, len(old), 500):
-                batch = old[start:start + 500]
-                conn.execute(sa.text("DELETE FROM events WHERE sender_id IN :ids").bindparams(
-                    sa.bindparam("ids", expanding=True)), {"ids": batch})
-        return len(old)
-    finally:
-        engine.dispose()

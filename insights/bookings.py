@@ -1,7 +1,7 @@
 """Read booking and call-back requests for the report: when, what kind, which status. Nothing else.
 
 Only three columns are selected, so names, contacts and concerns never even reach this process.
-Uses the action server's own models and session (actions/store.py), hence SQLite or PostgreSQL.
+Uses the action server's own models and session (clinic/store.py), hence SQLite or PostgreSQL.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import List
 
 from sqlalchemy import select
 
-from actions import store
+from clinic import store
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 Definitions (also stated in the report):
   * a conversation counts on the day its first patient message was sent; it is "after hours" when
-    the clinic was closed at that moment (actions/hours.py, the same rule the assistant uses);
+    the clinic was closed at that moment (clinic/hours.py, the same rule the assistant uses);
   * answers typed into a form (name, contact, time...) are not questions: they are counted apart
     and left out of the topics and of the fallback and out-of-scope rates, whose denominator is
     the patient's other messages;
@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 from zoneinfo import ZoneInfo
 
-from actions.hours import is_open
-from actions.profile import ClinicProfile
-from actions.store import STATUSES
+from clinic.hours import is_open
+from clinic.profile import ClinicProfile
+from clinic.store import STATUSES
 from insights.bookings import Booking
 from insights.conversations import Conversation, UserMessage
 from insights.grouping import Group, group_messages

@@ -15,9 +15,10 @@ import sys
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence
 
-from actions import clock, store
-from actions.hours import local_now
-from actions.profile import ClinicProfile, profile
+from clinic import clock, store
+from clinic.hours import local_now
+from clinic.profile import ClinicProfile, profile
+from clinic.tracker_db import tracker_db_url
 from insights import charts, export
 from insights.bookings import read_bookings
 from insights.conversations import read_conversations
@@ -32,10 +33,7 @@ def collect(first: dt.date, last: dt.date, tracker_url: Optional[str] = None,
             bookings_url: Optional[str] = None, clinic: Optional[ClinicProfile] = None) -> Insights:
     """Read both stores and compute the figures for [first, last] (clinic-local calendar days)."""
     clinic = clinic or profile()
-    if not tracker_url:  # imported only when needed: the components package loads TensorFlow (seconds)
-        from components.tracker_store import tracker_db_url
-
-        tracker_url = tracker_db_url()
+    tracker_url = tracker_url or tracker_db_url()
     bookings_url = bookings_url or store.database_url()
     period = Period(first, last, clinic.timezone)
     notes = [f"No conversation database at {_where(url)}: nothing to count yet."

@@ -49,10 +49,10 @@ if [ -f web/node_modules/rasa-webchat/lib/index.js ]; then
 fi
 
 # Post-treatment check-ins go out through Rasa's HTTP API (trigger_intent), so the scheduler runs
-# only when that API has a token (actions/checkins.py; nothing to do without Telegram or WhatsApp).
+# only when that API has a token (clinic/checkins.py; nothing to do without Telegram or WhatsApp).
 checkins_pid=""
 if [ -n "${RASA_API_TOKEN:-}" ] && [ "$mode" = serve ]; then
-  RASA_URL="http://127.0.0.1:${RASA_PORT}" .venv/bin/python -m actions.checkins run --every 60 \
+  RASA_URL="http://127.0.0.1:${RASA_PORT}" .venv/bin/python -m clinic.checkins run --every 60 \
     >logs/checkins.log 2>&1 &
   checkins_pid=$!
   trap 'kill $actions_pid $page_pid $checkins_pid 2>/dev/null || true' EXIT INT TERM

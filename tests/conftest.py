@@ -58,7 +58,7 @@ def clock_at(monkeypatch):
     import datetime as dt
     from zoneinfo import ZoneInfo
 
-    from actions import clock
+    from clinic import clock
 
     def pin(*args) -> dt.datetime:
         moment = dt.datetime(*args, tzinfo=ZoneInfo("Europe/London"))

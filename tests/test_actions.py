@@ -10,8 +10,8 @@ from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.fallback import ActionAskWhichTopic, likely_topics
-from actions.profile import profile
 from actions.session import ActionSessionStart
+from clinic.profile import profile
 from tests.conftest import ROOT, load_yaml
 
 FIXTURES = Path(__file__).parent / "fixtures"

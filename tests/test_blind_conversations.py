@@ -53,14 +53,14 @@ def stored_request(servers, setup: Dict[str, str]) -> str:
     database the way the booking form stores one; its reference replaces {reference} in the turns."""
     import datetime as dt
 
-    from actions import requests as clinic_requests, validators
-    from actions.profile import profile
-    from actions.when import When
+    from clinic import booking_requests, validators
+    from clinic.profile import profile
+    from clinic.when import When
 
     clinic = profile()
     contact, problem = validators.validate_contact(setup["contact"], clinic.country)
     assert not problem, problem
-    view = clinic_requests.create_request(clinic, clinic_requests.NewRequest(
+    view = booking_requests.create_request(clinic, booking_requests.NewRequest(
         kind="booking", name=setup["name"], contact=str(contact),
         when=When(dt.date.fromisoformat(PINNED_CLOCK[:10]) + dt.timedelta(days=7), dt.time(11)), concern="fine lines",
         first_visit=True), db_url=servers.bookings_db)

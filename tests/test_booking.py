@@ -10,9 +10,10 @@ import asyncio
 import pytest
 from sqlalchemy import select
 
-from actions import booking, lookup, requests, store
-from actions.profile import profile
-from actions.when import When
+from actions import booking, lookup
+from clinic import booking_requests, store
+from clinic.profile import profile
+from clinic.when import When
 from tests.trackers import DOMAIN, make_tracker, run_action, slot_values, texts
 
 FORM = booking.ValidateBookingForm()
@@ -339,7 +340,7 @@ def test_outbox_waits_while_smtp_is_down_and_delivers_later(bookings_db, clock_a
     server = LoopbackSmtp()  # not started yet: connection refused
     os.environ["SMTP_HOST"], os.environ["SMTP_PORT"] = "127.0.0.1", str(server.port)
     try:
-        view = requests.create_request(profile(), requests.NewRequest(
+        view = booking_requests.create_request(profile(), booking_requests.NewRequest(
             kind="booking", name="Sam Taylor", contact="sam@example.com",
             when=When(__import__("datetime").date(2026, 12, 1), __import__("datetime").time(10)),
             concern="dull skin", first_visit=True))
@@ -347,7 +348,7 @@ def test_outbox_waits_while_smtp_is_down_and_delivers_later(bookings_db, clock_a
             email = db.execute(select(store.OutboxEmail)).scalar_one()
             assert email.sent_at is None and email.attempts == 1 and "Refused" in email.last_error
         server.start()
-        from actions import notify
+        from clinic import notify
 
         assert notify.deliver_pending(profile().email) == 1
         assert view.reference in server.messages[0]["Subject"]
@@ -370,7 +371,7 @@ def test_cancel_at_the_summary_keeps_nothing(bookings_db, clock_at):
 # ---- status and cancel by reference ------------------------------------------------------------
 
 def _stored(bookings_db) -> str:
-    return requests.create_request(profile(), requests.NewRequest(
+    return booking_requests.create_request(profile(), booking_requests.NewRequest(
         kind="booking", name="Sam Taylor", contact="+442079460123",
         when=When(__import__("datetime").date(2026, 12, 1), __import__("datetime").time(10)),
         concern="dull skin", first_visit=True)).reference
@@ -390,7 +391,7 @@ def test_status_needs_the_matching_contact(bookings_db):
 
 
 def test_practitioner_decision_is_what_the_patient_sees(bookings_db, capsys):
-    from actions import practitioner
+    from clinic import practitioner
 
     reference = _stored(bookings_db)
     assert practitioner.main(["list"]) == 0
@@ -436,6 +437,6 @@ def test_old_requests_are_purged_after_the_retention_period(bookings_db):
     ("sure thing", "affirm", True), ("rather not", "deny", False), ("hmm", "affirm", True), ("hmm", None, None),
 ])
 def test_plain_yes_and_no_win_over_a_misread_intent(text, intent, expected):
-    from actions.validators import yes_no
+    from clinic.validators import yes_no
 
     assert yes_no(text, intent) is expected

@@ -10,7 +10,7 @@ import shutil
 import pytest
 import requests
 
-from actions.profile import profile
+from clinic.profile import profile
 from tests.conftest import ROOT
 from tests.servers import running_servers
 

@@ -6,8 +6,8 @@ import pytest
 from actions.care import ActionPostTreatmentCare, ActionPreTreatmentCare
 from actions.clinic_info import ActionClinicInfo
 from actions.handoff import ActionHandoff, ActionResumeBot
-from actions.profile import profile
 from actions.safety import ActionUrgentCare
+from clinic.profile import profile
 from tests.trackers import make_tracker, run_action, slot_values, texts
 
 
@@ -136,7 +136,7 @@ def test_effects_lasting_days_mean_a_call_to_the_clinic_in_opening_hours_with_th
 
 def test_what_to_watch_for_lists_every_kind_of_warning_sign_by_whom_to_call():
     from actions.safety import ActionWarningSigns
-    from actions.warning_signs import catalogue
+    from clinic.warning_signs import catalogue
 
     text = texts(run_action(ActionWarningSigns(), make_tracker("what should I watch out for after?",
                                                                "ask_warning_signs"))[0])

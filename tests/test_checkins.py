@@ -12,8 +12,8 @@ import pytest
 import requests as http
 from sqlalchemy import select
 
-from actions import checkins, store
-from actions.profile import DEFAULT_PATH, ProfileError, load_profile, profile
+from clinic import checkins, store
+from clinic.profile import DEFAULT_PATH, ProfileError, load_profile, profile
 
 CHAT = "70001"
 

@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from actions import topics
-from actions.profile import profile
+from clinic import topics
+from clinic.profile import profile
 from tests.conftest import ROOT, SHARED, load_yaml
 
 SENTENCE_END = re.compile(r"[.!?](?=\s|$)")

@@ -10,7 +10,7 @@ import re
 import pytest
 import yaml
 
-from actions import checkins, store
+from clinic import checkins, store
 from tests.conftest import ROOT
 
 DEPLOY = ROOT / "deploy"
@@ -25,11 +25,11 @@ def test_the_check_in_cronjob_runs_the_real_scheduler_with_variables_it_reads():
     job = yaml.safe_load((DEPLOY / "k8s" / "checkins-cronjob.yml").read_text())
     (container,) = job["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"]
     command = container["args"]
-    assert command[:3] == ["python", "-m", "actions.checkins"]
+    assert command[:3] == ["python", "-m", "clinic.checkins"]
     with pytest.raises(SystemExit) as done:       # the sub-command and flags exist
         checkins.main([*command[3:], "--help"])
     assert done.value.code == 0
-    source = (ROOT / "actions" / "checkins.py").read_text()
+    source = (ROOT / "clinic" / "checkins.py").read_text()
     read = set(re.findall(r"environ(?:\.get)?\(\s*\"([A-Z_]+)\"", source)) | {store.DB_ENV}
     for variable in container["env"]:
         if variable["name"] != "CLINIC_DB_PASSWORD":   # expanded by Kubernetes into BOOKINGS_DB_URL

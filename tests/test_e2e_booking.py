@@ -11,7 +11,7 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, text
 
-from actions.profile import profile
+from clinic.profile import profile
 from tests.conftest import ROOT
 from tests.servers import running_servers
 

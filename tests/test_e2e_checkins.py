@@ -2,8 +2,8 @@
 
 The Rasa server runs with the Telegram channel pointed at the loopback Bot API stand-in
 (tests/fake_apis.py) and its HTTP API on (token). A patient books on Telegram and taps "Yes, check in
-on me"; the practitioner records the treatment (`actions.practitioner treated`); the scheduler
-(`actions.checkins run --once`, a new process each time, with an injected clock) sends each check-in
+on me"; the practitioner records the treatment (`clinic.practitioner treated`); the scheduler
+(`clinic.checkins run --once`, a new process each time, with an injected clock) sends each check-in
 through Rasa's trigger_intent to the patient's Telegram chat. Checked: exactly its check-ins, on their
 days and only once; "All fine" gets the reminders for that stage; a described warning sign gets the
 urgent line; "stop check-ins" stops the rest; a Rasa restart between check-ins changes nothing.
@@ -18,7 +18,7 @@ import time
 
 import pytest
 
-from actions.profile import profile
+from clinic.profile import profile
 from tests.conftest import ROOT
 from tests.fake_apis import FakeApis
 from tests.servers import running_servers
@@ -108,7 +108,7 @@ def book(servers, apis, chat: int) -> str:
 
 
 def practitioner(db_url: str, *args: str) -> str:
-    done = subprocess.run([PY, "-m", "actions.practitioner", *args], cwd=ROOT, capture_output=True, text=True,
+    done = subprocess.run([PY, "-m", "clinic.practitioner", *args], cwd=ROOT, capture_output=True, text=True,
                           env={**os.environ, "BOOKINGS_DB_URL": db_url}, timeout=120)
     assert done.returncode == 0, done.stderr
     return done.stdout
@@ -118,7 +118,7 @@ def scheduler_pass(servers, db_url: str, clock: str) -> None:
     """One scheduler run in a fresh process (so every pass is also a restart)."""
     env = {**os.environ, "BOOKINGS_DB_URL": db_url, "CLINIC_CLOCK": clock, "RASA_URL": servers.rasa_url,
            "RASA_API_TOKEN": servers.api_token}
-    done = subprocess.run([PY, "-m", "actions.checkins", "run", "--once"], cwd=ROOT, capture_output=True,
+    done = subprocess.run([PY, "-m", "clinic.checkins", "run", "--once"], cwd=ROOT, capture_output=True,
                           text=True, env=env, timeout=120)
     assert done.returncode == 0, done.stderr[-3000:]
 
@@ -241,7 +241,7 @@ def test_a_check_in_that_starts_a_new_session_arrives_and_keeps_the_session_star
 
     import requests
 
-    from actions.checkins import Due, rasa_trigger
+    from clinic.checkins import Due, rasa_trigger
 
     chat = 7199
     rasa_trigger(servers.rasa_url, servers.api_token)(Due(0, str(chat), "telegram", 21, dt.date(2026, 11, 24), 21))

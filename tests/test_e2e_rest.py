@@ -6,8 +6,8 @@ import uuid
 
 import pytest
 
-from actions import topics
-from actions.profile import profile
+from clinic import topics
+from clinic.profile import profile
 from tests.conftest import ROOT
 from tests.servers import running_servers
 

@@ -9,8 +9,9 @@ import asyncio
 
 import pytest
 
-from actions import booking, early_details, lookup
-from actions.profile import profile
+from actions import booking, lookup
+from clinic import early_details
+from clinic.profile import profile
 from tests.trackers import DOMAIN, make_tracker, texts
 
 BOOKING = booking.ValidateBookingForm()
@@ -135,7 +136,7 @@ def test_only_this_sessions_messages_count(clock_at):
     clock_at(2026, 11, 24, 10, 0)
     tracker = make_tracker("yes", "affirm", earlier=[("my name is Sam Taylor", "inform")])
     tracker.events.insert(1, {"event": "session_started"})
-    assert early_details.booking_details(tracker, profile(), __import__("actions").clock.now(), False,
+    assert early_details.booking_details(tracker, profile(), __import__("clinic").clock.now(), False,
                                          booking.BOOKING_INTENTS) == {}
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from actions.hours import is_open, next_opening
-from actions.profile import load_profile
+from clinic.hours import is_open, next_opening
+from clinic.profile import load_profile
 from tests.conftest import ROOT
 
 CLINIC = load_profile(ROOT / "clinic.yml")  # Mon-Thu 09-18 (Wed to 20), Fri 09-17, Sat 10-14, Sun closed

@@ -17,7 +17,7 @@ from typing import Any, Dict, List, Optional
 
 import pytest
 
-from actions import store
+from clinic import store
 from insights import report
 from insights.privacy import mask
 from tests.conftest import ROOT

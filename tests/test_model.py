@@ -5,7 +5,7 @@ import asyncio
 
 import pytest
 
-from actions import topics
+from clinic import topics
 from benchmarks.nlu_eval import full_label
 
 pytestmark = pytest.mark.slow

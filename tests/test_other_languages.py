@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from actions.languages import ActionOtherLanguage
-from actions.profile import profile
 from actions.safety import ActionUrgentCare
+from clinic.profile import profile
 from components.other_languages import (LanguageDetector, OtherLanguageCheck, WarningWords, decide, fold,
                                         known_share, load_languages, script_language)
 from tests.trackers import make_tracker, run_action, texts

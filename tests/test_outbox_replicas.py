@@ -20,14 +20,14 @@ pytestmark = pytest.mark.slow
 
 def _deliver(url: str, smtp_port: int, rounds: int, results) -> None:
     os.environ.update({"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_port), "SMTP_TIMEOUT": "5"})
-    from actions import notify
+    from clinic import notify
 
     results.put(sum(notify.deliver_pending("clinic@example.org", url) for _ in range(rounds)))
 
 
 def test_two_action_servers_delivering_at_once_send_each_email_exactly_once():
     assert "postgresql" not in missing_servers(), "install Debian's postgresql (make test does)"
-    from actions import store
+    from clinic import store
 
     postgres = start_postgres(("bookings",))
     smtp = LoopbackSmtp()

@@ -6,13 +6,14 @@ import time
 
 from sqlalchemy import select
 
-from actions import privacy, requests, store
-from actions.profile import profile
+from actions import privacy
+from clinic import booking_requests, store
+from clinic.profile import profile
 from tests.trackers import make_tracker, run_action, texts
 
 
 def _request(sender_id, name="Sam Taylor"):
-    return requests.create_request(profile(), requests.NewRequest(
+    return booking_requests.create_request(profile(), booking_requests.NewRequest(
         kind="callback", name=name, contact="+442079460123", sender_id=sender_id))
 
 
@@ -71,7 +72,7 @@ def test_the_conversation_is_deleted_right_after_forget_me(tmp_path, monkeypatch
 
 
 def test_purge_deletes_only_conversations_older_than_the_retention_period(tmp_path, monkeypatch):
-    from components.tracker_store import purge_conversations
+    from clinic.tracker_db import purge_conversations
 
     trackers = _tracker_store(tmp_path, monkeypatch)
     now = time.time()

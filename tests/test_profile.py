@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions.profile import ProfileError, load_profile
+from clinic.profile import ProfileError, load_profile
 from tests.conftest import ROOT, VENV_BIN
 
 SAMPLE = yaml.safe_load((ROOT / "clinic.yml").read_text())

@@ -24,7 +24,7 @@ import pytest
 import requests
 from sqlalchemy import create_engine, text
 
-from actions.store import conversation_key
+from clinic.store import conversation_key
 from tests.cluster import running_cluster
 from tests.conftest import ROOT
 

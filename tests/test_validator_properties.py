@@ -13,8 +13,8 @@ import phonenumbers
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from actions import hours, store, validators
-from actions.profile import profile
+from clinic import hours, store, validators
+from clinic.profile import profile
 
 CLINIC = profile()
 NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo(CLINIC.timezone))  # a Tuesday, open

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from actions.when import parse_when
+from clinic.when import parse_when
 
 NOW = dt.datetime(2026, 11, 24, 19, 0, tzinfo=ZoneInfo("Europe/London"))  # a Tuesday evening
 

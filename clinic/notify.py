@@ -20,7 +20,7 @@ from typing import Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from actions import store
+from clinic import store
 
 logger = logging.getLogger(__name__)
 RETRY_ENV = "OUTBOX_RETRY_SECONDS"

@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Optional, Tuple
 from zoneinfo import ZoneInfo
 
-from actions.profile import WEEKDAYS, ClinicProfile
+from clinic.profile import WEEKDAYS, ClinicProfile
 
 LOOKAHEAD_DAYS = 60  # long enough to step over a holiday closure
 

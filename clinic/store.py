@@ -64,7 +64,7 @@ class BookingRequest(Base):
     # delivered twice (a client retry after a Rasa replica died mid-message, a webhook resent) finds
     # this row instead of adding a second one. Unique, so two action servers cannot both insert it.
     submission_key = Column(String(64), unique=True)
-    # Post-treatment check-ins (actions/checkins.py): only with the patient's yes. The chat id is
+    # Post-treatment check-ins (clinic/checkins.py): only with the patient's yes. The chat id is
     # kept only while that yes stands (it is how the check-in reaches them), cleared on "stop".
     checkin_consent = Column(Boolean)
     checkin_channel = Column(String(16))  # "telegram" or "twilio" (WhatsApp)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Dict, List, Optional
 
-from actions import content, hours
-from actions.profile import ClinicProfile
+from clinic import content, hours
+from clinic.profile import ClinicProfile
 
 LEVELS = ("emergency", "urgent", "clinic")
 

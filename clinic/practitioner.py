@@ -20,8 +20,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from actions import notify, requests, store
-from actions.profile import ProfileError, load_profile
+from clinic import booking_requests, notify, store
+from clinic.profile import ProfileError, load_profile
+from clinic.tracker_db import purge_conversations
 
 
 def _local(clinic, moment) -> str:
@@ -64,7 +65,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         return 2
     command = args.command or "list"
     if command == "list":
-        _print_rows(clinic, requests.open_requests())
+        _print_rows(clinic, booking_requests.open_requests())
     elif command == "all":
         with store.session() as db:
             _print_rows(clinic, list(db.execute(select(store.BookingRequest)
@@ -72,7 +73,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     elif command in ("confirm", "decline"):
         reference = store.normalise_reference(args.reference)
         status = store.CONFIRMED if command == "confirm" else store.DECLINED
-        view = requests.set_status(reference, status, args.note) if reference else None
+        view = booking_requests.set_status(reference, status, args.note) if reference else None
         if view is None:
             print(f"No request {args.reference}.", file=sys.stderr)
             return 1
@@ -80,7 +81,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     elif command == "treated":
         import datetime as dt
 
-        from actions import checkins, clock
+        from clinic import checkins, clock
 
         try:
             day = dt.date.fromisoformat(args.on) if args.on else clock.now().astimezone(ZoneInfo(clinic.timezone)).date()
@@ -107,8 +108,6 @@ def main(argv: Optional[List[str]] = None) -> int:
         configured = notify.SmtpSettings.from_env(clinic.email) is not None
         print(f"sent {sent}, still waiting {waiting}" + ("" if configured else " (SMTP_HOST is not set)"))
     elif command == "purge":
-        from components.tracker_store import purge_conversations
-
         with store.session() as db:
             removed = store.purge_expired(db, clinic.data_retention_days)
         conversations = purge_conversations(clinic.data_retention_days)

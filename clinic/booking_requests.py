@@ -1,7 +1,7 @@
 """Booking and callback requests: store them, route them to a practitioner, look them up.
 
 The only module (with store and notify) that touches patients' details. Actions call these
-functions; the practitioner CLI (actions.practitioner) calls them too.
+functions; the practitioner CLI (clinic.practitioner) calls them too.
 """
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from typing import List, Optional
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from actions import notify, store
-from actions.profile import WEEKDAYS, ClinicProfile, Practitioner
-from actions.validators import contact_kind, same_contact
-from actions.when import When
+from clinic import notify, store
+from clinic.profile import WEEKDAYS, ClinicProfile, Practitioner
+from clinic.validators import contact_kind, same_contact
+from clinic.when import When
 
 logger = logging.getLogger(__name__)
 

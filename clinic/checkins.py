@@ -20,7 +20,7 @@ jobs. They survive restarts with the database, and every pass is one short trans
     more than MAX_LATE_DAYS late, is `skipped`: a patient never gets two at once, or "how is your skin
     two days after?" a month later.
 
-    .venv/bin/python -m actions.checkins run [--every 60] [--once]     (RASA_URL, RASA_API_TOKEN)
+    .venv/bin/python -m clinic.checkins run [--every 60] [--once]     (RASA_URL, RASA_API_TOKEN)
 """
 from __future__ import annotations
 
@@ -40,8 +40,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from actions import clock, store
-from actions.profile import ClinicProfile, ProfileError, load_profile
+from clinic import clock, store
+from clinic.profile import ClinicProfile, ProfileError, load_profile
 
 logger = logging.getLogger(__name__)
 
@@ -222,7 +222,7 @@ def rasa_trigger(rasa_url: str, token: str, timeout: float = 30) -> Deliver:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m actions.checkins", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m clinic.checkins", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="send check-ins as they fall due")
     run.add_argument("--every", type=float, default=60, help="seconds between passes")

@@ -5,7 +5,7 @@ booking and lookup forms read the conversation so far (this session's patient me
 fill what they find, so the form confirms those details instead of asking again (issue 18, item 3).
 
 Only what passes the same validators as a typed answer is taken (phonenumbers, email-validator,
-dateparser through actions.validators); a malformed e-mail or a half phone number is left for the form
+dateparser through clinic.validators); a malformed e-mail or a half phone number is left for the form
 to ask. A name is taken only where the patient introduces themselves ("my name is…", "I'm Priya
 Shah", "Daniel Okafor here"); a preferred day only from a message asking to book, so "I had it last
 Monday" never becomes an appointment wish.
@@ -16,9 +16,9 @@ import datetime as dt
 import re
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
-from actions import store, validators
-from actions.profile import ClinicProfile
-from actions.when import When
+from clinic import store, validators
+from clinic.profile import ClinicProfile
+from clinic.when import When
 
 # The patient introduces themselves. Either an explicit "my name is" (any case), or a softer "I'm …" /
 # "it's …" / "… here" followed by two capitalised words as typed (so "I'm looking to book" is no name).

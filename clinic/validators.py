@@ -2,7 +2,7 @@
 
 Each validator returns (value, None) when the answer is usable or (None, reason) with a reason the
 form shows before asking again. Phone numbers use phonenumbers (region from the clinic profile),
-e-mail addresses email-validator, dates dateparser (through actions.when), in the clinic's time zone.
+e-mail addresses email-validator, dates dateparser (through clinic.when), in the clinic's time zone.
 """
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from typing import Optional, Tuple
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-from actions import hours
-from actions.profile import ClinicProfile
-from actions.when import WINDOWS, Flexible, When, parse_flexible, parse_when
+from clinic import hours
+from clinic.profile import ClinicProfile
+from clinic.when import WINDOWS, Flexible, When, parse_flexible, parse_when
 
 Result = Tuple[Optional[object], Optional[str]]
 FLEXIBLE_DAYS_AHEAD = 28  # a standing preference ("any weekday after 6") is looked for this far ahead
