@@ -18,7 +18,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 export ACTION_SERVER_URL ?= http://127.0.0.1:5055/webhook
 
-.PHONY: help run shell test test-scale servers bench-scale test-fast setup web browser model train validate bench bench-safety bench-faq bench-languages bench-parts bench-load lock clean bookings outbox report checkins
+.PHONY: help run shell test test-scale servers bench-scale test-fast setup web browser model train validate bench bench-safety bench-faq bench-languages bench-parts bench-load bench-readme lock clean bookings outbox report checkins
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -109,6 +109,9 @@ bench-load: model  ## 1/10/50 concurrent patients over REST against the real ser
 
 bench-scale: model servers  ## 1 vs 2 replicas behind nginx (PostgreSQL, Redis): messages/s and p95, to benchmarks/results/scale_load.*
 	$(PY) benchmarks/load_scale.py $(ARGS)
+
+bench-readme: $(VENV)/.installed  ## rewrite the generated tables of benchmarks/README.md from benchmarks/results/ (after any benchmark)
+	$(PY) benchmarks/make_readme.py
 
 lock:  ## re-pin requirements.txt from requirements.in in a scratch venv
 	scripts/lock.sh

@@ -9,7 +9,7 @@ that got no answer) and accuracy (right answer, or a refusal for out-of-scope). 
 the lowest cost to patients among those whose false-fallback rate is at most --max-false-fallback:
 a wrong answer costs 1, a needless fallback 0.5 (it still offers the likely topics as "Did you
 mean…?" buttons, so the patient is one click from the answer). config.yml uses the chosen pair.
-Results: benchmarks/results/fallback_curve.json and .md.
+Results: benchmarks/results/fallback_curve.json (the points kept_points keeps) and .md.
 
     .venv/bin/python benchmarks/fallback_curve.py [--predictions FILE] [--max-false-fallback 0.05]
 """
@@ -64,6 +64,21 @@ def choose(points: List[Dict], max_false_fallback: float) -> Dict:
                                        else -p["out_of_scope_margin"]))
 
 
+def kept_points(points: List[Dict], best: Dict, max_false_fallback: float) -> List[Dict]:
+    """The points written to fallback_curve.json, in grid order: the fallback alone (the check off) over
+    the whole grid, which is the curve; the check's settings around the chosen fallback pair (the .md's
+    rows); and every point within twice the false-fallback cap that costs patients no more than the
+    chosen one, which is where config.yml may sit (tests/test_bench_scoring.py). The rest of the grid
+    costs more or falls back far too often."""
+    def kept(p: Dict) -> bool:
+        alone = p["unfamiliar_below"] == 0.0 and p["out_of_scope_margin"] is None
+        around = p["threshold"] == best["threshold"] and p["ambiguity"] == best["ambiguity"]
+        candidate = (p["false_fallback_rate"] <= 2 * max_false_fallback
+                     and p["patient_cost"] <= best["patient_cost"])
+        return alone or around or candidate or p == best
+    return [p for p in points if kept(p)]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--predictions", type=Path, default=DEFAULT_PREDICTIONS)
@@ -71,9 +86,12 @@ def main() -> None:
     args = ap.parse_args()
     points = curve(json.loads(args.predictions.read_text()))
     best = choose(points, args.max_false_fallback)
-    # Compact: thousands of points (every combination of the four settings).
+    # Compact: the full grid (thousands of points) stays in memory for the table below; the file keeps
+    # the points anyone can use (kept_points), so it stays well under 200 KB.
     (RESULTS / "fallback_curve.json").write_text(json.dumps({"source": str(args.predictions.name),
-                                                             "chosen": best, "points": points},
+                                                             "chosen": best,
+                                                             "points": kept_points(points, best,
+                                                                                   args.max_false_fallback)},
                                                             separators=(",", ":")))
     lines = ["| threshold | ambiguity | unfamiliar below | out-of-scope margin | accuracy | out-of-scope recall "
              "| false fallback | patient cost |", "|---|---|---|---|---|---|---|---|"]
