@@ -91,24 +91,31 @@ bench: model  ## accuracy side by side (project, rasa_default, TF-IDF, MiniLM) +
 	$(PY) benchmarks/compare_pipelines.py $(ARGS)
 	$(PY) benchmarks/cross_validation.py
 	$(PY) benchmarks/fallback_curve.py
+	$(PY) benchmarks/make_readme.py
 
 bench-safety: model  ## warning signs on the blind set: recall per kind, benign escalation, vs the old regex net; parse p50 with/without the check
 	$(PY) benchmarks/safety.py $(ARGS)
+	$(PY) benchmarks/make_readme.py
 
 bench-faq: model  ## strangers' questions on the blind FAQ set: right topic, wrong answered confidently, clarified, refused; vs TF-IDF, MiniLM, logistic regression
 	$(PY) benchmarks/faq_blind.py $(ARGS)
+	$(PY) benchmarks/make_readme.py
 
 bench-languages: model  ## messages in other languages on the blind language set: detection, no English FAQ answer, warning signs reaching urgent care
 	$(PY) benchmarks/languages.py $(ARGS)
+	$(PY) benchmarks/make_readme.py
 
 bench-parts: model  ## several questions in one message: held-out single questions wrongly split, blind multi-question turns, parse p50 with/without
 	$(PY) benchmarks/message_parts.py $(ARGS)
+	$(PY) benchmarks/make_readme.py
 
 bench-load: model  ## 1/10/50 concurrent patients over REST against the real servers, to benchmarks/results/load.*; ARGS="--compare-nlu-thread 3"
 	$(PY) benchmarks/load.py $(ARGS)
+	$(PY) benchmarks/make_readme.py
 
 bench-scale: model servers  ## 1 vs 2 replicas behind nginx (PostgreSQL, Redis): messages/s and p95, to benchmarks/results/scale_load.*
 	$(PY) benchmarks/load_scale.py $(ARGS)
+	$(PY) benchmarks/make_readme.py
 
 bench-readme: $(VENV)/.installed  ## rewrite the generated tables of benchmarks/README.md from benchmarks/results/ (after any benchmark)
 	$(PY) benchmarks/make_readme.py
