@@ -77,10 +77,30 @@ _ELLIPTIC = re.compile(
     re.IGNORECASE)
 
 
+# Where small talk before a question ends, whatever word the question starts with: "I was wondering
+# meso for dark spots?", "sorry if this is a silly one but meso on blood thinners", "quick question,
+# numbing cream?". Only the core reading uses the cut (split_message): the words after it are read
+# alone when the whole message leaves the model unsure.
+_LEAD_IN = re.compile(
+    r"\b(?:i\s*(?:was|am|'m|m)\s+(?:just\s+)?wondering(?:\s+about)?"
+    r"|i\s+(?:wanted|want|wanna|would\s+like|'d\s+like)\s+to\s+(?:ask|know)(?:\s+about)?"
+    r"|i\s+(?:have|had|got)\s+a\s+(?:quick\s+|small\s+|little\s+)?question(?:\s+about)?"
+    r"|(?:a\s+)?(?:quick|silly|random|stupid|dumb|daft|small)\s+(?:question|one)"
+    r"|sorry\s+if\s+this\s+is\s+(?:a\s+)?(?:silly|stupid|dumb|daft|basic|obvious)(?:\s+(?:one|question))?"
+    r"|sorry\s+to\s+bother\s+you|i\s+hope\s+you\s+can\s+help(?:\s+me)?|just\s+curious)"
+    r"(?:\s+(?:but|though|before\s+i\s+book))?\s*[,:;.!-]*\s+(?=\S)",
+    re.IGNORECASE)
+
+
 def _pieces(text: Text) -> List[Text]:
-    """The message cut at every question boundary, greeting and leading "and"/"also" removed."""
+    """The message cut at every question boundary and after small talk, greeting and leading "and"/"also" removed."""
     pieces = []
     for chunk in _HARD_BREAK.split(_GREETING.sub("", (text or "").strip())):
+        lead_in = _LEAD_IN.search(chunk)
+        if lead_in and lead_in.end() < len(chunk):
+            head, chunk = chunk[:lead_in.end()].strip(" ,"), chunk[lead_in.end():]
+            if head:
+                pieces.append(head)
         for piece in _JOIN.split(chunk):
             piece = _LEADING.sub("", (piece or "").strip()).strip(" ,")
             if piece:

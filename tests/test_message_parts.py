@@ -182,6 +182,11 @@ def test_it_meaning_the_treatment_keeps_a_sure_reading_of_the_words_alone():
     ("hello! probably a daft one but does it hurt", "does it hurt"),
     ("Good evening, I hope you can help me. Is it safe?", "Is it safe?"),
     ("how much does it cost?", None),   # nothing before the question: the whole is the question
+    # small talk ending in a lead-in, the question in any shape after it
+    ("my sister had it done and I was wondering meso for open pores?", "meso for open pores?"),
+    ("sorry if this is a stupid question but mesotherapy while breastfeeding", "mesotherapy while breastfeeding"),
+    ("I have a quick question about the numbing cream", "the numbing cream"),
+    ("hi, just curious, results after one session?", "results after one session?"),
 ])
 def test_the_question_after_small_talk_is_also_read_alone(text, core):
     from components.message_parts import core_question
