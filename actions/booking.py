@@ -1,32 +1,26 @@
 """The booking (and call-back) request form: consent first, then details, a summary, and storage.
 
-Rasa's form loop asks the questions (domain.yml: booking_form); this module validates each answer,
-asks the questions whose wording depends on the clinic, and stores the confirmed request. Personal
-details leave the conversation slots as soon as the request is stored or abandoned.
-
-It also holds what every form step shares (the lookup form in actions/lookup.py uses it too):
-  - the slots the booking and lookup forms fill, and how to forget them: every way out of a form
-    clears them, so the conversation tracker does not keep them;
-  - answering a question asked mid-form, and explaining after repeated misses. A patient in the
-    middle of a booking may ask "does it hurt?" instead of answering. The validator answers it (FAQ,
-    clinic info or care) and the form asks its question again, so nothing typed so far is lost. After
-    two misses on the same question the re-prompt also offers the clinic's phone number, as in Rasa's
-    financial-demo.
+Rasa's form loop asks the questions (domain.yml: booking_form); this module lists how each answer is
+read (ValidateBookingForm.steps; side questions, re-prompts and repeated misses are handled once in
+actions/form_base.py), asks the questions whose wording depends on the clinic, and stores the
+confirmed request. Personal details leave the conversation slots as soon as the request is stored or
+abandoned.
 """
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import re
 from typing import Any, Dict, List, Optional, Text
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.form_base import NEVER, Answer, ClinicFormValidation, Step, reset_booking_slots
 from clinic import booking_requests, checkins, clock, content, early_details, hours, validators
 from clinic.profile import ClinicProfile, profile
+from clinic.validators import Result
 from clinic.when import When
 
 CALLBACK = "callback"
@@ -41,94 +35,6 @@ CHANGEABLE = {  # button title -> the slot it re-asks
     "first": "first_visit", "visit": "first_visit",
 }
 
-# ---- What every form step shares (booking and lookup forms) ----
-
-BOOKING_SLOTS = (
-    "booking_consent", "patient_name", "patient_contact", "preferred_time", "preferred_start",
-    "preferred_window", "concern", "first_visit", "booking_confirm", "booking_change", "request_kind",
-    "form_misses",
-)
-LOOKUP_SLOTS = ("booking_reference", "lookup_contact", "lookup_purpose")
-
-
-def reset_booking_slots(tracker: Tracker) -> List[SlotSet]:
-    """SlotSet(None) for every form slot that currently holds something (plus requested_slot)."""
-    events = [SlotSet(slot, None) for slot in BOOKING_SLOTS + LOOKUP_SLOTS
-              if tracker.get_slot(slot) is not None]
-    return events + [SlotSet("requested_slot", None)]
-
-
-QUESTION_START = re.compile(
-    r"^(what|whats|what's|how|hows|does|do|did|is|isn't|are|can|could|will|would|should|why|when|"
-    r"where|which|who|any)\b", re.I)
-ANSWERABLE = ("faq", "ask_clinic_info", "ask_pre_treatment_care", "ask_post_treatment_care")
-MIN_CONFIDENCE = 0.6
-
-
-def is_question(text: str) -> bool:
-    text = (text or "").strip()
-    return len(text.split()) >= 2 and (text.endswith("?") or bool(QUESTION_START.match(text)))
-
-
-def answer_side_question(dispatcher: CollectingDispatcher, tracker: Tracker,
-                         clinic: ClinicProfile, domain: Optional[Dict[str, Any]] = None) -> bool:
-    """If the latest message is a question we can answer, answer it and return True.
-
-    Several questions at once (components/message_parts.py) are answered one by one; a wish to book
-    among them is ignored, as the patient is in a form already."""
-    message = tracker.latest_message or {}
-    intent = message.get("intent") or {}
-    if intent.get("name") == "several_questions" and message.get("questions"):
-        from actions.questions import answer_each
-
-        answer_each(dispatcher, tracker, domain or {}, message["questions"])
-        dispatcher.utter_message(response="utter_back_to_form")
-        return True
-    if intent.get("name") not in ANSWERABLE or (intent.get("confidence") or 0) < MIN_CONFIDENCE:
-        return False
-    if not is_question(message.get("text", "")):
-        return False
-    name = intent["name"]
-    if name == "faq":
-        response = (((message.get("response_selector") or {}).get("faq") or {}).get("response") or {})
-        utter = response.get("utter_action")
-        if not utter:
-            return False
-        dispatcher.utter_message(response=utter)
-    elif name == "ask_clinic_info":
-        from actions.clinic_info import clinic_info_message
-
-        dispatcher.utter_message(text=clinic_info_message(clinic, clock.now()))
-    else:
-        from actions.care import POST, PRE, care_message
-
-        kind = PRE if name == "ask_pre_treatment_care" else POST
-        dispatcher.utter_message(text=care_message(kind, None, clinic, clock.now())[0])
-    dispatcher.utter_message(response="utter_back_to_form")
-    return True
-
-
-def note_failure(tracker: Tracker, slot: str) -> Dict[str, Any]:
-    """Count misses per question in the `form_misses` slot."""
-    misses = dict(tracker.get_slot("form_misses") or {})
-    misses[slot] = int(misses.get(slot, 0)) + 1
-    return {"form_misses": misses}
-
-
-def reprompt(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, reason: str,
-             clinic: ClinicProfile, example: Optional[str] = None) -> Dict[str, Any]:
-    """Say what was wrong (and after two misses how else to reach us); the form then asks again."""
-    misses = note_failure(tracker, slot)
-    text = reason
-    if example:
-        text += f" {example}"
-    if misses["form_misses"][slot] >= 2:
-        text += (f" If it's easier, call us on {clinic.phone}, or say \"cancel\" to stop here.")
-    dispatcher.utter_message(text=text)
-    return {slot: None, **misses}
-
-
-# ---- The booking form ----
 
 def is_callback(tracker: Tracker) -> bool:
     return tracker.get_slot("request_kind") == CALLBACK
@@ -154,7 +60,73 @@ def stored_when(tracker: Tracker) -> Optional[When]:
     return When(day=moment.date(), time=moment.time(), window=tracker.get_slot("preferred_window"))
 
 
-class ValidateBookingForm(FormValidationAction):
+# ---- How each answer is read, where it needs more than a validator and an example ----
+
+def consented(answer: Answer, consent: bool) -> Dict[Text, Any]:
+    """With consent, details the patient already wrote fill their questions (issue 18, item 3)."""
+    if not consent:
+        return {"booking_consent": False}
+    tracker = answer.tracker
+    found = early_details.booking_details(tracker, answer.clinic, answer.now, is_callback(tracker),
+                                          BOOKING_INTENTS)
+    problem = found.pop("time_problem", None)
+    found = {slot: value for slot, value in found.items() if tracker.get_slot(slot) is None}
+    line = early_details.noted(found)
+    if line or problem:
+        answer.dispatcher.utter_message(text=" ".join(part for part in (line, problem) if part))
+    return {"booking_consent": True, **found}
+
+
+def contact_example(answer: Answer) -> str:
+    return ("For example \"020 7946 0123\"." if is_callback(answer.tracker)
+            else "For example \"020 7946 0123\" or \"sam@example.com\".")
+
+
+def time_example(answer: Answer) -> str:
+    return (f"Please give a day and, if you like, a time, for example {example_time(answer.clinic, answer.now)} "
+            "or \"Saturday morning\".")
+
+
+def preferred_time_slots(answer: Answer, when: When) -> Dict[Text, Any]:
+    """The words for the summary, and the start and window the request is stored with."""
+    start = dt.datetime.combine(when.day, when.time)
+    return {"preferred_time": when.describe(), "preferred_start": start.isoformat(),
+            "preferred_window": when.window}
+
+
+def slot_to_change(answer: Answer) -> Result:
+    """The slot the chosen "Change something" button re-asks (a call back has no reason to change)."""
+    lowered = validators.clean(answer.text).lower()
+    for word, slot in CHANGEABLE.items():
+        if word in lowered and not (slot == "concern" and is_callback(answer.tracker)):
+            return slot, None
+    return None, "Please pick one of the buttons: what should I change?"
+
+
+def forget_for_change(answer: Answer, slot: str) -> Dict[Text, Any]:
+    """Forget that one answer and the confirmation: the form asks for both again."""
+    return {"booking_change": None, "booking_confirm": None, slot: None,
+            **({"preferred_start": None} if slot == "preferred_time" else {})}
+
+
+class ValidateBookingForm(ClinicFormValidation):
+    steps = {
+        "booking_consent": Step(lambda a: validators.validate_consent(a.text, a.intent), accept=consented),
+        "patient_name": Step(lambda a: validators.validate_name(a.text),
+                             example="Please type just your name, for example \"Sam Taylor\"."),
+        "patient_contact": Step(
+            lambda a: validators.validate_contact(a.text, a.clinic.country, is_callback(a.tracker)),
+            example=contact_example),
+        "preferred_time": Step(lambda a: validators.validate_preferred_time(a.text, a.clinic, a.now),
+                               example=time_example, accept=preferred_time_slots),
+        "concern": Step(lambda a: validators.validate_concern(a.text),
+                        example="A few words are enough, for example \"fine lines on my forehead\"."),
+        "first_visit": Step(lambda a: validators.validate_first_visit(a.text, a.intent),
+                            example="Please answer \"first visit\" or \"I've been before\"."),
+        "booking_confirm": Step(lambda a: validators.validate_confirmation(a.text, a.intent)),
+        "booking_change": Step(slot_to_change, accept=forget_for_change, side_questions=NEVER),
+    }
+
     def name(self) -> Text:
         return "validate_booking_form"
 
@@ -166,114 +138,6 @@ class ValidateBookingForm(FormValidationAction):
         if tracker.get_slot("booking_confirm") == validators.CHANGE:
             return ["booking_change"] + steps
         return steps
-
-    def _text(self, tracker: Tracker) -> str:
-        return tracker.latest_message.get("text") or ""
-
-    def _intent(self, tracker: Tracker) -> Optional[str]:
-        return (tracker.latest_message.get("intent") or {}).get("name")
-
-    async def validate_booking_consent(self, value: Any, dispatcher: CollectingDispatcher,
-                                       tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        clinic = profile()
-        if answer_side_question(dispatcher, tracker, clinic, domain):
-            return {"booking_consent": None}
-        answer = validators.yes_no(self._text(tracker), self._intent(tracker))
-        if answer is None:
-            return reprompt(dispatcher, tracker, "booking_consent",
-                            "Please answer yes or no, so I know whether I may keep your details.", clinic)
-        if not answer:
-            return {"booking_consent": False}
-        # With consent, details the patient already wrote fill their questions (issue 18, item 3).
-        found = early_details.booking_details(tracker, clinic, clock.now(), is_callback(tracker), BOOKING_INTENTS)
-        problem = found.pop("time_problem", None)
-        found = {slot: value for slot, value in found.items() if tracker.get_slot(slot) is None}
-        line = early_details.noted(found)
-        if line or problem:
-            dispatcher.utter_message(text=" ".join(part for part in (line, problem) if part))
-        return {"booking_consent": True, **found}
-
-    async def validate_patient_name(self, value: Any, dispatcher: CollectingDispatcher,
-                                    tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        clinic = profile()
-        if answer_side_question(dispatcher, tracker, clinic, domain):
-            return {"patient_name": None}
-        name, problem = validators.validate_name(self._text(tracker))
-        if problem:
-            return reprompt(dispatcher, tracker, "patient_name", problem, clinic,
-                            "Please type just your name, for example \"Sam Taylor\".")
-        return {"patient_name": name}
-
-    async def validate_patient_contact(self, value: Any, dispatcher: CollectingDispatcher,
-                                       tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        clinic = profile()
-        if answer_side_question(dispatcher, tracker, clinic, domain):
-            return {"patient_contact": None}
-        phone_only = is_callback(tracker)
-        contact, problem = validators.validate_contact(self._text(tracker), clinic.country, phone_only)
-        if problem:
-            example = ("For example \"020 7946 0123\"." if phone_only
-                       else "For example \"020 7946 0123\" or \"sam@example.com\".")
-            return reprompt(dispatcher, tracker, "patient_contact", problem, clinic, example)
-        return {"patient_contact": contact}
-
-    async def validate_preferred_time(self, value: Any, dispatcher: CollectingDispatcher,
-                                      tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        clinic, now = profile(), clock.now()
-        if answer_side_question(dispatcher, tracker, clinic, domain):
-            return {"preferred_time": None}
-        when, problem = validators.validate_preferred_time(self._text(tracker), clinic, now)
-        if problem:
-            return reprompt(dispatcher, tracker, "preferred_time", problem, clinic,
-                            f"Please give a day and, if you like, a time, for example {example_time(clinic, now)} "
-                            "or \"Saturday morning\".")
-        start = dt.datetime.combine(when.day, when.time)
-        return {"preferred_time": when.describe(), "preferred_start": start.isoformat(),
-                "preferred_window": when.window}
-
-    async def validate_concern(self, value: Any, dispatcher: CollectingDispatcher,
-                               tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        clinic = profile()
-        if answer_side_question(dispatcher, tracker, clinic, domain):
-            return {"concern": None}
-        concern, problem = validators.validate_concern(self._text(tracker))
-        if problem:
-            return reprompt(dispatcher, tracker, "concern", problem, clinic,
-                            "A few words are enough, for example \"fine lines on my forehead\".")
-        return {"concern": concern}
-
-    async def validate_first_visit(self, value: Any, dispatcher: CollectingDispatcher,
-                                   tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        clinic = profile()
-        if answer_side_question(dispatcher, tracker, clinic, domain):
-            return {"first_visit": None}
-        first, problem = validators.validate_first_visit(self._text(tracker), self._intent(tracker))
-        if problem:
-            return reprompt(dispatcher, tracker, "first_visit", problem, clinic,
-                            "Please answer \"first visit\" or \"I've been before\".")
-        return {"first_visit": first}
-
-    async def validate_booking_confirm(self, value: Any, dispatcher: CollectingDispatcher,
-                                       tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        clinic = profile()
-        if answer_side_question(dispatcher, tracker, clinic, domain):
-            return {"booking_confirm": None}
-        choice, problem = validators.validate_confirmation(self._text(tracker), self._intent(tracker))
-        if problem:
-            return reprompt(dispatcher, tracker, "booking_confirm", problem, clinic)
-        return {"booking_confirm": choice}
-
-    async def validate_booking_change(self, value: Any, dispatcher: CollectingDispatcher,
-                                      tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        clinic = profile()
-        lowered = validators.clean(self._text(tracker)).lower()
-        for word, slot in CHANGEABLE.items():
-            if word in lowered and not (slot == "concern" and is_callback(tracker)):
-                # Forget that one answer and the confirmation: the form asks for both again.
-                return {"booking_change": None, "booking_confirm": None, slot: None,
-                        **({"preferred_start": None} if slot == "preferred_time" else {})}
-        return reprompt(dispatcher, tracker, "booking_change",
-                        "Please pick one of the buttons: what should I change?", clinic)
 
 
 class AskBookingConsent(Action):

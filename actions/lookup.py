@@ -8,14 +8,14 @@ from __future__ import annotations
 import asyncio
 from typing import Any, Dict, List, Text
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
 
-from actions.booking import answer_side_question, reprompt, reset_booking_slots
+from actions.form_base import ON_MISS, Answer, ClinicFormValidation, Step, reset_booking_slots
 from clinic import booking_requests, early_details, store, validators
 from clinic.profile import profile
+from clinic.validators import Result
 
 STATUS_TEXT = {
     store.PENDING: "has reached the clinic and is waiting for a practitioner to confirm it",
@@ -25,38 +25,33 @@ STATUS_TEXT = {
 }
 
 
-class ValidateLookupForm(FormValidationAction):
+def reference_given(answer: Answer) -> Result:
+    """A reference in the extracted value or anywhere in the message, in any layout."""
+    reference = store.normalise_reference(str(answer.value or "")) or store.normalise_reference(answer.text)
+    return (reference, None) if reference else (None, "That doesn't look like a reference.")
+
+
+def with_contact_written(answer: Answer, reference: str) -> Dict[Text, Any]:
+    """The reference, and a contact the patient already wrote in the same message."""
+    found = {}
+    if answer.tracker.get_slot("lookup_contact") is None:
+        found = {k: v for k, v in early_details.lookup_details(answer.tracker, answer.clinic).items()
+                 if k == "lookup_contact"}
+    return {"booking_reference": reference, **found}
+
+
+class ValidateLookupForm(ClinicFormValidation):
+    steps = {
+        # "What's the status of BR-7KQ4XP?" is an answer, so a side question only where none is found.
+        "booking_reference": Step(
+            reference_given, accept=with_contact_written, side_questions=ON_MISS,
+            example="It starts with BR- and has six letters or digits, for example BR-7KQ4XP."),
+        "lookup_contact": Step(lambda a: validators.validate_contact(a.text, a.clinic.country),
+                               example="Please give the phone number or e-mail you used for the request."),
+    }
+
     def name(self) -> Text:
         return "validate_lookup_form"
-
-    async def validate_booking_reference(self, value: Any, dispatcher: CollectingDispatcher,
-                                         tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        clinic = profile()
-        reference = store.normalise_reference(str(value or "")) or store.normalise_reference(
-            tracker.latest_message.get("text") or "")
-        if reference:
-            found = {}
-            if tracker.get_slot("lookup_contact") is None:  # a contact the patient already wrote
-                found = {k: v for k, v in early_details.lookup_details(tracker, clinic).items()
-                         if k == "lookup_contact"}
-            return {"booking_reference": reference, **found}
-        if answer_side_question(dispatcher, tracker, clinic, domain):
-            return {"booking_reference": None}
-        return reprompt(dispatcher, tracker, "booking_reference",
-                        "That doesn't look like a reference.", clinic,
-                        "It starts with BR- and has six letters or digits, for example BR-7KQ4XP.")
-
-    async def validate_lookup_contact(self, value: Any, dispatcher: CollectingDispatcher,
-                                      tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        clinic = profile()
-        if answer_side_question(dispatcher, tracker, clinic, domain):
-            return {"lookup_contact": None}
-        contact, problem = validators.validate_contact(tracker.latest_message.get("text") or "",
-                                                       clinic.country)
-        if problem:
-            return reprompt(dispatcher, tracker, "lookup_contact", problem, clinic,
-                            "Please give the phone number or e-mail you used for the request.")
-        return {"lookup_contact": contact}
 
 
 class ActionLookupRequest(Action):

@@ -16,7 +16,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import languages
-from actions.booking import reset_booking_slots
+from actions.form_base import reset_booking_slots
 from clinic import clock, warning_signs
 from clinic.profile import profile
 

@@ -51,6 +51,14 @@ def yes_no(text: str, intent: Optional[str]) -> Optional[bool]:
     return None
 
 
+def validate_consent(text: str, intent: Optional[str]) -> Result:
+    """Consent to keep the details: yes or no (False is an answer too), nothing else."""
+    answer = yes_no(text, intent)
+    if answer is None:
+        return None, "Please answer yes or no, so I know whether I may keep your details."
+    return answer, None
+
+
 def validate_name(text: str) -> Result:
     name = _NAME_PREFIX.sub("", clean(text, 200)).strip(" .,!")
     if not name:
