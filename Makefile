@@ -18,7 +18,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 export ACTION_SERVER_URL ?= http://127.0.0.1:5055/webhook
 
-.PHONY: help run shell test test-scale servers bench-scale test-fast setup web browser model train validate bench bench-safety bench-faq bench-languages bench-parts bench-load bench-readme lock clean bookings outbox report checkins
+.PHONY: help run shell test test-scale servers bench-scale test-fast setup web browser model train domain validate bench bench-safety bench-faq bench-languages bench-parts bench-load bench-readme lock clean bookings outbox report checkins
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -79,6 +79,9 @@ outbox: setup  ## send e-mails waiting in the outbox now (SMTP_* settings from t
 
 report: setup  ## clinic insights as one HTML file in var/reports/; ARGS="--from 2026-11-01 --to 2026-11-30 --export-fallbacks FILE"
 	$(PY) -m insights.report $(ARGS)
+
+domain: setup  ## rewrite domain.yml's copies of clinic.yml contacts and topics.yml button titles (then make model)
+	$(PY) scripts/sync_domain.py
 
 validate: setup  ## rasa data validate --fail-on-warnings (external-event intents need no examples)
 	$(PY) scripts/validate_data.py

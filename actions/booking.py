@@ -40,6 +40,11 @@ def is_callback(tracker: Tracker) -> bool:
     return tracker.get_slot("request_kind") == CALLBACK
 
 
+def request_kind(tracker: Tracker) -> str:
+    """"booking" or "callback": which of a text's two wordings (data/content/booking.yml) applies."""
+    return CALLBACK if is_callback(tracker) else "booking"
+
+
 def example_time(clinic: ClinicProfile, now: dt.datetime) -> str:
     """A real, bookable example for the re-prompt: the first open day after the lead time."""
     start = hours.local_now(clinic, now) + dt.timedelta(hours=clinic.booking_lead_time_hours, days=1)
@@ -48,8 +53,9 @@ def example_time(clinic: ClinicProfile, now: dt.datetime) -> str:
         span = hours.hours_on_date(clinic, day)
         if span:
             hour = min(max(span[0].hour + 1, 10), span[1].hour - 1)
-            return f"\"{day:%A %-d %B} at {dt.time(hour):%-I%p}\"".replace("AM", "am").replace("PM", "pm")
-    return "\"next Tuesday at 10am\""
+            time = f"{dt.time(hour):%-I%p}".replace("AM", "am").replace("PM", "pm")
+            return content.text("booking", "example_time", day=f"{day:%A %-d %B}", time=time)
+    return content.text("booking", "example_time_fallback")
 
 
 def stored_when(tracker: Tracker) -> Optional[When]:
@@ -78,13 +84,12 @@ def consented(answer: Answer, consent: bool) -> Dict[Text, Any]:
 
 
 def contact_example(answer: Answer) -> str:
-    return ("For example \"020 7946 0123\"." if is_callback(answer.tracker)
-            else "For example \"020 7946 0123\" or \"sam@example.com\".")
+    return content.text("booking", "examples.contact_callback" if is_callback(answer.tracker)
+                        else "examples.contact_booking")
 
 
 def time_example(answer: Answer) -> str:
-    return (f"Please give a day and, if you like, a time, for example {example_time(answer.clinic, answer.now)} "
-            "or \"Saturday morning\".")
+    return content.text("booking", "examples.preferred_time", example=example_time(answer.clinic, answer.now))
 
 
 def preferred_time_slots(answer: Answer, when: When) -> Dict[Text, Any]:
@@ -100,7 +105,7 @@ def slot_to_change(answer: Answer) -> Result:
     for word, slot in CHANGEABLE.items():
         if word in lowered and not (slot == "concern" and is_callback(answer.tracker)):
             return slot, None
-    return None, "Please pick one of the buttons: what should I change?"
+    return None, content.text("booking", "reasons.change")
 
 
 def forget_for_change(answer: Answer, slot: str) -> Dict[Text, Any]:
@@ -113,16 +118,16 @@ class ValidateBookingForm(ClinicFormValidation):
     steps = {
         "booking_consent": Step(lambda a: validators.validate_consent(a.text, a.intent), accept=consented),
         "patient_name": Step(lambda a: validators.validate_name(a.text),
-                             example="Please type just your name, for example \"Sam Taylor\"."),
+                             example=lambda a: content.text("booking", "examples.patient_name")),
         "patient_contact": Step(
             lambda a: validators.validate_contact(a.text, a.clinic.country, is_callback(a.tracker)),
             example=contact_example),
         "preferred_time": Step(lambda a: validators.validate_preferred_time(a.text, a.clinic, a.now),
                                example=time_example, accept=preferred_time_slots),
         "concern": Step(lambda a: validators.validate_concern(a.text),
-                        example="A few words are enough, for example \"fine lines on my forehead\"."),
+                        example=lambda a: content.text("booking", "examples.concern")),
         "first_visit": Step(lambda a: validators.validate_first_visit(a.text, a.intent),
-                            example="Please answer \"first visit\" or \"I've been before\"."),
+                            example=lambda a: content.text("booking", "examples.first_visit")),
         "booking_confirm": Step(lambda a: validators.validate_confirmation(a.text, a.intent)),
         "booking_change": Step(slot_to_change, accept=forget_for_change, side_questions=NEVER),
     }
@@ -147,16 +152,9 @@ class AskBookingConsent(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
         clinic = profile()
-        if is_callback(tracker):
-            text = (f"I can ask the team to phone you back when they're in. For that I need your name and "
-                    f"a phone number. They're used only for this call back and deleted after "
-                    f"{clinic.data_retention_days} days. Is that OK?")
-        else:
-            text = (f"I can send a booking request to a practitioner at {clinic.name}. For that I need your "
-                    f"name, a phone number or e-mail, and when you'd like to come. They're used only for "
-                    f"this request and deleted after {clinic.data_retention_days} days. Is that OK?")
-        dispatcher.utter_message(text=text, buttons=[{"title": "Yes, that's fine", "payload": "/affirm"},
-                                                     {"title": "No, thanks", "payload": "/deny"}])
+        text = content.text("booking", f"consent.{request_kind(tracker)}", clinic_name=clinic.name,
+                            retention_days=clinic.data_retention_days)
+        dispatcher.utter_message(text=text, buttons=content.entry("booking", "consent.buttons"))
         return []
 
 
@@ -166,8 +164,7 @@ class AskPatientContact(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
-        dispatcher.utter_message(text="Which phone number should they call?" if is_callback(tracker)
-                                 else "What's the best phone number or e-mail address to reach you?")
+        dispatcher.utter_message(text=content.text("booking", f"ask_contact.{request_kind(tracker)}"))
         return []
 
 
@@ -182,18 +179,21 @@ class AskPreferredTime(Action):
             f"{day.capitalize()[:3]} {span[0]:%H:%M}-{span[1]:%H:%M}"
             for day, span in ((d, clinic.hours_on(d)) for d in clinic.opening_hours) if span)
         dispatcher.utter_message(
-            text=f"Which day and time would suit you? For example {example_time(clinic, now)} or "
-                 f"\"Saturday morning\". We're open {open_days}, and need "
-                 f"{clinic.booking_lead_time_hours} hours' notice.")
+            text=content.text("booking", "ask_time", example=example_time(clinic, now), open_days=open_days,
+                              lead_hours=clinic.booking_lead_time_hours))
         return []
 
 
 def summary(tracker: Tracker) -> str:
-    lines = [f"Name: {tracker.get_slot('patient_name')}", f"Contact: {tracker.get_slot('patient_contact')}"]
+    def line(key: str, value: Any) -> str:
+        return content.text("booking", f"summary.{key}", value=value)
+
+    lines = [line("name", tracker.get_slot("patient_name")), line("contact", tracker.get_slot("patient_contact"))]
     if not is_callback(tracker):
-        first = tracker.get_slot("first_visit")
-        lines += [f"Preferred: {tracker.get_slot('preferred_time')}", f"For: {tracker.get_slot('concern')}",
-                  f"First visit: {'yes' if first else 'no, I have been before'}"]
+        first = content.text("booking", "summary.first_visit_yes" if tracker.get_slot("first_visit")
+                             else "summary.first_visit_no")
+        lines += [line("preferred", tracker.get_slot("preferred_time")), line("concern", tracker.get_slot("concern")),
+                  line("first_visit", first)]
     return "\n".join(lines)
 
 
@@ -203,12 +203,10 @@ class AskBookingConfirm(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
-        what = "call-back request" if is_callback(tracker) else "booking request"
         dispatcher.utter_message(
-            text=f"Here is your {what}:\n{summary(tracker)}\nShall I send it?",
-            buttons=[{"title": "Confirm", "payload": "/affirm"},
-                     {"title": "Change something", "payload": "Change something"},
-                     {"title": "Cancel", "payload": "/stop"}])
+            text=content.text("booking", "confirm", request=content.text("booking", f"request.{request_kind(tracker)}"),
+                              summary=summary(tracker)),
+            buttons=content.entry("booking", "confirm_buttons"))
         return []
 
 
@@ -218,9 +216,8 @@ class AskBookingChange(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
-        titles = ["Name", "Contact"] if is_callback(tracker) else [
-            "Name", "Contact", "Day and time", "Reason for the visit", "First visit or not"]
-        dispatcher.utter_message(text="What would you like to change?",
+        titles = content.entry("booking", f"change_buttons.{request_kind(tracker)}")
+        dispatcher.utter_message(text=content.text("booking", "ask_change"),
                                  buttons=[{"title": t, "payload": t} for t in titles])
         return []
 
@@ -228,18 +225,14 @@ class AskBookingChange(Action):
 def next_steps(clinic: ClinicProfile, view: booking_requests.RequestView, now: dt.datetime) -> str:
     """What happens next, in clinic local time; after hours, when the clinic will see it."""
     if hours.is_open(clinic, now):
-        when_seen = "The team will look at it during today's opening hours."
+        when_seen = content.text("booking", "seen_today")
     else:
-        when_seen = (f"The clinic is closed right now, so the team will see it when they open "
-                     f"{hours.opens_next_phrase(clinic, now)}.")
+        when_seen = content.text("booking", "seen_when_open", opens_next=hours.opens_next_phrase(clinic, now))
     if view.kind == CALLBACK:
-        action = "will phone you back"
+        who = content.text("booking", "callback_next")
     else:
-        action = (f"({view.practitioner_role.lower()}) will contact you to confirm a time; it is not "
-                  "booked until they do")
-    return (f"Thank you, your request is in. Your reference is {view.reference}. {when_seen} "
-            f"The team {action}. To check on it or cancel it, tell me the reference and the contact "
-            f"details you gave.")
+        who = content.text("booking", "booking_next", practitioner=view.practitioner_role.lower())
+    return content.text("booking", "submitted", reference=view.reference, when_seen=when_seen, who=who)
 
 
 class ActionSubmitBooking(Action):
@@ -251,9 +244,7 @@ class ActionSubmitBooking(Action):
         clinic, now = profile(), clock.now()
         reset = reset_booking_slots(tracker)
         if tracker.get_slot("booking_consent") is False:
-            dispatcher.utter_message(
-                text=f"No problem, I haven't kept anything. You can book by phone on {clinic.phone} "
-                     f"or by e-mail at {clinic.email}.")
+            dispatcher.utter_message(text=content.text("booking", "no_consent", phone=clinic.phone, email=clinic.email))
             return reset
         if tracker.get_slot("booking_confirm") != validators.CONFIRM:
             dispatcher.utter_message(response="utter_booking_cancelled")
@@ -269,9 +260,7 @@ class ActionSubmitBooking(Action):
             # stall every other patient's actions on this server's event loop.
             view = await asyncio.to_thread(booking_requests.create_request, clinic, new)
         except Exception:  # database down: say so honestly and keep the details in the slots
-            dispatcher.utter_message(
-                text=f"Sorry, I couldn't save your request just now. Please try again in a few minutes "
-                     f"or call {clinic.phone}.")
+            dispatcher.utter_message(text=content.text("booking", "not_saved", phone=clinic.phone))
             return [SlotSet("booking_confirm", None)]
         dispatcher.utter_message(text=next_steps(clinic, view, now))
         if view.kind != CALLBACK and tracker.get_latest_input_channel() in checkins.CHANNELS:

@@ -13,7 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from clinic import clock, content, hours, warning_signs
+from clinic import clock, content, hours, topics, warning_signs
 from clinic.profile import ClinicProfile, profile
 from clinic.when import parse_when
 
@@ -70,17 +70,19 @@ def care_message(kind: str, day: Optional[dt.date], clinic: ClinicProfile,
     checklist = "\n".join(f"- {item}" for item in section["checklist"])
     parts.extend(p for p in (note, header + "\n" + checklist, section["closing"].format(**values),
                              warning_signs.watch_for(clinic)) if p)
-    return "\n\n".join(parts), texts["buttons"][shown]
+    return "\n\n".join(parts), [topics.button(label) for label in texts["buttons"][shown]]
 
 
 def _distance(today: dt.date, day: dt.date) -> str:
     """'yesterday', '3 days ago', 'tomorrow', 'in 5 days'."""
     days = (day - today).days
     if days == -1:
-        return "yesterday"
+        return content.text("replies", "dates.yesterday")
     if days == 1:
-        return "tomorrow"
-    return f"{-days} days ago" if days < 0 else f"in {days} days" if days > 0 else "today"
+        return content.text("replies", "dates.tomorrow")
+    if days < 0:
+        return content.text("replies", "dates.days_ago", days=-days)
+    return content.text("replies", "dates.in_days", days=days) if days > 0 else content.text("replies", "dates.today")
 
 
 class _CareAnswer:

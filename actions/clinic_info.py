@@ -11,19 +11,21 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from clinic import clock, hours
+from clinic import clock, content, hours, topics
 from clinic.profile import ClinicProfile, profile
 
 
 def clinic_info_message(clinic: ClinicProfile, now: dt.datetime) -> str:
-    lines = [hours.status_line(clinic, now), "", f"{clinic.name}, {clinic.address}",
-             f"Phone: {clinic.phone}", f"E-mail: {clinic.email}", "", "Opening hours:",
+    def line(key: str, **values: str) -> str:
+        return content.text("replies", f"clinic_info.{key}", **values)
+
+    lines = [hours.status_line(clinic, now), "", line("address", clinic_name=clinic.name, address=clinic.address),
+             line("phone", phone=clinic.phone), line("email", email=clinic.email), "", line("hours_heading"),
              hours.weekly_hours(clinic)]
     closures = hours.upcoming_closures(clinic, now)
     if closures:
-        lines.append(f"Closed on {closures}.")
-    lines.append(f"If you're worried after a treatment, the urgent line is {clinic.urgent_phone}, "
-                 "after hours too.")
+        lines.append(line("closures", closures=closures))
+    lines.append(line("urgent", urgent_phone=clinic.urgent_phone))
     return "\n".join(lines)
 
 
@@ -33,8 +35,6 @@ class ActionClinicInfo(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
-        dispatcher.utter_message(
-            text=clinic_info_message(profile(), clock.now()),
-            buttons=[{"title": "Book an appointment", "payload": "/book_appointment"},
-                     {"title": "Talk to a person", "payload": "/request_human"}])
+        dispatcher.utter_message(text=clinic_info_message(profile(), clock.now()),
+                                 buttons=[topics.button(label) for label in content.entry("replies", "clinic_info.buttons")])
         return []

@@ -13,7 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from clinic import topics
+from clinic import content, topics
 
 MAX_SUGGESTIONS = 3
 MIN_SCORE = 0.05  # suggestions scoring below this are noise, not "maybe"
@@ -55,11 +55,11 @@ class ActionAskWhichTopic(Action):
     ) -> List[EventType]:
         labels = likely_topics(tracker.latest_message or {})
         buttons = topics.buttons(labels)
-        buttons.append({"title": "Something else", "payload": "/out_of_scope"})
+        buttons.append(content.entry("replies", "did_you_mean.something_else"))
         if labels:
-            text = "Sorry, I'm not sure I understood. Did you mean one of these?"
+            text = content.text("replies", "did_you_mean.likely")
         else:
-            text = "Sorry, I'm not sure I understood. Is it one of these, or something else?"
-            buttons = topics.buttons(["faq/what_is_mesotherapy", "book_appointment"]) + buttons
+            text = content.text("replies", "did_you_mean.unsure")
+            buttons = topics.buttons(content.entry("replies", "did_you_mean.default_topics")) + buttons
         dispatcher.utter_message(text=text, buttons=buttons)
         return []

@@ -30,7 +30,7 @@ from rasa_sdk.types import DomainDict
 from actions.care import POST, PRE, care_message
 from actions.clinic_info import clinic_info_message
 from actions.questions import answer_each
-from clinic import clock
+from clinic import clock, content
 from clinic.profile import ClinicProfile, profile
 from clinic.validators import Result
 
@@ -114,7 +114,7 @@ def reprompt(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, reas
     if example:
         text += f" {example}"
     if misses["form_misses"][slot] >= 2:
-        text += (f" If it's easier, call us on {clinic.phone}, or say \"cancel\" to stop here.")
+        text += " " + content.text("booking", "repeated_miss", phone=clinic.phone)
     dispatcher.utter_message(text=text)
     return {slot: None, **misses}
 

@@ -13,7 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from clinic import clock, hours
+from clinic import clock, content, hours
 from clinic.profile import profile
 
 
@@ -25,15 +25,12 @@ class ActionHandoff(Action):
                   domain: Dict[Text, Any]) -> List[EventType]:
         clinic, now = profile(), clock.now()
         if hours.is_open(clinic, now):
-            dispatcher.utter_message(
-                text=f"Of course. The team at {clinic.name} is in now: call {clinic.phone} or e-mail "
-                     f"{clinic.email} and a person will help you. I'll stay quiet in this chat; type "
-                     f"\"back to the bot\" whenever you want me again.")
+            dispatcher.utter_message(text=content.text("replies", "handoff.open", clinic_name=clinic.name,
+                                                       phone=clinic.phone, email=clinic.email))
             return [SlotSet("handoff_active", True), SlotSet("request_kind", None)]
-        dispatcher.utter_message(
-            text=f"The team is away right now; the clinic opens again "
-                 f"{hours.opens_next_phrase(clinic, now)}. You can e-mail {clinic.email} at any time. "
-                 f"If a reaction worries you, the urgent line {clinic.urgent_phone} is answered after hours.")
+        dispatcher.utter_message(text=content.text("replies", "handoff.closed",
+                                                   opens_next=hours.opens_next_phrase(clinic, now),
+                                                   email=clinic.email, urgent_phone=clinic.urgent_phone))
         return [SlotSet("handoff_active", False), SlotSet("request_kind", "callback")]
 
 

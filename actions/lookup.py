@@ -13,22 +13,16 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.form_base import ON_MISS, Answer, ClinicFormValidation, Step, reset_booking_slots
-from clinic import booking_requests, early_details, store, validators
+from clinic import booking_requests, content, early_details, store, validators
 from clinic.profile import profile
 from clinic.validators import Result
 
-STATUS_TEXT = {
-    store.PENDING: "has reached the clinic and is waiting for a practitioner to confirm it",
-    store.CONFIRMED: "has been confirmed by the clinic",
-    store.DECLINED: "could not be accepted by the clinic",
-    store.CANCELLED: "has been cancelled",
-}
 
 
 def reference_given(answer: Answer) -> Result:
     """A reference in the extracted value or anywhere in the message, in any layout."""
     reference = store.normalise_reference(str(answer.value or "")) or store.normalise_reference(answer.text)
-    return (reference, None) if reference else (None, "That doesn't look like a reference.")
+    return (reference, None) if reference else (None, content.text("booking", "reasons.reference"))
 
 
 def with_contact_written(answer: Answer, reference: str) -> Dict[Text, Any]:
@@ -45,9 +39,9 @@ class ValidateLookupForm(ClinicFormValidation):
         # "What's the status of BR-7KQ4XP?" is an answer, so a side question only where none is found.
         "booking_reference": Step(
             reference_given, accept=with_contact_written, side_questions=ON_MISS,
-            example="It starts with BR- and has six letters or digits, for example BR-7KQ4XP."),
+            example=lambda a: content.text("booking", "examples.booking_reference")),
         "lookup_contact": Step(lambda a: validators.validate_contact(a.text, a.clinic.country),
-                               example="Please give the phone number or e-mail you used for the request."),
+                               example=lambda a: content.text("booking", "examples.lookup_contact")),
     }
 
     def name(self) -> Text:
@@ -70,25 +64,23 @@ class ActionLookupRequest(Action):
                 booking_requests.cancel_for_patient if cancel else booking_requests.find_for_patient,
                 clinic, reference, contact)
         except Exception:
-            dispatcher.utter_message(text=f"Sorry, I can't reach the bookings list just now. Please try "
-                                          f"again later or call {clinic.phone}.")
+            dispatcher.utter_message(text=content.text("booking", "lookup.unreachable", phone=clinic.phone))
             return reset
         if view is None:
-            dispatcher.utter_message(
-                text=f"I couldn't find a request with that reference and contact. Please check both, or "
-                     f"call {clinic.phone}.")
+            dispatcher.utter_message(text=content.text("booking", "lookup.not_found", phone=clinic.phone))
             return reset
-        what = "call-back request" if view.kind == "callback" else "booking request"
-        when = f" for {view.preferred_text}" if view.preferred_text else ""
+        request = content.text("booking", "request.callback" if view.kind == "callback" else "request.booking")
+        when = content.text("booking", "lookup.when", time=view.preferred_text) if view.preferred_text else ""
         if cancel and view.status == store.CANCELLED:
-            text = f"Done: your {what} {view.reference}{when} is cancelled, and the clinic has been told."
+            text = content.text("booking", "lookup.cancelled", request=request, reference=view.reference, when=when)
         else:
-            text = f"Your {what} {view.reference}{when} {STATUS_TEXT[view.status]}."
+            text = content.text("booking", "lookup.status", request=request, reference=view.reference, when=when,
+                                status=content.text("booking", f"lookup.statuses.{view.status}"))
             if cancel:
-                text += " It can no longer be cancelled here; please call the clinic."
+                text += " " + content.text("booking", "lookup.cannot_cancel")
             if view.status == store.DECLINED:
-                text += f" Please call {clinic.phone} to find another time."
+                text += " " + content.text("booking", "lookup.declined", phone=clinic.phone)
             if view.clinic_note:
-                text += f" Note from the clinic: {view.clinic_note}"
+                text += " " + content.text("booking", "lookup.clinic_note", note=view.clinic_note)
         dispatcher.utter_message(text=text)
         return reset

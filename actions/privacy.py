@@ -14,7 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from clinic import store
+from clinic import content, store
 from clinic.profile import profile
 
 ACTION_NAME = "action_forget_me"
@@ -35,13 +35,9 @@ class ActionForgetMe(Action):
         try:
             removed = await asyncio.to_thread(_forget, tracker.sender_id)
         except Exception:
-            dispatcher.utter_message(
-                text=f"Sorry, I couldn't delete your details just now. Please try again in a few minutes, or "
-                     f"e-mail {clinic.email} and the clinic will delete them for you.")
+            dispatcher.utter_message(text=content.text("replies", "forget_me.failed", email=clinic.email))
             return []
-        requests = {0: "", 1: " and the 1 booking request you made here"}.get(
-            removed, f" and the {removed} booking requests you made here")
-        dispatcher.utter_message(
-            text=f"Done: I've deleted this conversation{requests}. Nothing from it is kept. If you "
-                 f"gave your details to the clinic another way, e-mail {clinic.email} to have those removed too.")
+        requests = content.text("replies", {0: "forget_me.none", 1: "forget_me.one"}.get(removed, "forget_me.many"),
+                                count=removed)
+        dispatcher.utter_message(text=content.text("replies", "forget_me.done", requests=requests, email=clinic.email))
         return []

@@ -11,20 +11,14 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from clinic.profile import ClinicProfile, profile
+from clinic.profile import CONTACT_SLOTS, ClinicProfile, contact_slots, profile
 
-
-CLINIC_SLOTS = (
-    "clinic_name", "clinic_phone", "clinic_email", "clinic_address", "clinic_urgent_phone",
-    "emergency_number",
-)
+CLINIC_SLOTS = tuple(CONTACT_SLOTS)
 
 
 def clinic_slots(clinic: ClinicProfile) -> List[SlotSet]:
-    """Slots that responses in domain.yml interpolate ({clinic_phone}, ...)."""
-    values = (clinic.name, clinic.phone, clinic.email, clinic.address, clinic.urgent_phone,
-              clinic.emergency_number)
-    return [SlotSet(slot, value) for slot, value in zip(CLINIC_SLOTS, values)]
+    """Slots that responses in domain.yml interpolate ({clinic_phone}, ...), from clinic.yml."""
+    return [SlotSet(slot, value) for slot, value in contact_slots(clinic).items()]
 
 
 class ActionSessionStart(Action):

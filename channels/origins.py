@@ -5,6 +5,8 @@ import os
 from typing import List
 
 ORIGINS_ENV = "CLINIC_SITE_ORIGINS"
+# The clinic page `make run` serves (scripts/serve_page.py, PAGE_PORT 8080). The one place this default
+# is written: scripts/run.sh reads it from here for `rasa run --cors`.
 DEFAULT_ORIGINS = "http://localhost:8080 http://127.0.0.1:8080"
 
 

@@ -28,6 +28,7 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 
+from clinic import content
 from components.duplicate_messages import CLIENT_MESSAGE_ID
 
 logger = logging.getLogger(__name__)
@@ -39,10 +40,10 @@ RATE_WINDOW = 10.0
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
 _SENDER = re.compile(r"^[^\x00-\x1f\x7f]{1,%d}$" % MAX_ID_CHARS)
 
-EMPTY_REPLY = "It looks like that message was empty. What would you like to know about mesotherapy?"
-LONG_REPLY = (f"That's a long message. Could you put your question in a few sentences (under {MAX_CHARS} "
-              "characters)? Then I can answer it properly.")
-SLOW_DOWN = "You're sending messages very quickly. Please wait a few seconds, then send your question again."
+# What the patient reads (data/content/replies.yml, website_chat).
+EMPTY_REPLY = content.text("replies", "website_chat.empty")
+LONG_REPLY = content.text("replies", "website_chat.too_long", max_chars=MAX_CHARS)
+SLOW_DOWN = content.text("replies", "website_chat.slow_down")
 
 
 class BadRequest(ValueError):

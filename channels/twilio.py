@@ -17,6 +17,7 @@ from rasa.core.channels.twilio import TwilioInput, TwilioOutput
 
 from channels.settings import required_env
 from channels.typed_choices import as_typed_choice
+from clinic import content
 from sanic import Blueprint, response
 from sanic.request import Request
 from twilio.request_validator import RequestValidator
@@ -41,8 +42,10 @@ class ClinicTwilioOutput(TwilioOutput):
         (channels/typed_choices.py), so the titles are what the patient reads. One line break
         only: Rasa's send_text_message sends each "\n\n" paragraph as a message of its own.
         """
-        choices = "\n".join(f"• {button['title']}" for button in buttons if button.get("title"))
-        await self.send_text_message(recipient_id, f"{text}\nYou can reply:\n{choices}" if choices else text)
+        choices = "\n".join(content.text("replies", "whatsapp.choice", title=button["title"])
+                            for button in buttons if button.get("title"))
+        await self.send_text_message(recipient_id, content.text("replies", "whatsapp.with_choices", text=text,
+                                                                choices=choices) if choices else text)
 
 
 class ClinicTwilioInput(TwilioInput):

@@ -75,7 +75,7 @@ def _email_body(clinic: ClinicProfile, request: store.BookingRequest, new: NewRe
 def create_request(clinic: ClinicProfile, new: NewRequest, db_url: Optional[str] = None) -> RequestView:
     """Store the request and its practitioner e-mail in one transaction, then try to send it."""
     day = new.when.day if new.when else None
-    treatment = "consultation" if new.first_visit else "mesotherapy"
+    treatment = "consultation" if new.first_visit else clinic.treatment.name
     person = assign_practitioner(clinic, day, treatment)
     key = store.submission_key(new.sender_id, new.message_id) if new.sender_id and new.message_id else None
     if key:

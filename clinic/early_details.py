@@ -16,7 +16,7 @@ import datetime as dt
 import re
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
-from clinic import store, validators
+from clinic import content, store, validators
 from clinic.profile import ClinicProfile
 from clinic.when import When
 
@@ -169,15 +169,18 @@ def lookup_details(tracker: Any, clinic: ClinicProfile) -> Dict[str, Any]:
 
 def noted(details: Dict[str, Any]) -> Optional[str]:
     """The line that tells the patient what was taken from their messages."""
+    def said(key: str, **values: Any) -> str:
+        return content.text("booking", f"noted.{key}", **values)
+
     parts = []
     if details.get("patient_name"):
-        parts.append(f"your name, {details['patient_name']}")
+        parts.append(said("name", name=details["patient_name"]))
     if details.get("patient_contact"):
-        kind = "e-mail" if validators.contact_kind(details["patient_contact"]) == "email" else "number"
-        parts.append(f"your {kind}, {details['patient_contact']}")
+        kind = said("email" if validators.contact_kind(details["patient_contact"]) == "email" else "phone")
+        parts.append(said("contact", kind=kind, contact=details["patient_contact"]))
     if details.get("preferred_time"):
-        parts.append(f"{details['preferred_time']} as the time you'd like")
+        parts.append(said("time", time=details["preferred_time"]))
     if not parts:
         return None
-    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    return f"Thank you. From your messages I have {listed}. You can change anything before it's sent."
+    listed = parts[0] if len(parts) == 1 else said("separator").join(parts[:-1]) + said("last_separator") + parts[-1]
+    return said("said", details=listed)

@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Optional, Tuple
 from zoneinfo import ZoneInfo
 
+from clinic import content
 from clinic.profile import WEEKDAYS, ClinicProfile
 
 LOOKAHEAD_DAYS = 60  # long enough to step over a holiday closure
@@ -51,10 +52,10 @@ def next_opening(clinic: ClinicProfile, now: Optional[dt.datetime] = None) -> Op
 def day_phrase(day: dt.date, today: dt.date) -> str:
     """'today', 'tomorrow', or 'on Friday 27 November' - how a receptionist would say it."""
     if day == today:
-        return "today"
+        return content.text("replies", "dates.today")
     if day == today + dt.timedelta(days=1):
-        return "tomorrow"
-    return "on " + day.strftime("%A %-d %B")
+        return content.text("replies", "dates.tomorrow")
+    return content.text("replies", "dates.on_day", day=day.strftime("%A %-d %B"))
 
 
 def opens_next_phrase(clinic: ClinicProfile, now: Optional[dt.datetime] = None) -> str:
@@ -62,17 +63,19 @@ def opens_next_phrase(clinic: ClinicProfile, now: Optional[dt.datetime] = None) 
     here = local_now(clinic, now)
     opening = next_opening(clinic, now)
     if opening is None:
-        return "after the holiday closure"
-    return f"{day_phrase(opening.date(), here.date())} at {opening:%H:%M}"
+        return content.text("replies", "hours.opens_after_closure")
+    return content.text("replies", "hours.opens_next", day=day_phrase(opening.date(), here.date()),
+                        time=f"{opening:%H:%M}")
 
 
 def status_line(clinic: ClinicProfile, now: Optional[dt.datetime] = None) -> str:
     """'We're open now, until 18:00.' or 'We're closed right now and open again tomorrow at 09:00.'"""
     here = local_now(clinic, now)
+    zone = clinic.timezone.split("/")[-1].replace("_", " ")
     if is_open(clinic, now):
         span = hours_on_date(clinic, here.date())
-        return f"We're open now, until {span[1]:%H:%M} ({clinic.timezone.split('/')[-1].replace('_', ' ')} time)."
-    return f"We're closed right now and open again {opens_next_phrase(clinic, now)} ({clinic.timezone.split('/')[-1].replace('_', ' ')} time)."
+        return content.text("replies", "hours.open_now", closing=f"{span[1]:%H:%M}", zone=zone)
+    return content.text("replies", "hours.closed_now", opens_next=opens_next_phrase(clinic, now), zone=zone)
 
 
 def weekly_hours(clinic: ClinicProfile) -> str:
@@ -80,7 +83,8 @@ def weekly_hours(clinic: ClinicProfile) -> str:
     lines = []
     for day in WEEKDAYS:
         span = clinic.hours_on(day)
-        lines.append(f"{day.capitalize()}: " + (f"{span[0]:%H:%M}-{span[1]:%H:%M}" if span else "closed"))
+        opening = f"{span[0]:%H:%M}-{span[1]:%H:%M}" if span else content.text("replies", "hours.closed")
+        lines.append(content.text("replies", "hours.weekday", weekday=day.capitalize(), hours=opening))
     return "\n".join(lines)
 
 

@@ -73,6 +73,12 @@ class CheckinSettings(BaseModel):
         return _parse_span(self.send_between)
 
 
+class Treatment(BaseModel):
+    """The treatment the assistant is about: its name as the practitioners' `treatments` give it."""
+
+    name: str = Field(..., min_length=2)
+
+
 class ClinicProfile(BaseModel):
     name: str = Field(..., min_length=2)
     address: str = Field(..., min_length=5)
@@ -82,6 +88,7 @@ class ClinicProfile(BaseModel):
     emergency_number: str = Field(..., regex=r"^\d{2,4}$")
     country: str = Field(..., regex=r"^[A-Z]{2}$")
     timezone: str
+    treatment: Treatment
     opening_hours: Dict[str, str]
     closures: List[dt.date] = []
     practitioners: List[Practitioner] = Field(..., min_items=1)
@@ -155,6 +162,20 @@ def load_profile(path: Optional[Path] = None) -> ClinicProfile:
             f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
         )
         raise ProfileError(f"clinic profile {path} is invalid: {problems}") from None
+
+
+# The domain's contact slots (responses say "call {clinic_phone}") and the profile field each holds.
+# action_session_start sets them from clinic.yml; scripts/sync_domain.py writes the same values into
+# domain.yml as the slots' initial values, for when the action server can't be reached.
+CONTACT_SLOTS = {
+    "clinic_name": "name", "clinic_phone": "phone", "clinic_email": "email", "clinic_address": "address",
+    "clinic_urgent_phone": "urgent_phone", "emergency_number": "emergency_number",
+}
+
+
+def contact_slots(clinic: ClinicProfile) -> Dict[str, str]:
+    """Slot name -> the clinic's value, in CONTACT_SLOTS order."""
+    return {slot: getattr(clinic, field) for slot, field in CONTACT_SLOTS.items()}
 
 
 @lru_cache(maxsize=1)

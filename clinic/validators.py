@@ -14,11 +14,16 @@ from typing import Optional, Tuple
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-from clinic import hours
+from clinic import content, hours
 from clinic.profile import ClinicProfile
 from clinic.when import WINDOWS, Flexible, When, parse_flexible, parse_when
 
 Result = Tuple[Optional[object], Optional[str]]
+
+
+def reason(key: str, **values: object) -> str:
+    """Why an answer can't be used, as the patient reads it (data/content/booking.yml, reasons)."""
+    return content.text("booking", f"reasons.{key}", **values)
 FLEXIBLE_DAYS_AHEAD = 28  # a standing preference ("any weekday after 6") is looked for this far ahead
 
 _YES = re.compile(r"^(y|yes|yeah|yep|yup|sure|ok|okay|fine|of course|go ahead|that's fine|thats fine|"
@@ -55,18 +60,18 @@ def validate_consent(text: str, intent: Optional[str]) -> Result:
     """Consent to keep the details: yes or no (False is an answer too), nothing else."""
     answer = yes_no(text, intent)
     if answer is None:
-        return None, "Please answer yes or no, so I know whether I may keep your details."
+        return None, reason("consent")
     return answer, None
 
 
 def validate_name(text: str) -> Result:
     name = _NAME_PREFIX.sub("", clean(text, 200)).strip(" .,!")
     if not name:
-        return None, "I didn't catch a name."
+        return None, reason("no_name")
     if any(ch.isdigit() for ch in name) or "@" in name:
-        return None, "That looks like a number or an address rather than a name."
+        return None, reason("name_is_number")
     if len(name) < 2 or len(name) > 60 or len(name.split()) > 6 or not _NAME_OK.match(name):
-        return None, "That doesn't look like a name."
+        return None, reason("not_a_name")
     return " ".join(part[:1].upper() + part[1:] if part.islower() else part for part in name.split()), None
 
 
@@ -92,19 +97,18 @@ def validate_contact(text: str, region: str, phone_only: bool = False) -> Result
         try:
             return validate_email(email_match.group(0).strip("."), check_deliverability=False).normalized, None
         except EmailNotValidError:
-            return None, "That e-mail address doesn't look complete."
+            return None, reason("email_incomplete")
     for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.POSSIBLE):
         if usable_number(match.number):
             return phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164), None
-        return None, "That phone number doesn't look complete or valid."
+        return None, reason("phone_invalid")
     if email_match and phone_only:
-        return None, "For a call back I need a phone number rather than an e-mail address."
+        return None, reason("callback_needs_phone")
     if "@" in text and not phone_only:
-        return None, "That e-mail address doesn't look complete."
+        return None, reason("email_incomplete")
     if re.search(r"\d{4,}", text):
-        return None, "That phone number doesn't look complete or valid."
-    return None, ("I need a phone number for the call back." if phone_only
-                  else "I need a phone number or an e-mail address.")
+        return None, reason("phone_invalid")
+    return None, reason("need_phone" if phone_only else "need_contact")
 
 
 def contact_kind(contact: str) -> str:
@@ -130,7 +134,7 @@ def validate_preferred_time(text: str, clinic: ClinicProfile, now: dt.datetime) 
         return _first_fit(flexible, clinic, local)
     when = parse_when(text, local, prefer="future")
     if when is None:
-        return None, "I couldn't work out a day from that."
+        return None, reason("no_day")
     return _check_day(when, clinic, local)
 
 
@@ -148,8 +152,7 @@ def _first_fit(flexible: Flexible, clinic: ClinicProfile, local: dt.datetime) ->
         when, problem = _check_day(When(day=day, time=start), clinic, local, latest=end)
         if not problem:
             return When(day=when.day, time=when.time, window=flexible.window, flexible=flexible.words), None
-    return None, ("Sorry, we're not open at those times in the next four weeks. Our opening hours are:\n"
-                  + hours.weekly_hours(clinic))
+    return None, reason("no_fitting_time", hours=hours.weekly_hours(clinic))
 
 
 def _check_day(when: When, clinic: ClinicProfile, local: dt.datetime,
@@ -158,21 +161,23 @@ def _check_day(when: When, clinic: ClinicProfile, local: dt.datetime,
     span = hours.hours_on_date(clinic, when.day)
     day_name = when.day.strftime("%A %-d %B")
     if when.day < local.date():
-        return None, f"{day_name} has already passed."
+        return None, reason("day_passed", day=day_name)
     if span is None:
-        reason = "we're closed that day" if when.day in clinic.closures else "we're closed on " + when.day.strftime("%A") + "s"
-        return None, f"Sorry, {reason}."
+        closed = (reason("closed_that_day") if when.day in clinic.closures
+                  else reason("closed_on_weekday", weekday=when.day.strftime("%A")))
+        return None, reason("closed", reason=closed)
     opening, closing = span
     if when.time is not None:
         if not opening <= when.time < closing:
-            return None, (f"On {day_name} we're open {opening:%H:%M}-{closing:%H:%M}, so {when.time:%H:%M} "
-                          "is outside our hours.")
+            return None, reason("outside_hours", day=day_name, opening=f"{opening:%H:%M}",
+                                closing=f"{closing:%H:%M}", time=f"{when.time:%H:%M}")
         start_local, end_local = when.time, latest or closing
     elif when.window:
         w_from, w_to = WINDOWS[when.window]
         start_local, end_local = max(opening, w_from), min(closing, w_to)
         if start_local >= end_local:
-            return None, f"On {day_name} we're open {opening:%H:%M}-{closing:%H:%M}, not in the {when.window}."
+            return None, reason("outside_window", day=day_name, opening=f"{opening:%H:%M}",
+                                closing=f"{closing:%H:%M}", window=when.window)
     else:
         start_local, end_local = opening, closing
     zone = local.tzinfo
@@ -181,8 +186,8 @@ def _check_day(when: When, clinic: ClinicProfile, local: dt.datetime,
     end = dt.datetime.combine(when.day, end_local, tzinfo=zone)
     if start < earliest:
         if end <= earliest or (when.time is not None and latest is None):
-            return None, (f"We need at least {clinic.booking_lead_time_hours} hours' notice, so the earliest "
-                          f"is {_earliest_text(clinic, earliest)}.")
+            return None, reason("notice", lead_hours=clinic.booking_lead_time_hours,
+                                earliest=_earliest_text(clinic, earliest))
         start = earliest  # the window is partly late enough: keep the part that is
     return When(day=when.day, time=start.time().replace(second=0, microsecond=0),
                 window=when.window), None
@@ -192,8 +197,10 @@ def _earliest_text(clinic: ClinicProfile, earliest: dt.datetime) -> str:
     opening = hours.next_opening(clinic, earliest - dt.timedelta(seconds=1))
     span = hours.hours_on_date(clinic, earliest.date())
     if span and span[0] <= earliest.time() < span[1]:
-        return earliest.strftime("%A %-d %B after %H:%M")
-    return opening.strftime("%A %-d %B from %H:%M") if opening else "a few days from now"
+        return reason("earliest_same_day", day=earliest.strftime("%A %-d %B"), time=earliest.strftime("%H:%M"))
+    if opening:
+        return reason("earliest_next_opening", day=opening.strftime("%A %-d %B"), time=opening.strftime("%H:%M"))
+    return reason("earliest_unknown")
 
 
 FIRST_WORDS = re.compile(r"\b(first|new|never|1st|haven't been|have not been|not been)\b")
@@ -210,13 +217,13 @@ def validate_first_visit(text: str, intent: Optional[str]) -> Result:
     answer = yes_no(text, intent)  # the question is "Is this your first visit?"
     if answer is not None:
         return answer, None
-    return None, "I didn't catch whether you've been to us before."
+    return None, reason("first_visit")
 
 
 def validate_concern(text: str) -> Result:
     concern = clean(text, 300)
     if len(concern) < 2 or not re.search(r"[^\W\d_]", concern):
-        return None, "I didn't catch what the visit is for."
+        return None, reason("concern")
     return concern, None
 
 
@@ -233,4 +240,4 @@ def validate_confirmation(text: str, intent: Optional[str]) -> Result:
         return CONFIRM, None
     if yes_no(text, intent) is False:
         return CHANGE, None
-    return None, "Please choose Confirm, Change something or Cancel."
+    return None, reason("confirmation")

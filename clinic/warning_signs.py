@@ -52,7 +52,8 @@ def report_reply(level: Optional[str], clinic: ClinicProfile, treated_on: Option
     section = levels[level]
     if level != "clinic":
         return section["reply"].format(**_values(clinic))
-    when = f" and say you had mesotherapy on {treated_on:%A %-d %B}" if treated_on else ""
+    when = (content.text("replies", "treated_on", treatment=clinic.treatment.name, day=f"{treated_on:%A %-d %B}")
+            if treated_on else "")
     opening = (section["open_now"] if hours.is_open(clinic, now)
                else section["opens_next"].format(next=hours.opens_next_phrase(clinic, now)))
     return section["reply"].format(when=when, opening=opening, **_values(clinic))

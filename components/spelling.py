@@ -1,4 +1,4 @@
-"""Typing slips corrected before a message is read: "how long dose mesothearpy last" -> "... does mesotherapy ...".
+"""Typing slips corrected before a message is read: "how long dose the treatmnet last" -> "... does the treatment ...".
 
 Written for Rasa Open Source 3.6 (a component placed before the tokenizer; it rewrites the message text
 at prediction time only, and keeps what the patient typed under `spelling.as_typed` in the parse result).
@@ -8,7 +8,7 @@ e-mail) see the patient's words, not the corrections.
 Why: on the blind FAQ set, the same questions with letters swapped got 5 points fewer right answers
 (benchmarks/results/faq_blind.md). pyspellchecker (offline English word frequencies, Peter Norvig's
 method) knows which words are English; an unknown word becomes the most frequent word of the training
-data one edit away ("mesothearpy" -> "mesotherapy"), never another dictionary word. Only unknown words are
+data one edit away ("treatmnet" -> "treatment"), never another dictionary word. Only unknown words are
 touched, only alphabetic words of four letters or more, never all-capitals words (brands, acronyms),
 and nothing in a message where fewer than half of the words are known English: that is another
 language (components/other_languages.py reads `as_typed`).

@@ -1,7 +1,7 @@
 """A second opinion on questions: is this message like anything the assistant was taught?
 
 The intent classifier always picks one of the intents it knows, and with few examples per topic it can be confident
-about messages that are nothing like its training data: "the thing" read as "what is mesotherapy?",
+about messages that are nothing like its training data: "the thing" read as "what is the treatment?",
 "is liposuction safe?" as the treatment's safety FAQ, "book me a flight to Rome" as a booking. A
 patient then gets a confident answer to a question they did not ask.
 

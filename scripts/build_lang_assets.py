@@ -67,7 +67,7 @@ def build_spacy(wheel: Path, out: Path) -> None:
         if out.exists():
             shutil.rmtree(out)
         nlp.to_disk(out)
-    doc = spacy.load(out)("mesotherapy injections for wrinkles")
+    doc = spacy.load(out)("facial injections for wrinkles")
     if not doc.has_vector or doc.vector_norm == 0:
         sys.exit("built spaCy pipeline has no vectors")
 

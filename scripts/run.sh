@@ -14,7 +14,8 @@ RASA_PORT="${RASA_PORT:-5005}"
 ACTION_PORT="${ACTION_PORT:-5055}"
 PAGE_PORT="${PAGE_PORT:-8080}"
 RASA_PUBLIC_URL="${RASA_PUBLIC_URL:-http://localhost:${RASA_PORT}}"   # where browsers reach Rasa
-ORIGINS="${CLINIC_SITE_ORIGINS:-http://localhost:8080 http://127.0.0.1:8080}"
+# The default origins are written once, in channels/origins.py (DEFAULT_ORIGINS).
+ORIGINS="${CLINIC_SITE_ORIGINS:-$(.venv/bin/python -c 'from channels.origins import DEFAULT_ORIGINS; print(DEFAULT_ORIGINS)')}"
 export ACTION_SERVER_URL="http://127.0.0.1:${ACTION_PORT}/webhook"
 export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1
 # Retry e-mails waiting in the outbox (SMTP down or not configured yet) every minute.
