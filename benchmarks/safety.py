@@ -89,10 +89,12 @@ def check_config() -> Dict[str, Any]:
             **next(c for c in config["pipeline"] if c["name"].endswith("WarningSignCheck"))}
 
 
-def replay(parse: Dict[str, Any], config: Dict[str, Any]) -> bool:
-    """Would the check call this a report with these settings? (components/warning_signs.process)"""
+def replay(parse: Dict[str, Any], config: Dict[str, Any], classifier: bool = True) -> bool:
+    """Would the check call this a report with these settings? (components/warning_signs.process)
+    classifier=False: the check alone, the classifier's leaning ignored."""
     found = parse.get("warning_sign") or {}
-    if not decide(found.get("report_probability", 0.0), found.get("intent_confidence", 0.0), False, config):
+    if not decide(found.get("report_probability", 0.0), found.get("intent_confidence", 0.0) if classifier else 0.0,
+                  classifier and found.get("classified_as") == REPORT, config):
         return False
     return not expected_effect(found.get("level", "urgent"), parse.get("text", ""), config["expected_within_hours"])
 
@@ -212,7 +214,7 @@ def main() -> None:
                if half not in DEVELOPMENT and "chosen_on_development" in out else {}),
             "regex net (2026-11-30)": score(items, [regex_flags(t, patterns) for t in texts]),
             "classifier alone": score(items, [(p.get("warning_sign") or {}).get("classified_as") == REPORT for p in parses]),
-            "meaning alone": score(items, [replay(p, {**config, "intent_report_at": 2.0}) for p in parses]),
+            "meaning alone": score(items, [replay(p, config, classifier=False) for p in parses]),
         }
         half_out: Dict[str, Any] = {"systems": rows}
         if half in DEVELOPMENT:

@@ -140,11 +140,14 @@ def decide(report_probability: float, intent_confidence: float, diet_says_report
            config: Dict[Text, Any]) -> Optional[bool]:
     """True: a report. False: the classifier said report but the check does not back it (demote). None: leave it.
 
-    The check alone decides at `report_at`; when the intent classifier leans to a report (`intent_report_at`), a
-    lower bar, `report_at_with_intent`, is enough."""
+    The check alone decides at `report_at`; when the intent classifier leans to a report (`intent_report_at`, or
+    a report is its first choice at any confidence), a lower bar, `report_at_with_intent`, is enough. The
+    classifier's first choice counts because it alone has reached every report of every blind set, and the
+    reporting set of 2026-12-03 had a lasting effect it ranked first at 0.41 (benchmarks/results/safety.md):
+    the check may overrule it only when it is sure there is no report."""
+    leans = intent_confidence >= config["intent_report_at"] or diet_says_report
     if report_probability >= config["report_at"] or (
-            intent_confidence >= config["intent_report_at"]
-            and report_probability >= config["report_at_with_intent"]):
+            leans and report_probability >= config["report_at_with_intent"]):
         return True
     return False if diet_says_report else None
 

@@ -87,6 +87,9 @@ def test_diet_leaning_to_a_report_lowers_the_bar_but_never_replaces_the_check():
     assert decide(0.2, 0.6, True, config) is True            # the classifier leans, the check is above the lower bar
     assert decide(0.2, 0.4, False, config) is None           # the classifier does not lean: not a report
     assert decide(0.1, 0.99, True, config) is False          # the classifier alone: demoted to its next intent
+    # a report as the classifier's first choice leans too, however unsure it is (a lasting effect at 0.41)
+    assert decide(0.2, 0.41, True, config) is True
+    assert decide(0.1, 0.41, True, config) is False          # ...and the check can still rule it out
 
 
 @pytest.mark.parametrize("text, hours", [
