@@ -7,6 +7,9 @@ VENV  := .venv
 PY    := $(VENV)/bin/python
 RASA  := $(VENV)/bin/rasa
 MODEL := models/clinic.tar.gz
+# Exact pins: the Rasa server's, the action server's (each image installs its own) and the tests' and
+# tools'; the development venv has all three.
+REQUIREMENTS := requirements/rasa.txt requirements/actions.txt requirements/dev.txt
 # What the model is trained from (data/content/ holds texts for actions; the warning-sign catalogue there
 # is training data too).
 TRAINING_FILES := config.yml domain.yml data/content/warning_signs.yml $(wildcard components/*.py) \
@@ -55,7 +58,7 @@ browser:  ## Debian's chromium for the browser tests (installed with apt when mi
 model: $(MODEL)  ## train a model if there is none or the training data changed
 train: model
 
-$(VENV)/.installed: requirements.txt scripts/setup_venv.sh
+$(VENV)/.installed: $(REQUIREMENTS) scripts/setup_venv.sh
 	scripts/setup_venv.sh $(PYTHON)
 	@touch $@
 
@@ -123,7 +126,7 @@ bench-scale: model servers  ## 1 vs 2 replicas behind nginx (PostgreSQL, Redis):
 bench-readme: $(VENV)/.installed  ## rewrite the generated tables of benchmarks/README.md from benchmarks/results/ (after any benchmark)
 	$(PY) benchmarks/make_readme.py
 
-lock:  ## re-pin requirements.txt from requirements.in in a scratch venv
+lock:  ## re-pin requirements/*.txt from requirements/*.in (locked together in a scratch venv)
 	scripts/lock.sh
 
 clean:  ## remove trained models and test outputs (keeps the venv)

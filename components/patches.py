@@ -34,7 +34,7 @@ def check_rasa_version() -> None:
     if installed != RASA_VERSION:
         raise RuntimeError(
             f"Rasa {installed} is installed, but the project's changes to Rasa (components/patches.py) "
-            f"were written for Rasa {RASA_VERSION}. Install rasa=={RASA_VERSION} (requirements.txt), or "
+            f"were written for Rasa {RASA_VERSION}. Install rasa=={RASA_VERSION} (requirements/rasa.txt), or "
             f"check each change listed in README.md, 'Changes to Rasa', against Rasa {installed} and "
             f"then set RASA_VERSION in components/patches.py.")
 

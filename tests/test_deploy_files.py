@@ -35,3 +35,13 @@ def test_the_check_in_cronjob_runs_the_real_scheduler_with_variables_it_reads():
         if variable["name"] != "CLINIC_DB_PASSWORD":   # expanded by Kubernetes into BOOKINGS_DB_URL
             assert variable["name"] in read, variable["name"]
     assert job["spec"]["concurrencyPolicy"] == "Forbid"
+
+
+@pytest.mark.parametrize("image", ["rasa", "actions"])
+def test_each_image_installs_its_own_pinned_file_as_it_is(image):
+    dockerfile = (DEPLOY / "docker" / f"Dockerfile.{image}").read_text()
+    instructions = re.sub(r"^\s*#.*\n", "", dockerfile, flags=re.M)   # comments out
+    ((copied, target),) = re.findall(r"^COPY (requirements\S*) (\S+)$", instructions, flags=re.M)
+    assert copied == f"requirements/{image}.txt" and (ROOT / copied).is_file()
+    assert re.search(rf"pip install --no-cache-dir -r {re.escape(target)}( \\)?$", instructions, flags=re.M)
+    assert "grep" not in instructions and "dev.txt" not in instructions
