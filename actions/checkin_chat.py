@@ -8,6 +8,7 @@ treatment date as entities; the question goes to the patient's messaging app wit
 get the urgent-care reply. A typed "yes" or "thanks" right after a check-in counts as "All fine"
 (rules). No answer is fine too.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -43,8 +44,7 @@ class ActionCheckin(Action):
     def name(self) -> Text:
         return "action_checkin"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         texts, clinic = content.load("checkins"), profile()
         dates = _checkin_dates(tracker)
         if dates is None:
@@ -52,7 +52,8 @@ class ActionCheckin(Action):
         treated, days = dates
         dispatcher.utter_message(
             text=texts["question"].format(clinic_name=clinic.name, days=days, day=_day_text(treated)),
-            buttons=texts["buttons"])
+            buttons=texts["buttons"],
+        )
         dispatcher.utter_message(text=texts["no_answer_needed"])
         return []
 
@@ -63,15 +64,15 @@ class ActionCheckinReply(Action):
     def name(self) -> Text:
         return "action_checkin_reply"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         texts, clinic = content.load("checkins"), profile()
         dates = _checkin_dates(tracker)
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if intent == "checkin_redness":
             # With or without a check-in: the call to make, then the signs that need the urgent line.
-            dispatcher.utter_message(text=warning_signs.report_reply(
-                "clinic", clinic, dates[0] if dates else None, clock.now()))
+            dispatcher.utter_message(
+                text=warning_signs.report_reply("clinic", clinic, dates[0] if dates else None, clock.now())
+            )
             dispatcher.utter_message(text=warning_signs.watch_for(clinic))
             return []
         if dates is None:  # "my skin is fine" without a check-in: thanks, and where to call
@@ -92,8 +93,7 @@ class ActionStartCheckins(Action):
     def name(self) -> Text:
         return "action_start_checkins"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         texts, clinic = content.load("checkins"), profile()
         channel = tracker.get_latest_input_channel()
         if channel not in checkins.CHANNELS:
@@ -104,8 +104,11 @@ class ActionStartCheckins(Action):
             dispatcher.utter_message(text=texts["no_request"])
             return []
         days = clinic.checkins.after_days
-        when = " and ".join(f"{d} days" for d in days) if len(days) < 3 else \
-            ", ".join(f"{d}" for d in days[:-1]) + f" and {days[-1]} days"
+        when = (
+            " and ".join(f"{d} days" for d in days)
+            if len(days) < 3
+            else ", ".join(f"{d}" for d in days[:-1]) + f" and {days[-1]} days"
+        )
         dispatcher.utter_message(text=texts["started"].format(when=when))
         return []
 
@@ -116,8 +119,7 @@ class ActionStopCheckins(Action):
     def name(self) -> Text:
         return "action_stop_checkins"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         await asyncio.to_thread(checkins.opt_out, tracker.sender_id)
         dispatcher.utter_message(text=content.load("checkins")["stopped"].format(urgent_phone=profile().urgent_phone))
         return []

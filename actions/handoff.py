@@ -5,6 +5,7 @@ During opening hours the patient gets the clinic's phone and e-mail and the assi
 After hours the booking form starts in call-back mode, so the request is stored and e-mailed like a
 booking.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -21,16 +22,24 @@ class ActionHandoff(Action):
     def name(self) -> Text:
         return "action_handoff"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         clinic, now = profile(), clock.now()
         if hours.is_open(clinic, now):
-            dispatcher.utter_message(text=content.text("replies", "handoff.open", clinic_name=clinic.name,
-                                                       phone=clinic.phone, email=clinic.email))
+            dispatcher.utter_message(
+                text=content.text(
+                    "replies", "handoff.open", clinic_name=clinic.name, phone=clinic.phone, email=clinic.email
+                )
+            )
             return [SlotSet("handoff_active", True), SlotSet("request_kind", None)]
-        dispatcher.utter_message(text=content.text("replies", "handoff.closed",
-                                                   opens_next=hours.opens_next_phrase(clinic, now),
-                                                   email=clinic.email, urgent_phone=clinic.urgent_phone))
+        dispatcher.utter_message(
+            text=content.text(
+                "replies",
+                "handoff.closed",
+                opens_next=hours.opens_next_phrase(clinic, now),
+                email=clinic.email,
+                urgent_phone=clinic.urgent_phone,
+            )
+        )
         return [SlotSet("handoff_active", False), SlotSet("request_kind", "callback")]
 
 
@@ -38,7 +47,6 @@ class ActionResumeBot(Action):
     def name(self) -> Text:
         return "action_resume_bot"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         dispatcher.utter_message(response="utter_bot_back")
         return [SlotSet("handoff_active", False)]

@@ -4,6 +4,7 @@ The Rasa server decides the language and whether a warning sign is named
 (components/other_languages.py) and puts it in the parse result under `language`; the texts are the
 team's own, in data/content/languages.yml, with the clinic's numbers from clinic.yml.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
@@ -28,12 +29,11 @@ def message_language(tracker: Tracker) -> Optional[Text]:
 
 
 def _values(clinic: ClinicProfile) -> Dict[str, str]:
-    return {"phone": clinic.phone, "urgent_phone": clinic.urgent_phone,
-            "emergency_number": clinic.emergency_number}
+    return {"phone": clinic.phone, "urgent_phone": clinic.urgent_phone, "emergency_number": clinic.emergency_number}
 
 
 def notice(code: Text, clinic: ClinicProfile) -> Optional[str]:
-    """"I answer in English; here is the clinic's number" in the patient's language."""
+    """ "I answer in English; here is the clinic's number" in the patient's language."""
     found = texts(code)
     return found["notice"].format(**_values(clinic)) if found else None
 
@@ -50,9 +50,9 @@ class ActionOtherLanguage(Action):
     def name(self) -> Text:
         return "action_other_language"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         code = message_language(tracker)
-        dispatcher.utter_message(text=notice(code, profile()) if code and texts(code)
-                                 else content.load("languages")["unknown_language"])
+        dispatcher.utter_message(
+            text=notice(code, profile()) if code and texts(code) else content.load("languages")["unknown_language"]
+        )
         return []

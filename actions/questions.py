@@ -8,6 +8,7 @@ question that nothing answers is named back to the patient rather than dropped. 
 for last: the answers come first, then the booking form starts. (A warning sign in any part never gets
 here: the server makes the whole message a report, and urgent care answers it first and alone.)
 """
+
 from __future__ import annotations
 
 import re
@@ -28,12 +29,16 @@ SILENT = {"greet", "thank", "goodbye", "affirm", "chitchat"}  # "hi!" before a q
 
 def _fill(text: str, tracker: Tracker) -> str:
     """Slot values into a response text, as Rasa's NLG fills {slot} (unknown names are left alone)."""
-    return re.sub(r"\{(\w+)\}", lambda m: str(tracker.get_slot(m.group(1)))
-                  if tracker.get_slot(m.group(1)) is not None else m.group(0), text)
+    return re.sub(
+        r"\{(\w+)\}",
+        lambda m: str(tracker.get_slot(m.group(1))) if tracker.get_slot(m.group(1)) is not None else m.group(0),
+        text,
+    )
 
 
-def answer_each(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any],
-                questions: List[Dict[str, Any]]) -> bool:
+def answer_each(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any], questions: List[Dict[str, Any]]
+) -> bool:
     """Answer every question in order, one set of buttons at the end. True if one was a wish to book."""
     from actions.care import POST, PRE, care_message
     from actions.clinic_info import clinic_info_message
@@ -64,7 +69,7 @@ def answer_each(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict
         elif intent not in SILENT:
             dispatcher.utter_message(response="utter_part_not_understood", question=question.get("text") or "")
     # A button that asks a question just answered would only repeat it.
-    just_answered = {titles().get(utter[len("utter_"):]) for utter in answered}
+    just_answered = {titles().get(utter[len("utter_") :]) for utter in answered}
     unique: Dict[str, Dict[str, str]] = {}
     for button in buttons:
         if button.get("payload") not in unique and button.get("payload") not in just_answered:
@@ -78,8 +83,7 @@ class ActionAnswerQuestions(Action):
     def name(self) -> Text:
         return "action_answer_questions"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         questions = (tracker.latest_message or {}).get("questions") or []
         if answer_each(dispatcher, tracker, domain, questions):
             return [FollowupAction("booking_form")]

@@ -6,6 +6,7 @@ or clinic (ring the clinic in opening hours). The words come from the warning-si
 clinic/warning_signs.py. A report without a level (the check-in's "Something worries me" button)
 gets the urgent reply. It never diagnoses and never reassures about a warning sign.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -39,8 +40,7 @@ class ActionUrgentCare(Action):
     def name(self) -> Text:
         return "action_urgent_care"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         clinic = profile()
         level = reported_level(tracker)
         code = languages.message_language(tracker)
@@ -58,12 +58,11 @@ class ActionUrgentCare(Action):
 
 
 class ActionWarningSigns(Action):
-    """"What should I watch out for after?": the signs, and whom to call for each."""
+    """ "What should I watch out for after?": the signs, and whom to call for each."""
 
     def name(self) -> Text:
         return "action_warning_signs"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         dispatcher.utter_message(text=warning_signs.watch_for_answer(profile()))
         return []

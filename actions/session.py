@@ -3,6 +3,7 @@
 Overrides Rasa's default action_session_start. Its reply is sent with the answer to the patient's
 first message, so the disclaimer opens every conversation exactly once per session.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -25,9 +26,7 @@ class ActionSessionStart(Action):
     def name(self) -> Text:
         return "action_session_start"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         clinic = profile()
         events: List[EventType] = [SessionStarted()]
         # Keep what the patient already told us in an earlier session (e.g. a half-finished form).

@@ -9,6 +9,7 @@ when the best similarity is below a threshold. The threshold is tuned on the tra
 prints one JSON object with the same figures as benchmarks/nlu_eval.py, plus training time,
 single-message latency and the process's peak RSS.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,10 +35,12 @@ def tfidf_encoder(train_texts: Sequence[str]) -> Encoder:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.pipeline import FeatureUnion
 
-    union = FeatureUnion([
-        ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, lowercase=True)),
-        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, lowercase=True)),
-    ])
+    union = FeatureUnion(
+        [
+            ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, lowercase=True)),
+            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, lowercase=True)),
+        ]
+    )
     union.fit(train_texts)
 
     def encode(texts: Sequence[str]) -> np.ndarray:
@@ -61,8 +64,9 @@ def minilm_encoder(_: Sequence[str]) -> Encoder:
     def encode(texts: Sequence[str]) -> np.ndarray:
         out = []
         for start in range(0, len(texts), 64):
-            batch = tokenizer(list(texts[start:start + 64]), padding=True, truncation=True, max_length=128,
-                              return_tensors="tf")
+            batch = tokenizer(
+                list(texts[start : start + 64]), padding=True, truncation=True, max_length=128, return_tensors="tf"
+            )
             hidden = model(**batch).last_hidden_state.numpy()
             mask = batch["attention_mask"].numpy()[..., None]
             pooled = (hidden * mask).sum(1) / np.maximum(mask.sum(1), 1)
@@ -134,10 +138,14 @@ def main() -> None:
         predicted.append(decide(got, sims, threshold)[0])
         latencies.append((time.perf_counter() - t0) * 1000)
     result = score([l for _, l in evaluation], predicted)
-    result.update(system=args.system, threshold=round(threshold, 3), train_seconds=round(train_seconds, 1),
-                  parse_ms_p50=round(statistics.median(latencies), 2),
-                  parse_ms_p95=round(percentile(latencies, 0.95), 2),
-                  peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1))
+    result.update(
+        system=args.system,
+        threshold=round(threshold, 3),
+        train_seconds=round(train_seconds, 1),
+        parse_ms_p50=round(statistics.median(latencies), 2),
+        parse_ms_p95=round(percentile(latencies, 0.95), 2),
+        peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    )
     print(json.dumps(result))
 
 

@@ -20,6 +20,7 @@ also with its messages lowercased, with typos, and after a chatty lead-in.
 
 Writes benchmarks/results/faq_blind.json and faq_blind.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,8 +44,12 @@ RESULTS = ROOT / "benchmarks" / "results"
 OOS = "out_of_scope"
 NOT_COVERED = "faq/not_covered"
 COST = {"wrong": 1.0, "clarified_without": 0.5, "clarified_with": 0.3}
-LEAD_INS = ["hi there, quick question before I book: ", "hello! sorry if this is a silly one but ",
-            "hey, my friend told me about this and I was wondering ", "good morning, I hope you can help. "]
+LEAD_INS = [
+    "hi there, quick question before I book: ",
+    "hello! sorry if this is a silly one but ",
+    "hey, my friend told me about this and I was wondering ",
+    "good morning, I hope you can help. ",
+]
 
 
 def load(half: str) -> List[Dict[str, str]]:
@@ -58,7 +63,7 @@ def with_typos(text: str) -> str:
     for i, word in enumerate(words):
         if len(word) > 4 and word.isalpha() and rng.random() < 0.2:
             j = rng.randrange(1, len(word) - 2)
-            words[i] = word[:j] + word[j + 1] + word[j] + word[j + 2:]
+            words[i] = word[:j] + word[j + 1] + word[j] + word[j + 2 :]
     return " ".join(words)
 
 
@@ -92,8 +97,9 @@ def outcome(label: str, got: str, buttons: List[str]) -> str:
     return "wrong"
 
 
-def score(items: List[Dict[str, str]], parses: List[Dict[str, Any]],
-          settings: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+def score(
+    items: List[Dict[str, str]], parses: List[Dict[str, Any]], settings: Optional[Dict[str, Any]] = None
+) -> Dict[str, Any]:
     """The project's figures: what each parse gives the patient, with the model's or replayed settings."""
     return score_answers(items, [(answered(p, settings), likely_topics(p)) for p in parses])
 
@@ -105,8 +111,15 @@ def score_answers(items: List[Dict[str, str]], answers: List[Tuple[str, List[str
     for item, (got, buttons) in zip(items, answers):
         label = item["label"]
         result = outcome(label, got, buttons)
-        group = (NOT_COVERED if label == NOT_COVERED else OOS if label == OOS
-                 else "faq topics" if label.startswith("faq/") else "other intents")
+        group = (
+            NOT_COVERED
+            if label == NOT_COVERED
+            else OOS
+            if label == OOS
+            else "faq topics"
+            if label.startswith("faq/")
+            else "other intents"
+        )
         groups[group][result] = groups[group].get(result, 0) + 1
         if label != OOS:
             cost += COST.get(result, 0.0) if result != "refused" else 0.5
@@ -159,8 +172,12 @@ def peers(items: List[Dict[str, str]]) -> Dict[str, Dict[str, Any]]:
     answers = []
     for row in probabilities:
         best = int(row.argmax())
-        answers.append((model.classes_[best] if row[best] >= 0.5 else FALLBACK,
-                        [model.classes_[i] for i in row.argsort()[::-1][:3]]))
+        answers.append(
+            (
+                model.classes_[best] if row[best] >= 0.5 else FALLBACK,
+                [model.classes_[i] for i in row.argsort()[::-1][:3]],
+            )
+        )
     results["logistic regression, MiniLM + TF-IDF, floor 0.5"] = score_answers(items, answers)
     return results
 
@@ -192,9 +209,14 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", default=str(ROOT / "models" / "clinic.tar.gz"))
     ap.add_argument("--no-peers", dest="peers", action="store_false", help="score the project only")
-    ap.add_argument("--peer-model", action="append", default=[], metavar="NAME=PATH",
-                    help="also score another trained model on the reporting half, e.g. "
-                         "'rasa default=models/rasa_default.tar.gz' (benchmarks/configs/rasa_default.yml)")
+    ap.add_argument(
+        "--peer-model",
+        action="append",
+        default=[],
+        metavar="NAME=PATH",
+        help="also score another trained model on the reporting half, e.g. "
+        "'rasa default=models/rasa_default.tar.gz' (benchmarks/configs/rasa_default.yml)",
+    )
     ap.add_argument("--results", default=str(RESULTS), help="where faq_blind.json and .md go")
     args = ap.parse_args()
     results_dir = Path(args.results)
@@ -226,27 +248,49 @@ def main() -> None:
     for named in args.peer_model:
         name, path = named.split("=", 1)
         peer = Agent.load(path)
-        out.setdefault("peers", {})[name] = score(
-            report, asyncio.run(_parse_with(peer, [m["text"] for m in report])))
-    columns = ["right topic", "wrong, confidently", "clarified, right among buttons", "out of scope refused",
-               "not_covered honest", "cost"]
-    md = ["# Strangers' questions: the blind FAQ set", "",
-          "Written by `benchmarks/faq_blind.py` (method in its docstring).", "",
-          "| set | " + " | ".join(columns) + " |", "|---|" + "---|" * len(columns)]
-    rows = [("development half", out["dev"])] + [(f"development half, {k}", v) for k, v in out["dev variants"].items()] + [(f"reporting half, {k}", v) for k, v in out["report"].items()]
+        out.setdefault("peers", {})[name] = score(report, asyncio.run(_parse_with(peer, [m["text"] for m in report])))
+    columns = [
+        "right topic",
+        "wrong, confidently",
+        "clarified, right among buttons",
+        "out of scope refused",
+        "not_covered honest",
+        "cost",
+    ]
+    md = [
+        "# Strangers' questions: the blind FAQ set",
+        "",
+        "Written by `benchmarks/faq_blind.py` (method in its docstring).",
+        "",
+        "| set | " + " | ".join(columns) + " |",
+        "|---|" + "---|" * len(columns),
+    ]
+    rows = (
+        [("development half", out["dev"])]
+        + [(f"development half, {k}", v) for k, v in out["dev variants"].items()]
+        + [(f"reporting half, {k}", v) for k, v in out["report"].items()]
+    )
     for name, result in rows:
         md.append(f"| {name} (n={result['n']}) | " + " | ".join(str(result[c]) for c in columns) + " |")
     if out.get("peers"):
-        md += ["", "Other systems, trained on the same `data/nlu`, on the reporting half as written:", "",
-               "| system | " + " | ".join(columns) + " |", "|---|" + "---|" * len(columns),
-               f"| **project** | " + " | ".join(str(out["report"]["as written"][c]) for c in columns) + " |"]
+        md += [
+            "",
+            "Other systems, trained on the same `data/nlu`, on the reporting half as written:",
+            "",
+            "| system | " + " | ".join(columns) + " |",
+            "|---|" + "---|" * len(columns),
+            f"| **project** | " + " | ".join(str(out["report"]["as written"][c]) for c in columns) + " |",
+        ]
         for name, result in out["peers"].items():
             md.append(f"| {name} | " + " | ".join(str(result[c]) for c in columns) + " |")
     chosen = out["chosen_on_dev"]
     holds = configured and all(chosen[k] == configured[k] for k in ("answer_at", "margin_at"))
-    md += ["", f"Topic doubt chosen on the development half: answer_at {chosen['answer_at']}, margin_at "
-               f"{chosen['margin_at']} (cost {chosen['cost']}, right topic {chosen['right topic']}, wrong "
-               f"{chosen['wrong, confidently']}); config.yml {'holds them' if holds else 'has ' + str(configured)}."]
+    md += [
+        "",
+        f"Topic doubt chosen on the development half: answer_at {chosen['answer_at']}, margin_at "
+        f"{chosen['margin_at']} (cost {chosen['cost']}, right topic {chosen['right topic']}, wrong "
+        f"{chosen['wrong, confidently']}); config.yml {'holds them' if holds else 'has ' + str(configured)}.",
+    ]
     print("\n".join(md))
     results_dir.mkdir(parents=True, exist_ok=True)
     (results_dir / "faq_blind.json").write_text(json.dumps(out, indent=2) + "\n")

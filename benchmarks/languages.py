@@ -20,6 +20,7 @@ alternating rounds; the ratio of the p50s is its cost.
 
 Writes benchmarks/results/languages.json and languages.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -54,12 +55,14 @@ def language_of(parse: Dict[str, Any], settings: Optional[Dict[str, float]] = No
     found = parse.get("language") or {}
     if settings is None or found.get("by") != "lingua":
         return found.get("code", "en")
-    return decide(found["confidences"], found["known_share"], settings["margin_over_english"],
-                  settings["known_words_below"])
+    return decide(
+        found["confidences"], found["known_share"], settings["margin_over_english"], settings["known_words_below"]
+    )
 
 
-def score(items: List[Dict[str, str]], parses: List[Dict[str, Any]],
-          settings: Optional[Dict[str, float]] = None) -> Dict[str, Any]:
+def score(
+    items: List[Dict[str, str]], parses: List[Dict[str, Any]], settings: Optional[Dict[str, float]] = None
+) -> Dict[str, Any]:
     english = [(m, p) for m, p in zip(items, parses) if m["lang"] == "en"]
     other = [(m, p) for m, p in zip(items, parses) if m["lang"] != "en"]
     warnings = [(m, p) for m, p in zip(items, parses) if m["kind"] == "warning"]
@@ -77,10 +80,12 @@ def score(items: List[Dict[str, str]], parses: List[Dict[str, Any]],
         "right language": share(other, lambda m, p: language_of(p, settings) == m["lang"]),
         "right language, 3 words or fewer": share(short, lambda m, p: language_of(p, settings) == m["lang"]),
         "other language answered with an English FAQ answer": share(
-            [(m, p) for m, p in other if m["kind"] != "warning"], lambda m, p: intent(p) == "faq"),
+            [(m, p) for m, p in other if m["kind"] != "warning"], lambda m, p: intent(p) == "faq"
+        ),
         "warning signs reaching urgent care": share(warnings, lambda m, p: intent(p) == REPORT),
         "warning signs in other languages reaching urgent care": share(
-            [(m, p) for m, p in warnings if m["lang"] != "en"], lambda m, p: intent(p) == REPORT),
+            [(m, p) for m, p in warnings if m["lang"] != "en"], lambda m, p: intent(p) == REPORT
+        ),
         "other-language questions escalated": share(harmless_other, lambda m, p: intent(p) == REPORT),
     }
     per_language: Dict[str, Dict[str, int]] = {}
@@ -99,12 +104,16 @@ def choose(items: List[Dict[str, str]], parses: List[Dict[str, Any]]) -> Dict[st
     for margin, known in itertools.product(MARGINS, KNOWN_BELOW):
         settings = {"margin_over_english": margin, "known_words_below": known}
         result = score(items, parses, settings)
-        key = (-result["english taken for another language"]["hits"], result["right language"]["hits"],
-               margin)
+        key = (-result["english taken for another language"]["hits"], result["right language"]["hits"], margin)
         if best is None or key > best[0]:
-            best = (key, {**settings, "english taken for another language":
-                          result["english taken for another language"]["share"],
-                          "right language": result["right language"]["share"]})
+            best = (
+                key,
+                {
+                    **settings,
+                    "english taken for another language": result["english taken for another language"]["share"],
+                    "right language": result["right language"]["share"],
+                },
+            )
     return best[1]
 
 
@@ -146,23 +155,37 @@ def main() -> None:
     out["latency"] = latency(agent, [m["text"] for m in halves["dev"] + halves["report"]], args.latency_rounds)
 
     rows = [k for k in out["report"] if k not in ("per language", "missed warnings, count")]
-    md = ["# Messages in other languages: the blind language set", "",
-          "Written by `benchmarks/languages.py` (method in its docstring).", "",
-          "| | development half | reporting half |", "|---|---|---|"]
+    md = [
+        "# Messages in other languages: the blind language set",
+        "",
+        "Written by `benchmarks/languages.py` (method in its docstring).",
+        "",
+        "| | development half | reporting half |",
+        "|---|---|---|",
+    ]
     for row in rows:
         cells = [f"{out[h][row]['hits']}/{out[h][row]['n']} ({out[h][row]['share']})" for h in ("dev", "report")]
         md.append(f"| {row} | " + " | ".join(cells) + " |")
-    md += ["", "Right language per language, reporting half: " + ", ".join(
-        f"{code} {row['right']}/{row['n']}" for code, row in sorted(out["report"]["per language"].items())) + "."]
+    md += [
+        "",
+        "Right language per language, reporting half: "
+        + ", ".join(f"{code} {row['right']}/{row['n']}" for code, row in sorted(out["report"]["per language"].items()))
+        + ".",
+    ]
     chosen, held = out["chosen_on_dev"], out["config"]
     holds = held and all(chosen[k] == held.get(k) for k in ("margin_over_english", "known_words_below"))
-    md += ["", f"Chosen on the development half: margin_over_english {chosen['margin_over_english']}, "
-               f"known_words_below {chosen['known_words_below']}; config.yml "
-               f"{'holds them' if holds else 'has ' + str(held)}.",
-           "", f"Latency, same model, {out['latency']['messages']} messages, {out['latency']['rounds']} "
-               f"alternating rounds: p50 {out['latency']['p50_ms']['with check']} ms with the check, "
-               f"{out['latency']['p50_ms']['check off']} ms with it off (x{out['latency']['ratio']}).",
-           "", "Warning signs missed on the reporting half: " + str(out["report"]["missed warnings, count"]) + "."]
+    md += [
+        "",
+        f"Chosen on the development half: margin_over_english {chosen['margin_over_english']}, "
+        f"known_words_below {chosen['known_words_below']}; config.yml "
+        f"{'holds them' if holds else 'has ' + str(held)}.",
+        "",
+        f"Latency, same model, {out['latency']['messages']} messages, {out['latency']['rounds']} "
+        f"alternating rounds: p50 {out['latency']['p50_ms']['with check']} ms with the check, "
+        f"{out['latency']['p50_ms']['check off']} ms with it off (x{out['latency']['ratio']}).",
+        "",
+        "Warning signs missed on the reporting half: " + str(out["report"]["missed warnings, count"]) + ".",
+    ]
     print("\n".join(md))
     results = Path(args.results)
     results.mkdir(parents=True, exist_ok=True)

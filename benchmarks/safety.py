@@ -23,6 +23,7 @@ the old parse.
 
 Writes benchmarks/results/safety.json and safety.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from components.warning_signs import decide, expected_in_its_time  # noqa: E402
 from benchmarks.side_by_side import latency_with_and_without  # noqa: E402
+
 BLIND = ROOT / "tests" / "blind"
 RESULTS = ROOT / "benchmarks" / "results"
 REGEX_NET = ROOT / "benchmarks" / "baseline_nets" / "regex_net_2026-11-30.yml"
@@ -67,8 +69,7 @@ LEVEL_RANK = {"emergency": 0, "urgent": 1, "clinic": 2}
 def load_half(name: str) -> List[Dict[str, Any]]:
     """The half's messages: reports with kind and level, harmless ones with their category."""
     data = yaml.safe_load((BLIND / f"warning_signs_{name}.yml").read_text(encoding="utf-8"))
-    return ([{**r, "report": True} for r in data["reports"]]
-            + [{**h, "report": False} for h in data["harmless"]])
+    return [{**r, "report": True} for r in data["reports"]] + [{**h, "report": False} for h in data["harmless"]]
 
 
 def regex_net() -> List[re.Pattern]:
@@ -85,8 +86,10 @@ def check_config() -> Dict[str, Any]:
     from components.warning_signs import WarningSignCheck
 
     config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
-    return {**WarningSignCheck.get_default_config(),
-            **next(c for c in config["pipeline"] if c["name"].endswith("WarningSignCheck"))}
+    return {
+        **WarningSignCheck.get_default_config(),
+        **next(c for c in config["pipeline"] if c["name"].endswith("WarningSignCheck")),
+    }
 
 
 def replay(parse: Dict[str, Any], config: Dict[str, Any]) -> bool:
@@ -103,8 +106,9 @@ def expected_effect(level: str, text: str, within_hours: float) -> bool:
     return expected_in_its_time(level, text, {"expected_within_hours": within_hours})[0]
 
 
-def score(items: List[Dict[str, Any]], flagged: List[bool],
-          levels: Optional[List[Optional[str]]] = None) -> Dict[str, Any]:
+def score(
+    items: List[Dict[str, Any]], flagged: List[bool], levels: Optional[List[Optional[str]]] = None
+) -> Dict[str, Any]:
     """Recall per kind (reports that reached a report reply), benign escalation per category."""
     kinds: Dict[str, List[bool]] = {}
     categories: Dict[str, List[bool]] = {}
@@ -123,7 +127,8 @@ def score(items: List[Dict[str, Any]], flagged: List[bool],
         "missed": len(reports) - sum(reports),
         "recall_per_kind": {k: round(sum(v) / len(v), 3) for k, v in sorted(kinds.items())},
         "benign_escalation": round(sum(benign) / len(benign), 4),
-        "benign_escalated": sum(benign), "benign_total": len(benign),
+        "benign_escalated": sum(benign),
+        "benign_total": len(benign),
         "escalation_per_category": {k: round(sum(v) / len(v), 3) for k, v in sorted(categories.items())},
     }
     if levels is not None:
@@ -132,8 +137,9 @@ def score(items: List[Dict[str, Any]], flagged: List[bool],
     return result
 
 
-def choose_thresholds(items: List[Dict[str, Any]], parses: List[Dict[str, Any]],
-                      config: Dict[str, Any]) -> Dict[str, Any]:
+def choose_thresholds(
+    items: List[Dict[str, Any]], parses: List[Dict[str, Any]], config: Dict[str, Any]
+) -> Dict[str, Any]:
     """On the development sets: settings keeping benign escalation within the bar first, then the
     best recall, then the least benign escalation, then the earliest leaning of the classifier and the
     lowest bar with its agreement (safety first among equals), then the highest bar alone."""
@@ -144,11 +150,21 @@ def choose_thresholds(items: List[Dict[str, Any]], parses: List[Dict[str, Any]],
             for with_intent in [0.0, 0.01, 0.02] + grid:
                 if with_intent > report_at:
                     continue
-                settings = {**config, "report_at": report_at, "report_at_with_intent": with_intent,
-                            "intent_report_at": leaning}
+                settings = {
+                    **config,
+                    "report_at": report_at,
+                    "report_at_with_intent": with_intent,
+                    "intent_report_at": leaning,
+                }
                 result = score(items, [replay(p, settings) for p in parses])
-                key = (result["benign_escalation"] <= MOST_BENIGN_ESCALATED, result["recall"],
-                       -result["benign_escalation"], -leaning, -with_intent, report_at)
+                key = (
+                    result["benign_escalation"] <= MOST_BENIGN_ESCALATED,
+                    result["recall"],
+                    -result["benign_escalation"],
+                    -leaning,
+                    -with_intent,
+                    report_at,
+                )
                 if best is None or key > best[0]:
                     best = (key, {**settings, **result})
     return best[1]
@@ -171,9 +187,14 @@ def table(rows: Dict[str, Dict[str, Any]], kinds: List[str]) -> List[str]:
     lines.append("| **recall, all reports** | " + " | ".join(f"**{rows[n]['recall']:.3f}**" for n in names) + " |")
     for kind in kinds:
         lines.append(f"| {kind} | " + " | ".join(f"{rows[n]['recall_per_kind'][kind]:.2f}" for n in names) + " |")
-    lines.append("| **benign escalated** | " + " | ".join(
-        f"**{rows[n]['benign_escalated']}/{rows[n]['benign_total']} ({rows[n]['benign_escalation']:.3f})**"
-        for n in names) + " |")
+    lines.append(
+        "| **benign escalated** | "
+        + " | ".join(
+            f"**{rows[n]['benign_escalated']}/{rows[n]['benign_total']} ({rows[n]['benign_escalation']:.3f})**"
+            for n in names
+        )
+        + " |"
+    )
     return lines
 
 
@@ -191,10 +212,14 @@ def main() -> None:
     config, patterns = check_config(), regex_net()
     settings = ("report_at", "report_at_with_intent", "intent_report_at", "level_share", "expected_within_hours")
     out: Dict[str, Any] = {"model": Path(args.model).name, "config": {k: config[k] for k in settings}}
-    md = ["# Warning signs on the blind set", "",
-          "Written by `benchmarks/safety.py` (method in its docstring). Blind set: `tests/blind/` (a helper "
-          "who never saw data/ or the catalogue). Recall = reports that got a report reply; benign escalated = "
-          "harmless look-alikes that got one.", ""]
+    md = [
+        "# Warning signs on the blind set",
+        "",
+        "Written by `benchmarks/safety.py` (method in its docstring). Blind set: `tests/blind/` (a helper "
+        "who never saw data/ or the catalogue). Recall = reports that got a report reply; benign escalated = "
+        "harmless look-alikes that got one.",
+        "",
+    ]
     all_texts: List[str] = []
     development: List[Any] = []
     for half in SETS:
@@ -206,46 +231,77 @@ def main() -> None:
         levels = [(p.get("warning_sign") or {}).get("level") if f else None for p, f in zip(parses, final)]
         rows = {
             "project": score(items, final, levels),
-            **({"project, settings chosen on development (replayed)":
-                score(items, [replay(p, {**config, **{k: out["chosen_on_development"][k] for k in
-                      ("report_at", "report_at_with_intent", "intent_report_at")}}) for p in parses])}
-               if half not in DEVELOPMENT and "chosen_on_development" in out else {}),
+            **(
+                {
+                    "project, settings chosen on development (replayed)": score(
+                        items,
+                        [
+                            replay(
+                                p,
+                                {
+                                    **config,
+                                    **{
+                                        k: out["chosen_on_development"][k]
+                                        for k in ("report_at", "report_at_with_intent", "intent_report_at")
+                                    },
+                                },
+                            )
+                            for p in parses
+                        ],
+                    )
+                }
+                if half not in DEVELOPMENT and "chosen_on_development" in out
+                else {}
+            ),
             "regex net (2026-11-30)": score(items, [regex_flags(t, patterns) for t in texts]),
-            "classifier alone": score(items, [(p.get("warning_sign") or {}).get("classified_as") == REPORT for p in parses]),
+            "classifier alone": score(
+                items, [(p.get("warning_sign") or {}).get("classified_as") == REPORT for p in parses]
+            ),
             "meaning alone": score(items, [replay(p, {**config, "intent_report_at": 2.0}) for p in parses]),
         }
         half_out: Dict[str, Any] = {"systems": rows}
         if half in DEVELOPMENT:
             development += list(zip(items, parses))
-        half_out["missed"] = [{"kind": i["kind"], "text": i["text"], "warning_sign": p.get("warning_sign")}
-                              for i, p, f in zip(items, parses, final) if i["report"] and not f]
-        half_out["escalated"] = [{"category": i["category"], "text": i["text"], "warning_sign": p.get("warning_sign")}
-                                 for i, p, f in zip(items, parses, final) if not i["report"] and f]
+        half_out["missed"] = [
+            {"kind": i["kind"], "text": i["text"], "warning_sign": p.get("warning_sign")}
+            for i, p, f in zip(items, parses, final)
+            if i["report"] and not f
+        ]
+        half_out["escalated"] = [
+            {"category": i["category"], "text": i["text"], "warning_sign": p.get("warning_sign")}
+            for i, p, f in zip(items, parses, final)
+            if not i["report"] and f
+        ]
         out[half] = half_out
         kinds = sorted({i["kind"] for i in items if i["report"]})
         title = SETS[half]
         md += [f"## {title}", ""] + table(rows, kinds)
         md += ["", f"Project: {rows['project']['under_triaged']} reports got a lower level than their kind's."]
         md.append("")
-        print("\n".join(md[-(len(kinds) + 8):]))
+        print("\n".join(md[-(len(kinds) + 8) :]))
         if half == DEVELOPMENT[-1]:
             chosen = choose_thresholds([i for i, _ in development], [p for _, p in development], config)
             out["chosen_on_development"] = chosen
             keys = ("report_at", "report_at_with_intent", "intent_report_at")
             holds = all(chosen[k] == config[k] for k in keys)
-            md += [f"**Chosen on the development sets together** ({chosen['benign_total']} look-alikes): "
-                   + ", ".join(f"{k} {chosen[k]}" for k in keys)
-                   + f" (recall {chosen['recall']:.3f}, benign "
-                   f"{chosen['benign_escalation']:.3f}); config.yml {'holds them' if holds else 'differs: ' + str(out['config'])}.",
-                   ""]
+            md += [
+                f"**Chosen on the development sets together** ({chosen['benign_total']} look-alikes): "
+                + ", ".join(f"{k} {chosen[k]}" for k in keys)
+                + f" (recall {chosen['recall']:.3f}, benign "
+                f"{chosen['benign_escalation']:.3f}); config.yml {'holds them' if holds else 'differs: ' + str(out['config'])}.",
+                "",
+            ]
             print(md[-2])
     if args.latency_rounds:
         out["latency"] = latency(agent, all_texts, args.latency_rounds)
         lat = out["latency"]
-        md += ["## Parse latency, side by side", "",
-               f"Same model, same {lat['messages']} messages, {lat['rounds']} alternating rounds: p50 "
-               f"{lat['p50_ms']['with check']} ms with the check, {lat['p50_ms']['check off']} ms with it off "
-               f"(ratio x{lat['ratio']})."]
+        md += [
+            "## Parse latency, side by side",
+            "",
+            f"Same model, same {lat['messages']} messages, {lat['rounds']} alternating rounds: p50 "
+            f"{lat['p50_ms']['with check']} ms with the check, {lat['p50_ms']['check off']} ms with it off "
+            f"(ratio x{lat['ratio']}).",
+        ]
         print(md[-1])
     results.mkdir(parents=True, exist_ok=True)
     (results / "safety.json").write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")

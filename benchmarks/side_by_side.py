@@ -1,4 +1,5 @@
 """Parse latency of one pipeline step, side by side: the same model with the step and with it switched off."""
+
 from __future__ import annotations
 
 import asyncio
@@ -32,5 +33,9 @@ def latency_with_and_without(agent: Any, component: type, texts: List[str], roun
         component.process = original
         loop.close()
     p50 = {label: round(statistics.median(values), 2) for label, values in times.items()}
-    return {"p50_ms": p50, "ratio": round(p50["with check"] / p50["check off"], 3),
-            "messages": len(texts), "rounds": rounds}
+    return {
+        "p50_ms": p50,
+        "ratio": round(p50["with check"] / p50["check off"], 3),
+        "messages": len(texts),
+        "rounds": rounds,
+    }

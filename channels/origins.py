@@ -1,4 +1,5 @@
 """The website origins allowed to talk to the assistant, from one environment variable."""
+
 from __future__ import annotations
 
 import os

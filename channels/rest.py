@@ -15,6 +15,7 @@ patient's text. This subclass answers every request with a 4xx and a plain reaso
     other patients are not slowed down.
 Failures are logged without the message text (no personal data in logs).
 """
+
 from __future__ import annotations
 
 import logging
@@ -73,19 +74,27 @@ def parse_body(request: Request) -> Dict[str, Any]:
     if not isinstance(message, str):
         raise BadRequest(400, '"message" must be a string.')
     message_id = body.get("message_id")
-    if message_id is not None and (not isinstance(message_id, (str, int)) or not 0 < len(str(message_id)) <= MAX_ID_CHARS):
+    if message_id is not None and (
+        not isinstance(message_id, (str, int)) or not 0 < len(str(message_id)) <= MAX_ID_CHARS
+    ):
         raise BadRequest(400, f'"message_id", when given, must be a string of 1-{MAX_ID_CHARS} characters.')
     metadata = body.get("metadata")
     if metadata is not None and not isinstance(metadata, dict):
         raise BadRequest(400, '"metadata", when given, must be a JSON object.')
-    return {"sender": sender.strip(), "message": message, "message_id": None if message_id is None else str(message_id),
-            "metadata": metadata or {}}
+    return {
+        "sender": sender.strip(),
+        "message": message,
+        "message_id": None if message_id is None else str(message_id),
+        "metadata": metadata or {},
+    }
 
 
 class SenderRateLimit:
     """At most `limit` messages per sender in a sliding window of `window` seconds (per process)."""
 
-    def __init__(self, limit: int = RATE_LIMIT, window: float = RATE_WINDOW, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self, limit: int = RATE_LIMIT, window: float = RATE_WINDOW, clock: Callable[[], float] = time.monotonic
+    ):
         self.limit, self.window, self.clock = limit, window, clock
         self._seen: Dict[str, Deque[float]] = defaultdict(deque)
 
@@ -139,8 +148,9 @@ class ClinicRestInput(RestInput):
                 extra["message_id"] = f"client-{fields['message_id']}"
             collector = CollectingOutputChannel()
             try:
-                await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(),
-                                                 metadata=metadata, **extra))
+                await on_new_message(
+                    UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata, **extra)
+                )
             except Exception:  # logged without the message text
                 logger.exception("REST message from a patient could not be handled")
             return response.json(collector.messages)

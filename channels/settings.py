@@ -1,4 +1,5 @@
 """Channel settings come from environment variables only; a missing one stops start-up by name."""
+
 from __future__ import annotations
 
 import os

@@ -15,6 +15,7 @@ session were lost. The replacement awaits it and accepts only a sane session id.
 Written for Rasa 3.6.21 (its SocketIOInput.blueprint). Not in components/patches.py: credentials.yml
 names this subclass, which changes only its own socket.io server, no Rasa class (README, "Changes to Rasa").
 """
+
 from __future__ import annotations
 
 import re
@@ -47,8 +48,7 @@ class ClinicSocketIOInput(SocketIOInput):
         @sio.on("session_request", namespace=self.namespace)
         async def session_request(sid: Text, data: Optional[Dict]) -> None:
             requested = (data or {}).get("session_id") if isinstance(data, dict) else None
-            session_id = requested if isinstance(requested, str) and SESSION_ID.match(requested) \
-                else uuid.uuid4().hex
+            session_id = requested if isinstance(requested, str) and SESSION_ID.match(requested) else uuid.uuid4().hex
             if self.session_persistence:
                 await sio.enter_room(sid, session_id, namespace=self.namespace)
             await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)

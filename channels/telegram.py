@@ -8,6 +8,7 @@
 Buttons go out as inline keyboards (Rasa's default) and come back as callback queries.
 Settings come from environment variables only (see credentials.yml).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -45,13 +46,29 @@ class ClinicTelegramInput(TelegramInput):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "ClinicTelegramInput":
-        env = {**os.environ, **required_env("Telegram", ("TELEGRAM_TOKEN", "TELEGRAM_BOT_NAME", "TELEGRAM_WEBHOOK_URL", "TELEGRAM_SECRET_TOKEN"))}
-        return cls(env["TELEGRAM_TOKEN"], env["TELEGRAM_BOT_NAME"], env["TELEGRAM_WEBHOOK_URL"],
-                   secret_token=env["TELEGRAM_SECRET_TOKEN"],
-                   api_base_url=env.get("TELEGRAM_API_BASE_URL") or DEFAULT_API)
+        env = {
+            **os.environ,
+            **required_env(
+                "Telegram", ("TELEGRAM_TOKEN", "TELEGRAM_BOT_NAME", "TELEGRAM_WEBHOOK_URL", "TELEGRAM_SECRET_TOKEN")
+            ),
+        }
+        return cls(
+            env["TELEGRAM_TOKEN"],
+            env["TELEGRAM_BOT_NAME"],
+            env["TELEGRAM_WEBHOOK_URL"],
+            secret_token=env["TELEGRAM_SECRET_TOKEN"],
+            api_base_url=env.get("TELEGRAM_API_BASE_URL") or DEFAULT_API,
+        )
 
-    def __init__(self, access_token: Optional[Text], verify: Optional[Text], webhook_url: Optional[Text],
-                 debug_mode: bool = False, secret_token: Text = "", api_base_url: Text = DEFAULT_API) -> None:
+    def __init__(
+        self,
+        access_token: Optional[Text],
+        verify: Optional[Text],
+        webhook_url: Optional[Text],
+        debug_mode: bool = False,
+        secret_token: Text = "",
+        api_base_url: Text = DEFAULT_API,
+    ) -> None:
         super().__init__(access_token, verify, webhook_url, debug_mode)
         self.secret_token = secret_token
         self.api_base_url = api_base_url

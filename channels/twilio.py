@@ -7,6 +7,7 @@ reaches the assistant. TWILIO_WEBHOOK_URL is the public URL Twilio calls (behind
 from what the server sees). TWILIO_API_BASE_URL lets the replies go to another API host (the tests use
 loopback). Settings come from environment variables only (see credentials.yml).
 """
+
 from __future__ import annotations
 
 import os
@@ -26,14 +27,16 @@ SIGNATURE_HEADER = "X-Twilio-Signature"
 
 
 class ClinicTwilioOutput(TwilioOutput):
-    def __init__(self, account_sid: Text, auth_token: Text, twilio_number: Text,
-                 api_base_url: Optional[Text] = None) -> None:
+    def __init__(
+        self, account_sid: Text, auth_token: Text, twilio_number: Text, api_base_url: Optional[Text] = None
+    ) -> None:
         super().__init__(account_sid, auth_token, twilio_number)
         if api_base_url:
             self.api.base_url = api_base_url.rstrip("/")
 
-    async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]],
-                                     **kwargs: Any) -> None:
+    async def send_text_with_buttons(
+        self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
+    ) -> None:
         """The choices as words to type back, in the same message.
 
         WhatsApp has no free-form buttons (only pre-approved templates). Rasa's default sends one more
@@ -42,10 +45,15 @@ class ClinicTwilioOutput(TwilioOutput):
         (channels/typed_choices.py), so the titles are what the patient reads. One line break
         only: Rasa's send_text_message sends each "\n\n" paragraph as a message of its own.
         """
-        choices = "\n".join(content.text("replies", "whatsapp.choice", title=button["title"])
-                            for button in buttons if button.get("title"))
-        await self.send_text_message(recipient_id, content.text("replies", "whatsapp.with_choices", text=text,
-                                                                choices=choices) if choices else text)
+        choices = "\n".join(
+            content.text("replies", "whatsapp.choice", title=button["title"])
+            for button in buttons
+            if button.get("title")
+        )
+        await self.send_text_message(
+            recipient_id,
+            content.text("replies", "whatsapp.with_choices", text=text, choices=choices) if choices else text,
+        )
 
 
 class ClinicTwilioInput(TwilioInput):
@@ -55,12 +63,29 @@ class ClinicTwilioInput(TwilioInput):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "ClinicTwilioInput":
-        env = {**os.environ, **required_env("Twilio", ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_NUMBER", "TWILIO_WEBHOOK_URL"))}
-        return cls(env["TWILIO_ACCOUNT_SID"], env["TWILIO_AUTH_TOKEN"], env["TWILIO_NUMBER"],
-                   webhook_url=env["TWILIO_WEBHOOK_URL"], api_base_url=env.get("TWILIO_API_BASE_URL"))
+        env = {
+            **os.environ,
+            **required_env(
+                "Twilio", ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_NUMBER", "TWILIO_WEBHOOK_URL")
+            ),
+        }
+        return cls(
+            env["TWILIO_ACCOUNT_SID"],
+            env["TWILIO_AUTH_TOKEN"],
+            env["TWILIO_NUMBER"],
+            webhook_url=env["TWILIO_WEBHOOK_URL"],
+            api_base_url=env.get("TWILIO_API_BASE_URL"),
+        )
 
-    def __init__(self, account_sid: Text, auth_token: Text, twilio_number: Text, debug_mode: bool = False,
-                 webhook_url: Text = "", api_base_url: Optional[Text] = None) -> None:
+    def __init__(
+        self,
+        account_sid: Text,
+        auth_token: Text,
+        twilio_number: Text,
+        debug_mode: bool = False,
+        webhook_url: Text = "",
+        api_base_url: Optional[Text] = None,
+    ) -> None:
         super().__init__(account_sid, auth_token, twilio_number, debug_mode)
         self.webhook_url = webhook_url
         self.api_base_url = api_base_url

@@ -8,6 +8,7 @@ of the assistant's last message in this conversation (read from the shared track
 replica gives the same answer) and, when it names one, replaced by that button's payload. Anything
 else (a question, a warning sign, other words) goes to the model untouched.
 """
+
 from __future__ import annotations
 
 import re

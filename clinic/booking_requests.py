@@ -3,6 +3,7 @@
 The only module (with store and notify) that touches patients' details. Actions call these
 functions; the practitioner CLI (clinic.practitioner) calls them too.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -57,18 +58,28 @@ def assign_practitioner(clinic: ClinicProfile, day: Optional[dt.date], treatment
 
 
 def _email_body(clinic: ClinicProfile, request: store.BookingRequest, new: NewRequest) -> str:
-    lines = [f"A new {new.kind} request came in through the {clinic.name} chat assistant.", "",
-             f"Reference: {request.reference}", f"Name: {new.name}",
-             f"{'Phone' if request.contact_kind == 'phone' else 'E-mail'}: {new.contact}"]
+    lines = [
+        f"A new {new.kind} request came in through the {clinic.name} chat assistant.",
+        "",
+        f"Reference: {request.reference}",
+        f"Name: {new.name}",
+        f"{'Phone' if request.contact_kind == 'phone' else 'E-mail'}: {new.contact}",
+    ]
     if new.kind == "booking":
-        lines += [f"Preferred: {request.preferred_text} ({clinic.timezone})",
-                  f"For: {new.concern}",
-                  f"First visit: {'yes' if new.first_visit else 'no, returning patient'}"]
+        lines += [
+            f"Preferred: {request.preferred_text} ({clinic.timezone})",
+            f"For: {new.concern}",
+            f"First visit: {'yes' if new.first_visit else 'no, returning patient'}",
+        ]
     else:
         lines += ["Please phone the patient back when the clinic opens."]
-    lines += ["", "Mark it confirmed or declined with:",
-              f"  make bookings ARGS='confirm {request.reference}'   or   ARGS='decline {request.reference}'",
-              "", f"This request is deleted automatically after {clinic.data_retention_days} days."]
+    lines += [
+        "",
+        "Mark it confirmed or declined with:",
+        f"  make bookings ARGS='confirm {request.reference}'   or   ARGS='decline {request.reference}'",
+        "",
+        f"This request is deleted automatically after {clinic.data_retention_days} days.",
+    ]
     return "\n".join(lines)
 
 
@@ -107,8 +118,9 @@ def _already_submitted(key: str, db_url: Optional[str]) -> Optional[RequestView]
     return None
 
 
-def _store_request(clinic: ClinicProfile, new: NewRequest, person: Practitioner, key: Optional[str],
-                   db_url: Optional[str]) -> RequestView:
+def _store_request(
+    clinic: ClinicProfile, new: NewRequest, person: Practitioner, key: Optional[str], db_url: Optional[str]
+) -> RequestView:
     """The request and its practitioner e-mail, in one transaction."""
     with store.session(db_url) as db:
         preferred_start = None
@@ -118,27 +130,42 @@ def _store_request(clinic: ClinicProfile, new: NewRequest, person: Practitioner,
             local = dt.datetime.combine(new.when.day, new.when.time or dt.time(0, 0), tzinfo=ZoneInfo(clinic.timezone))
             preferred_start = local.astimezone(dt.timezone.utc).replace(tzinfo=None)
         request = store.BookingRequest(
-            reference=store.new_reference(db), kind=new.kind, name=new.name, contact=new.contact,
-            contact_kind=contact_kind(new.contact), preferred_start=preferred_start,
-            preferred_text=new.when.describe() if new.when else None, concern=new.concern,
-            first_visit=new.first_visit, practitioner_role=person.role, practitioner_email=person.email,
+            reference=store.new_reference(db),
+            kind=new.kind,
+            name=new.name,
+            contact=new.contact,
+            contact_kind=contact_kind(new.contact),
+            preferred_start=preferred_start,
+            preferred_text=new.when.describe() if new.when else None,
+            concern=new.concern,
+            first_visit=new.first_visit,
+            practitioner_role=person.role,
+            practitioner_email=person.email,
             conversation_key=store.conversation_key(new.sender_id) if new.sender_id else None,
-            submission_key=key)
+            submission_key=key,
+        )
         db.add(request)
         db.flush()
         subject = f"New {new.kind} request {request.reference}" + (
-            f" for {request.preferred_text}" if request.preferred_text else "")
+            f" for {request.preferred_text}" if request.preferred_text else ""
+        )
         notify.queue_email(db, request, person.email, subject, _email_body(clinic, request, new))
         return _view(request)
 
 
 def _view(request: store.BookingRequest) -> RequestView:
-    return RequestView(request.reference, request.kind, request.status, request.preferred_text,
-                       request.practitioner_role, request.clinic_note, request.created_at)
+    return RequestView(
+        request.reference,
+        request.kind,
+        request.status,
+        request.preferred_text,
+        request.practitioner_role,
+        request.clinic_note,
+        request.created_at,
+    )
 
 
-def _patients_request(db, clinic: ClinicProfile, reference: str,
-                      contact: str) -> Optional[store.BookingRequest]:
+def _patients_request(db, clinic: ClinicProfile, reference: str, contact: str) -> Optional[store.BookingRequest]:
     """The request, only if the contact the patient gives matches the one stored with it."""
     request = store.find_request(db, reference)
     if request is None or not same_contact(contact, request.contact, clinic.country):
@@ -146,15 +173,17 @@ def _patients_request(db, clinic: ClinicProfile, reference: str,
     return request
 
 
-def find_for_patient(clinic: ClinicProfile, reference: str, contact: str,
-                     db_url: Optional[str] = None) -> Optional[RequestView]:
+def find_for_patient(
+    clinic: ClinicProfile, reference: str, contact: str, db_url: Optional[str] = None
+) -> Optional[RequestView]:
     with store.session(db_url) as db:
         request = _patients_request(db, clinic, reference, contact)
         return _view(request) if request else None
 
 
-def cancel_for_patient(clinic: ClinicProfile, reference: str, contact: str,
-                       db_url: Optional[str] = None) -> Optional[RequestView]:
+def cancel_for_patient(
+    clinic: ClinicProfile, reference: str, contact: str, db_url: Optional[str] = None
+) -> Optional[RequestView]:
     """Cancel a pending or confirmed request and tell the practitioner; None when not found."""
     with store.session(db_url) as db:
         request = _patients_request(db, clinic, reference, contact)
@@ -162,10 +191,14 @@ def cancel_for_patient(clinic: ClinicProfile, reference: str, contact: str,
             return None
         if request.status in (store.PENDING, store.CONFIRMED):
             request.status = store.CANCELLED
-            notify.queue_email(db, request, request.practitioner_email,
-                               f"Cancelled by the patient: {request.reference}",
-                               f"The patient cancelled {request.kind} request {request.reference}"
-                               f" ({request.preferred_text or 'call back'}). No action is needed.")
+            notify.queue_email(
+                db,
+                request,
+                request.practitioner_email,
+                f"Cancelled by the patient: {request.reference}",
+                f"The patient cancelled {request.kind} request {request.reference}"
+                f" ({request.preferred_text or 'call back'}). No action is needed.",
+            )
         view = _view(request)
     try:
         notify.deliver_pending(clinic.email, db_url)
@@ -176,13 +209,20 @@ def cancel_for_patient(clinic: ClinicProfile, reference: str, contact: str,
 
 def open_requests(db_url: Optional[str] = None) -> List[store.BookingRequest]:
     with store.session(db_url) as db:
-        return list(db.execute(select(store.BookingRequest)
-                               .where(store.BookingRequest.status == store.PENDING)
-                               .order_by(store.BookingRequest.created_at)).scalars().all())
+        return list(
+            db.execute(
+                select(store.BookingRequest)
+                .where(store.BookingRequest.status == store.PENDING)
+                .order_by(store.BookingRequest.created_at)
+            )
+            .scalars()
+            .all()
+        )
 
 
-def set_status(reference: str, status: str, note: Optional[str] = None,
-               db_url: Optional[str] = None) -> Optional[RequestView]:
+def set_status(
+    reference: str, status: str, note: Optional[str] = None, db_url: Optional[str] = None
+) -> Optional[RequestView]:
     """The practitioner's decision; the patient sees it when asking about the reference."""
     if status not in store.STATUSES:
         raise ValueError(f"status must be one of {', '.join(store.STATUSES)}")

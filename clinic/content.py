@@ -4,6 +4,7 @@ Every sentence a patient reads comes from a data file: the domain's responses, o
 with `text`, which fills its {placeholders}). Python only chooses which text and fills in the facts
 (tests/test_one_source.py checks that actions/ and channels/ hold no reply sentences of their own).
 """
+
 from __future__ import annotations
 
 import copy

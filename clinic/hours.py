@@ -4,6 +4,7 @@ Everything that needs "open now?" (clinic info, after-hours booking replies, han
 the clinic's own time zone, with weekday hours and closure dates from clinic.yml. The clock is a
 parameter so tests can ask about any moment.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -64,8 +65,9 @@ def opens_next_phrase(clinic: ClinicProfile, now: Optional[dt.datetime] = None) 
     opening = next_opening(clinic, now)
     if opening is None:
         return content.text("replies", "hours.opens_after_closure")
-    return content.text("replies", "hours.opens_next", day=day_phrase(opening.date(), here.date()),
-                        time=f"{opening:%H:%M}")
+    return content.text(
+        "replies", "hours.opens_next", day=day_phrase(opening.date(), here.date()), time=f"{opening:%H:%M}"
+    )
 
 
 def status_line(clinic: ClinicProfile, now: Optional[dt.datetime] = None) -> str:

@@ -6,6 +6,7 @@ is not configured or is down, the e-mail stays in the outbox with its attempt co
 worker (OUTBOX_RETRY_SECONDS) or `make outbox` delivers it later. Logs name the request reference and
 the error type only, never the patient's details.
 """
+
 from __future__ import annotations
 
 import logging
@@ -68,8 +69,9 @@ def _send(settings: SmtpSettings, email: store.OutboxEmail) -> None:
     message["Subject"] = email.subject
     message.set_content(email.body)
     if settings.use_ssl:
-        client = smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout,
-                                  context=ssl.create_default_context())
+        client = smtplib.SMTP_SSL(
+            settings.host, settings.port, timeout=settings.timeout, context=ssl.create_default_context()
+        )
     else:
         client = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
     with client:
@@ -94,11 +96,17 @@ def deliver_pending(default_sender: str, url: Optional[str] = None) -> int:
             # Across action servers sharing PostgreSQL, each e-mail is claimed with a row lock for
             # the pass; another server's pass skips claimed rows instead of sending them again.
             # (SQLite has no row locks; it is for one action server.)
-            waiting = db.execute(
-                select(store.OutboxEmail).where(store.OutboxEmail.sent_at.is_(None))
-                .order_by(store.OutboxEmail.id).limit(MAX_ATTEMPTS_PER_PASS)
-                .with_for_update(skip_locked=True)
-            ).scalars().all()
+            waiting = (
+                db.execute(
+                    select(store.OutboxEmail)
+                    .where(store.OutboxEmail.sent_at.is_(None))
+                    .order_by(store.OutboxEmail.id)
+                    .limit(MAX_ATTEMPTS_PER_PASS)
+                    .with_for_update(skip_locked=True)
+                )
+                .scalars()
+                .all()
+            )
             for email in waiting:
                 email.attempts += 1
                 try:
@@ -106,8 +114,7 @@ def deliver_pending(default_sender: str, url: Optional[str] = None) -> int:
                 except (OSError, smtplib.SMTPException) as exc:
                     code = getattr(exc, "smtp_code", None)
                     email.last_error = f"{type(exc).__name__}{f' {code}' if code else ''}"[:200]
-                    logger.warning("outbox: e-mail %s not sent yet (%s), will retry", email.id,
-                                   email.last_error)
+                    logger.warning("outbox: e-mail %s not sent yet (%s), will retry", email.id, email.last_error)
                     break  # the server is down or refusing: stop this pass, retry later
                 email.sent_at = store.utcnow()
                 email.last_error = None

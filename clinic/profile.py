@@ -4,6 +4,7 @@ Every action that needs clinic facts (contact, hours, practitioners) reads them 
 changes one readable file and nothing else. Validation uses pydantic (shipped with Rasa) so that a typo
 stops the action server at start-up instead of surfacing as a broken reply to a patient.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -158,9 +159,7 @@ def load_profile(path: Optional[Path] = None) -> ClinicProfile:
     try:
         return ClinicProfile(**raw)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-        )
+        problems = "; ".join(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors())
         raise ProfileError(f"clinic profile {path} is invalid: {problems}") from None
 
 
@@ -168,8 +167,12 @@ def load_profile(path: Optional[Path] = None) -> ClinicProfile:
 # action_session_start sets them from clinic.yml; scripts/sync_domain.py writes the same values into
 # domain.yml as the slots' initial values, for when the action server can't be reached.
 CONTACT_SLOTS = {
-    "clinic_name": "name", "clinic_phone": "phone", "clinic_email": "email", "clinic_address": "address",
-    "clinic_urgent_phone": "urgent_phone", "emergency_number": "emergency_number",
+    "clinic_name": "name",
+    "clinic_phone": "phone",
+    "clinic_email": "email",
+    "clinic_address": "address",
+    "clinic_urgent_phone": "urgent_phone",
+    "emergency_number": "emergency_number",
 }
 
 

@@ -5,6 +5,7 @@ set BOOKINGS_DB_URL (e.g. postgresql+psycopg2://clinic:<password>@host/clinic) t
 what a request needs is stored: name, one contact, preferred time, what it is for, first visit.
 Rows are purged after the profile's data_retention_days (see `purge_expired`).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,8 +18,19 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterator, Optional
 
-from sqlalchemy import (Boolean, Column, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint,
-                        create_engine, select)
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    select,
+)
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, declarative_base, relationship, sessionmaker
 
@@ -117,9 +129,8 @@ def database_url() -> str:
 def engine_for(url: str) -> Engine:
     """One engine per database URL; tables are created on first use."""
     if url.startswith("sqlite:///"):
-        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, future=True, connect_args={"check_same_thread": False,
-                                                               "timeout": 15})
+        Path(url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, future=True, connect_args={"check_same_thread": False, "timeout": 15})
     else:
         engine = create_engine(url, future=True, pool_pre_ping=True)
     _create_tables(engine)
@@ -156,8 +167,12 @@ def _add_missing_columns(engine: Engine) -> None:
                 kind = column.type.compile(dialect=engine.dialect)
                 connection.execute(text(f"ALTER TABLE booking_requests ADD COLUMN {column.name} {kind}"))
         if "submission_key" not in present:
-            connection.execute(text("CREATE UNIQUE INDEX IF NOT EXISTS ix_booking_requests_submission_key "
-                                    "ON booking_requests (submission_key)"))
+            connection.execute(
+                text(
+                    "CREATE UNIQUE INDEX IF NOT EXISTS ix_booking_requests_submission_key "
+                    "ON booking_requests (submission_key)"
+                )
+            )
 
 
 # SQLite allows one writer at a time, and a transaction that reads first and writes later (a new
@@ -183,8 +198,7 @@ def session(url: Optional[str] = None) -> Iterator[Session]:
 
 @contextmanager
 def _session(url: str) -> Iterator[Session]:
-    factory = sessionmaker(bind=engine_for(url), future=True,
-                           expire_on_commit=False)
+    factory = sessionmaker(bind=engine_for(url), future=True, expire_on_commit=False)
     with factory() as db:
         with db.begin():
             yield db

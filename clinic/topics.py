@@ -4,6 +4,7 @@ One mapping drives every button that names a topic ("Did you mean ...?", greetin
 as Sara's intent description mapping did. FAQ titles are sent back as text and classified by the
 model; plain intents are sent as "/intent", which Rasa resolves without the model.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache

@@ -4,6 +4,7 @@ Each validator returns (value, None) when the answer is usable or (None, reason)
 form shows before asking again. Phone numbers use phonenumbers (region from the clinic profile),
 e-mail addresses email-validator, dates dateparser (through clinic.when), in the clinic's time zone.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,14 +25,23 @@ Result = Tuple[Optional[object], Optional[str]]
 def reason(key: str, **values: object) -> str:
     """Why an answer can't be used, as the patient reads it (data/content/booking.yml, reasons)."""
     return content.text("booking", f"reasons.{key}", **values)
+
+
 FLEXIBLE_DAYS_AHEAD = 28  # a standing preference ("any weekday after 6") is looked for this far ahead
 
-_YES = re.compile(r"^(y|yes|yeah|yep|yup|sure|ok|okay|fine|of course|go ahead|that's fine|thats fine|"
-                  r"i agree|agreed|i consent|absolutely|please do|correct|right)\b")
-_NO = re.compile(r"^(n|no|nope|nah|no thanks|no thank you|i don't|i do not|don't|do not|rather not|"
-                 r"i'd rather not|not really)\b")
-_NAME_PREFIX = re.compile(r"^(hi|hello)?[,!\s]*(my name is|my name's|name is|name's|i am|i'm|im|it's|its|"
-                          r"this is|call me)\s+", re.I)
+_YES = re.compile(
+    r"^(y|yes|yeah|yep|yup|sure|ok|okay|fine|of course|go ahead|that's fine|thats fine|"
+    r"i agree|agreed|i consent|absolutely|please do|correct|right)\b"
+)
+_NO = re.compile(
+    r"^(n|no|nope|nah|no thanks|no thank you|i don't|i do not|don't|do not|rather not|"
+    r"i'd rather not|not really)\b"
+)
+_NAME_PREFIX = re.compile(
+    r"^(hi|hello)?[,!\s]*(my name is|my name's|name is|name's|i am|i'm|im|it's|its|"
+    r"this is|call me)\s+",
+    re.I,
+)
 _NAME_OK = re.compile(r"^[^\W\d_]+(?:[\s'’.-]+[^\W\d_]+)*\.?$")
 _EMAIL = re.compile(r"[^\s<>()\[\],;:\"]+@[^\s<>()\[\],;:\"]+")
 
@@ -85,8 +95,7 @@ RESERVED_FOR_FICTION = ("+447700900",)
 def usable_number(number: phonenumbers.PhoneNumber) -> bool:
     """An allocated number, or one reserved for drama and testing."""
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    return phonenumbers.is_valid_number(number) or (
-        e164.startswith(RESERVED_FOR_FICTION) and len(e164) == 13)
+    return phonenumbers.is_valid_number(number) or (e164.startswith(RESERVED_FOR_FICTION) and len(e164) == 13)
 
 
 def validate_contact(text: str, region: str, phone_only: bool = False) -> Result:
@@ -155,29 +164,41 @@ def _first_fit(flexible: Flexible, clinic: ClinicProfile, local: dt.datetime) ->
     return None, reason("no_fitting_time", hours=hours.weekly_hours(clinic))
 
 
-def _check_day(when: When, clinic: ClinicProfile, local: dt.datetime,
-               latest: Optional[dt.time] = None) -> Result:
+def _check_day(when: When, clinic: ClinicProfile, local: dt.datetime, latest: Optional[dt.time] = None) -> Result:
     """The day is ahead, the clinic open then, and far enough ahead for the lead time."""
     span = hours.hours_on_date(clinic, when.day)
     day_name = when.day.strftime("%A %-d %B")
     if when.day < local.date():
         return None, reason("day_passed", day=day_name)
     if span is None:
-        closed = (reason("closed_that_day") if when.day in clinic.closures
-                  else reason("closed_on_weekday", weekday=when.day.strftime("%A")))
+        closed = (
+            reason("closed_that_day")
+            if when.day in clinic.closures
+            else reason("closed_on_weekday", weekday=when.day.strftime("%A"))
+        )
         return None, reason("closed", reason=closed)
     opening, closing = span
     if when.time is not None:
         if not opening <= when.time < closing:
-            return None, reason("outside_hours", day=day_name, opening=f"{opening:%H:%M}",
-                                closing=f"{closing:%H:%M}", time=f"{when.time:%H:%M}")
+            return None, reason(
+                "outside_hours",
+                day=day_name,
+                opening=f"{opening:%H:%M}",
+                closing=f"{closing:%H:%M}",
+                time=f"{when.time:%H:%M}",
+            )
         start_local, end_local = when.time, latest or closing
     elif when.window:
         w_from, w_to = WINDOWS[when.window]
         start_local, end_local = max(opening, w_from), min(closing, w_to)
         if start_local >= end_local:
-            return None, reason("outside_window", day=day_name, opening=f"{opening:%H:%M}",
-                                closing=f"{closing:%H:%M}", window=when.window)
+            return None, reason(
+                "outside_window",
+                day=day_name,
+                opening=f"{opening:%H:%M}",
+                closing=f"{closing:%H:%M}",
+                window=when.window,
+            )
     else:
         start_local, end_local = opening, closing
     zone = local.tzinfo
@@ -186,11 +207,11 @@ def _check_day(when: When, clinic: ClinicProfile, local: dt.datetime,
     end = dt.datetime.combine(when.day, end_local, tzinfo=zone)
     if start < earliest:
         if end <= earliest or (when.time is not None and latest is None):
-            return None, reason("notice", lead_hours=clinic.booking_lead_time_hours,
-                                earliest=_earliest_text(clinic, earliest))
+            return None, reason(
+                "notice", lead_hours=clinic.booking_lead_time_hours, earliest=_earliest_text(clinic, earliest)
+            )
         start = earliest  # the window is partly late enough: keep the part that is
-    return When(day=when.day, time=start.time().replace(second=0, microsecond=0),
-                window=when.window), None
+    return When(day=when.day, time=start.time().replace(second=0, microsecond=0), window=when.window), None
 
 
 def _earliest_text(clinic: ClinicProfile, earliest: dt.datetime) -> str:
@@ -204,8 +225,10 @@ def _earliest_text(clinic: ClinicProfile, earliest: dt.datetime) -> str:
 
 
 FIRST_WORDS = re.compile(r"\b(first|new|never|1st|haven't been|have not been|not been)\b")
-RETURNING_WORDS = re.compile(r"\b(return|returning|been before|again|before|second|third|2nd|3rd|"
-                             r"existing|regular|follow[- ]?up|top[- ]?up|another)\b")
+RETURNING_WORDS = re.compile(
+    r"\b(return|returning|been before|again|before|second|third|2nd|3rd|"
+    r"existing|regular|follow[- ]?up|top[- ]?up|another)\b"
+)
 
 
 def validate_first_visit(text: str, intent: Optional[str]) -> Result:

@@ -4,6 +4,7 @@ dateparser does the parsing, in the clinic's time zone and relative to the clini
 normaliser in front of it handles what patients type and dateparser misses ("tmrw", "next tuesday",
 "last night", "11ish", "after 4") and pulls out a part of the day (morning, afternoon, evening).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -58,7 +59,7 @@ class When:
         elif self.window:
             text += f" ({self.window})"
         if self.flexible:
-            text += f", the first time that fits \"{self.flexible}\""
+            text += f', the first time that fits "{self.flexible}"'
         return text
 
 
@@ -109,15 +110,23 @@ def parse_flexible(text: str) -> Optional[Flexible]:
         days = (5, 6)
     elif named and (_SOME_DAYS.search(lowered) or _ANY_DAY.search(lowered)):
         days = named
-    elif _ANY_DAY.search(lowered) or re.search(r"\b(any|every) (morning|afternoon|evening|lunchtime)\b|"
-                                               r"\b(mornings|afternoons|evenings|lunchtimes)\b", lowered):
+    elif _ANY_DAY.search(lowered) or re.search(
+        r"\b(any|every) (morning|afternoon|evening|lunchtime)\b|"
+        r"\b(mornings|afternoons|evenings|lunchtimes)\b",
+        lowered,
+    ):
         days = tuple(range(7))
     else:
         return None
     window = next((name for name in WINDOWS if re.search(rf"\b{name}s?\b", lowered)), None)
     after, before = _AFTER.search(lowered), _BEFORE.search(lowered)
-    return Flexible(weekdays=days, after=_clock(after) if after else None, before=_clock(before) if before else None,
-                    window=window, words=re.sub(r"\s+", " ", text).strip()[:80])
+    return Flexible(
+        weekdays=days,
+        after=_clock(after) if after else None,
+        before=_clock(before) if before else None,
+        window=window,
+        words=re.sub(r"\s+", " ", text).strip()[:80],
+    )
 
 
 def parse_when(text: str, local_now: dt.datetime, prefer: str = "future") -> Optional[When]:
@@ -169,8 +178,12 @@ def parse_when(text: str, local_now: dt.datetime, prefer: str = "future") -> Opt
     day = parsed.date()
     explicit_month = bool(_MONTH.search(cleaned))
     # "the 3rd" with no month: dateparser picks this month even when that day has passed.
-    if not explicit_month and re.search(r"\b\d{1,2}(st|nd|rd|th)?\b", cleaned) and not re.search(
-            r"\b(ago|in|days?|weeks?)\b", cleaned) and data.period == "day":
+    if (
+        not explicit_month
+        and re.search(r"\b\d{1,2}(st|nd|rd|th)?\b", cleaned)
+        and not re.search(r"\b(ago|in|days?|weeks?)\b", cleaned)
+        and data.period == "day"
+    ):
         if prefer == "future" and day < naive_now.date():
             day = _shift_month(day, +1)
         elif prefer == "past" and day > naive_now.date():

@@ -13,6 +13,7 @@ ActionExecutionRejection (a form rejecting input) is Rasa's normal flow and is l
 server itself keeps running and uses the action server again as soon as it answers.
 Written for Rasa 3.6.21. Importing this changes nothing; install() is called by components/patches.py.
 """
+
 from __future__ import annotations
 
 import logging
@@ -39,10 +40,12 @@ _original_run = RemoteAction.run
 def urgent_reply(tracker: Any) -> str:
     """The catalogue's urgent reply with the clinic's numbers from the conversation's contact slots."""
     text = yaml.safe_load(CATALOGUE.read_text(encoding="utf-8"))["warning_signs"]["levels"]["urgent"]["reply"]
-    return text.format(urgent_phone=tracker.get_slot("clinic_urgent_phone") or "the clinic",
-                       emergency_number=tracker.get_slot("emergency_number") or "999",
-                       clinic_name=tracker.get_slot("clinic_name") or "the clinic",
-                       phone=tracker.get_slot("clinic_phone") or "the clinic")
+    return text.format(
+        urgent_phone=tracker.get_slot("clinic_urgent_phone") or "the clinic",
+        emergency_number=tracker.get_slot("emergency_number") or "999",
+        clinic_name=tracker.get_slot("clinic_name") or "the clinic",
+        phone=tracker.get_slot("clinic_phone") or "the clinic",
+    )
 
 
 async def run_or_explain(self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> List[Any]:
@@ -64,8 +67,10 @@ async def run_or_explain(self: RemoteAction, output_channel: Any, nlg: Any, trac
             return [create_bot_utterance({"text": urgent_reply(tracker)})]
         message = await nlg.generate(DEFAULT_RESPONSE, tracker, output_channel.name())
         if not message:  # a model trained before these responses existed: say it plainly anyway
-            message = {"text": LAST_RESORT.format(phone=tracker.get_slot("clinic_phone") or "the clinic")
-                               + urgent_reply(tracker)}
+            message = {
+                "text": LAST_RESORT.format(phone=tracker.get_slot("clinic_phone") or "the clinic")
+                + urgent_reply(tracker)
+            }
         return [create_bot_utterance(message)]
 
 

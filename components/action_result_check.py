@@ -6,6 +6,7 @@ profile of the Rasa server under load (py-spy, 2026-11-24) put 22% of its CPU th
 same check, same schema, same error message, but compiles the validator once per process.
 Written for Rasa 3.6.21. Importing this changes nothing; install() is called by components/patches.py.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, Optional, Text
@@ -33,9 +34,11 @@ def validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
         _compiled().validate(result)
         return True
     except ValidationError as error:
-        error.message += (". Failed to validate Action server response from API, make sure your response "
-                          f"from the Action endpoint is valid. For more information about the format "
-                          f"visit {DOCS_BASE_URL}/custom-actions")
+        error.message += (
+            ". Failed to validate Action server response from API, make sure your response "
+            f"from the Action endpoint is valid. For more information about the format "
+            f"visit {DOCS_BASE_URL}/custom-actions"
+        )
         raise error
 
 

@@ -21,6 +21,7 @@ expects them from DIET and the ResponseSelector together:
     ResponseSelector's format, so Rasa's retrieval action `utter_faq` and components/topic_doubt.py
     work unchanged.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text, Type
@@ -61,11 +62,15 @@ class CalibratedClassifier(GraphComponent, IntentClassifier):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"featurizer": "minilm", "C": 10.0, "max_iter": 3000, "word_ngrams": [1, 2],
-                "char_ngrams": [2, 5]}
+        return {"featurizer": "minilm", "C": 10.0, "max_iter": 3000, "word_ngrams": [1, 2], "char_ngrams": [2, 5]}
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 state: Optional[Dict[Text, Any]] = None) -> None:
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        state: Optional[Dict[Text, Any]] = None,
+    ) -> None:
         self.component_config = config
         self._storage, self._resource = model_storage, resource
         state = state or {}
@@ -75,8 +80,13 @@ class CalibratedClassifier(GraphComponent, IntentClassifier):
         self.retrieval_intents: List[Text] = state.get("retrieval_intents") or []
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "CalibratedClassifier":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "CalibratedClassifier":
         return cls(config, model_storage, resource)
 
     def _features(self, messages: List[Message]) -> Any:
@@ -86,8 +96,9 @@ class CalibratedClassifier(GraphComponent, IntentClassifier):
         meaning = [sentence_embedding(m, self.component_config["featurizer"]) for m in messages]
         width = next((len(v) for v in meaning if v is not None), 0)
         dense = np.vstack([v if v is not None else np.zeros(width, np.float32) for v in meaning])
-        return sparse.hstack([sparse.csr_matrix(dense), self.words.transform(texts),
-                              self.chars.transform(texts)]).tocsr()
+        return sparse.hstack(
+            [sparse.csr_matrix(dense), self.words.transform(texts), self.chars.transform(texts)]
+        ).tocsr()
 
     def train(self, training_data: TrainingData) -> Resource:
         from sklearn.feature_extraction.text import TfidfVectorizer
@@ -98,22 +109,37 @@ class CalibratedClassifier(GraphComponent, IntentClassifier):
             return self._resource
         texts = [e.get(TEXT) for e in examples]
         config = self.component_config
-        self.words = TfidfVectorizer(analyzer="word", ngram_range=tuple(config["word_ngrams"]),
-                                     sublinear_tf=True, lowercase=True).fit(texts)
-        self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(config["char_ngrams"]),
-                                     sublinear_tf=True, lowercase=True).fit(texts)
+        self.words = TfidfVectorizer(
+            analyzer="word", ngram_range=tuple(config["word_ngrams"]), sublinear_tf=True, lowercase=True
+        ).fit(texts)
+        self.chars = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=tuple(config["char_ngrams"]), sublinear_tf=True, lowercase=True
+        ).fit(texts)
         self.model = LogisticRegression(C=config["C"], max_iter=config["max_iter"]).fit(
-            self._features(examples), [label_of(e) for e in examples])
+            self._features(examples), [label_of(e) for e in examples]
+        )
         self.retrieval_intents = sorted(training_data.retrieval_intents)
         with self._storage.write_to(self._resource) as directory:
-            joblib.dump({"words": self.words, "chars": self.chars, "model": self.model,
-                         "retrieval_intents": self.retrieval_intents},
-                        directory / "classifier.joblib")
+            joblib.dump(
+                {
+                    "words": self.words,
+                    "chars": self.chars,
+                    "model": self.model,
+                    "retrieval_intents": self.retrieval_intents,
+                },
+                directory / "classifier.joblib",
+            )
         return self._resource
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "CalibratedClassifier":
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "CalibratedClassifier":
         try:
             with model_storage.read_from(resource) as directory:
                 return cls(config, model_storage, resource, joblib.load(directory / "classifier.joblib"))

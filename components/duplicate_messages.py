@@ -9,6 +9,7 @@ uses the tracker Rasa fetches anyway, so it costs no extra database read, and it
 replicas because it runs under the conversation lock.
 Written for Rasa 3.6.21. Importing this changes nothing; install() is called by components/patches.py.
 """
+
 from __future__ import annotations
 
 import logging
@@ -49,8 +50,9 @@ _handle_message = MessageProcessor.handle_message
 _handle_message_with_tracker = MessageProcessor._handle_message_with_tracker
 
 
-async def handle_message_with_tracker(self: MessageProcessor, message: UserMessage,
-                                      tracker: DialogueStateTracker) -> None:
+async def handle_message_with_tracker(
+    self: MessageProcessor, message: UserMessage, tracker: DialogueStateTracker
+) -> None:
     if (message.metadata or {}).get(CLIENT_MESSAGE_ID) and message.message_id:
         replies = earlier_replies(tracker, message.message_id)
         if replies is not None:

@@ -17,6 +17,7 @@ answered one at a time, in order.
 endpoints.yml names `ClinicLockStore`, which picks the store from the environment:
 `LOCK_STORE_URL=redis://[:password@]host:6379/0` for Redis, nothing for in-memory.
 """
+
 from __future__ import annotations
 
 import json
@@ -66,6 +67,7 @@ class AtomicRedisLockStore(RedisLockStore):
         def issue(lock: Optional[TicketLock]) -> Tuple[TicketLock, int]:
             ticket = lock.issue_ticket(lock_lifetime)
             return lock, ticket
+
         try:
             return self._atomically(conversation_id, issue, create=True)
         except LockError:
@@ -78,6 +80,7 @@ class AtomicRedisLockStore(RedisLockStore):
             if lock is not None:
                 lock.remove_expired_tickets()
             return lock, None
+
         self._atomically(conversation_id, drop_expired)
 
     def finish_serving(self, conversation_id: str, ticket_number: int) -> None:
@@ -85,15 +88,18 @@ class AtomicRedisLockStore(RedisLockStore):
             if lock is not None:
                 lock.remove_ticket_for(ticket_number)
             return lock, None
+
         self._atomically(conversation_id, finish)
 
     def cleanup(self, conversation_id: str, ticket_number: int) -> None:
         """Finish this ticket and delete the lock only if, at that same instant, nobody is queued."""
+
         def finish_and_maybe_delete(lock: Optional[TicketLock]) -> Tuple[Optional[TicketLock], None]:
             if lock is None:
                 return None, None
             lock.remove_ticket_for(ticket_number)
             return (lock if lock.is_someone_waiting() else None), None
+
         self._atomically(conversation_id, finish_and_maybe_delete)
 
 
@@ -101,13 +107,17 @@ def redis_lock_store(url: str, key_prefix: Optional[str] = None) -> AtomicRedisL
     """An AtomicRedisLockStore from a redis:// or rediss:// URL."""
     parts = urlparse(url)
     if parts.scheme not in ("redis", "rediss") or not parts.hostname:
-        raise ValueError("LOCK_STORE_URL must look like redis://[:password@]host:6379/0, "
-                         f"got scheme {parts.scheme!r}")
+        raise ValueError(f"LOCK_STORE_URL must look like redis://[:password@]host:6379/0, got scheme {parts.scheme!r}")
     db = int(parts.path.lstrip("/") or 0)
-    return AtomicRedisLockStore(host=parts.hostname, port=parts.port or 6379, db=db,
-                                username=unquote(parts.username) if parts.username else None,
-                                password=unquote(parts.password) if parts.password else None,
-                                use_ssl=parts.scheme == "rediss", key_prefix=key_prefix)
+    return AtomicRedisLockStore(
+        host=parts.hostname,
+        port=parts.port or 6379,
+        db=db,
+        username=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password else None,
+        use_ssl=parts.scheme == "rediss",
+        key_prefix=key_prefix,
+    )
 
 
 class ClinicLockStore:
@@ -121,10 +131,16 @@ class ClinicLockStore:
         url = os.environ.get("LOCK_STORE_URL", "").strip()
         if not url:
             return InMemoryLockStore()
-        prefix = ((getattr(endpoint_config, "kwargs", None) or {}).get("key_prefix")
-                  or os.environ.get("LOCK_STORE_PREFIX") or None)
+        prefix = (
+            (getattr(endpoint_config, "kwargs", None) or {}).get("key_prefix")
+            or os.environ.get("LOCK_STORE_PREFIX")
+            or None
+        )
         store = redis_lock_store(url, prefix)
         store.red.ping()  # fail at start-up, with a clear error, not at the first patient
-        logger.info("Conversation locks are in Redis at %s:%s", store.red.connection_pool.connection_kwargs.get("host"),
-                    store.red.connection_pool.connection_kwargs.get("port"))
+        logger.info(
+            "Conversation locks are in Redis at %s:%s",
+            store.red.connection_pool.connection_kwargs.get("host"),
+            store.red.connection_pool.connection_kwargs.get("port"),
+        )
         return store

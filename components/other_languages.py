@@ -20,6 +20,7 @@ got the English ingredients answer, picked by a classifier that had never seen S
     urgent reply comes in its language. A report the English check already made stays a report.
 What it found goes into the parse result under `language`.
 """
+
 from __future__ import annotations
 
 import json
@@ -81,19 +82,28 @@ class WarningWords:
     def __init__(self, content: Dict[Text, Any]) -> None:
         anywhere = content.get("any_language") or {}
         self.patterns: Dict[Text, Dict[Text, Optional[Pattern]]] = {
-            code: {level: words_pattern(list((block.get("warning_words") or {}).get(level) or [])
-                                        + list(anywhere.get(level) or []), block.get("word_prefixes") or [])
-                   for level in LEVELS}
-            for code, block in (content.get("languages") or {}).items()}
+            code: {
+                level: words_pattern(
+                    list((block.get("warning_words") or {}).get(level) or []) + list(anywhere.get(level) or []),
+                    block.get("word_prefixes") or [],
+                )
+                for level in LEVELS
+            }
+            for code, block in (content.get("languages") or {}).items()
+        }
         self.anywhere = {level: words_pattern(anywhere.get(level) or []) for level in LEVELS}
         every = (content.get("languages") or {}).values()
-        self.every_language = {level: words_pattern(
-            [w for block in every for w in (block.get("warning_words") or {}).get(level) or []]
-            + list(anywhere.get(level) or []),
-            [p for block in every for p in block.get("word_prefixes") or []]) for level in LEVELS}
+        self.every_language = {
+            level: words_pattern(
+                [w for block in every for w in (block.get("warning_words") or {}).get(level) or []]
+                + list(anywhere.get(level) or []),
+                [p for block in every for p in block.get("word_prefixes") or []],
+            )
+            for level in LEVELS
+        }
 
     def level(self, text: Text, language: Text, unsure: bool = False) -> Optional[Text]:
-        """"emergency" or "urgent" when the text names a warning sign in `language`, else None.
+        """ "emergency" or "urgent" when the text names a warning sign in `language`, else None.
 
         `unsure`: the message was taken for English but most of its words are not English ones, so
         every language's words are looked for (a French report lingua took for English)."""
@@ -142,11 +152,15 @@ class LanguageDetector:
         # whose words must not make a Spanish message look English.
         english = english_words()
         self.known = {word for word in known if english.word_frequency[word] > 0}
-        self.word_lists = {code: SpellChecker(language=code) for code in self.codes
-                           if code != "en" and code in WORD_LISTS}
+        self.word_lists = {
+            code: SpellChecker(language=code) for code in self.codes if code != "en" and code in WORD_LISTS
+        }
         self.margin, self.known_below = margin, known_below
-        self.lingua = (LanguageDetectorBuilder.from_iso_codes_639_1(
-            *[IsoCode639_1.from_str(code) for code in self.codes]).with_preloaded_language_models().build())
+        self.lingua = (
+            LanguageDetectorBuilder.from_iso_codes_639_1(*[IsoCode639_1.from_str(code) for code in self.codes])
+            .with_preloaded_language_models()
+            .build()
+        )
 
     def detect(self, text: Text) -> Dict[Text, Any]:
         """The language code, with what decided it (kept in the parse result so a benchmark can replay)."""
@@ -155,15 +169,21 @@ class LanguageDetector:
         by_script = script_language(text)
         if by_script:
             return {"code": by_script, "by": "script"}
-        confidences = {v.language.iso_code_639_1.name.lower(): round(v.value, 4)
-                       for v in self.lingua.compute_language_confidence_values(text)}
+        confidences = {
+            v.language.iso_code_639_1.name.lower(): round(v.value, 4)
+            for v in self.lingua.compute_language_confidence_values(text)
+        }
         share = known_share(text, self.known)
         top = dict(sorted(confidences.items(), key=lambda kv: -kv[1])[:3])
         code = decide(confidences, share, self.margin, self.known_below)
         if code != "en" and not self.has_a_word_of(code, text, confidences[code]):
             code = "en"  # keyboard mashing ("asdfgh", "hdjsk lol") is not a language: it stays unclear
-        return {"code": code, "by": "lingua",
-                "confidences": {**top, "en": confidences.get("en", 0.0)}, "known_share": round(share, 4)}
+        return {
+            "code": code,
+            "by": "lingua",
+            "confidences": {**top, "en": confidences.get("en", 0.0)},
+            "known_share": round(share, 4),
+        }
 
     def has_a_word_of(self, code: Text, text: Text, confidence: float) -> bool:
         """Whether one of the words is in that language's word list (pyspellchecker has lists for
@@ -185,8 +205,14 @@ class OtherLanguageCheck(GraphComponent, IntentClassifier):
         # Lopes" looks Portuguese to any detector. A warning word still counts.
         return {"margin_over_english": 0.2, "known_words_below": 0.5, "answers_to": ["patient_name"]}
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 known: Optional[Set[Text]] = None, content: Optional[Dict[Text, Any]] = None) -> None:
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        known: Optional[Set[Text]] = None,
+        content: Optional[Dict[Text, Any]] = None,
+    ) -> None:
         self.component_config = config
         self._storage, self._resource = model_storage, resource
         self.known = known or set()
@@ -195,13 +221,21 @@ class OtherLanguageCheck(GraphComponent, IntentClassifier):
         self.words = WarningWords(self.content)
         self.detector: Optional[LanguageDetector] = None
         if self.known:
-            self.detector = LanguageDetector(self.content["languages"], self.known,
-                                             float(config["margin_over_english"]),
-                                             float(config["known_words_below"]))
+            self.detector = LanguageDetector(
+                self.content["languages"],
+                self.known,
+                float(config["margin_over_english"]),
+                float(config["known_words_below"]),
+            )
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "OtherLanguageCheck":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "OtherLanguageCheck":
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -216,8 +250,14 @@ class OtherLanguageCheck(GraphComponent, IntentClassifier):
         return self._resource
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "OtherLanguageCheck":
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "OtherLanguageCheck":
         try:
             with model_storage.read_from(resource) as directory:
                 known = set(json.loads((directory / "known_words.json").read_text(encoding="utf-8")))
@@ -230,7 +270,8 @@ class OtherLanguageCheck(GraphComponent, IntentClassifier):
         if self.detector is None:
             return messages
         answering = tracker is not None and tracker.get_slot(REQUESTED_SLOT) in self.component_config.get(
-            "answers_to", [])
+            "answers_to", []
+        )
         for message in messages:
             text = as_typed(message)  # before components/spelling.py corrected anything
             if not text or text.startswith("/"):  # buttons and Rasa's own intents
@@ -239,15 +280,26 @@ class OtherLanguageCheck(GraphComponent, IntentClassifier):
             code = found["code"]
             unsure = code == "en" and found.get("known_share", 1.0) < UNSURE_ENGLISH_BELOW
             level = self.words.level(text, code, unsure)
-            message.set(OUTPUT_KEY, {**found, "name": self.names.get(code, "English"), "warning_level": level},
-                        add_to_output=True)
+            message.set(
+                OUTPUT_KEY,
+                {**found, "name": self.names.get(code, "English"), "warning_level": level},
+                add_to_output=True,
+            )
             if (code == "en" or answering) and level is None:
                 continue
             already = (message.get(WARNING_SIGN_KEY) or {}).get("reported")
             if level is not None and not already:
-                message.set(WARNING_SIGN_KEY, {"reported": True, "level": level, "kind": None,
-                                               "classified_as": (message.get(INTENT) or {}).get("name"),
-                                               "by": "warning words"}, add_to_output=True)
+                message.set(
+                    WARNING_SIGN_KEY,
+                    {
+                        "reported": True,
+                        "level": level,
+                        "kind": None,
+                        "classified_as": (message.get(INTENT) or {}).get("name"),
+                        "by": "warning words",
+                    },
+                    add_to_output=True,
+                )
             intent = REPORT_INTENT if level is not None or already else OTHER_LANGUAGE
             if code == "en" and intent != REPORT_INTENT:
                 continue

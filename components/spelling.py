@@ -13,6 +13,7 @@ touched, only alphabetic words of four letters or more, never all-capitals words
 and nothing in a message where fewer than half of the words are known English: that is another
 language (components/other_languages.py reads `as_typed`).
 """
+
 from __future__ import annotations
 
 import json
@@ -98,27 +99,47 @@ class Speller:
 class SpellingCorrection(GraphComponent):
     """Corrects unknown words in a live message; training data is left as written."""
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 training_words: Optional[Dict[Text, int]] = None) -> None:
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        training_words: Optional[Dict[Text, int]] = None,
+    ) -> None:
         self.component_config = config
         self._storage, self._resource = model_storage, resource
         self.speller = Speller(training_words) if training_words else None
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "SpellingCorrection":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "SpellingCorrection":
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
-        words = Counter(w.lower() for example in training_data.training_examples
-                        for w in re.findall(r"[A-Za-z]+", example.get(TEXT) or "") if len(w) >= MIN_LETTERS)
+        words = Counter(
+            w.lower()
+            for example in training_data.training_examples
+            for w in re.findall(r"[A-Za-z]+", example.get(TEXT) or "")
+            if len(w) >= MIN_LETTERS
+        )
         with self._storage.write_to(self._resource) as directory:
             (directory / "training_words.json").write_text(json.dumps(dict(sorted(words.items()))), encoding="utf-8")
         return self._resource
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "SpellingCorrection":
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "SpellingCorrection":
         try:
             with model_storage.read_from(resource) as directory:
                 words = json.loads((directory / "training_words.json").read_text(encoding="utf-8"))

@@ -13,6 +13,7 @@ honest "I can't answer that". What it found goes into the parse result under `to
 benchmarks/faq_blind.py can replay the two settings and choose them on the blind set's development
 half. Remove this step when Rasa's fallback reads the selector's confidence.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text, Tuple
@@ -57,8 +58,13 @@ class TopicDoubt(GraphComponent, IntentClassifier):
         self.component_config = config
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "TopicDoubt":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "TopicDoubt":
         return cls(config)
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -69,8 +75,11 @@ class TopicDoubt(GraphComponent, IntentClassifier):
             if topic is None:
                 continue
             doubt = doubtful(confidence, margin, self.component_config)
-            message.set(OUTPUT_KEY, {"topic": topic, "confidence": round(confidence, 4),
-                                     "margin": round(margin, 4), "doubtful": doubt}, add_to_output=True)
+            message.set(
+                OUTPUT_KEY,
+                {"topic": topic, "confidence": round(confidence, 4), "margin": round(margin, 4), "doubtful": doubt},
+                add_to_output=True,
+            )
             if doubt:
                 replaced = {"name": FALLBACK, "confidence": confidence}
                 # Prepended as FallbackClassifier does: the ranking stays underneath for the buttons.

@@ -15,6 +15,7 @@ variants. The openings and slips here are the team's own and deliberately not th
 benchmarks/faq_blind.py uses to vary the blind questions, so the benchmark still measures strangers'
 slips, not these. Examples with entities are left alone (their spans would move).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -30,20 +31,41 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 LEAD_INS = [
-    "Hi, ", "Hello there. ", "Hey :) ", "Good afternoon! ", "Hiya, ", "hi again, ",
+    "Hi, ",
+    "Hello there. ",
+    "Hey :) ",
+    "Good afternoon! ",
+    "Hiya, ",
+    "hi again, ",
     "Morning! I was reading about the treatment on your site. ",
     "Hello, I'm thinking of coming in next month. ",
     "Hi, I've never had anything like this done before. ",
-    "ok so ", "Um, ", "Quick one: ", "Can I ask something? ",
-    "Sorry to bother you, ", "I hope this isn't a stupid question, ",
+    "ok so ",
+    "Um, ",
+    "Quick one: ",
+    "Can I ask something? ",
+    "Sorry to bother you, ",
+    "I hope this isn't a stupid question, ",
     "My sister had this done last year and loved it. ",
     "Hello, I'm 42 and looking into options for my skin. ",
     "Hi! Just browsing your website. ",
-    "I'm a bit nervous, first time. ", "Before I decide anything: ",
-    "hey there, question for you. ", "Good evening, ",
+    "I'm a bit nervous, first time. ",
+    "Before I decide anything: ",
+    "hey there, question for you. ",
+    "Good evening, ",
 ]
-SIGN_OFFS = [" thanks", " Thank you!", " thx", " cheers", " x", " many thanks in advance",
-             " Thanks so much.", " ty", " :)", " please"]
+SIGN_OFFS = [
+    " thanks",
+    " Thank you!",
+    " thx",
+    " cheers",
+    " x",
+    " many thanks in advance",
+    " Thanks so much.",
+    " ty",
+    " :)",
+    " please",
+]
 QWERTY_ROWS = ["qwertyuiop", "asdfghjkl", "zxcvbnm"]
 MIN_WORDS = 3  # shorter phrasings ("yes please", "Tuesday") are left alone
 
@@ -53,7 +75,7 @@ def _neighbours() -> Dict[Text, Text]:
     near: Dict[Text, Text] = {}
     for row in QWERTY_ROWS:
         for i, letter in enumerate(row):
-            near[letter] = row[max(i - 1, 0):i] + row[i + 1:i + 2]
+            near[letter] = row[max(i - 1, 0) : i] + row[i + 1 : i + 2]
     return near
 
 
@@ -75,15 +97,15 @@ def with_slips(text: Text, rate: float = 0.2) -> Text:
         j = rng.randrange(1, len(word) - 1)
         slip = rng.choice(["drop", "double", "swap", "neighbour"])
         if slip == "drop":
-            word = word[:j] + word[j + 1:]
+            word = word[:j] + word[j + 1 :]
         elif slip == "double":
             word = word[:j] + word[j] + word[j:]
         elif slip == "swap":
-            word = word[:j - 1] + word[j] + word[j - 1] + word[j + 1:]
+            word = word[: j - 1] + word[j] + word[j - 1] + word[j + 1 :]
         else:
             keys = NEIGHBOURS.get(word[j].lower())
             if keys:
-                word = word[:j] + rng.choice(keys) + word[j + 1:]
+                word = word[:j] + rng.choice(keys) + word[j + 1 :]
         words[i] = word
     return " ".join(words)
 
@@ -117,8 +139,13 @@ class TrainingVariants(GraphComponent):
         self.enabled = bool(config.get("enabled", True))
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "TrainingVariants":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "TrainingVariants":
         return cls(config)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

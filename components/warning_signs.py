@@ -31,6 +31,7 @@ probability (a blocked vessel with blurred sight is an emergency, not only urgen
 found goes into the parse result under `warning_sign`: action_urgent_care reads the level from it,
 and benchmarks replay the thresholds on it.
 """
+
 from __future__ import annotations
 
 import json
@@ -119,8 +120,9 @@ def hours_since_mentioned(text: Text, now: Optional[datetime] = None) -> Optiona
 
     now = now or datetime.now()
     spans = [24.0 * (int(n) - 1) for n in DAY_N.findall(text)]
-    spans += [VAGUE_COUNT[amount.split()[0].lower()] * UNIT_HOURS[unit.lower()]
-              for amount, unit in VAGUE_SPAN.findall(text)]
+    spans += [
+        VAGUE_COUNT[amount.split()[0].lower()] * UNIT_HOURS[unit.lower()] for amount, unit in VAGUE_SPAN.findall(text)
+    ]
     found = search_dates(text, languages=["en"], settings={"RELATIVE_BASE": now, "PREFER_DATES_FROM": "past"})
     for phrase, when in found or []:
         if phrase.strip().lower() not in IGNORED_TIMES and not BARE_UNIT.match(phrase.strip()):
@@ -136,15 +138,16 @@ def expected_in_its_time(level: Text, text: Text, config: Dict[Text, Any]) -> Tu
     return hours is not None and hours < config["expected_within_hours"], hours
 
 
-def decide(report_probability: float, intent_confidence: float, diet_says_report: bool,
-           config: Dict[Text, Any]) -> Optional[bool]:
+def decide(
+    report_probability: float, intent_confidence: float, diet_says_report: bool, config: Dict[Text, Any]
+) -> Optional[bool]:
     """True: a report. False: the classifier said report but the check does not back it (demote). None: leave it.
 
     The check alone decides at `report_at`; when the intent classifier leans to a report (`intent_report_at`), a
     lower bar, `report_at_with_intent`, is enough."""
     if report_probability >= config["report_at"] or (
-            intent_confidence >= config["intent_report_at"]
-            and report_probability >= config["report_at_with_intent"]):
+        intent_confidence >= config["intent_report_at"] and report_probability >= config["report_at_with_intent"]
+    ):
         return True
     return False if diet_says_report else None
 
@@ -159,9 +162,17 @@ class WarningSignCheck(GraphComponent, IntentClassifier):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"featurizers": ["minilm", "spacy_vectors"], "hidden_units": 256, "regularisation": 0.001,
-                "ensemble": 3, "report_at": 0.5, "report_at_with_intent": 0.2, "intent_report_at": 0.5,
-                "level_share": 0.25, "expected_within_hours": 12}
+        return {
+            "featurizers": ["minilm", "spacy_vectors"],
+            "hidden_units": 256,
+            "regularisation": 0.001,
+            "ensemble": 3,
+            "report_at": 0.5,
+            "report_at_with_intent": 0.2,
+            "intent_report_at": 0.5,
+            "level_share": 0.25,
+            "expected_within_hours": 12,
+        }
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource) -> None:
         self.component_config = config
@@ -173,8 +184,13 @@ class WarningSignCheck(GraphComponent, IntentClassifier):
         self.levels: Dict[Text, Text] = {}
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "WarningSignCheck":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "WarningSignCheck":
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -189,16 +205,19 @@ class WarningSignCheck(GraphComponent, IntentClassifier):
                 vectors.append(vector)
                 labels.append(example_kind(example))
         if NOT_A_REPORT not in labels or len(set(labels)) < 3:
-            raise ValueError("WarningSignCheck needs report examples of several kinds and other examples "
-                             f"with {config['featurizers']} features")
+            raise ValueError(
+                "WarningSignCheck needs report examples of several kinds and other examples "
+                f"with {config['featurizers']} features"
+            )
         features, labels = np.vstack(vectors), np.array(labels)
         is_report = labels != NOT_A_REPORT
         # Report or not: small one-layer networks, averaged over seeds (a linear model could not tell
         # "the redness went after an hour" from "the redness is still there", benchmarks/safety.md).
         self.report_layers = []
         for seed in range(config["ensemble"]):
-            net = MLPClassifier((config["hidden_units"],), alpha=config["regularisation"], max_iter=500,
-                                random_state=seed)
+            net = MLPClassifier(
+                (config["hidden_units"],), alpha=config["regularisation"], max_iter=500, random_state=seed
+            )
             net.fit(features, is_report.astype(int))
             self.report_layers.append([np.asarray(a) for pair in zip(net.coefs_, net.intercepts_) for a in pair])
         # Which kind, learnt from the reports alone.
@@ -206,16 +225,24 @@ class WarningSignCheck(GraphComponent, IntentClassifier):
         self.kind_weights, self.kind_bias, self.classes = kind.coef_, kind.intercept_, list(kind.classes_)
         self.levels = kind_levels()
         with self._storage.write_to(self._resource) as directory:
-            arrays = {f"net{i}_{j}": array for i, layers in enumerate(self.report_layers)
-                      for j, array in enumerate(layers)}
+            arrays = {
+                f"net{i}_{j}": array for i, layers in enumerate(self.report_layers) for j, array in enumerate(layers)
+            }
             np.savez(directory / "weights.npz", kind_weights=self.kind_weights, kind_bias=self.kind_bias, **arrays)
-            (directory / "classes.json").write_text(json.dumps({"classes": self.classes, "levels": self.levels,
-                                                                "nets": len(self.report_layers)}))
+            (directory / "classes.json").write_text(
+                json.dumps({"classes": self.classes, "levels": self.levels, "nets": len(self.report_layers)})
+            )
         return self._resource
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "WarningSignCheck":
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "WarningSignCheck":
         component = cls(config, model_storage, resource)
         try:
             with model_storage.read_from(resource) as directory:
@@ -247,8 +274,9 @@ class WarningSignCheck(GraphComponent, IntentClassifier):
             report_probability, kinds = self.judge(vector)
             ranking = list(message.data.get(INTENT_RANKING_KEY, []))
             top = (message.get(INTENT) or {}).get("name")
-            intent_confidence = max((r.get("confidence", 0.0) for r in ranking if r.get("name") == REPORT_INTENT),
-                                    default=0.0)
+            intent_confidence = max(
+                (r.get("confidence", 0.0) for r in ranking if r.get("name") == REPORT_INTENT), default=0.0
+            )
             verdict = decide(report_probability, intent_confidence, top == REPORT_INTENT, config)
             kind = max(kinds, key=kinds.get) if kinds else "unspecified"
             level = level_of(kinds, self.levels, config["level_share"])
@@ -257,13 +285,20 @@ class WarningSignCheck(GraphComponent, IntentClassifier):
                 expected, hours = expected_in_its_time(level, message.get(TEXT) or "", config)
                 if expected:
                     verdict = False if top == REPORT_INTENT else None
-            message.set(OUTPUT_KEY, {
-                "reported": bool(verdict), "kind": kind, "classified_as": top, "level": level,
-                "hours_since": None if hours is None else round(hours, 1),
-                "report_probability": round(report_probability, 4),
-                "intent_confidence": round(float(intent_confidence), 4),
-                "kinds": {k: round(p, 4) for k, p in sorted(kinds.items(), key=lambda kv: -kv[1])[:3]},
-            }, add_to_output=True)
+            message.set(
+                OUTPUT_KEY,
+                {
+                    "reported": bool(verdict),
+                    "kind": kind,
+                    "classified_as": top,
+                    "level": level,
+                    "hours_since": None if hours is None else round(hours, 1),
+                    "report_probability": round(report_probability, 4),
+                    "intent_confidence": round(float(intent_confidence), 4),
+                    "kinds": {k: round(p, 4) for k, p in sorted(kinds.items(), key=lambda kv: -kv[1])[:3]},
+                },
+                add_to_output=True,
+            )
             if verdict is True:
                 flagged = {"name": REPORT_INTENT, "confidence": 1.0}
                 message.data[INTENT] = flagged

@@ -9,6 +9,7 @@ Intents triggered from the clinic's side (a check-in, stored by Rasa as "EXTERNA
 not patient messages and are skipped.
 Plain SQLAlchemy Core, so the same code reads SQLite and PostgreSQL.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,8 +22,9 @@ import sqlalchemy as sa
 
 from insights.privacy import is_form_answer, mask
 
-EVENTS = sa.table("events", sa.column("id"), sa.column("sender_id"), sa.column("type_name"),
-                  sa.column("timestamp"), sa.column("data"))
+EVENTS = sa.table(
+    "events", sa.column("id"), sa.column("sender_id"), sa.column("type_name"), sa.column("timestamp"), sa.column("data")
+)
 SENDERS_PER_QUERY = 200  # keeps the IN (...) list small for any database
 EXTERNAL = "EXTERNAL: "  # Rasa's text for an intent triggered by the clinic's side (trigger_intent)
 NO_INTENT = "(no intent)"
@@ -60,18 +62,23 @@ def read_conversations(url: str, start: dt.datetime, end: dt.datetime, region: s
         with engine.connect() as conn:
             if not sa.inspect(conn).has_table("events"):
                 return []
-            senders = sorted(row[0] for row in conn.execute(
-                sa.select(EVENTS.c.sender_id).distinct().where(
-                    EVENTS.c.type_name == "user", EVENTS.c.timestamp >= lo, EVENTS.c.timestamp < hi)))
+            senders = sorted(
+                row[0]
+                for row in conn.execute(
+                    sa.select(EVENTS.c.sender_id)
+                    .distinct()
+                    .where(EVENTS.c.type_name == "user", EVENTS.c.timestamp >= lo, EVENTS.c.timestamp < hi)
+                )
+            )
             found: List[Conversation] = []
             for first in range(0, len(senders), SENDERS_PER_QUERY):
                 rows = conn.execute(
                     sa.select(EVENTS.c.sender_id, EVENTS.c.type_name, EVENTS.c.timestamp, EVENTS.c.data)
-                    .where(EVENTS.c.sender_id.in_(senders[first:first + SENDERS_PER_QUERY]))
-                    .order_by(EVENTS.c.sender_id, EVENTS.c.id))
+                    .where(EVENTS.c.sender_id.in_(senders[first : first + SENDERS_PER_QUERY]))
+                    .order_by(EVENTS.c.sender_id, EVENTS.c.id)
+                )
                 for _, events in itertools.groupby(rows, key=lambda row: row[0]):
-                    found.extend(c for c in replay(((r[1], r[2], r[3]) for r in events), lo, hi, region)
-                                 if c.messages)
+                    found.extend(c for c in replay(((r[1], r[2], r[3]) for r in events), lo, hi, region) if c.messages)
             return found
     finally:
         engine.dispose()
@@ -118,18 +125,20 @@ def replay(events: Iterable[Sequence[Any]], lo: float, hi: float, region: str = 
 def _message(data: Dict[str, Any], timestamp: float, form_answer: bool, region: str) -> UserMessage:
     parse = data.get("parse_data") or {}
     intent = (parse.get("intent") or {}).get("name") or NO_INTENT
-    return UserMessage(at=dt.datetime.fromtimestamp(timestamp, dt.timezone.utc), intent=intent,
-                       label=label_of(parse, intent),
-                       text=None if form_answer else mask(data.get("text"), region),
-                       form_answer=form_answer)
+    return UserMessage(
+        at=dt.datetime.fromtimestamp(timestamp, dt.timezone.utc),
+        intent=intent,
+        label=label_of(parse, intent),
+        text=None if form_answer else mask(data.get("text"), region),
+        form_answer=form_answer,
+    )
 
 
 def label_of(parse: Dict[str, Any], intent: str) -> str:
     """'faq/pain' for a FAQ (the response selector's pick), otherwise the intent's name."""
     full = (parse.get("intent") or {}).get("full_retrieval_intent_name")
     if not full:
-        full = ((parse.get("response_selector") or {}).get(intent) or {}).get("response", {}).get(
-            "intent_response_key")
+        full = ((parse.get("response_selector") or {}).get(intent) or {}).get("response", {}).get("intent_response_key")
     return full if isinstance(full, str) and full.startswith(intent + "/") else intent
 
 

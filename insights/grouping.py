@@ -5,6 +5,7 @@ n-grams (robust to typos and short texts, no language model needed), and joined 
 clustering on cosine distance, cut at a fixed distance: similar wordings land in one group, and the
 number of groups follows the data. Groups are ordered by how many messages they hold.
 """
+
 from __future__ import annotations
 
 import re

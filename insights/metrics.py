@@ -9,6 +9,7 @@ Definitions (also stated in the report):
   * reply latency is the time from a patient message to the first bot message after it, before the
     patient's next message; a message with no reply (e.g. during a handoff) is counted as unanswered.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -68,8 +69,9 @@ class Insights:
     notes: List[str] = field(default_factory=list)
 
 
-def compute(conversations: Sequence[Conversation], bookings: Sequence[Booking], clinic: ClinicProfile,
-            period: Period) -> Insights:
+def compute(
+    conversations: Sequence[Conversation], bookings: Sequence[Booking], clinic: ClinicProfile, period: Period
+) -> Insights:
     """All figures for the period; pure, so tests and the CLI get the same numbers."""
     days = period.days
     index = {day: n for n, day in enumerate(days)}
@@ -106,7 +108,8 @@ def compute(conversations: Sequence[Conversation], bookings: Sequence[Booking], 
 
     groups = group_messages((m.text or "", m.intent) for m in fallbacks + out_of_scope)
     summary = {
-        "period_from": period.first.isoformat(), "period_to": period.last.isoformat(),
+        "period_from": period.first.isoformat(),
+        "period_to": period.last.isoformat(),
         "timezone": period.timezone,
         "conversations": len(begun),
         "conversations_after_hours": after_hours,
@@ -127,13 +130,19 @@ def compute(conversations: Sequence[Conversation], bookings: Sequence[Booking], 
         "unanswered_messages": sum(m.latency is None for m in messages),
     }
     return Insights(
-        period=period, summary=summary, conversations_per_day=per_day, conversations_per_hour=per_hour,
+        period=period,
+        summary=summary,
+        conversations_per_day=per_day,
+        conversations_per_hour=per_hour,
         topics=sorted(Counter(m.label for m in questions).items(), key=lambda item: (-item[1], item[0])),
         fallback_rate_per_day=[_share(sum(m.intent == FALLBACK for m in day), len(day)) for day in asked_by_day],
-        out_of_scope_rate_per_day=[_share(sum(m.intent == OUT_OF_SCOPE for m in day), len(day))
-                                   for day in asked_by_day],
-        groups=groups, bookings_per_day=bookings_per_day,
-        latency_per_day=[(_percentile(day, 50), _percentile(day, 90), len(day)) for day in replies_by_day])
+        out_of_scope_rate_per_day=[
+            _share(sum(m.intent == OUT_OF_SCOPE for m in day), len(day)) for day in asked_by_day
+        ],
+        groups=groups,
+        bookings_per_day=bookings_per_day,
+        latency_per_day=[(_percentile(day, 50), _percentile(day, 90), len(day)) for day in replies_by_day],
+    )
 
 
 def _share(part: int, whole: int) -> Optional[float]:

@@ -7,6 +7,7 @@ figures and the export only ever see masked text. Two rules:
   * any other text has e-mail addresses, phone numbers (libphonenumber, plus long digit runs) and
     self-introductions ("my name is Jo Bloggs") replaced with placeholders.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,8 +23,10 @@ _EMAIL = re.compile(r"[^\s<>()\[\],;:\"']+@[^\s<>()\[\],;:\"']+\.[^\s<>()\[\],;:
 _DIGIT_RUN = re.compile(r"\+?\d[\d\s().\-/]{5,}\d")  # masked when it holds 7+ digits and is no date
 _DATE = re.compile(r"\d{1,4}([-/.])\d{1,2}\1\d{1,4}")
 # A cue ("my name is", "I'm", "call me") then one to three Capitalised words.
-_INTRODUCTION = re.compile(r"(?i:\b(?:my name is|my name's|name's|i am|i'm|im|this is|call me)\s+)"
-                           r"([A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,2})")
+_INTRODUCTION = re.compile(
+    r"(?i:\b(?:my name is|my name's|name's|i am|i'm|im|this is|call me)\s+)"
+    r"([A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,2})"
+)
 
 
 def mask(text: Optional[str], region: str = "GB") -> str:
@@ -33,7 +36,7 @@ def mask(text: Optional[str], region: str = "GB") -> str:
     for start, end in reversed(spans):
         text = text[:start] + PHONE + text[end:]
     text = _DIGIT_RUN.sub(_digit_run, text)
-    text = _INTRODUCTION.sub(lambda m: m.group(0)[:m.start(1) - m.start(0)] + NAME, text)
+    text = _INTRODUCTION.sub(lambda m: m.group(0)[: m.start(1) - m.start(0)] + NAME, text)
     return re.sub(r"\s+", " ", text).strip()
 
 

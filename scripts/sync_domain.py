@@ -14,6 +14,7 @@ by this script rather than by hand:
 tests/test_one_source.py runs the check. Everything else in domain.yml, comments included, is left
 as it is. A changed domain.yml needs a new model (`make model`).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,10 +31,10 @@ from clinic import topics  # noqa: E402
 from clinic.profile import contact_slots, load_profile  # noqa: E402
 
 DOMAIN = ROOT / "domain.yml"
-_SLOT = re.compile(r"^  ([A-Za-z_]\w*):\s*(#.*)?$")            # a slot's name, under `slots:`
+_SLOT = re.compile(r"^  ([A-Za-z_]\w*):\s*(#.*)?$")  # a slot's name, under `slots:`
 _INITIAL = re.compile(r"^(\s+initial_value: ).*$")
-_TOP = re.compile(r"^[A-Za-z_]\w*:")                            # a top-level key (slots:, forms:, ...)
-_BUTTON = re.compile(r"^(\s*- )\{.*\}\s+# ([\w/]+)\s*$")        # "- {title: ..., payload: ...}  # <label>"
+_TOP = re.compile(r"^[A-Za-z_]\w*:")  # a top-level key (slots:, forms:, ...)
+_BUTTON = re.compile(r"^(\s*- )\{.*\}\s+# ([\w/]+)\s*$")  # "- {title: ..., payload: ...}  # <label>"
 
 
 def _quoted(value: str) -> str:
@@ -77,11 +78,16 @@ def main(argv: Optional[List[str]] = None) -> int:
     current = DOMAIN.read_text(encoding="utf-8")
     wanted = expected()
     if args.check:
-        stale = [f"domain.yml:{n}: {line.strip()}"
-                 for n, (line, new) in enumerate(zip(current.split("\n"), wanted.split("\n")), 1) if line != new]
+        stale = [
+            f"domain.yml:{n}: {line.strip()}"
+            for n, (line, new) in enumerate(zip(current.split("\n"), wanted.split("\n")), 1)
+            if line != new
+        ]
         if stale:
-            print("domain.yml is out of date with clinic.yml / data/content/topics.yml "
-                  "(run `make domain`):\n" + "\n".join(stale))
+            print(
+                "domain.yml is out of date with clinic.yml / data/content/topics.yml "
+                "(run `make domain`):\n" + "\n".join(stale)
+            )
             return 1
         return 0
     if wanted != current:

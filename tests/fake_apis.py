@@ -3,6 +3,7 @@
 Only the methods the channels call are implemented: getMe, setWebhook and sendMessage (Telegram) and
 Messages.json (Twilio). Each runs in a thread on 127.0.0.1 and stops with the test.
 """
+
 from __future__ import annotations
 
 import json
@@ -43,18 +44,40 @@ class _Recorder(BaseHTTPRequestHandler):
             method = telegram.group(1)
             self.calls.append({"api": "telegram", "method": method, **fields})
             if method == "getMe":
-                return self._reply(200, {"ok": True, "result": {"id": 42, "is_bot": True, "first_name": "Clinic",
-                                                                 "username": self.bot_name}})
+                return self._reply(
+                    200,
+                    {
+                        "ok": True,
+                        "result": {"id": 42, "is_bot": True, "first_name": "Clinic", "username": self.bot_name},
+                    },
+                )
             if method == "sendMessage":
-                return self._reply(200, {"ok": True, "result": {
-                    "message_id": len(self.calls), "date": int(time.time()),
-                    "chat": {"id": int(fields.get("chat_id", 0)), "type": "private"}, "text": fields.get("text", "")}})
+                return self._reply(
+                    200,
+                    {
+                        "ok": True,
+                        "result": {
+                            "message_id": len(self.calls),
+                            "date": int(time.time()),
+                            "chat": {"id": int(fields.get("chat_id", 0)), "type": "private"},
+                            "text": fields.get("text", ""),
+                        },
+                    },
+                )
             return self._reply(200, {"ok": True, "result": True})
         if twilio:
             self.calls.append({"api": "twilio", **fields})
-            return self._reply(201, {"sid": f"SM{len(self.calls):032d}", "account_sid": twilio.group(1),
-                                     "to": fields.get("To"), "from": fields.get("From"),
-                                     "body": fields.get("Body"), "status": "queued"})
+            return self._reply(
+                201,
+                {
+                    "sid": f"SM{len(self.calls):032d}",
+                    "account_sid": twilio.group(1),
+                    "to": fields.get("To"),
+                    "from": fields.get("From"),
+                    "body": fields.get("Body"),
+                    "status": "queued",
+                },
+            )
         self._reply(404, {"ok": False, "description": "not implemented here"})
 
     do_GET = do_POST

@@ -2,6 +2,7 @@
 
 It can be stopped and started again on the same port, to show that the outbox waits and retries.
 """
+
 from __future__ import annotations
 
 import email
@@ -34,8 +35,7 @@ class LoopbackSmtp:
         self._controller: Optional[Controller] = None
 
     def start(self) -> None:
-        self._controller = Controller(_Keep(self.messages), hostname="127.0.0.1", port=self.port,
-                                      ready_timeout=10)
+        self._controller = Controller(_Keep(self.messages), hostname="127.0.0.1", port=self.port, ready_timeout=10)
         self._controller.start()
 
     def stop(self) -> None:
@@ -44,5 +44,9 @@ class LoopbackSmtp:
             self._controller = None
 
     def bodies(self) -> List[str]:
-        return [m.get_payload(decode=True).decode() if not m.is_multipart()
-                else m.get_payload(0).get_payload(decode=True).decode() for m in self.messages]
+        return [
+            m.get_payload(decode=True).decode()
+            if not m.is_multipart()
+            else m.get_payload(0).get_payload(decode=True).decode()
+            for m in self.messages
+        ]

@@ -3,6 +3,7 @@
 They were written by a helper who never saw data/ (tests/blind/README.md). If a check here fails,
 do not update the checksum or reword the data to pass it: remove the leaked message from data/.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -51,8 +52,12 @@ def training_lines() -> set:
 def blind_messages(data: dict) -> list:
     """The messages of a blind set; for conversations, the patient turns of more than three words (a
     "sure" or "yes please" is everyone's phrase, not a copied message)."""
-    turns = [{"text": turn["user"]} for conversation in data.get("conversations", [])
-             for turn in conversation["turns"] if len(turn["user"].split()) > 3]
+    turns = [
+        {"text": turn["user"]}
+        for conversation in data.get("conversations", [])
+        for turn in conversation["turns"]
+        if len(turn["user"].split()) > 3
+    ]
     return data.get("reports", []) + data.get("harmless", []) + data.get("messages", []) + turns
 
 
@@ -77,6 +82,7 @@ def test_the_leak_check_would_see_a_copied_message(tmp_path, monkeypatch):
     message = yaml.safe_load((BLIND / "warning_signs_report.yml").read_text(encoding="utf-8"))["reports"][0]["text"]
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "leak.yml").write_text(
-        f"nlu:\n- intent: report_adverse_reaction\n  examples: |\n    - {message.upper()}!!\n", encoding="utf-8")
+        f"nlu:\n- intent: report_adverse_reaction\n  examples: |\n    - {message.upper()}!!\n", encoding="utf-8"
+    )
     monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
     assert normal(message) in training_lines()

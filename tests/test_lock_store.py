@@ -3,6 +3,7 @@
 Against a real redis-server on loopback. Rasa's own RedisLockStore fails this (benchmarks/lock_race.py
 records how often); components/lock_store.py's AtomicRedisLockStore must not.
 """
+
 from __future__ import annotations
 
 import pytest

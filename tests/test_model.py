@@ -1,4 +1,5 @@
 """Checks on the trained model itself: every button a patient can press lands on its own topic."""
+
 from __future__ import annotations
 
 import asyncio

@@ -1,5 +1,6 @@
 """Set-up: the interpreter finder picks Python 3.10 or says clearly what to install; the pinned lists
 of requirements/ agree with each other and hold all their packages need."""
+
 from __future__ import annotations
 
 import importlib.metadata
@@ -18,8 +19,7 @@ def run_finder(tmp_path: Path) -> subprocess.CompletedProcess:
     empty_path = tmp_path / "bin"
     empty_path.mkdir(exist_ok=True)
     env = {"PATH": str(empty_path), "HOME": str(tmp_path), "PYENV_ROOT": str(tmp_path / "pyenv")}
-    return subprocess.run(["/bin/sh", str(FINDER)], env=env, capture_output=True, text=True,
-                          timeout=60)
+    return subprocess.run(["/bin/sh", str(FINDER)], env=env, capture_output=True, text=True, timeout=60)
 
 
 def test_no_python_310_anywhere_gives_install_advice(tmp_path):

@@ -1,4 +1,5 @@
 """Build the Tracker an action sees for one patient message, without a running Rasa server."""
+
 from __future__ import annotations
 
 import asyncio
@@ -12,35 +13,54 @@ from tests.conftest import ROOT, load_yaml
 DOMAIN = load_yaml(ROOT / "domain.yml")
 
 
-def make_tracker(text: str, intent: str = "inform", confidence: float = 0.9,
-                 entities: Optional[List[Dict[str, Any]]] = None, slots: Optional[Dict[str, Any]] = None,
-                 active_loop: Optional[str] = None, faq_response: Optional[str] = None,
-                 requested_slot: Optional[str] = None, warning_level: Optional[str] = None,
-                 language: Optional[str] = None,
-                 earlier: Optional[List[Tuple[str, str]]] = None) -> Tracker:
+def make_tracker(
+    text: str,
+    intent: str = "inform",
+    confidence: float = 0.9,
+    entities: Optional[List[Dict[str, Any]]] = None,
+    slots: Optional[Dict[str, Any]] = None,
+    active_loop: Optional[str] = None,
+    faq_response: Optional[str] = None,
+    requested_slot: Optional[str] = None,
+    warning_level: Optional[str] = None,
+    language: Optional[str] = None,
+    earlier: Optional[List[Tuple[str, str]]] = None,
+) -> Tracker:
     """`warning_level`: the level the Rasa server's warning-sign check gave the message, if a report;
     `language`: the code components/other_languages.py gave a message in another language;
     `earlier`: the patient's earlier messages as (text, intent), oldest first. With it, the tracker's
     events hold those messages and this one, as Rasa sends them to the action server."""
-    message: Dict[str, Any] = {"text": text, "intent": {"name": intent, "confidence": confidence},
-                               "entities": entities or []}
+    message: Dict[str, Any] = {
+        "text": text,
+        "intent": {"name": intent, "confidence": confidence},
+        "entities": entities or [],
+    }
     if warning_level:
         message["warning_sign"] = {"reported": True, "level": warning_level}
     if language:
         message["language"] = {"code": language}
     if faq_response:
-        message["response_selector"] = {"faq": {"response": {"utter_action": faq_response,
-                                                             "confidence": confidence}}}
+        message["response_selector"] = {"faq": {"response": {"utter_action": faq_response, "confidence": confidence}}}
     all_slots = {name: None for name in DOMAIN["slots"]}
     all_slots.update(slots or {})
     if requested_slot:
         all_slots["requested_slot"] = requested_slot
     events: List[Dict[str, Any]] = []
     if earlier is not None:
-        events = [{"event": "user", "text": said, "parse_data": {"intent": {"name": name, "confidence": 0.9}}}
-                  for said, name in earlier] + [{"event": "user", "text": text, "parse_data": message}]
-    return Tracker("patient-1", all_slots, message, events, False, None,
-                   {"name": active_loop} if active_loop else {}, "action_listen")
+        events = [
+            {"event": "user", "text": said, "parse_data": {"intent": {"name": name, "confidence": 0.9}}}
+            for said, name in earlier
+        ] + [{"event": "user", "text": text, "parse_data": message}]
+    return Tracker(
+        "patient-1",
+        all_slots,
+        message,
+        events,
+        False,
+        None,
+        {"name": active_loop} if active_loop else {},
+        "action_listen",
+    )
 
 
 def run_action(action, tracker: Tracker) -> Tuple[List[Dict[str, Any]], List[Dict[str, Any]]]:
