@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -74,7 +74,7 @@ def example_time(clinic: ClinicProfile, now: dt.datetime) -> str:
     return content.text("booking", "example_time_fallback")
 
 
-def stored_when(tracker: Tracker) -> Optional[When]:
+def stored_when(tracker: Tracker) -> When | None:
     raw = tracker.get_slot("preferred_start")
     if not raw:
         return None
@@ -85,7 +85,7 @@ def stored_when(tracker: Tracker) -> Optional[When]:
 # ---- How each answer is read, where it needs more than a validator and an example ----
 
 
-def consented(answer: Answer, consent: bool) -> Dict[Text, Any]:
+def consented(answer: Answer, consent: bool) -> dict[str, Any]:
     """With consent, details the patient already wrote fill their questions (issue 18, item 3)."""
     if not consent:
         return {"booking_consent": False}
@@ -109,7 +109,7 @@ def time_example(answer: Answer) -> str:
     return content.text("booking", "examples.preferred_time", example=example_time(answer.clinic, answer.now))
 
 
-def preferred_time_slots(answer: Answer, when: When) -> Dict[Text, Any]:
+def preferred_time_slots(answer: Answer, when: When) -> dict[str, Any]:
     """The words for the summary, and the start and window the request is stored with."""
     start = dt.datetime.combine(when.day, when.time)
     return {"preferred_time": when.describe(), "preferred_start": start.isoformat(), "preferred_window": when.window}
@@ -124,7 +124,7 @@ def slot_to_change(answer: Answer) -> Result:
     return None, content.text("booking", "reasons.change")
 
 
-def forget_for_change(answer: Answer, slot: str) -> Dict[Text, Any]:
+def forget_for_change(answer: Answer, slot: str) -> dict[str, Any]:
     """Forget that one answer and the confirmation: the form asks for both again."""
     return {
         "booking_change": None,
@@ -161,12 +161,12 @@ class ValidateBookingForm(ClinicFormValidation):
         "booking_change": Step(slot_to_change, accept=forget_for_change, side_questions=NEVER),
     }
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_booking_form"
 
     async def required_slots(
-        self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[Text]:
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[str]:
         if tracker.get_slot("booking_consent") is False or tracker.get_slot("booking_confirm") == validators.CANCEL:
             return []  # the submit action explains; nothing is kept
         steps = CALLBACK_STEPS if is_callback(tracker) else BOOKING_STEPS
@@ -176,10 +176,10 @@ class ValidateBookingForm(ClinicFormValidation):
 
 
 class AskBookingConsent(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_ask_booking_consent"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         clinic = profile()
         text = content.text(
             "booking",
@@ -192,19 +192,19 @@ class AskBookingConsent(Action):
 
 
 class AskPatientContact(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_ask_patient_contact"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         dispatcher.utter_message(text=content.text("booking", f"ask_contact.{request_kind(tracker)}"))
         return []
 
 
 class AskPreferredTime(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_ask_preferred_time"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         clinic, now = profile(), clock.now()
         open_days = ", ".join(
             f"{day.capitalize()[:3]} {span[0]:%H:%M}-{span[1]:%H:%M}"
@@ -241,10 +241,10 @@ def summary(tracker: Tracker) -> str:
 
 
 class AskBookingConfirm(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_ask_booking_confirm"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         dispatcher.utter_message(
             text=content.text(
                 "booking",
@@ -258,10 +258,10 @@ class AskBookingConfirm(Action):
 
 
 class AskBookingChange(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_ask_booking_change"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         titles = content.entry("booking", f"change_buttons.{request_kind(tracker)}")
         dispatcher.utter_message(
             text=content.text("booking", "ask_change"), buttons=[{"title": t, "payload": t} for t in titles]
@@ -283,10 +283,10 @@ def next_steps(clinic: ClinicProfile, view: booking_requests.RequestView, now: d
 
 
 class ActionSubmitBooking(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_submit_booking"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         clinic, now = profile(), clock.now()
         reset = reset_booking_slots(tracker)
         if tracker.get_slot("booking_consent") is False:
@@ -323,9 +323,9 @@ class ActionSubmitBooking(Action):
 class ActionCancelForm(Action):
     """The patient said stop/cancel in the middle of a form: leave it and keep nothing."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_cancel_form"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         dispatcher.utter_message(response="utter_booking_cancelled")
         return reset_booking_slots(tracker)

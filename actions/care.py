@@ -8,7 +8,7 @@ the clinic's time zone: "yesterday" means yesterday in the clinic, not on the se
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -21,7 +21,7 @@ from clinic.when import parse_when
 PRE, POST = "pre_treatment", "post_treatment"
 
 
-def treatment_day(tracker: Tracker, local_now: dt.datetime, prefer: str) -> Optional[dt.date]:
+def treatment_day(tracker: Tracker, local_now: dt.datetime, prefer: str) -> dt.date | None:
     """The day the patient means (treatment_time entity of this message); None if not said."""
     # Only this message's entities: a day mentioned earlier (e.g. in a booking) is not the treatment.
     candidates = list(tracker.get_latest_entity_values("treatment_time"))
@@ -32,7 +32,7 @@ def treatment_day(tracker: Tracker, local_now: dt.datetime, prefer: str) -> Opti
     return None
 
 
-def timing_key(kind: str, day: Optional[dt.date], today: dt.date) -> Tuple[str, str]:
+def timing_key(kind: str, day: dt.date | None, today: dt.date) -> tuple[str, str]:
     """Which timing note applies; may switch to the other checklist (a past "appointment")."""
     if day is None:
         return kind, "no_time"
@@ -48,8 +48,8 @@ def timing_key(kind: str, day: Optional[dt.date], today: dt.date) -> Tuple[str, 
 
 
 def care_message(
-    kind: str, day: Optional[dt.date], clinic: ClinicProfile, now: dt.datetime
-) -> Tuple[str, List[Dict[str, str]]]:
+    kind: str, day: dt.date | None, clinic: ClinicProfile, now: dt.datetime
+) -> tuple[str, list[dict[str, str]]]:
     """The text and follow-up buttons for a care answer."""
     texts = content.load("care")
     today = hours.local_now(clinic, now).date()
@@ -98,7 +98,7 @@ class _CareAnswer:
     kind = PRE
     prefer = "future"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         clinic, now = profile(), clock.now()
         day = treatment_day(tracker, hours.local_now(clinic, now), self.prefer)
         text, buttons = care_message(self.kind, day, clinic, now)
@@ -109,12 +109,12 @@ class _CareAnswer:
 class ActionPreTreatmentCare(_CareAnswer, Action):
     kind, prefer = PRE, "future"
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_pre_treatment_care"
 
 
 class ActionPostTreatmentCare(_CareAnswer, Action):
     kind, prefer = POST, "past"
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_post_treatment_care"

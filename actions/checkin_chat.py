@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
@@ -28,7 +28,7 @@ def _day_text(day: dt.date) -> str:
     return day.strftime("%A %-d %B")
 
 
-def _checkin_dates(tracker: Tracker) -> Optional[tuple]:
+def _checkin_dates(tracker: Tracker) -> tuple | None:
     """(treatment date, days after) from the check-in's slots, or None if they are missing."""
     try:
         treated = dt.date.fromisoformat(str(tracker.get_slot("treated_on")))
@@ -41,10 +41,10 @@ def _checkin_dates(tracker: Tracker) -> Optional[tuple]:
 class ActionCheckin(Action):
     """The scheduled question: how is your skin doing?"""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_checkin"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         texts, clinic = content.load("checkins"), profile()
         dates = _checkin_dates(tracker)
         if dates is None:
@@ -61,10 +61,10 @@ class ActionCheckin(Action):
 class ActionCheckinReply(Action):
     """The answer to "All fine" or "Some redness", for the stage the check-in was sent at."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_checkin_reply"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         texts, clinic = content.load("checkins"), profile()
         dates = _checkin_dates(tracker)
         intent = (tracker.latest_message.get("intent") or {}).get("name")
@@ -90,10 +90,10 @@ class ActionCheckinReply(Action):
 class ActionStartCheckins(Action):
     """The patient asks for check-ins (the button after booking, or in their own words later)."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_start_checkins"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         texts, clinic = content.load("checkins"), profile()
         channel = tracker.get_latest_input_channel()
         if channel not in checkins.CHANNELS:
@@ -116,10 +116,10 @@ class ActionStartCheckins(Action):
 class ActionStopCheckins(Action):
     """ "Stop check-ins": no more messages, and the chat id is no longer kept."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_stop_checkins"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         await asyncio.to_thread(checkins.opt_out, tracker.sender_id)
         dispatcher.utter_message(text=content.load("checkins")["stopped"].format(urgent_phone=profile().urgent_phone))
         return []

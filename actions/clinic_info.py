@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
@@ -38,10 +38,10 @@ def clinic_info_message(clinic: ClinicProfile, now: dt.datetime) -> str:
 
 
 class ActionClinicInfo(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_clinic_info"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         dispatcher.utter_message(
             text=clinic_info_message(profile(), clock.now()),
             buttons=[topics.button(label) for label in content.entry("replies", "clinic_info.buttons")],

@@ -19,9 +19,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from abc import abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Callable, ClassVar, Dict, List, Optional, Text, Union
+from typing import Any, ClassVar
 
 from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
@@ -54,7 +55,7 @@ BOOKING_SLOTS = (
 LOOKUP_SLOTS = ("booking_reference", "lookup_contact", "lookup_purpose")
 
 
-def reset_booking_slots(tracker: Tracker) -> List[SlotSet]:
+def reset_booking_slots(tracker: Tracker) -> list[SlotSet]:
     """SlotSet(None) for every form slot that currently holds something (plus requested_slot)."""
     events = [SlotSet(slot, None) for slot in BOOKING_SLOTS + LOOKUP_SLOTS if tracker.get_slot(slot) is not None]
     return events + [SlotSet("requested_slot", None)]
@@ -77,7 +78,7 @@ def is_question(text: str) -> bool:
 
 
 def answer_side_question(
-    dispatcher: CollectingDispatcher, tracker: Tracker, clinic: ClinicProfile, domain: Optional[Dict[str, Any]] = None
+    dispatcher: CollectingDispatcher, tracker: Tracker, clinic: ClinicProfile, domain: dict[str, Any] | None = None
 ) -> bool:
     """If the latest message is a question we can answer, answer it and return True.
 
@@ -112,7 +113,7 @@ def answer_side_question(
 # ---- Re-prompts and repeated misses ----
 
 
-def note_failure(tracker: Tracker, slot: str) -> Dict[str, Any]:
+def note_failure(tracker: Tracker, slot: str) -> dict[str, Any]:
     """Count misses per question in the `form_misses` slot."""
     misses = dict(tracker.get_slot("form_misses") or {})
     misses[slot] = int(misses.get(slot, 0)) + 1
@@ -125,8 +126,8 @@ def reprompt(
     slot: str,
     reason: str,
     clinic: ClinicProfile,
-    example: Optional[str] = None,
-) -> Dict[str, Any]:
+    example: str | None = None,
+) -> dict[str, Any]:
     """Say what was wrong (and after two misses how else to reach us); the form then asks again."""
     misses = note_failure(tracker, slot)
     text = reason
@@ -155,7 +156,7 @@ class Answer:
         return self.tracker.latest_message.get("text") or ""
 
     @property
-    def intent(self) -> Optional[str]:
+    def intent(self) -> str | None:
         return (self.tracker.latest_message.get("intent") or {}).get("name")
 
     @cached_property
@@ -179,18 +180,18 @@ class Step:
     values (by default {slot: value})."""
 
     parse: Callable[[Answer], Result]
-    example: Union[None, str, Callable[[Answer], str]] = None
-    accept: Optional[Callable[[Answer, Any], Dict[Text, Any]]] = None
+    example: None | str | Callable[[Answer], str] = None
+    accept: Callable[[Answer, Any], dict[str, Any]] | None = None
     side_questions: str = FIRST
 
 
 class ClinicFormValidation(FormValidationAction):
     """A FormValidationAction whose `validate_<slot>` methods come from its `steps` table."""
 
-    steps: ClassVar[Dict[str, Step]] = {}
+    steps: ClassVar[dict[str, Step]] = {}
 
     @abstractmethod
-    def name(self) -> Text:
+    def name(self) -> str:
         """Abstract, so the action server does not register this base class as an action."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -201,7 +202,7 @@ class ClinicFormValidation(FormValidationAction):
 
     async def validate_step(
         self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         """Answer a side question, or read the answer, or re-prompt: the one shape of every step."""
         step = self.steps[slot]
         answer = Answer(value, dispatcher, tracker, profile())
@@ -221,7 +222,7 @@ def _validator_for(slot: str) -> Callable[..., Any]:
 
     async def validate(
         self: ClinicFormValidation, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         return await self.validate_step(slot, value, dispatcher, tracker, domain)
 
     validate.__name__ = validate.__qualname__ = f"validate_{slot}"

@@ -8,7 +8,7 @@ booking.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -19,10 +19,10 @@ from clinic.profile import profile
 
 
 class ActionHandoff(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_handoff"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         clinic, now = profile(), clock.now()
         if hours.is_open(clinic, now):
             dispatcher.utter_message(
@@ -44,9 +44,9 @@ class ActionHandoff(Action):
 
 
 class ActionResumeBot(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_resume_bot"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         dispatcher.utter_message(response="utter_bot_back")
         return [SlotSet("handoff_active", False)]

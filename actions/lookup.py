@@ -7,7 +7,7 @@ contact was wrong, so the chat cannot be used to probe other patients' requests.
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
@@ -25,7 +25,7 @@ def reference_given(answer: Answer) -> Result:
     return (reference, None) if reference else (None, content.text("booking", "reasons.reference"))
 
 
-def with_contact_written(answer: Answer, reference: str) -> Dict[Text, Any]:
+def with_contact_written(answer: Answer, reference: str) -> dict[str, Any]:
     """The reference, and a contact the patient already wrote in the same message."""
     found = {}
     if answer.tracker.get_slot("lookup_contact") is None:
@@ -52,15 +52,15 @@ class ValidateLookupForm(ClinicFormValidation):
         ),
     }
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_lookup_form"
 
 
 class ActionLookupRequest(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_lookup_request"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         clinic = profile()
         reference = tracker.get_slot("booking_reference")
         contact = tracker.get_slot("lookup_contact") or ""

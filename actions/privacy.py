@@ -9,7 +9,7 @@ may write the conversation store; afterwards the chat starts from nothing.
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
@@ -27,10 +27,10 @@ def _forget(sender_id: str) -> int:
 
 
 class ActionForgetMe(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return ACTION_NAME
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         clinic = profile()
         try:
             removed = await asyncio.to_thread(_forget, tracker.sender_id)

@@ -12,7 +12,7 @@ here: the server makes the whole message a report, and urgent care answers it fi
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction
@@ -37,7 +37,7 @@ def _fill(text: str, tracker: Tracker) -> str:
 
 
 def answer_each(
-    dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any], questions: List[Dict[str, Any]]
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any], questions: list[dict[str, Any]]
 ) -> bool:
     """Answer every question in order, one set of buttons at the end. True if one was a wish to book."""
     from actions.care import POST, PRE, care_message
@@ -46,8 +46,8 @@ def answer_each(
 
     clinic, now = profile(), clock.now()
     responses = domain.get("responses") or {}
-    buttons: List[Dict[str, str]] = []
-    answered: List[str] = []
+    buttons: list[dict[str, str]] = []
+    answered: list[str] = []
     wants_booking = False
     for question in questions:
         intent, utter = question.get("intent"), question.get("utter_action")
@@ -70,7 +70,7 @@ def answer_each(
             dispatcher.utter_message(response="utter_part_not_understood", question=question.get("text") or "")
     # A button that asks a question just answered would only repeat it.
     just_answered = {titles().get(utter[len("utter_") :]) for utter in answered}
-    unique: Dict[str, Dict[str, str]] = {}
+    unique: dict[str, dict[str, str]] = {}
     for button in buttons:
         if button.get("payload") not in unique and button.get("payload") not in just_answered:
             unique[button["payload"]] = button
@@ -80,10 +80,10 @@ def answer_each(
 
 
 class ActionAnswerQuestions(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_answer_questions"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         questions = (tracker.latest_message or {}).get("questions") or []
         if answer_each(dispatcher, tracker, domain, questions):
             return [FollowupAction("booking_form")]

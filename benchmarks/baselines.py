@@ -18,8 +18,8 @@ import resource
 import statistics
 import sys
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, List, Sequence, Tuple
 
 import numpy as np
 
@@ -79,17 +79,17 @@ def minilm_encoder(_: Sequence[str]) -> Encoder:
 ENCODERS = {"tfidf": tfidf_encoder, "minilm": minilm_encoder}
 
 
-def nearest(train_vecs: np.ndarray, train_labels: List[str], vecs: np.ndarray) -> Tuple[List[str], np.ndarray]:
+def nearest(train_vecs: np.ndarray, train_labels: list[str], vecs: np.ndarray) -> tuple[list[str], np.ndarray]:
     sims = vecs @ train_vecs.T
     best = sims.argmax(axis=1)
     return [train_labels[i] for i in best], sims[np.arange(len(best)), best]
 
 
-def decide(labels: List[str], sims: np.ndarray, threshold: float) -> List[str]:
+def decide(labels: list[str], sims: np.ndarray, threshold: float) -> list[str]:
     return [label if sim >= threshold else FALLBACK for label, sim in zip(labels, sims)]
 
 
-def tune_threshold(kind: str, texts: List[str], labels: List[str], folds: int = 5) -> float:
+def tune_threshold(kind: str, texts: list[str], labels: list[str], folds: int = 5) -> float:
     """The threshold that maximises accuracy on held-in folds of the training data."""
     rng = np.random.default_rng(42)
     order = rng.permutation(len(texts))

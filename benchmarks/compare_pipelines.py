@@ -19,11 +19,9 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Dict, List
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python")
@@ -65,14 +63,14 @@ def train(config: Path, name: str, out: Path) -> float:
     return seconds
 
 
-def last_json(output: str, prefix: str = "") -> Dict:
+def last_json(output: str, prefix: str = "") -> dict:
     for line in reversed(output.splitlines()):
         if line.startswith(prefix + "{"):
             return json.loads(line[len(prefix) :])
     raise RuntimeError(output[-2000:])
 
 
-def rasa_system(config: Path, name: str, evaluation: Path) -> Dict:
+def rasa_system(config: Path, name: str, evaluation: Path) -> dict:
     tmp = RESULTS / "tmp"
     seconds = train(config, name, tmp)
     model = tmp / f"{name}.tar.gz"
@@ -89,7 +87,7 @@ def rasa_system(config: Path, name: str, evaluation: Path) -> Dict:
     return result
 
 
-def baseline(kind: str, evaluation: Path) -> Dict:
+def baseline(kind: str, evaluation: Path) -> dict:
     done = subprocess.run(
         [PY, "benchmarks/baselines.py", kind, "--eval", str(evaluation)],
         cwd=ROOT,
@@ -101,7 +99,7 @@ def baseline(kind: str, evaluation: Path) -> Dict:
     return last_json(done.stdout)
 
 
-def table(rows: Dict[str, Dict]) -> List[str]:
+def table(rows: dict[str, dict]) -> list[str]:
     lines = [
         "| system | accuracy | macro-F1 | FAQ accuracy | out-of-scope recall | false fallback "
         "| training (s) | latency p50 / p95 (ms) | peak RSS (MB) |",
@@ -134,7 +132,7 @@ def main() -> None:
     }
     for config in args.configs:
         systems[config.stem] = lambda c=config: rasa_system(c, c.stem, args.eval)
-    rows: Dict[str, Dict] = {}
+    rows: dict[str, dict] = {}
     for name, run in systems.items():
         if name in args.skip:
             continue

@@ -25,7 +25,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Dict, List
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -39,7 +38,7 @@ CATALOGUE = ROOT / "data" / "content" / "warning_signs.yml"
 ENV = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONPATH": str(ROOT)}
 
 
-def write_folds(folds: int) -> List[Path]:
+def write_folds(folds: int) -> list[Path]:
     """Split data/nlu into stratified folds; each fold dir gets train.yml and test.yml."""
     from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLWriter
     from rasa.shared.nlu.training_data.loading import load_data
@@ -68,7 +67,7 @@ def write_folds(folds: int) -> List[Path]:
     return dirs
 
 
-def run_fold(fold: Path, config: Path) -> Dict:
+def run_fold(fold: Path, config: Path) -> dict:
     start = time.perf_counter()
     subprocess.run(
         [

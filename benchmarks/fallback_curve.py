@@ -20,7 +20,6 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Dict, List
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -34,7 +33,7 @@ UNFAMILIAR = [0.0, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55]  # 0: the check never calls 
 MARGINS = [None, 0.0, 0.05, 0.1, 0.2]  # None: no out-of-scope verdict from the check
 
 
-def curve(predictions: List[Dict]) -> List[Dict]:
+def curve(predictions: list[dict]) -> list[dict]:
     gold = [p["gold"] for p in predictions]
     has_similarity = all(p.get("in_scope_similarity") is not None for p in predictions)
     points = []
@@ -55,7 +54,7 @@ def curve(predictions: List[Dict]) -> List[Dict]:
     return points
 
 
-def figures(gold: List[str], labels: List[str]) -> Dict:
+def figures(gold: list[str], labels: list[str]) -> dict:
     s = score(gold, labels)
     wrong = sum(p != g and p != FALLBACK and not (g == OOS and p == OOS) for g, p in zip(gold, labels))
     needless = sum(g != OOS and p == FALLBACK for g, p in zip(gold, labels))
@@ -65,7 +64,7 @@ def figures(gold: List[str], labels: List[str]) -> Dict:
     }
 
 
-def choose(points: List[Dict], max_false_fallback: float) -> Dict:
+def choose(points: list[dict], max_false_fallback: float) -> dict:
     allowed = [p for p in points if p["false_fallback_rate"] <= max_false_fallback]
     # Ties go to the gentlest settings: fewer needless fallbacks, lower thresholds, the check's rules off.
     return min(
@@ -80,14 +79,14 @@ def choose(points: List[Dict], max_false_fallback: float) -> Dict:
     )
 
 
-def kept_points(points: List[Dict], best: Dict, max_false_fallback: float) -> List[Dict]:
+def kept_points(points: list[dict], best: dict, max_false_fallback: float) -> list[dict]:
     """The points written to fallback_curve.json, in grid order: the fallback alone (the check off) over
     the whole grid, which is the curve; the check's settings around the chosen fallback pair (the .md's
     rows); and every point within twice the false-fallback cap that costs patients no more than the
     chosen one, which is where config.yml may sit (tests/test_bench_scoring.py). The rest of the grid
     costs more or falls back far too often."""
 
-    def kept(p: Dict) -> bool:
+    def kept(p: dict) -> bool:
         alone = p["unfamiliar_below"] == 0.0 and p["out_of_scope_margin"] is None
         around = p["threshold"] == best["threshold"] and p["ambiguity"] == best["ambiguity"]
         candidate = p["false_fallback_rate"] <= 2 * max_false_fallback and p["patient_cost"] <= best["patient_cost"]

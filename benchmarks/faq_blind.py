@@ -30,14 +30,14 @@ import json
 import random
 import sys
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any
 
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from actions.fallback import likely_topics  # noqa: E402
-from components.topic_doubt import FAQ, FALLBACK, doubtful, topic_scores  # noqa: E402
+from components.topic_doubt import FALLBACK, FAQ, doubtful, topic_scores  # noqa: E402
 
 BLIND = ROOT / "tests" / "blind"
 RESULTS = ROOT / "benchmarks" / "results"
@@ -52,7 +52,7 @@ LEAD_INS = [
 ]
 
 
-def load(half: str) -> List[Dict[str, str]]:
+def load(half: str) -> list[dict[str, str]]:
     return yaml.safe_load((BLIND / f"faq_{half}.yml").read_text(encoding="utf-8"))["messages"]
 
 
@@ -72,7 +72,7 @@ def with_lead_in(text: str) -> str:
     return lead + text[:1].lower() + text[1:]
 
 
-def answered(parse: Dict[str, Any], settings: Optional[Dict[str, Any]] = None) -> str:
+def answered(parse: dict[str, Any], settings: dict[str, Any] | None = None) -> str:
     """What the patient gets: 'faq/<topic>', an intent, nlu_fallback or out_of_scope.
 
     With `settings`, the topic-doubt step is replayed with them instead of the model's own."""
@@ -85,7 +85,7 @@ def answered(parse: Dict[str, Any], settings: Optional[Dict[str, Any]] = None) -
     return intent or FALLBACK
 
 
-def outcome(label: str, got: str, buttons: List[str]) -> str:
+def outcome(label: str, got: str, buttons: list[str]) -> str:
     if label == OOS:  # nothing answered is what a patient asking something else should get
         return "refused" if got in (OOS, FALLBACK) else "wrong"
     if got == label:
@@ -98,15 +98,15 @@ def outcome(label: str, got: str, buttons: List[str]) -> str:
 
 
 def score(
-    items: List[Dict[str, str]], parses: List[Dict[str, Any]], settings: Optional[Dict[str, Any]] = None
-) -> Dict[str, Any]:
+    items: list[dict[str, str]], parses: list[dict[str, Any]], settings: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """The project's figures: what each parse gives the patient, with the model's or replayed settings."""
     return score_answers(items, [(answered(p, settings), likely_topics(p)) for p in parses])
 
 
-def score_answers(items: List[Dict[str, str]], answers: List[Tuple[str, List[str]]]) -> Dict[str, Any]:
+def score_answers(items: list[dict[str, str]], answers: list[tuple[str, list[str]]]) -> dict[str, Any]:
     """Figures for any system: per message, the label it answered with (or nlu_fallback) and its buttons."""
-    groups: Dict[str, Dict[str, int]] = {"faq topics": {}, NOT_COVERED: {}, OOS: {}, "other intents": {}}
+    groups: dict[str, dict[str, int]] = {"faq topics": {}, NOT_COVERED: {}, OOS: {}, "other intents": {}}
     cost = 0.0
     for item, (got, buttons) in zip(items, answers):
         label = item["label"]
@@ -125,7 +125,7 @@ def score_answers(items: List[Dict[str, str]], answers: List[Tuple[str, List[str
             cost += COST.get(result, 0.0) if result != "refused" else 0.5
         elif result == "wrong":
             cost += COST["wrong"]
-    out: Dict[str, Any] = {"cost": round(cost, 1), "n": len(items)}
+    out: dict[str, Any] = {"cost": round(cost, 1), "n": len(items)}
     for group, counts in groups.items():
         total = sum(counts.values())
         out[group] = {"n": total, **{k: round(v / total, 3) for k, v in sorted(counts.items())}} if total else {"n": 0}
@@ -141,12 +141,11 @@ def score_answers(items: List[Dict[str, str]], answers: List[Tuple[str, List[str
     return out
 
 
-def peers(items: List[Dict[str, str]]) -> Dict[str, Dict[str, Any]]:
+def peers(items: list[dict[str, str]]) -> dict[str, dict[str, Any]]:
     """The FAQ bots a clinic could pick instead, trained on the same data/nlu, scored the same way:
     nearest training question by TF-IDF and by MiniLM (benchmarks/baselines.py, threshold tuned on
     training folds), and a logistic regression on mean-pooled MiniLM plus word and character TF-IDF
     with a 0.5 probability floor (the issue's baseline to beat)."""
-    import numpy as np
     from sklearn.linear_model import LogisticRegression
 
     from benchmarks.baselines import ENCODERS, decide, nearest, tune_threshold
@@ -182,7 +181,7 @@ def peers(items: List[Dict[str, str]]) -> Dict[str, Dict[str, Any]]:
     return results
 
 
-def choose(items: List[Dict[str, str]], parses: List[Dict[str, Any]]) -> Dict[str, Any]:
+def choose(items: list[dict[str, str]], parses: list[dict[str, Any]]) -> dict[str, Any]:
     """The topic-doubt settings with the lowest patient cost on these messages (ties: fewer doubts)."""
     best = None
     for answer_at in [round(0.05 * i, 2) for i in range(0, 19)]:
@@ -195,13 +194,13 @@ def choose(items: List[Dict[str, str]], parses: List[Dict[str, Any]]) -> Dict[st
     return best[1]
 
 
-def topic_doubt_config() -> Dict[str, Any]:
+def topic_doubt_config() -> dict[str, Any]:
     config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
     found = [c for c in config["pipeline"] if c["name"].endswith("TopicDoubt")]
     return {k: found[0][k] for k in ("answer_at", "margin_at")} if found else {}
 
 
-async def _parse_with(agent: Any, texts: List[str]) -> List[Dict[str, Any]]:
+async def _parse_with(agent: Any, texts: list[str]) -> list[dict[str, Any]]:
     return [await agent.parse_message(t) for t in texts]
 
 
@@ -224,11 +223,11 @@ def main() -> None:
 
     agent = Agent.load(args.model)
 
-    async def parse_all(texts: List[str]) -> List[Dict[str, Any]]:
+    async def parse_all(texts: list[str]) -> list[dict[str, Any]]:
         return [await agent.parse_message(t) for t in texts]
 
     configured = topic_doubt_config()
-    out: Dict[str, Any] = {"model": Path(args.model).name, "config": configured}
+    out: dict[str, Any] = {"model": Path(args.model).name, "config": configured}
     dev = load("dev")
     dev_parses = asyncio.run(parse_all([m["text"] for m in dev]))
     out["dev"] = score(dev, dev_parses)
@@ -279,7 +278,7 @@ def main() -> None:
             "",
             "| system | " + " | ".join(columns) + " |",
             "|---|" + "---|" * len(columns),
-            f"| **project** | " + " | ".join(str(out["report"]["as written"][c]) for c in columns) + " |",
+            "| **project** | " + " | ".join(str(out["report"]["as written"][c]) for c in columns) + " |",
         ]
         for name, result in out["peers"].items():
             md.append(f"| {name} | " + " | ".join(str(result[c]) for c in columns) + " |")

@@ -29,15 +29,15 @@ import itertools
 import json
 import sys
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from components.other_languages import decide  # noqa: E402
 from benchmarks.side_by_side import latency_with_and_without  # noqa: E402
+from components.other_languages import decide  # noqa: E402
 
 BLIND = ROOT / "tests" / "blind"
 RESULTS = ROOT / "benchmarks" / "results"
@@ -46,11 +46,11 @@ MARGINS = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5]
 KNOWN_BELOW = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.01]
 
 
-def load(half: str) -> List[Dict[str, str]]:
+def load(half: str) -> list[dict[str, str]]:
     return yaml.safe_load((BLIND / f"languages_{half}.yml").read_text(encoding="utf-8"))["messages"]
 
 
-def language_of(parse: Dict[str, Any], settings: Optional[Dict[str, float]] = None) -> str:
+def language_of(parse: dict[str, Any], settings: dict[str, float] | None = None) -> str:
     """The language the model gave, or with `settings` the replayed decision."""
     found = parse.get("language") or {}
     if settings is None or found.get("by") != "lingua":
@@ -61,8 +61,8 @@ def language_of(parse: Dict[str, Any], settings: Optional[Dict[str, float]] = No
 
 
 def score(
-    items: List[Dict[str, str]], parses: List[Dict[str, Any]], settings: Optional[Dict[str, float]] = None
-) -> Dict[str, Any]:
+    items: list[dict[str, str]], parses: list[dict[str, Any]], settings: dict[str, float] | None = None
+) -> dict[str, Any]:
     english = [(m, p) for m, p in zip(items, parses) if m["lang"] == "en"]
     other = [(m, p) for m, p in zip(items, parses) if m["lang"] != "en"]
     warnings = [(m, p) for m, p in zip(items, parses) if m["kind"] == "warning"]
@@ -70,7 +70,7 @@ def score(
     short = [(m, p) for m, p in other if len(m["text"].split()) <= 3]
     intent = lambda p: (p.get("intent") or {}).get("name")  # noqa: E731
 
-    def share(pairs: List[Any], test: Any) -> Dict[str, Any]:
+    def share(pairs: list[Any], test: Any) -> dict[str, Any]:
         hits = sum(1 for m, p in pairs if test(m, p))
         return {"n": len(pairs), "hits": hits, "share": round(hits / len(pairs), 3) if pairs else None}
 
@@ -88,7 +88,7 @@ def score(
         ),
         "other-language questions escalated": share(harmless_other, lambda m, p: intent(p) == REPORT),
     }
-    per_language: Dict[str, Dict[str, int]] = {}
+    per_language: dict[str, dict[str, int]] = {}
     for m, p in other:
         row = per_language.setdefault(m["lang"], {"n": 0, "right": 0})
         row["n"] += 1
@@ -98,7 +98,7 @@ def score(
     return out
 
 
-def choose(items: List[Dict[str, str]], parses: List[Dict[str, Any]]) -> Dict[str, Any]:
+def choose(items: list[dict[str, str]], parses: list[dict[str, Any]]) -> dict[str, Any]:
     """No English message taken for another language first, then the most in the right language."""
     best = None
     for margin, known in itertools.product(MARGINS, KNOWN_BELOW):
@@ -117,14 +117,14 @@ def choose(items: List[Dict[str, str]], parses: List[Dict[str, Any]]) -> Dict[st
     return best[1]
 
 
-def configured() -> Dict[str, float]:
+def configured() -> dict[str, float]:
     for step in yaml.safe_load((ROOT / "config.yml").read_text())["pipeline"]:
         if step["name"].endswith("OtherLanguageCheck"):
             return {k: step[k] for k in ("margin_over_english", "known_words_below") if k in step}
     return {}
 
 
-def latency(agent: Any, texts: List[str], rounds: int) -> Dict[str, Any]:
+def latency(agent: Any, texts: list[str], rounds: int) -> dict[str, Any]:
     """p50 parse time with the check and with it switched off, alternating rounds on the same texts."""
     from components.other_languages import OtherLanguageCheck
 
@@ -141,10 +141,10 @@ def main() -> None:
 
     agent = Agent.load(args.model)
 
-    async def parse_all(texts: List[str]) -> List[Dict[str, Any]]:
+    async def parse_all(texts: list[str]) -> list[dict[str, Any]]:
         return [await agent.parse_message(t) for t in texts]
 
-    out: Dict[str, Any] = {"model": Path(args.model).name, "config": configured()}
+    out: dict[str, Any] = {"model": Path(args.model).name, "config": configured()}
     halves = {half: load(half) for half in ("dev", "report")}
     parses = {half: asyncio.run(parse_all([m["text"] for m in items])) for half, items in halves.items()}
     out["chosen_on_dev"] = choose(halves["dev"], parses["dev"])

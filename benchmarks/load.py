@@ -27,7 +27,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Dict, List
 
 import aiohttp
 
@@ -58,7 +57,7 @@ TIMEOUT = aiohttp.ClientTimeout(total=60)
 THINK = (1.0, 3.0)
 
 
-def rss_mb(pid: int) -> Dict[str, float]:
+def rss_mb(pid: int) -> dict[str, float]:
     fields = dict(
         line.split(":", 1)
         for line in Path(f"/proc/{pid}/status").read_text().splitlines()
@@ -71,8 +70,8 @@ async def patient(
     session: aiohttp.ClientSession,
     url: str,
     sender: str,
-    latencies: List[float],
-    errors: List[str],
+    latencies: list[float],
+    errors: list[str],
     think: bool,
     rng: random.Random,
 ) -> None:
@@ -90,9 +89,9 @@ async def patient(
         latencies.append((time.perf_counter() - start) * 1000)
 
 
-async def level(url: str, users: int, run: int, think: bool = True) -> Dict[str, float]:
-    latencies: List[float] = []
-    errors: List[str] = []
+async def level(url: str, users: int, run: int, think: bool = True) -> dict[str, float]:
+    latencies: list[float] = []
+    errors: list[str] = []
     rng = random.Random(run * 1000 + users)
     connector = aiohttp.TCPConnector(limit=0)
     async with aiohttp.ClientSession(timeout=TIMEOUT, connector=connector) as session:
@@ -115,7 +114,7 @@ async def level(url: str, users: int, run: int, think: bool = True) -> Dict[str,
     }
 
 
-async def bare_parse(url: str, count: int = 100) -> Dict[str, float]:
+async def bare_parse(url: str, count: int = 100) -> dict[str, float]:
     latencies = []
     async with aiohttp.ClientSession(timeout=TIMEOUT) as session:
         for i in range(count):
@@ -127,7 +126,7 @@ async def bare_parse(url: str, count: int = 100) -> Dict[str, float]:
     return {"p50_ms": round(statistics.median(latencies), 1), "p95_ms": round(percentile(latencies, 0.95), 1)}
 
 
-def measure(levels: List[int], extra_env: Dict[str, str]) -> Dict:
+def measure(levels: list[int], extra_env: dict[str, str]) -> dict:
     """Start the servers, warm up, time a bare parse, then each level and the no-pause stress pass."""
     with tempfile.TemporaryDirectory() as tmp:
         env = {
@@ -158,7 +157,7 @@ def measure(levels: List[int], extra_env: Dict[str, str]) -> Dict:
 
 def compare_nlu_thread(rounds: int) -> None:
     """NLU in the event loop (Rasa's way) against NLU in a worker thread, alternating, in one run."""
-    runs: Dict[str, List[Dict]] = {"0": [], "1": []}
+    runs: dict[str, list[dict]] = {"0": [], "1": []}
     for _ in range(rounds):
         for setting in ("0", "1"):
             print(f"NLU_IN_THREAD={setting}", flush=True)

@@ -21,8 +21,8 @@ import json
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Dict
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -32,7 +32,7 @@ RESULTS = ROOT / "benchmarks" / "results"
 
 def hammer(
     make_store: Callable[[], object], replicas: int = 4, rounds: int = 50, conversation: str = "patient-race"
-) -> Dict[str, float]:
+) -> dict[str, float]:
     """Every replica takes the lock `rounds` times; returns the most seen inside at once and errors."""
     inside, most, errors, done = [0], [0], [0], [0]
     guard = threading.Lock()

@@ -16,8 +16,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Dict, List, Optional
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
@@ -39,7 +39,7 @@ SAFETY_SETS = {
 def md_body(path: Path) -> str:
     """A results .md without its title and "Written by" line; its headings one level down (####)."""
     lines = path.read_text(encoding="utf-8").strip("\n").splitlines()
-    out: List[str] = []
+    out: list[str] = []
     for i, line in enumerate(lines):
         if i == 0 and line.startswith("# "):
             continue
@@ -54,27 +54,27 @@ def md_body(path: Path) -> str:
     return text
 
 
-def load(results: Path, name: str) -> Optional[Dict]:
+def load(results: Path, name: str) -> dict | None:
     path = results / name
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
 
 
-def table(header: List[str], rows: List[List[str]]) -> str:
+def table(header: list[str], rows: list[list[str]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines)
 
 
-def f3(x: Optional[float]) -> str:
+def f3(x: float | None) -> str:
     return "–" if x is None else f"{x:.3f}"
 
 
-def safety(results: Path) -> Optional[str]:
+def safety(results: Path) -> str | None:
     data = load(results, "safety.json")
     if data is None:
         return None
     keys = [k for k in SAFETY_SETS if k in data]
-    systems: List[str] = []
+    systems: list[str] = []
     for k in keys:
         systems += [s for s in data[k]["systems"] if s not in systems]
     rows = []
@@ -116,7 +116,7 @@ def safety(results: Path) -> Optional[str]:
     return "\n".join(parts)
 
 
-def cross_validation(results: Path) -> Optional[str]:
+def cross_validation(results: Path) -> str | None:
     cv = load(results, "cross_validation.json")
     if cv is None:
         return None
@@ -158,7 +158,7 @@ def cross_validation(results: Path) -> Optional[str]:
     return "\n".join(parts)
 
 
-def settings(p: Dict) -> str:
+def settings(p: dict) -> str:
     margin = "off" if p.get("out_of_scope_margin") is None else f"{p['out_of_scope_margin']:.2f}"
     return (
         f"threshold {p['threshold']:.2f} / ambiguity {p['ambiguity']:.2f}, "
@@ -166,7 +166,7 @@ def settings(p: Dict) -> str:
     )
 
 
-def fallback_curve(results: Path) -> Optional[str]:
+def fallback_curve(results: Path) -> str | None:
     curve = load(results, "fallback_curve.json")
     if curve is None:
         return None
@@ -198,7 +198,7 @@ def fallback_curve(results: Path) -> Optional[str]:
     )
 
 
-def lock_race(results: Path) -> Optional[str]:
+def lock_race(results: Path) -> str | None:
     data = load(results, "lock_race.json")
     if data is None:
         return None
@@ -237,15 +237,15 @@ def lock_race(results: Path) -> Optional[str]:
     )
 
 
-def copied(name: str) -> Callable[[Path], Optional[str]]:
-    def section(results: Path) -> Optional[str]:
+def copied(name: str) -> Callable[[Path], str | None]:
+    def section(results: Path) -> str | None:
         path = results / name
         return md_body(path) if path.exists() else None
 
     return section
 
 
-def pipelines(results: Path) -> Optional[str]:
+def pipelines(results: Path) -> str | None:
     parts = []
     for name, what in (("pipelines", "All systems in one run"), ("pipelines_final", "The final config.yml, alone")):
         data = load(results, f"{name}.json")
@@ -319,7 +319,7 @@ def rewrite(readme: str, body: str) -> str:
     return f"{head}{START}\n{body}\n{END}{tail}"
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--results", type=Path, default=RESULTS)
     ap.add_argument("--readme", type=Path, default=README)

@@ -19,7 +19,7 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any
 
 import yaml
 
@@ -34,7 +34,7 @@ CONVERSATIONS = ROOT / "tests" / "blind" / "conversations_v1.yml"
 RESULTS = ROOT / "benchmarks" / "results"
 
 
-def heldout_texts() -> List[str]:
+def heldout_texts() -> list[str]:
     texts = []
     for block in yaml.safe_load(HELDOUT.read_text(encoding="utf-8"))["nlu"]:
         for line in (block.get("examples") or "").splitlines():
@@ -44,7 +44,7 @@ def heldout_texts() -> List[str]:
     return texts
 
 
-def multi_turns() -> List[Dict[str, Any]]:
+def multi_turns() -> list[dict[str, Any]]:
     """Blind conversation turns that ask two or three FAQ questions at once, with the answers expected."""
     turns = []
     for conversation in yaml.safe_load(CONVERSATIONS.read_text(encoding="utf-8"))["conversations"]:

@@ -12,14 +12,13 @@ import asyncio
 import statistics
 import time
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
 
 FALLBACK = "nlu_fallback"
 OOS = "out_of_scope"
 OTHER_LANGUAGE = "other_language"  # the notice in the patient's language: nothing is answered either
 
 
-def load_examples(path: Path) -> List[Tuple[str, str]]:
+def load_examples(path: Path) -> list[tuple[str, str]]:
     """(text, full label) pairs from a Rasa NLU YAML file."""
     from rasa.shared.nlu.training_data.loading import load_data
 
@@ -27,7 +26,7 @@ def load_examples(path: Path) -> List[Tuple[str, str]]:
     return [(m.get("text"), m.get("intent_response_key") or m.get("intent")) for m in data.intent_examples]
 
 
-def full_label(parse: Dict) -> str:
+def full_label(parse: dict) -> str:
     intent = (parse.get("intent") or {}).get("name") or FALLBACK
     if intent == "faq":
         selectors = parse.get("response_selector", {})
@@ -36,12 +35,12 @@ def full_label(parse: Dict) -> str:
     return intent
 
 
-def percentile(values: List[float], q: float) -> float:
+def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-def score(gold: List[str], predicted: List[str]) -> Dict[str, float]:
+def score(gold: list[str], predicted: list[str]) -> dict[str, float]:
     """Accuracy, macro-F1 (over gold labels), FAQ accuracy, out-of-scope recall, false fallbacks."""
     from sklearn.metrics import f1_score
 
@@ -63,7 +62,7 @@ def score(gold: List[str], predicted: List[str]) -> Dict[str, float]:
     }
 
 
-def evaluate_model(model: Path, examples: List[Tuple[str, str]]) -> Dict:
+def evaluate_model(model: Path, examples: list[tuple[str, str]]) -> dict:
     """Parse every example with the model loaded in-process; scores plus per-message latency."""
     from rasa.core.agent import Agent
 
@@ -88,7 +87,7 @@ def evaluate_model(model: Path, examples: List[Tuple[str, str]]) -> Dict:
     return result
 
 
-def before_fallback(parse: Dict) -> Dict:
+def before_fallback(parse: dict) -> dict:
     """What FallbackClassifier looked at: the best real label, its confidence and the runner-up's.
 
     With these a fallback curve (benchmarks/fallback_curve.py) can replay any threshold pair
@@ -113,13 +112,13 @@ def before_fallback(parse: Dict) -> Dict:
 
 
 def replay_fallback(
-    predictions: List[Dict],
+    predictions: list[dict],
     threshold: float,
     ambiguity: float,
     unfamiliar_below: float = 0.0,
-    out_of_scope_margin: Optional[float] = None,
-    checked: Optional[List[str]] = None,
-) -> List[str]:
+    out_of_scope_margin: float | None = None,
+    checked: list[str] | None = None,
+) -> list[str]:
     """The labels the model would give with other FallbackClassifier and unfamiliar-check settings.
 
     The order is the pipeline's: FallbackClassifier, then the unfamiliar-message check

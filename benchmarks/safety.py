@@ -33,14 +33,14 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from components.warning_signs import decide, expected_in_its_time  # noqa: E402
 from benchmarks.side_by_side import latency_with_and_without  # noqa: E402
+from components.warning_signs import decide, expected_in_its_time  # noqa: E402
 
 BLIND = ROOT / "tests" / "blind"
 RESULTS = ROOT / "benchmarks" / "results"
@@ -66,23 +66,23 @@ INTENT_LEANINGS = [0.2, 0.3, 0.4, 0.5]
 LEVEL_RANK = {"emergency": 0, "urgent": 1, "clinic": 2}
 
 
-def load_half(name: str) -> List[Dict[str, Any]]:
+def load_half(name: str) -> list[dict[str, Any]]:
     """The half's messages: reports with kind and level, harmless ones with their category."""
     data = yaml.safe_load((BLIND / f"warning_signs_{name}.yml").read_text(encoding="utf-8"))
     return [{**r, "report": True} for r in data["reports"]] + [{**h, "report": False} for h in data["harmless"]]
 
 
-def regex_net() -> List[re.Pattern]:
+def regex_net() -> list[re.Pattern]:
     patterns = yaml.safe_load(REGEX_NET.read_text(encoding="utf-8"))["report_patterns"]
     return [re.compile(p, re.IGNORECASE) for p in patterns]
 
 
-def regex_flags(text: str, patterns: List[re.Pattern]) -> bool:
+def regex_flags(text: str, patterns: list[re.Pattern]) -> bool:
     lowered = re.sub(r"\s+", " ", text.lower().replace("’", "'"))
     return any(p.search(lowered) for p in patterns)
 
 
-def check_config() -> Dict[str, Any]:
+def check_config() -> dict[str, Any]:
     from components.warning_signs import WarningSignCheck
 
     config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
@@ -92,7 +92,7 @@ def check_config() -> Dict[str, Any]:
     }
 
 
-def replay(parse: Dict[str, Any], config: Dict[str, Any]) -> bool:
+def replay(parse: dict[str, Any], config: dict[str, Any]) -> bool:
     """Would the check call this a report with these settings? (components/warning_signs.process)"""
     found = parse.get("warning_sign") or {}
     if not decide(found.get("report_probability", 0.0), found.get("intent_confidence", 0.0), False, config):
@@ -100,18 +100,16 @@ def replay(parse: Dict[str, Any], config: Dict[str, Any]) -> bool:
     return not expected_effect(found.get("level", "urgent"), parse.get("text", ""), config["expected_within_hours"])
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def expected_effect(level: str, text: str, within_hours: float) -> bool:
     """expected_in_its_time, remembered: the threshold grid asks the same message many times."""
     return expected_in_its_time(level, text, {"expected_within_hours": within_hours})[0]
 
 
-def score(
-    items: List[Dict[str, Any]], flagged: List[bool], levels: Optional[List[Optional[str]]] = None
-) -> Dict[str, Any]:
+def score(items: list[dict[str, Any]], flagged: list[bool], levels: list[str | None] | None = None) -> dict[str, Any]:
     """Recall per kind (reports that reached a report reply), benign escalation per category."""
-    kinds: Dict[str, List[bool]] = {}
-    categories: Dict[str, List[bool]] = {}
+    kinds: dict[str, list[bool]] = {}
+    categories: dict[str, list[bool]] = {}
     under_triaged = []
     for item, hit, level in zip(items, flagged, levels or [None] * len(items)):
         if item["report"]:
@@ -138,8 +136,8 @@ def score(
 
 
 def choose_thresholds(
-    items: List[Dict[str, Any]], parses: List[Dict[str, Any]], config: Dict[str, Any]
-) -> Dict[str, Any]:
+    items: list[dict[str, Any]], parses: list[dict[str, Any]], config: dict[str, Any]
+) -> dict[str, Any]:
     """On the development sets: settings keeping benign escalation within the bar first, then the
     best recall, then the least benign escalation, then the earliest leaning of the classifier and the
     lowest bar with its agreement (safety first among equals), then the highest bar alone."""
@@ -170,18 +168,18 @@ def choose_thresholds(
     return best[1]
 
 
-async def parse_all(agent: Any, texts: List[str]) -> List[Dict[str, Any]]:
+async def parse_all(agent: Any, texts: list[str]) -> list[dict[str, Any]]:
     return [await agent.parse_message(text) for text in texts]
 
 
-def latency(agent: Any, texts: List[str], rounds: int) -> Dict[str, Any]:
+def latency(agent: Any, texts: list[str], rounds: int) -> dict[str, Any]:
     """p50 parse time with the check and with it switched off, alternating rounds on the same texts."""
     from components.warning_signs import WarningSignCheck
 
     return latency_with_and_without(agent, WarningSignCheck, texts, rounds)
 
 
-def table(rows: Dict[str, Dict[str, Any]], kinds: List[str]) -> List[str]:
+def table(rows: dict[str, dict[str, Any]], kinds: list[str]) -> list[str]:
     names = list(rows)
     lines = ["| | " + " | ".join(names) + " |", "|---" * (len(names) + 1) + "|"]
     lines.append("| **recall, all reports** | " + " | ".join(f"**{rows[n]['recall']:.3f}**" for n in names) + " |")
@@ -211,7 +209,7 @@ def main() -> None:
     agent = Agent.load(args.model)
     config, patterns = check_config(), regex_net()
     settings = ("report_at", "report_at_with_intent", "intent_report_at", "level_share", "expected_within_hours")
-    out: Dict[str, Any] = {"model": Path(args.model).name, "config": {k: config[k] for k in settings}}
+    out: dict[str, Any] = {"model": Path(args.model).name, "config": {k: config[k] for k in settings}}
     md = [
         "# Warning signs on the blind set",
         "",
@@ -220,8 +218,8 @@ def main() -> None:
         "harmless look-alikes that got one.",
         "",
     ]
-    all_texts: List[str] = []
-    development: List[Any] = []
+    all_texts: list[str] = []
+    development: list[Any] = []
     for half in SETS:
         items = load_half(half)
         texts = [i["text"] for i in items]
@@ -259,7 +257,7 @@ def main() -> None:
             ),
             "meaning alone": score(items, [replay(p, {**config, "intent_report_at": 2.0}) for p in parses]),
         }
-        half_out: Dict[str, Any] = {"systems": rows}
+        half_out: dict[str, Any] = {"systems": rows}
         if half in DEVELOPMENT:
             development += list(zip(items, parses))
         half_out["missed"] = [

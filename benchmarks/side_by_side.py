@@ -5,14 +5,14 @@ from __future__ import annotations
 import asyncio
 import statistics
 import time
-from typing import Any, Dict, List
+from typing import Any
 
 
-def latency_with_and_without(agent: Any, component: type, texts: List[str], rounds: int) -> Dict[str, Any]:
+def latency_with_and_without(agent: Any, component: type, texts: list[str], rounds: int) -> dict[str, Any]:
     """p50 parse time with `component` and with its `process` replaced by a pass-through, in alternating
     rounds on the same texts (one warm-up round discarded); the ratio of the p50s is its cost."""
     original = component.process
-    times: Dict[str, List[float]] = {"with check": [], "check off": []}
+    times: dict[str, list[float]] = {"with check": [], "check off": []}
 
     async def timed(label: str) -> None:
         for text in texts:

@@ -22,7 +22,8 @@ import logging
 import re
 import time
 from collections import defaultdict, deque
-from typing import Any, Awaitable, Callable, Deque, Dict, Optional, Text
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -57,7 +58,7 @@ def clean_text(text: str) -> str:
     return _CONTROL.sub("", text).strip()
 
 
-def parse_body(request: Request) -> Dict[str, Any]:
+def parse_body(request: Request) -> dict[str, Any]:
     content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
     if content_type != "application/json":
         raise BadRequest(415, 'Send JSON (Content-Type: application/json): {"sender": "...", "message": "..."}')
@@ -96,7 +97,7 @@ class SenderRateLimit:
         self, limit: int = RATE_LIMIT, window: float = RATE_WINDOW, clock: Callable[[], float] = time.monotonic
     ):
         self.limit, self.window, self.clock = limit, window, clock
-        self._seen: Dict[str, Deque[float]] = defaultdict(deque)
+        self._seen: dict[str, deque[float]] = defaultdict(deque)
 
     def allow(self, sender: str) -> bool:
         now = self.clock()
@@ -114,7 +115,7 @@ class SenderRateLimit:
 
 class ClinicRestInput(RestInput):
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "rest"
 
     def __init__(self) -> None:
@@ -142,7 +143,7 @@ class ClinicRestInput(RestInput):
             if len(text) > MAX_CHARS:
                 return response.json([{"recipient_id": sender, "text": LONG_REPLY}])
             metadata = dict(fields["metadata"])
-            extra: Dict[str, Any] = {}
+            extra: dict[str, Any] = {}
             if fields["message_id"] is not None:
                 metadata[CLIENT_MESSAGE_ID] = True
                 extra["message_id"] = f"client-{fields['message_id']}"

@@ -11,31 +11,30 @@ loopback). Settings come from environment variables only (see credentials.yml).
 from __future__ import annotations
 
 import os
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.twilio import TwilioInput, TwilioOutput
+from sanic import Blueprint, response
+from sanic.request import Request
+from twilio.request_validator import RequestValidator
 
 from channels.settings import required_env
 from channels.typed_choices import as_typed_choice
 from clinic import content
-from sanic import Blueprint, response
-from sanic.request import Request
-from twilio.request_validator import RequestValidator
 
 SIGNATURE_HEADER = "X-Twilio-Signature"
 
 
 class ClinicTwilioOutput(TwilioOutput):
-    def __init__(
-        self, account_sid: Text, auth_token: Text, twilio_number: Text, api_base_url: Optional[Text] = None
-    ) -> None:
+    def __init__(self, account_sid: str, auth_token: str, twilio_number: str, api_base_url: str | None = None) -> None:
         super().__init__(account_sid, auth_token, twilio_number)
         if api_base_url:
             self.api.base_url = api_base_url.rstrip("/")
 
     async def send_text_with_buttons(
-        self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
     ) -> None:
         """The choices as words to type back, in the same message.
 
@@ -58,11 +57,11 @@ class ClinicTwilioOutput(TwilioOutput):
 
 class ClinicTwilioInput(TwilioInput):
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "twilio"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "ClinicTwilioInput":
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> ClinicTwilioInput:
         env = {
             **os.environ,
             **required_env(
@@ -79,12 +78,12 @@ class ClinicTwilioInput(TwilioInput):
 
     def __init__(
         self,
-        account_sid: Text,
-        auth_token: Text,
-        twilio_number: Text,
+        account_sid: str,
+        auth_token: str,
+        twilio_number: str,
         debug_mode: bool = False,
-        webhook_url: Text = "",
-        api_base_url: Optional[Text] = None,
+        webhook_url: str = "",
+        api_base_url: str | None = None,
     ) -> None:
         super().__init__(account_sid, auth_token, twilio_number, debug_mode)
         self.webhook_url = webhook_url
@@ -100,7 +99,7 @@ class ClinicTwilioInput(TwilioInput):
         return bool(signature) and self.validator.validate(self.webhook_url, params, signature)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        agents: Dict[Text, Any] = {}
+        agents: dict[str, Any] = {}
 
         async def with_typed_choices(message: UserMessage) -> Any:
             """A choice typed back as words is the button it names (see channels/typed_choices.py)."""
@@ -110,7 +109,7 @@ class ClinicTwilioInput(TwilioInput):
         blueprint = super().blueprint(with_typed_choices)
 
         @blueprint.middleware("request")
-        async def check_signature(request: Request) -> Optional[response.HTTPResponse]:
+        async def check_signature(request: Request) -> response.HTTPResponse | None:
             if request.method == "POST" and request.path.rstrip("/").endswith("/webhook"):
                 if not self.is_signed(request):
                     return response.text("forbidden", status=403)

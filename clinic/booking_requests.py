@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
-from typing import List, Optional
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -27,11 +26,11 @@ class NewRequest:
     kind: str  # "booking" or "callback"
     name: str
     contact: str
-    when: Optional[When] = None
-    concern: Optional[str] = None
-    first_visit: Optional[bool] = None
-    sender_id: Optional[str] = None  # the chat it came from (stored only as a hash, for "forget me")
-    message_id: Optional[str] = None  # the patient's confirming message (hashed with sender_id)
+    when: When | None = None
+    concern: str | None = None
+    first_visit: bool | None = None
+    sender_id: str | None = None  # the chat it came from (stored only as a hash, for "forget me")
+    message_id: str | None = None  # the patient's confirming message (hashed with sender_id)
 
 
 @dataclass(frozen=True)
@@ -41,13 +40,13 @@ class RequestView:
     reference: str
     kind: str
     status: str
-    preferred_text: Optional[str]
+    preferred_text: str | None
     practitioner_role: str
-    clinic_note: Optional[str]
+    clinic_note: str | None
     created_at: dt.datetime
 
 
-def assign_practitioner(clinic: ClinicProfile, day: Optional[dt.date], treatment: str) -> Practitioner:
+def assign_practitioner(clinic: ClinicProfile, day: dt.date | None, treatment: str) -> Practitioner:
     """The first practitioner who does the treatment and works that weekday; else the default."""
     if day is not None:
         weekday = WEEKDAYS[day.weekday()]
@@ -83,7 +82,7 @@ def _email_body(clinic: ClinicProfile, request: store.BookingRequest, new: NewRe
     return "\n".join(lines)
 
 
-def create_request(clinic: ClinicProfile, new: NewRequest, db_url: Optional[str] = None) -> RequestView:
+def create_request(clinic: ClinicProfile, new: NewRequest, db_url: str | None = None) -> RequestView:
     """Store the request and its practitioner e-mail in one transaction, then try to send it."""
     day = new.when.day if new.when else None
     treatment = "consultation" if new.first_visit else clinic.treatment.name
@@ -109,7 +108,7 @@ def create_request(clinic: ClinicProfile, new: NewRequest, db_url: Optional[str]
     return view
 
 
-def _already_submitted(key: str, db_url: Optional[str]) -> Optional[RequestView]:
+def _already_submitted(key: str, db_url: str | None) -> RequestView | None:
     with store.session(db_url) as db:
         row = db.execute(select(store.BookingRequest).where(store.BookingRequest.submission_key == key)).scalar()
         if row is not None:
@@ -119,7 +118,7 @@ def _already_submitted(key: str, db_url: Optional[str]) -> Optional[RequestView]
 
 
 def _store_request(
-    clinic: ClinicProfile, new: NewRequest, person: Practitioner, key: Optional[str], db_url: Optional[str]
+    clinic: ClinicProfile, new: NewRequest, person: Practitioner, key: str | None, db_url: str | None
 ) -> RequestView:
     """The request and its practitioner e-mail, in one transaction."""
     with store.session(db_url) as db:
@@ -165,7 +164,7 @@ def _view(request: store.BookingRequest) -> RequestView:
     )
 
 
-def _patients_request(db, clinic: ClinicProfile, reference: str, contact: str) -> Optional[store.BookingRequest]:
+def _patients_request(db, clinic: ClinicProfile, reference: str, contact: str) -> store.BookingRequest | None:
     """The request, only if the contact the patient gives matches the one stored with it."""
     request = store.find_request(db, reference)
     if request is None or not same_contact(contact, request.contact, clinic.country):
@@ -174,16 +173,16 @@ def _patients_request(db, clinic: ClinicProfile, reference: str, contact: str) -
 
 
 def find_for_patient(
-    clinic: ClinicProfile, reference: str, contact: str, db_url: Optional[str] = None
-) -> Optional[RequestView]:
+    clinic: ClinicProfile, reference: str, contact: str, db_url: str | None = None
+) -> RequestView | None:
     with store.session(db_url) as db:
         request = _patients_request(db, clinic, reference, contact)
         return _view(request) if request else None
 
 
 def cancel_for_patient(
-    clinic: ClinicProfile, reference: str, contact: str, db_url: Optional[str] = None
-) -> Optional[RequestView]:
+    clinic: ClinicProfile, reference: str, contact: str, db_url: str | None = None
+) -> RequestView | None:
     """Cancel a pending or confirmed request and tell the practitioner; None when not found."""
     with store.session(db_url) as db:
         request = _patients_request(db, clinic, reference, contact)
@@ -207,7 +206,7 @@ def cancel_for_patient(
     return view
 
 
-def open_requests(db_url: Optional[str] = None) -> List[store.BookingRequest]:
+def open_requests(db_url: str | None = None) -> list[store.BookingRequest]:
     with store.session(db_url) as db:
         return list(
             db.execute(
@@ -220,9 +219,7 @@ def open_requests(db_url: Optional[str] = None) -> List[store.BookingRequest]:
         )
 
 
-def set_status(
-    reference: str, status: str, note: Optional[str] = None, db_url: Optional[str] = None
-) -> Optional[RequestView]:
+def set_status(reference: str, status: str, note: str | None = None, db_url: str | None = None) -> RequestView | None:
     """The practitioner's decision; the patient sees it when asking about the reference."""
     if status not in store.STATUSES:
         raise ValueError(f"status must be one of {', '.join(store.STATUSES)}")

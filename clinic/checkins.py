@@ -31,8 +31,8 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Dict, List, Optional
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
@@ -94,7 +94,7 @@ def schedule(db: Session, request: store.BookingRequest, clinic: ClinicProfile) 
     return new
 
 
-def requests_of_chat(db: Session, sender_id: str) -> List[store.BookingRequest]:
+def requests_of_chat(db: Session, sender_id: str) -> list[store.BookingRequest]:
     rows = (
         db.execute(
             select(store.BookingRequest)
@@ -107,7 +107,7 @@ def requests_of_chat(db: Session, sender_id: str) -> List[store.BookingRequest]:
     return list(rows)
 
 
-def opt_in(sender_id: str, channel: str, clinic: ClinicProfile, url: Optional[str] = None) -> Optional[str]:
+def opt_in(sender_id: str, channel: str, clinic: ClinicProfile, url: str | None = None) -> str | None:
     """Check-ins for this chat's latest open request; returns its reference, or None if there is none."""
     if channel not in CHANNELS:
         return None
@@ -123,7 +123,7 @@ def opt_in(sender_id: str, channel: str, clinic: ClinicProfile, url: Optional[st
         return request.reference
 
 
-def opt_out(sender_id: str, url: Optional[str] = None) -> int:
+def opt_out(sender_id: str, url: str | None = None) -> int:
     """No more check-ins for any request of this chat; returns how many waiting ones were dropped."""
     dropped = 0
     with store.session(url) as db:
@@ -136,9 +136,7 @@ def opt_out(sender_id: str, url: Optional[str] = None) -> int:
     return dropped
 
 
-def mark_treated(
-    reference: str, treated_on: dt.date, clinic: ClinicProfile, url: Optional[str] = None
-) -> Optional[str]:
+def mark_treated(reference: str, treated_on: dt.date, clinic: ClinicProfile, url: str | None = None) -> str | None:
     """The practitioner records the treatment date; returns a line for the terminal, None if unknown."""
     with store.session(url) as db:
         request = store.find_request(db, reference)
@@ -153,7 +151,7 @@ def mark_treated(
         return f"{request.reference} treated on {treated_on:%d %b %Y}; {new} check-in(s) scheduled."
 
 
-def claim_due(clinic: ClinicProfile, now: dt.datetime, url: Optional[str] = None) -> List[Due]:
+def claim_due(clinic: ClinicProfile, now: dt.datetime, url: str | None = None) -> list[Due]:
     """Take the check-ins due now (none outside the local sending hours), marking them `sending`."""
     if not in_window(clinic, now):
         return []
@@ -171,7 +169,7 @@ def claim_due(clinic: ClinicProfile, now: dt.datetime, url: Optional[str] = None
             .scalars()
             .all()
         )
-        latest_due: Dict[int, int] = {}  # per request, the last of its check-ins due now
+        latest_due: dict[int, int] = {}  # per request, the last of its check-ins due now
         for c in rows:
             latest_due[c.request_id] = max(c.after_days, latest_due.get(c.request_id, 0))
         for checkin in rows:
@@ -203,9 +201,7 @@ def claim_due(clinic: ClinicProfile, now: dt.datetime, url: Optional[str] = None
     return claimed
 
 
-def finish(
-    checkin_id: int, status: str, now: dt.datetime, note: Optional[str] = None, url: Optional[str] = None
-) -> None:
+def finish(checkin_id: int, status: str, now: dt.datetime, note: str | None = None, url: str | None = None) -> None:
     with store.session(url) as db:
         checkin = db.get(store.CheckIn, checkin_id)
         checkin.status, checkin.note = status, note
@@ -213,7 +209,7 @@ def finish(
             checkin.sent_at = now.astimezone(dt.timezone.utc).replace(tzinfo=None)
 
 
-def send_due(clinic: ClinicProfile, now: dt.datetime, deliver: Deliver, url: Optional[str] = None) -> List[int]:
+def send_due(clinic: ClinicProfile, now: dt.datetime, deliver: Deliver, url: str | None = None) -> list[int]:
     """One pass: claim what is due and deliver it; returns the ids sent."""
     sent = []
     for due in claim_due(clinic, now, url):
@@ -253,7 +249,7 @@ def rasa_trigger(rasa_url: str, token: str, timeout: float = 30) -> Deliver:
     return deliver
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m clinic.checkins", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="send check-ins as they fall due")

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Dict, Iterable, List, Optional, Tuple
+from collections.abc import Iterable
+from typing import Any
 
 from clinic import content, store, validators
 from clinic.profile import ClinicProfile
@@ -85,9 +86,9 @@ _REFERENCE = re.compile(r"\bBR-?[A-Z0-9]{6}\b", re.IGNORECASE)
 _EMAIL_LIKE = re.compile(r"\S+@\S+")
 
 
-def patient_messages(tracker: Any) -> List[Dict[str, Any]]:
+def patient_messages(tracker: Any) -> list[dict[str, Any]]:
     """This session's patient messages, oldest first, as the tracker holds them (text as typed)."""
-    messages: List[Dict[str, Any]] = []
+    messages: list[dict[str, Any]] = []
     for event in tracker.events or []:
         if event.get("event") == "session_started":
             messages = []
@@ -96,7 +97,7 @@ def patient_messages(tracker: Any) -> List[Dict[str, Any]]:
     return messages
 
 
-def name_in(text: str) -> Optional[str]:
+def name_in(text: str) -> str | None:
     """The name a patient introduced themselves with, validated like a typed answer."""
     found = _EXPLICIT_NAME.search(text)
     if found:
@@ -115,7 +116,7 @@ def name_in(text: str) -> Optional[str]:
     return None if problem else str(name)
 
 
-def contact_in(text: str, region: str, phone_only: bool = False) -> Optional[str]:
+def contact_in(text: str, region: str, phone_only: bool = False) -> str | None:
     """A valid phone number (E.164) or, unless phone_only, e-mail address anywhere in the message."""
     candidates = [m.group(0).strip(".,;:!?") for m in _EMAIL_LIKE.finditer(text)] if not phone_only else []
     # The text without e-mail-like words, so a malformed address is not read as a phone number.
@@ -127,7 +128,7 @@ def contact_in(text: str, region: str, phone_only: bool = False) -> Optional[str
     return None
 
 
-def reference_in(text: str) -> Optional[str]:
+def reference_in(text: str) -> str | None:
     for found in _REFERENCE.finditer(text):
         reference = store.normalise_reference(found.group(0))
         if reference:
@@ -135,7 +136,7 @@ def reference_in(text: str) -> Optional[str]:
     return None
 
 
-def wished_time_in(text: str, clinic: ClinicProfile, now: dt.datetime) -> Tuple[Optional[When], Optional[str]]:
+def wished_time_in(text: str, clinic: ClinicProfile, now: dt.datetime) -> tuple[When | None, str | None]:
     """A bookable day (and time) in a message asking to book ("can I come Saturday morning?"), or why the
     day it names can't be booked ("Sorry, we're closed on Sundays."); (None, None) when it names none."""
     day = _DAY.search(text)
@@ -148,7 +149,7 @@ def wished_time_in(text: str, clinic: ClinicProfile, now: dt.datetime) -> Tuple[
     return (None, problem) if problem else (when, None)
 
 
-def latest(found: Iterable[Optional[Any]]) -> Optional[Any]:
+def latest(found: Iterable[Any | None]) -> Any | None:
     """The most recent value found (a patient who corrects themselves means the later one)."""
     value = None
     for item in found:
@@ -159,14 +160,14 @@ def latest(found: Iterable[Optional[Any]]) -> Optional[Any]:
 
 def booking_details(
     tracker: Any, clinic: ClinicProfile, now: dt.datetime, phone_only: bool, booking_intents: Iterable[str]
-) -> Dict[str, Any]:
+) -> dict[str, Any]:
     """Slot values for the booking form from what the patient already wrote (only those found).
 
     A day wished for that can't be booked comes back as `time_problem`, for the patient to hear why
     the form asks for a day after all."""
     messages = patient_messages(tracker)
     texts = [m.get("text") or "" for m in messages]
-    details: Dict[str, Any] = {}
+    details: dict[str, Any] = {}
     name = latest(name_in(t) for t in texts)
     if name:
         details["patient_name"] = name
@@ -196,10 +197,10 @@ def booking_details(
     return details
 
 
-def lookup_details(tracker: Any, clinic: ClinicProfile) -> Dict[str, Any]:
+def lookup_details(tracker: Any, clinic: ClinicProfile) -> dict[str, Any]:
     """The reference and contact for a status or cancel look-up from what the patient already wrote."""
     texts = [m.get("text") or "" for m in patient_messages(tracker)]
-    details: Dict[str, Any] = {}
+    details: dict[str, Any] = {}
     reference = latest(reference_in(t) for t in texts)
     if reference:
         details["booking_reference"] = reference
@@ -209,7 +210,7 @@ def lookup_details(tracker: Any, clinic: ClinicProfile) -> Dict[str, Any]:
     return details
 
 
-def noted(details: Dict[str, Any]) -> Optional[str]:
+def noted(details: dict[str, Any]) -> str | None:
     """The line that tells the patient what was taken from their messages."""
 
     def said(key: str, **values: Any) -> str:

@@ -8,7 +8,6 @@ parameter so tests can ask about any moment.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Optional, Tuple
 from zoneinfo import ZoneInfo
 
 from clinic import content
@@ -17,26 +16,26 @@ from clinic.profile import WEEKDAYS, ClinicProfile
 LOOKAHEAD_DAYS = 60  # long enough to step over a holiday closure
 
 
-def local_now(clinic: ClinicProfile, now: Optional[dt.datetime] = None) -> dt.datetime:
+def local_now(clinic: ClinicProfile, now: dt.datetime | None = None) -> dt.datetime:
     """`now` (aware; default the real clock) in the clinic's time zone."""
     zone = ZoneInfo(clinic.timezone)
     return (now or dt.datetime.now(dt.timezone.utc)).astimezone(zone)
 
 
-def hours_on_date(clinic: ClinicProfile, day: dt.date) -> Optional[Tuple[dt.time, dt.time]]:
+def hours_on_date(clinic: ClinicProfile, day: dt.date) -> tuple[dt.time, dt.time] | None:
     """Opening and closing time on a calendar date, or None when closed (weekday or closure)."""
     if day in clinic.closures:
         return None
     return clinic.hours_on(WEEKDAYS[day.weekday()])
 
 
-def is_open(clinic: ClinicProfile, now: Optional[dt.datetime] = None) -> bool:
+def is_open(clinic: ClinicProfile, now: dt.datetime | None = None) -> bool:
     here = local_now(clinic, now)
     span = hours_on_date(clinic, here.date())
     return span is not None and span[0] <= here.time() < span[1]
 
 
-def next_opening(clinic: ClinicProfile, now: Optional[dt.datetime] = None) -> Optional[dt.datetime]:
+def next_opening(clinic: ClinicProfile, now: dt.datetime | None = None) -> dt.datetime | None:
     """The next moment the clinic opens after `now` (clinic-local, aware); None if never soon."""
     here = local_now(clinic, now)
     for offset in range(LOOKAHEAD_DAYS):
@@ -59,7 +58,7 @@ def day_phrase(day: dt.date, today: dt.date) -> str:
     return content.text("replies", "dates.on_day", day=day.strftime("%A %-d %B"))
 
 
-def opens_next_phrase(clinic: ClinicProfile, now: Optional[dt.datetime] = None) -> str:
+def opens_next_phrase(clinic: ClinicProfile, now: dt.datetime | None = None) -> str:
     """'tomorrow at 09:00' / 'on Monday 30 November at 09:00' (clinic-local)."""
     here = local_now(clinic, now)
     opening = next_opening(clinic, now)
@@ -70,7 +69,7 @@ def opens_next_phrase(clinic: ClinicProfile, now: Optional[dt.datetime] = None) 
     )
 
 
-def status_line(clinic: ClinicProfile, now: Optional[dt.datetime] = None) -> str:
+def status_line(clinic: ClinicProfile, now: dt.datetime | None = None) -> str:
     """'We're open now, until 18:00.' or 'We're closed right now and open again tomorrow at 09:00.'"""
     here = local_now(clinic, now)
     zone = clinic.timezone.split("/")[-1].replace("_", " ")
@@ -90,7 +89,7 @@ def weekly_hours(clinic: ClinicProfile) -> str:
     return "\n".join(lines)
 
 
-def upcoming_closures(clinic: ClinicProfile, now: Optional[dt.datetime] = None, days: int = 60) -> str:
+def upcoming_closures(clinic: ClinicProfile, now: dt.datetime | None = None, days: int = 60) -> str:
     """'Thursday 25 December, Friday 26 December' within the next `days`, or ''."""
     today = local_now(clinic, now).date()
     soon = [d for d in sorted(clinic.closures) if today <= d <= today + dt.timedelta(days=days)]

@@ -16,7 +16,6 @@ import ssl
 import threading
 from dataclasses import dataclass
 from email.message import EmailMessage
-from typing import Optional
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -33,14 +32,14 @@ class SmtpSettings:
     host: str
     port: int
     sender: str
-    user: Optional[str] = None
-    password: Optional[str] = None
+    user: str | None = None
+    password: str | None = None
     starttls: bool = False
     use_ssl: bool = False
     timeout: float = 10.0
 
     @classmethod
-    def from_env(cls, default_sender: str) -> Optional["SmtpSettings"]:
+    def from_env(cls, default_sender: str) -> SmtpSettings | None:
         """None when SMTP_HOST is not set: e-mails then wait in the outbox."""
         host = os.environ.get("SMTP_HOST", "").strip()
         if not host:
@@ -85,7 +84,7 @@ def _send(settings: SmtpSettings, email: store.OutboxEmail) -> None:
 _delivery_lock = threading.Lock()
 
 
-def deliver_pending(default_sender: str, url: Optional[str] = None) -> int:
+def deliver_pending(default_sender: str, url: str | None = None) -> int:
     """Try to send every unsent e-mail once; returns how many were sent now."""
     settings = SmtpSettings.from_env(default_sender)
     if settings is None:
@@ -122,15 +121,15 @@ def deliver_pending(default_sender: str, url: Optional[str] = None) -> int:
     return sent
 
 
-def waiting_count(url: Optional[str] = None) -> int:
+def waiting_count(url: str | None = None) -> int:
     with store.session(url) as db:
         return len(db.execute(select(store.OutboxEmail.id).where(store.OutboxEmail.sent_at.is_(None))).all())
 
 
-_worker: Optional[threading.Thread] = None
+_worker: threading.Thread | None = None
 
 
-def start_worker(default_sender: str) -> Optional[threading.Thread]:
+def start_worker(default_sender: str) -> threading.Thread | None:
     """Retry the outbox every OUTBOX_RETRY_SECONDS in a daemon thread (once per process)."""
     global _worker
     seconds = float(os.environ.get(RETRY_ENV) or 0)

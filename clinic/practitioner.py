@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import List, Optional
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -30,7 +29,7 @@ def _local(clinic, moment) -> str:
     return moment.replace(tzinfo=ZoneInfo("UTC")).astimezone(ZoneInfo(clinic.timezone)).strftime("%a %d %b %H:%M")
 
 
-def _print_rows(clinic, rows: List[store.BookingRequest]) -> None:
+def _print_rows(clinic, rows: list[store.BookingRequest]) -> None:
     if not rows:
         print("No requests.")
         return
@@ -45,7 +44,7 @@ def _print_rows(clinic, rows: List[store.BookingRequest]) -> None:
             print(f"           for: {row.concern}")
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="make bookings ARGS=...", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("list", help="open requests")

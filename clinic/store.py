@@ -13,10 +13,10 @@ import os
 import secrets
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator, Optional
 
 from sqlalchemy import (
     Boolean,
@@ -184,7 +184,7 @@ _sqlite_writer = threading.RLock()  # re-entrant: a nested session in the same t
 
 
 @contextmanager
-def session(url: Optional[str] = None) -> Iterator[Session]:
+def session(url: str | None = None) -> Iterator[Session]:
     """A transaction: committed when the block ends, rolled back on error."""
     url = url or database_url()
     if url.startswith("sqlite"):
@@ -212,7 +212,7 @@ def new_reference(db: Session) -> str:
             return code
 
 
-def normalise_reference(text: str) -> Optional[str]:
+def normalise_reference(text: str) -> str | None:
     """'br 7kq4xp', 'BR-7KQ4XP', '7kq4xp' -> 'BR-7KQ4XP'; None when there is no reference in it.
 
     Without the BR prefix, a 6-letter word only counts when it has a digit or is the whole message,
@@ -230,7 +230,7 @@ def normalise_reference(text: str) -> Optional[str]:
     return None
 
 
-def find_request(db: Session, reference: str) -> Optional[BookingRequest]:
+def find_request(db: Session, reference: str) -> BookingRequest | None:
     return db.execute(select(BookingRequest).where(BookingRequest.reference == reference)).scalar_one_or_none()
 
 
@@ -238,7 +238,7 @@ def submission_key(sender_id: str, message_id: str) -> str:
     """Identifies one confirmation message in one chat, without storing either id."""
     import hashlib
 
-    return hashlib.sha256(f"{sender_id}\n{message_id}".encode("utf-8")).hexdigest()
+    return hashlib.sha256(f"{sender_id}\n{message_id}".encode()).hexdigest()
 
 
 def conversation_key(sender_id: str) -> str:
@@ -253,7 +253,7 @@ def forget_conversation(db: Session, sender_id: str) -> int:
     return _delete_with_emails(db, BookingRequest.conversation_key == conversation_key(sender_id))
 
 
-def purge_expired(db: Session, retention_days: int, now: Optional[dt.datetime] = None) -> int:
+def purge_expired(db: Session, retention_days: int, now: dt.datetime | None = None) -> int:
     """Delete requests (and their e-mails) older than the retention period; returns how many."""
     cutoff = (now or dt.datetime.now(dt.timezone.utc)).replace(tzinfo=None) - dt.timedelta(days=retention_days)
     return _delete_with_emails(db, BookingRequest.created_at < cutoff)

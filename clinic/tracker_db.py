@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import time
-from typing import Optional
 
 DEFAULT_URL = "sqlite:///var/conversations.db"
 
@@ -22,7 +21,7 @@ def tracker_db_url() -> str:
     return os.environ.get("TRACKER_DB_URL", "").strip() or DEFAULT_URL
 
 
-def purge_conversations(retention_days: int, url: Optional[str] = None, now: Optional[float] = None) -> int:
+def purge_conversations(retention_days: int, url: str | None = None, now: float | None = None) -> int:
     """Delete whole conversations whose last event is older than the retention period; returns how many.
 
     Run by `make bookings ARGS=purge` next to the booking purge, with the profile's data_retention_days.

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from typing import Optional, Tuple
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
@@ -19,7 +18,7 @@ from clinic import content, hours
 from clinic.profile import ClinicProfile
 from clinic.when import WINDOWS, Flexible, When, parse_flexible, parse_when
 
-Result = Tuple[Optional[object], Optional[str]]
+Result = tuple[object | None, str | None]
 
 
 def reason(key: str, **values: object) -> str:
@@ -46,13 +45,13 @@ _NAME_OK = re.compile(r"^[^\W\d_]+(?:[\s'’.-]+[^\W\d_]+)*\.?$")
 _EMAIL = re.compile(r"[^\s<>()\[\],;:\"]+@[^\s<>()\[\],;:\"]+")
 
 
-def clean(text: Optional[str], limit: int = 500) -> str:
+def clean(text: str | None, limit: int = 500) -> str:
     """Plain text: markup removed, whitespace collapsed, cut to a sane length."""
     text = re.sub(r"<[^>]*>", " ", html.unescape(text or ""))  # unescape first: "&lt;b&gt;" is markup too
     return re.sub(r"\s+", " ", text).strip()[:limit].rstrip()  # a cut can end on a space
 
 
-def yes_no(text: str, intent: Optional[str]) -> Optional[bool]:
+def yes_no(text: str, intent: str | None) -> bool | None:
     """The words first ("yes", "no thanks" are unambiguous), the model's affirm/deny second."""
     lowered = clean(text).lower().strip(" .!")
     if _NO.match(lowered):
@@ -66,7 +65,7 @@ def yes_no(text: str, intent: Optional[str]) -> Optional[bool]:
     return None
 
 
-def validate_consent(text: str, intent: Optional[str]) -> Result:
+def validate_consent(text: str, intent: str | None) -> Result:
     """Consent to keep the details: yes or no (False is an answer too), nothing else."""
     answer = yes_no(text, intent)
     if answer is None:
@@ -164,7 +163,7 @@ def _first_fit(flexible: Flexible, clinic: ClinicProfile, local: dt.datetime) ->
     return None, reason("no_fitting_time", hours=hours.weekly_hours(clinic))
 
 
-def _check_day(when: When, clinic: ClinicProfile, local: dt.datetime, latest: Optional[dt.time] = None) -> Result:
+def _check_day(when: When, clinic: ClinicProfile, local: dt.datetime, latest: dt.time | None = None) -> Result:
     """The day is ahead, the clinic open then, and far enough ahead for the lead time."""
     span = hours.hours_on_date(clinic, when.day)
     day_name = when.day.strftime("%A %-d %B")
@@ -231,7 +230,7 @@ RETURNING_WORDS = re.compile(
 )
 
 
-def validate_first_visit(text: str, intent: Optional[str]) -> Result:
+def validate_first_visit(text: str, intent: str | None) -> Result:
     lowered = clean(text).lower()
     if FIRST_WORDS.search(lowered):
         return True, None
@@ -253,7 +252,7 @@ def validate_concern(text: str) -> Result:
 CONFIRM, CHANGE, CANCEL = "confirm", "change", "cancel"
 
 
-def validate_confirmation(text: str, intent: Optional[str]) -> Result:
+def validate_confirmation(text: str, intent: str | None) -> Result:
     lowered = clean(text).lower()
     if re.search(r"\b(change|edit|wrong|fix|correct (something|it)|update|amend)\b", lowered):
         return CHANGE, None

@@ -9,7 +9,7 @@ check in the Rasa server (components/warning_signs.py) and arrives in the parse 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 from clinic import content, hours
 from clinic.profile import ClinicProfile
@@ -17,11 +17,11 @@ from clinic.profile import ClinicProfile
 LEVELS = ("emergency", "urgent", "clinic")
 
 
-def catalogue() -> Dict[str, Any]:
+def catalogue() -> dict[str, Any]:
     return content.load("warning_signs")["warning_signs"]
 
 
-def _values(clinic: ClinicProfile) -> Dict[str, str]:
+def _values(clinic: ClinicProfile) -> dict[str, str]:
     return {
         "emergency_number": clinic.emergency_number,
         "urgent_phone": clinic.urgent_phone,
@@ -30,7 +30,7 @@ def _values(clinic: ClinicProfile) -> Dict[str, str]:
     }
 
 
-def signs_at(level: str) -> List[str]:
+def signs_at(level: str) -> list[str]:
     """The catalogue's signs of every kind at this level, in catalogue order."""
     return [kind["signs"] for kind in catalogue()["kinds"].values() if kind["level"] == level]
 
@@ -52,7 +52,7 @@ def watch_for_answer(clinic: ClinicProfile) -> str:
 
 
 def report_reply(
-    level: Optional[str], clinic: ClinicProfile, treated_on: Optional[dt.date] = None, now: Optional[dt.datetime] = None
+    level: str | None, clinic: ClinicProfile, treated_on: dt.date | None = None, now: dt.datetime | None = None
 ) -> str:
     """The reply to a reported warning sign at its level (urgent when the level is unknown)."""
     levels = catalogue()["levels"]

@@ -18,10 +18,9 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any, List
+from typing import Any
 
 import yaml
-
 from rasa.core.actions.action import ActionExecutionRejection, ActionSessionStart, RemoteAction, create_bot_utterance
 from rasa.core.channels.channel import CollectingOutputChannel
 from rasa.shared.core.events import BotUttered
@@ -48,7 +47,7 @@ def urgent_reply(tracker: Any) -> str:
     )
 
 
-async def run_or_explain(self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> List[Any]:
+async def run_or_explain(self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> list[Any]:
     if output_channel is None:
         # Rasa's trigger_intent (a check-in, days after the last message) starts the new session
         # without an output channel, and the session start's messages would crash on it, losing its

@@ -9,7 +9,7 @@ Written for Rasa 3.6.21. Importing this changes nothing; install() is called by 
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Text
+from typing import Any, Optional
 
 from jsonschema import ValidationError
 from jsonschema.validators import validator_for
@@ -29,7 +29,7 @@ def _compiled() -> Any:
     return _validator
 
 
-def validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
+def validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
     try:
         _compiled().validate(result)
         return True

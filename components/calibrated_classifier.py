@@ -24,7 +24,7 @@ expects them from DIET and the ResponseSelector together:
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text, Type
+from typing import Any, Optional
 
 import joblib
 import numpy as np
@@ -47,7 +47,7 @@ RANKING_LENGTH = 10
 TOPIC_RANKING_LENGTH = 5
 
 
-def label_of(example: Message) -> Optional[Text]:
+def label_of(example: Message) -> Optional[str]:
     """'faq/<topic>' for an FAQ example, the intent's name otherwise."""
     return example.get(INTENT_RESPONSE_KEY) or example.get(INTENT)
 
@@ -57,19 +57,19 @@ class CalibratedClassifier(GraphComponent, IntentClassifier):
     """Intent and FAQ topic from one logistic regression over meaning and wording."""
 
     @classmethod
-    def required_components(cls) -> List[Type]:
+    def required_components(cls) -> list[type]:
         return [LanguageModelFeaturizer]
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {"featurizer": "minilm", "C": 10.0, "max_iter": 3000, "word_ngrams": [1, 2], "char_ngrams": [2, 5]}
 
     def __init__(
         self,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
-        state: Optional[Dict[Text, Any]] = None,
+        state: Optional[dict[str, Any]] = None,
     ) -> None:
         self.component_config = config
         self._storage, self._resource = model_storage, resource
@@ -77,19 +77,19 @@ class CalibratedClassifier(GraphComponent, IntentClassifier):
         self.words = state.get("words")
         self.chars = state.get("chars")
         self.model = state.get("model")
-        self.retrieval_intents: List[Text] = state.get("retrieval_intents") or []
+        self.retrieval_intents: list[str] = state.get("retrieval_intents") or []
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "CalibratedClassifier":
+    ) -> CalibratedClassifier:
         return cls(config, model_storage, resource)
 
-    def _features(self, messages: List[Message]) -> Any:
+    def _features(self, messages: list[Message]) -> Any:
         from scipy import sparse
 
         texts = [m.get(TEXT) or "" for m in messages]
@@ -134,19 +134,19 @@ class CalibratedClassifier(GraphComponent, IntentClassifier):
     @classmethod
     def load(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
         **kwargs: Any,
-    ) -> "CalibratedClassifier":
+    ) -> CalibratedClassifier:
         try:
             with model_storage.read_from(resource) as directory:
                 return cls(config, model_storage, resource, joblib.load(directory / "classifier.joblib"))
         except (ValueError, FileNotFoundError):  # not trained (a model trained without NLU data)
             return cls(config, model_storage, resource)
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         if self.model is None:
             return messages
         probabilities = self.model.predict_proba(self._features(messages))
@@ -154,7 +154,7 @@ class CalibratedClassifier(GraphComponent, IntentClassifier):
         for message, row in zip(messages, probabilities):
             order = np.argsort(row)[::-1]
             ranked = [(labels[i], float(row[i])) for i in order]
-            intents: Dict[Text, float] = {}
+            intents: dict[str, float] = {}
             for label, p in ranked:
                 intents.setdefault(label.split("/")[0], round(p, 4))
             ranking = [{"name": name, "confidence": p} for name, p in list(intents.items())[:RANKING_LENGTH]]
@@ -164,7 +164,7 @@ class CalibratedClassifier(GraphComponent, IntentClassifier):
                 self._select_response(message, retrieval_intent, ranked)
         return messages
 
-    def _select_response(self, message: Message, retrieval_intent: Text, ranked: List[Any]) -> None:
+    def _select_response(self, message: Message, retrieval_intent: str, ranked: list[Any]) -> None:
         """The FAQ topics in the ResponseSelector's output format (rasa/nlu/selectors/response_selector.py)."""
         topics = [(label, round(p, 4)) for label, p in ranked if label.startswith(retrieval_intent + "/")]
         if not topics:

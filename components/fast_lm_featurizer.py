@@ -21,7 +21,7 @@ the embedding the model was built to give; `cls` keeps Rasa's behaviour.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text, Tuple
+from typing import Any
 
 import numpy as np
 import tensorflow as tf
@@ -37,11 +37,11 @@ class FastLanguageModelFeaturizer(LanguageModelFeaturizer):
     """Rasa's LanguageModelFeaturizer with the model call compiled by tf.function."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {**LanguageModelFeaturizer.get_default_config(), "sentence_pooling": "mean", "attributes": ["text"]}
 
     @classmethod
-    def validate_config(cls, config: Dict[Text, Any]) -> None:
+    def validate_config(cls, config: dict[str, Any]) -> None:
         super().validate_config(config)
         if config.get("sentence_pooling", "mean") not in ("mean", "cls"):
             raise ValueError(f"sentence_pooling must be 'mean' or 'cls', got {config.get('sentence_pooling')!r}")
@@ -74,13 +74,13 @@ class FastLanguageModelFeaturizer(LanguageModelFeaturizer):
         hidden_states(tf.ones([1, 4], tf.int32), tf.ones([1, 4], tf.int32))
 
     def _compute_batch_sequence_features(
-        self, batch_attention_mask: np.ndarray, padded_token_ids: List[List[int]]
+        self, batch_attention_mask: np.ndarray, padded_token_ids: list[list[int]]
     ) -> np.ndarray:
         token_ids = tf.convert_to_tensor(np.asarray(padded_token_ids, dtype=np.int32))
         mask = tf.convert_to_tensor(np.asarray(batch_attention_mask, dtype=np.int32))
         return self._hidden_states(token_ids, mask).numpy()
 
-    def _post_process_sequence_embeddings(self, sequence_embeddings: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+    def _post_process_sequence_embeddings(self, sequence_embeddings: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         sentences, tokens = super()._post_process_sequence_embeddings(sequence_embeddings)
         if self._config.get("sentence_pooling", "mean") == "mean":
             # Each row holds the states of the real tokens only ([CLS] … [SEP], no padding),

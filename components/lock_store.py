@@ -23,7 +23,8 @@ from __future__ import annotations
 import json
 import logging
 import os
-from typing import Any, Callable, Optional, Tuple
+from collections.abc import Callable
+from typing import Any, Optional
 from urllib.parse import unquote, urlparse
 
 from rasa.core.lock import TicketLock
@@ -31,7 +32,7 @@ from rasa.core.lock_store import LOCK_LIFETIME, InMemoryLockStore, LockError, Lo
 
 logger = logging.getLogger(__name__)
 
-Change = Callable[[Optional[TicketLock]], Tuple[Optional[TicketLock], Any]]
+Change = Callable[[Optional[TicketLock]], tuple[Optional[TicketLock], Any]]
 MAX_RETRIES = 200
 
 
@@ -64,7 +65,7 @@ class AtomicRedisLockStore(RedisLockStore):
         raise LockError(f"Lock for conversation '{conversation_id}' kept changing under us")
 
     def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
-        def issue(lock: Optional[TicketLock]) -> Tuple[TicketLock, int]:
+        def issue(lock: Optional[TicketLock]) -> tuple[TicketLock, int]:
             ticket = lock.issue_ticket(lock_lifetime)
             return lock, ticket
 
@@ -76,7 +77,7 @@ class AtomicRedisLockStore(RedisLockStore):
             raise LockError(f"Error while acquiring lock. Error:\n{error}") from error
 
     def update_lock(self, conversation_id: str) -> None:
-        def drop_expired(lock: Optional[TicketLock]) -> Tuple[Optional[TicketLock], None]:
+        def drop_expired(lock: Optional[TicketLock]) -> tuple[Optional[TicketLock], None]:
             if lock is not None:
                 lock.remove_expired_tickets()
             return lock, None
@@ -84,7 +85,7 @@ class AtomicRedisLockStore(RedisLockStore):
         self._atomically(conversation_id, drop_expired)
 
     def finish_serving(self, conversation_id: str, ticket_number: int) -> None:
-        def finish(lock: Optional[TicketLock]) -> Tuple[Optional[TicketLock], None]:
+        def finish(lock: Optional[TicketLock]) -> tuple[Optional[TicketLock], None]:
             if lock is not None:
                 lock.remove_ticket_for(ticket_number)
             return lock, None
@@ -94,7 +95,7 @@ class AtomicRedisLockStore(RedisLockStore):
     def cleanup(self, conversation_id: str, ticket_number: int) -> None:
         """Finish this ticket and delete the lock only if, at that same instant, nobody is queued."""
 
-        def finish_and_maybe_delete(lock: Optional[TicketLock]) -> Tuple[Optional[TicketLock], None]:
+        def finish_and_maybe_delete(lock: Optional[TicketLock]) -> tuple[Optional[TicketLock], None]:
             if lock is None:
                 return None, None
             lock.remove_ticket_for(ticket_number)

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any, Optional
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -109,7 +109,7 @@ _LEAD_IN = re.compile(
 )
 
 
-def _pieces(text: Text) -> List[Text]:
+def _pieces(text: str) -> list[str]:
     """The message cut at every question boundary and after small talk, greeting and leading "and"/"also" removed."""
     pieces = []
     for chunk in _HARD_BREAK.split(_GREETING.sub("", (text or "").strip())):
@@ -125,13 +125,13 @@ def _pieces(text: Text) -> List[Text]:
     return pieces
 
 
-def _is_question(piece: Text) -> bool:
+def _is_question(piece: str) -> bool:
     return len(piece.split()) >= 2 and (
         piece.endswith("?") or bool(_STARTS_QUESTION.match(piece)) or bool(_WISH.match(piece))
     )
 
 
-def split_message(text: Text) -> Tuple[List[Text], List[Text], Optional[Text]]:
+def split_message(text: str) -> tuple[list[str], list[str], Optional[str]]:
     """The questions in a message, in order; the statement after the last of them; and, for a message
     with one question and something before it, that question alone.
 
@@ -140,7 +140,7 @@ def split_message(text: Text) -> Tuple[List[Text], List[Text], Optional[Text]]:
     warning-sign check reads it on its own. The bare question lets "hey it's Hannah Clarke, how much
     does it cost?" be read as "how much does it cost?"."""
     pieces = _pieces(text)
-    parts: List[Text] = []
+    parts: list[str] = []
     pending = ""
     for piece in pieces:
         if not _is_question(piece):
@@ -163,30 +163,30 @@ def split_message(text: Text) -> Tuple[List[Text], List[Text], Optional[Text]]:
     return parts, statements, core
 
 
-def core_question(text: Text) -> Optional[Text]:
+def core_question(text: str) -> Optional[str]:
     """The one question of a message that says something else first, or None."""
     return split_message(text)[2]
 
 
-def joined_parts(parts: List[Text], statements: List[Text], text: Text, most: int = 3) -> List[Text]:
+def joined_parts(parts: list[str], statements: list[str], text: str, most: int = 3) -> list[str]:
     """The questions to answer one by one (a trailing statement goes with the last); [text] for one question."""
     if len(parts) < 2 or len(parts) > most:
         return [text]
     return parts[:-1] + [" ".join([parts[-1]] + statements)]
 
 
-def question_parts(text: Text, most: int = 3) -> List[Text]:
+def question_parts(text: str, most: int = 3) -> list[str]:
     """The questions in a message, in order; just the message when it asks one thing (or more than `most`)."""
     parts, statements, _ = split_message(text)
     return joined_parts(parts, statements, text, most)
 
 
-def is_elliptic(text: Text, most_words: int = 8) -> bool:
+def is_elliptic(text: str, most_words: int = 8) -> bool:
     words = (text or "").split()
     return 0 < len(words) <= most_words and bool(_ELLIPTIC.search(text))
 
 
-def previous_question(tracker: Optional[DialogueStateTracker]) -> Optional[Text]:
+def previous_question(tracker: Optional[DialogueStateTracker]) -> Optional[str]:
     """The patient's last message before this one, if it asked something the assistant answered."""
     if tracker is None:
         return None
@@ -199,10 +199,10 @@ def previous_question(tracker: Optional[DialogueStateTracker]) -> Optional[Text]
     return None
 
 
-def reading(message: Message) -> Dict[Text, Any]:
+def reading(message: Message) -> dict[str, Any]:
     """What the pipeline made of one message: intent, FAQ topic, warning sign, language."""
     intent = dict(message.get(INTENT) or {})
-    found: Dict[Text, Any] = {
+    found: dict[str, Any] = {
         "text": message.get(TEXT),
         "intent": intent.get("name"),
         "confidence": intent.get("confidence"),
@@ -216,7 +216,7 @@ def reading(message: Message) -> Dict[Text, Any]:
     return found
 
 
-def answer_key(found: Dict[Text, Any]) -> Optional[Text]:
+def answer_key(found: dict[str, Any]) -> Optional[str]:
     """What answers a part (its FAQ topic or its intent), or None if nothing would."""
     if found["intent"] not in ANSWERABLE:
         return None
@@ -228,27 +228,27 @@ class MessageParts(GraphComponent):
     """Adds each question of a several-question message, and a follow-up with its context, to the batch."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {"most_questions": 3, "follow_up_words": 8}
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: dict[str, Any]) -> None:
         self.config = config
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "MessageParts":
+    ) -> MessageParts:
         return cls(config)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
 
-    def process(self, messages: List[Message], tracker: Optional[DialogueStateTracker] = None) -> List[Message]:
-        added: List[Message] = []
+    def process(self, messages: list[Message], tracker: Optional[DialogueStateTracker] = None) -> list[Message]:
+        added: list[Message] = []
         for message in messages:
             text = message.get(TEXT) or ""
             if not text or text.startswith("/") or message.get(PART_OF):
@@ -279,26 +279,26 @@ class PartsCollector(GraphComponent):
     """Takes the added messages out of the batch and writes what they found into the patient's message."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {"points_back_margin": 0.1}
 
-    def __init__(self, config: Optional[Dict[Text, Any]] = None) -> None:
+    def __init__(self, config: Optional[dict[str, Any]] = None) -> None:
         self.config = {**self.get_default_config(), **(config or {})}
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "PartsCollector":
+    ) -> PartsCollector:
         return cls(config)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         originals = [m for m in messages if not m.get(PART_OF)]
         for message in originals:
             key = message.get(PARTS_ID)
@@ -321,7 +321,7 @@ class PartsCollector(GraphComponent):
         return originals
 
     @staticmethod
-    def _report_in(message: Message, parts: List[Dict[Text, Any]]) -> bool:
+    def _report_in(message: Message, parts: list[dict[str, Any]]) -> bool:
         """A part that is a warning sign makes the whole message that report: urgent care, first and alone."""
         if (message.get(INTENT) or {}).get("name") in (REPORT, "other_language"):
             return True  # urgent care or the language notice decides already
@@ -337,7 +337,7 @@ class PartsCollector(GraphComponent):
         return True
 
     @staticmethod
-    def _several(message: Message, questions: List[Dict[Text, Any]]) -> None:
+    def _several(message: Message, questions: list[dict[str, Any]]) -> None:
         keys = [answer_key(q) for q in questions]
         if len({k for k in keys if k}) < 2:
             return  # one thing asked after all ("can I wash and moisturise after?"): the whole message decides
@@ -347,7 +347,7 @@ class PartsCollector(GraphComponent):
         message.data[INTENT_RANKING_KEY] = [several] + list(message.data.get(INTENT_RANKING_KEY, []))
 
     @staticmethod
-    def _take(message: Message, other: Message, key: Text, note: Dict[Text, Any]) -> None:
+    def _take(message: Message, other: Message, key: str, note: dict[str, Any]) -> None:
         """Give the patient's message the reading of an added one, and say so in the parse result."""
         for name in (INTENT, INTENT_RANKING_KEY, SELECTOR_KEY):
             if other.get(name) is not None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from typing import Any, Dict, Optional, Text
+from typing import Any, Optional
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.processor import MessageProcessor
@@ -34,7 +34,7 @@ async def parse_message(
     message: UserMessage,
     tracker: Optional[DialogueStateTracker] = None,
     only_output_properties: bool = True,
-) -> Dict[Text, Any]:
+) -> dict[str, Any]:
     """Rasa's parse_message, with the graph run off the event loop (same result, same checks)."""
     if self.http_interpreter or not ENABLED:
         return await _parse_message(self, message, tracker, only_output_properties)

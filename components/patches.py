@@ -20,7 +20,7 @@ it changes only its own server object (allowed origins, its session_request hand
 
 from __future__ import annotations
 
-from typing import Callable, List
+from collections.abc import Callable
 
 RASA_VERSION = "3.6.21"
 
@@ -71,7 +71,7 @@ def install_validator(needs_examples: Callable[[str], bool]) -> None:
         return
     all_intents = Validator._non_default_intents
 
-    def _intents_that_need_examples(self: Validator) -> List[str]:
+    def _intents_that_need_examples(self: Validator) -> list[str]:
         return [intent for intent in all_intents(self) if needs_examples(intent)]
 
     _intents_that_need_examples._clinic_narrowed = True  # type: ignore[attr-defined]

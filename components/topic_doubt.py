@@ -16,7 +16,7 @@ half. Remove this step when Rasa's fallback reads the selector's confidence.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any, Optional
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -31,7 +31,7 @@ FALLBACK = "nlu_fallback"
 OUTPUT_KEY = "topic_doubt"
 
 
-def topic_scores(parse: Dict[Text, Any]) -> Tuple[Optional[Text], float, float]:
+def topic_scores(parse: dict[str, Any]) -> tuple[Optional[str], float, float]:
     """The selector's top topic ('faq/<topic>'), its confidence and its lead over the runner-up."""
     ranking = ((parse.get("response_selector") or {}).get(FAQ) or {}).get("ranking") or []
     if not ranking:
@@ -41,7 +41,7 @@ def topic_scores(parse: Dict[Text, Any]) -> Tuple[Optional[Text], float, float]:
     return ranking[0].get("intent_response_key"), first, first - second
 
 
-def doubtful(confidence: float, margin: float, config: Dict[Text, Any]) -> bool:
+def doubtful(confidence: float, margin: float, config: dict[str, Any]) -> bool:
     """Too unsure of the topic to answer: ask "Did you mean…?" instead."""
     return confidence < config["answer_at"] or margin < config["margin_at"]
 
@@ -51,23 +51,23 @@ class TopicDoubt(GraphComponent, IntentClassifier):
     """Turns an FAQ question whose topic is unclear into "Did you mean…?"."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {"answer_at": 0.0, "margin_at": 0.0}
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: dict[str, Any]) -> None:
         self.component_config = config
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "TopicDoubt":
+    ) -> TopicDoubt:
         return cls(config)
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             if (message.get(INTENT) or {}).get("name") != FAQ:
                 continue

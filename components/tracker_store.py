@@ -46,7 +46,7 @@ class ClinicTrackerStore(SQLTrackerStore):
             Path(url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
         super().__init__(domain=domain, host=url, event_broker=event_broker, **kwargs)
 
-    async def save(self, tracker: "DialogueStateTracker") -> None:
+    async def save(self, tracker: DialogueStateTracker) -> None:
         """Rasa's save, except right after "forget me": then the conversation is deleted instead."""
         if _forget_requested(tracker):
             with self.session_scope() as session:
@@ -57,7 +57,7 @@ class ClinicTrackerStore(SQLTrackerStore):
         await super().save(tracker)
 
 
-def _forget_requested(tracker: "DialogueStateTracker") -> bool:
+def _forget_requested(tracker: DialogueStateTracker) -> bool:
     """Did action_forget_me run in the turn being saved (after the latest user message)?"""
     for event in reversed(tracker.events):
         if isinstance(event, UserUttered):

@@ -23,7 +23,7 @@ settings over cross-validation predictions (benchmarks/fallback_curve.py chooses
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Optional, Text, Type
+from typing import Any, Optional
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -58,7 +58,7 @@ CHECKED_INTENTS = [
 ]
 
 
-def sentence_embedding(message: Message, featurizer: Text) -> Optional[np.ndarray]:
+def sentence_embedding(message: Message, featurizer: str) -> Optional[np.ndarray]:
     """Unit-length mean of the featurizer's token vectors, or None when the message has none."""
     sequence, _ = message.get_dense_features(TEXT, featurizers=[featurizer])
     if sequence is None or sequence.features.shape[0] == 0:
@@ -69,13 +69,13 @@ def sentence_embedding(message: Message, featurizer: Text) -> Optional[np.ndarra
 
 
 def decide(
-    intent: Optional[Text],
+    intent: Optional[str],
     in_scope: float,
     out_of_scope: float,
     unfamiliar_below: float,
     out_of_scope_margin: Optional[float],
-    checked: List[Text],
-) -> Optional[Text]:
+    checked: list[str],
+) -> Optional[str]:
     """The intent this check gives the message instead of the classifier's, or None to keep it.
 
     An out-of-scope verdict is second-guessed too, only when the message is unlike the out-of-scope
@@ -96,11 +96,11 @@ class UnfamiliarMessageCheck(GraphComponent, IntentClassifier):
     """Turns questions unlike any training example into a fallback, or out-of-scope ones into a refusal."""
 
     @classmethod
-    def required_components(cls) -> List[Type]:
+    def required_components(cls) -> list[type]:
         return [LanguageModelFeaturizer]  # its token vectors are what is compared
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {
             "featurizer": "minilm",
             "unfamiliar_below": 0.0,
@@ -110,7 +110,7 @@ class UnfamiliarMessageCheck(GraphComponent, IntentClassifier):
 
     def __init__(
         self,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         in_scope: Optional[np.ndarray] = None,
@@ -125,11 +125,11 @@ class UnfamiliarMessageCheck(GraphComponent, IntentClassifier):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "UnfamiliarMessageCheck":
+    ) -> UnfamiliarMessageCheck:
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -154,12 +154,12 @@ class UnfamiliarMessageCheck(GraphComponent, IntentClassifier):
     @classmethod
     def load(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
         **kwargs: Any,
-    ) -> "UnfamiliarMessageCheck":
+    ) -> UnfamiliarMessageCheck:
         try:
             with model_storage.read_from(resource) as directory:
                 return cls(
@@ -172,13 +172,13 @@ class UnfamiliarMessageCheck(GraphComponent, IntentClassifier):
         except ValueError:  # not trained (e.g. a model trained without NLU data)
             return cls(config, model_storage, resource)
 
-    def similarities(self, vector: np.ndarray) -> Dict[Text, float]:
+    def similarities(self, vector: np.ndarray) -> dict[str, float]:
         def best(matrix: np.ndarray) -> float:
             return float(np.max(matrix @ vector)) if len(matrix) and matrix.shape[1] == len(vector) else 0.0
 
         return {"in_scope": round(best(self.in_scope), 4), "out_of_scope": round(best(self.out_of_scope), 4)}
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         config = self.component_config
         for message in messages:
             vector = sentence_embedding(message, config["featurizer"])

@@ -38,7 +38,7 @@ import json
 import re
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text, Tuple, Type
+from typing import Any, Optional
 
 import numpy as np
 import yaml
@@ -59,7 +59,7 @@ CATALOGUE = Path(__file__).resolve().parent.parent / "data" / "content" / "warni
 LEVELS = ["emergency", "urgent", "clinic"]  # most urgent first
 
 
-def sentence_vector(message: Message, featurizers: List[Text]) -> Optional[np.ndarray]:
+def sentence_vector(message: Message, featurizers: list[str]) -> Optional[np.ndarray]:
     """The unit-length means of each featurizer's token vectors, side by side (None if any is missing)."""
     parts = []
     for name in featurizers:
@@ -72,13 +72,13 @@ def sentence_vector(message: Message, featurizers: List[Text]) -> Optional[np.nd
     return np.concatenate(parts)
 
 
-def kind_levels(path: Path = CATALOGUE) -> Dict[Text, Text]:
+def kind_levels(path: Path = CATALOGUE) -> dict[str, str]:
     """Each catalogue kind's level (emergency, urgent or clinic)."""
     kinds = yaml.safe_load(path.read_text(encoding="utf-8"))["warning_signs"]["kinds"]
     return {name: kind["level"] for name, kind in kinds.items()}
 
 
-def example_kind(example: Message) -> Text:
+def example_kind(example: Message) -> str:
     """The catalogue kind of a training example: its block's `warning_sign`, or "none"."""
     if example.get(INTENT) != REPORT_INTENT:
         return NOT_A_REPORT
@@ -91,7 +91,7 @@ def softmax(scores: np.ndarray) -> np.ndarray:
     return shifted / shifted.sum()
 
 
-def level_of(kind_shares: Dict[Text, float], levels: Dict[Text, Text], share: float) -> Text:
+def level_of(kind_shares: dict[str, float], levels: dict[str, str], share: float) -> str:
     """The most urgent level among kinds holding at least `share` of the report probability."""
     found = {levels.get(kind, "urgent") for kind, p in kind_shares.items() if p >= share}
     for level in LEVELS:
@@ -110,7 +110,7 @@ UNIT_HOURS = {"hour": 1.0, "day": 24.0, "week": 168.0, "month": 720.0}
 BARE_UNIT = re.compile(r"^(hour|day|week|month|minute)s?\b", re.IGNORECASE)
 
 
-def hours_since_mentioned(text: Text, now: Optional[datetime] = None) -> Optional[float]:
+def hours_since_mentioned(text: str, now: Optional[datetime] = None) -> Optional[float]:
     """The longest time span the message mentions, in hours ("3 days later" -> 72), or None.
 
     dateparser resolves each time phrase against `now`; the distance either way is the span ("5 days
@@ -130,7 +130,7 @@ def hours_since_mentioned(text: Text, now: Optional[datetime] = None) -> Optiona
     return max(spans) if spans else None
 
 
-def expected_in_its_time(level: Text, text: Text, config: Dict[Text, Any]) -> Tuple[bool, Optional[float]]:
+def expected_in_its_time(level: str, text: str, config: dict[str, Any]) -> tuple[bool, Optional[float]]:
     """Is this clinic-level "report" the expected effect, hours after treatment? And the hours read."""
     if level != "clinic":
         return False, None
@@ -139,7 +139,7 @@ def expected_in_its_time(level: Text, text: Text, config: Dict[Text, Any]) -> Tu
 
 
 def decide(
-    report_probability: float, intent_confidence: float, diet_says_report: bool, config: Dict[Text, Any]
+    report_probability: float, intent_confidence: float, diet_says_report: bool, config: dict[str, Any]
 ) -> Optional[bool]:
     """True: a report. False: the classifier said report but the check does not back it (demote). None: leave it.
 
@@ -157,11 +157,11 @@ class WarningSignCheck(GraphComponent, IntentClassifier):
     """Turns a described warning sign into `report_adverse_reaction` with its kind and level."""
 
     @classmethod
-    def required_components(cls) -> List[Type]:
+    def required_components(cls) -> list[type]:
         return [LanguageModelFeaturizer]
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {
             "featurizers": ["minilm", "spacy_vectors"],
             "hidden_units": 256,
@@ -174,23 +174,23 @@ class WarningSignCheck(GraphComponent, IntentClassifier):
             "expected_within_hours": 12,
         }
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource) -> None:
+    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource) -> None:
         self.component_config = config
         self._storage, self._resource = model_storage, resource
-        self.report_layers: List[List[np.ndarray]] = []
+        self.report_layers: list[list[np.ndarray]] = []
         self.kind_weights: Optional[np.ndarray] = None
         self.kind_bias: Optional[np.ndarray] = None
-        self.classes: List[Text] = []
-        self.levels: Dict[Text, Text] = {}
+        self.classes: list[str] = []
+        self.levels: dict[str, str] = {}
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "WarningSignCheck":
+    ) -> WarningSignCheck:
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -237,12 +237,12 @@ class WarningSignCheck(GraphComponent, IntentClassifier):
     @classmethod
     def load(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
         **kwargs: Any,
-    ) -> "WarningSignCheck":
+    ) -> WarningSignCheck:
         component = cls(config, model_storage, resource)
         try:
             with model_storage.read_from(resource) as directory:
@@ -256,7 +256,7 @@ class WarningSignCheck(GraphComponent, IntentClassifier):
             pass
         return component
 
-    def judge(self, vector: np.ndarray) -> Tuple[float, Dict[Text, float]]:
+    def judge(self, vector: np.ndarray) -> tuple[float, dict[str, float]]:
         """The probability that this is a report, and each kind's share of it."""
         probabilities = []
         for hidden_w, hidden_b, out_w, out_b in self.report_layers:
@@ -265,7 +265,7 @@ class WarningSignCheck(GraphComponent, IntentClassifier):
         kinds = softmax(self.kind_weights @ vector + self.kind_bias)
         return float(np.mean(probabilities)), dict(zip(self.classes, kinds.tolist()))
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         config = self.component_config
         for message in messages:
             vector = sentence_vector(message, config["featurizers"])

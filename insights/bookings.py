@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List
 
 from sqlalchemy import select
 
@@ -23,7 +22,7 @@ class Booking:
     status: str  # store.STATUSES
 
 
-def read_bookings(url: str, start: dt.datetime, end: dt.datetime) -> List[Booking]:
+def read_bookings(url: str, start: dt.datetime, end: dt.datetime) -> list[Booking]:
     """Requests created in [start, end). A SQLite file that does not exist yet means none."""
     if url.startswith("sqlite:///") and not Path(url[len("sqlite:///") :]).exists():
         return []

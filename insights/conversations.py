@@ -15,8 +15,9 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -37,9 +38,9 @@ class UserMessage:
     at: dt.datetime  # aware, UTC
     intent: str
     label: str  # the intent, or the FAQ's full name such as "faq/pain"
-    text: Optional[str]
+    text: str | None
     form_answer: bool
-    latency: Optional[float] = None  # seconds until the first bot reply; None if none came
+    latency: float | None = None  # seconds until the first bot reply; None if none came
 
 
 @dataclass
@@ -47,10 +48,10 @@ class Conversation:
     """One Rasa session: it starts with the patient's first message after a session start."""
 
     started: dt.datetime  # aware, UTC
-    messages: List[UserMessage] = field(default_factory=list)  # those inside the period only
+    messages: list[UserMessage] = field(default_factory=list)  # those inside the period only
 
 
-def read_conversations(url: str, start: dt.datetime, end: dt.datetime, region: str = "GB") -> List[Conversation]:
+def read_conversations(url: str, start: dt.datetime, end: dt.datetime, region: str = "GB") -> list[Conversation]:
     """Conversations with a patient message in [start, end); messages outside the period left out.
 
     A conversation begun before `start` is returned too (its messages in the period count), but
@@ -70,7 +71,7 @@ def read_conversations(url: str, start: dt.datetime, end: dt.datetime, region: s
                     .where(EVENTS.c.type_name == "user", EVENTS.c.timestamp >= lo, EVENTS.c.timestamp < hi)
                 )
             )
-            found: List[Conversation] = []
+            found: list[Conversation] = []
             for first in range(0, len(senders), SENDERS_PER_QUERY):
                 rows = conn.execute(
                     sa.select(EVENTS.c.sender_id, EVENTS.c.type_name, EVENTS.c.timestamp, EVENTS.c.data)
@@ -90,12 +91,12 @@ def replay(events: Iterable[Sequence[Any]], lo: float, hi: float, region: str = 
     Tracks the form state (active_loop, requested_slot) the way Rasa's tracker does, to tell
     answers to a form from questions, and pairs each message with the first bot reply after it.
     """
-    conversation: Optional[Conversation] = None
-    active_loop: Optional[str] = None
-    requested_slot: Optional[str] = None
-    waiting: Optional[UserMessage] = None
+    conversation: Conversation | None = None
+    active_loop: str | None = None
+    requested_slot: str | None = None
+    waiting: UserMessage | None = None
     for type_name, timestamp, raw in events:
-        data: Dict[str, Any] = _json(raw)
+        data: dict[str, Any] = _json(raw)
         if type_name == "session_started":
             if conversation is not None:
                 yield conversation
@@ -122,7 +123,7 @@ def replay(events: Iterable[Sequence[Any]], lo: float, hi: float, region: str = 
         yield conversation
 
 
-def _message(data: Dict[str, Any], timestamp: float, form_answer: bool, region: str) -> UserMessage:
+def _message(data: dict[str, Any], timestamp: float, form_answer: bool, region: str) -> UserMessage:
     parse = data.get("parse_data") or {}
     intent = (parse.get("intent") or {}).get("name") or NO_INTENT
     return UserMessage(
@@ -134,7 +135,7 @@ def _message(data: Dict[str, Any], timestamp: float, form_answer: bool, region: 
     )
 
 
-def label_of(parse: Dict[str, Any], intent: str) -> str:
+def label_of(parse: dict[str, Any], intent: str) -> str:
     """'faq/pain' for a FAQ (the response selector's pick), otherwise the intent's name."""
     full = (parse.get("intent") or {}).get("full_retrieval_intent_name")
     if not full:
@@ -142,7 +143,7 @@ def label_of(parse: Dict[str, Any], intent: str) -> str:
     return full if isinstance(full, str) and full.startswith(intent + "/") else intent
 
 
-def _json(raw: Any) -> Dict[str, Any]:
+def _json(raw: Any) -> dict[str, Any]:
     if isinstance(raw, dict):
         return raw
     try:

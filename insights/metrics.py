@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from clinic.hours import is_open
@@ -45,7 +46,7 @@ class Period:
         return dt.datetime.combine(self.last + dt.timedelta(days=1), dt.time(0), tzinfo=ZoneInfo(self.timezone))
 
     @property
-    def days(self) -> List[dt.date]:
+    def days(self) -> list[dt.date]:
         return [self.first + dt.timedelta(days=n) for n in range((self.last - self.first).days + 1)]
 
     def local(self, moment: dt.datetime) -> dt.datetime:
@@ -57,16 +58,16 @@ class Insights:
     """Everything the report shows; `summary` is the JSON-friendly headline figures."""
 
     period: Period
-    summary: Dict[str, Any]
-    conversations_per_day: List[int]
-    conversations_per_hour: Dict[str, List[int]]  # "open" / "after_hours" -> count per hour of day
-    topics: List[Tuple[str, int]]
-    fallback_rate_per_day: List[Optional[float]]
-    out_of_scope_rate_per_day: List[Optional[float]]
-    groups: List[Group]
-    bookings_per_day: Dict[str, List[int]]  # status -> count per day
-    latency_per_day: List[Tuple[Optional[float], Optional[float], int]]  # median, p90, replies
-    notes: List[str] = field(default_factory=list)
+    summary: dict[str, Any]
+    conversations_per_day: list[int]
+    conversations_per_hour: dict[str, list[int]]  # "open" / "after_hours" -> count per hour of day
+    topics: list[tuple[str, int]]
+    fallback_rate_per_day: list[float | None]
+    out_of_scope_rate_per_day: list[float | None]
+    groups: list[Group]
+    bookings_per_day: dict[str, list[int]]  # status -> count per day
+    latency_per_day: list[tuple[float | None, float | None, int]]  # median, p90, replies
+    notes: list[str] = field(default_factory=list)
 
 
 def compute(
@@ -87,12 +88,12 @@ def compute(
     questions = [m for m in messages if not m.form_answer]
     fallbacks = [m for m in questions if m.intent == FALLBACK]
     out_of_scope = [m for m in questions if m.intent == OUT_OF_SCOPE]
-    asked_by_day: List[List[UserMessage]] = [[] for _ in days]
+    asked_by_day: list[list[UserMessage]] = [[] for _ in days]
     for message in questions:
         asked_by_day[index[period.local(message.at).date()]].append(message)
 
     replies = [m.latency for m in messages if m.latency is not None]
-    replies_by_day: List[List[float]] = [[] for _ in days]
+    replies_by_day: list[list[float]] = [[] for _ in days]
     for message in messages:
         if message.latency is not None:
             replies_by_day[index[period.local(message.at).date()]].append(message.latency)
@@ -145,11 +146,11 @@ def compute(
     )
 
 
-def _share(part: int, whole: int) -> Optional[float]:
+def _share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def _percentile(values: Sequence[float], q: float) -> Optional[float]:
+def _percentile(values: Sequence[float], q: float) -> float | None:
     """numpy's linear percentile, rounded to milliseconds; None for no values."""
     if not values:
         return None

@@ -11,7 +11,6 @@ figures and the export only ever see masked text. Two rules:
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 import phonenumbers
 
@@ -29,7 +28,7 @@ _INTRODUCTION = re.compile(
 )
 
 
-def mask(text: Optional[str], region: str = "GB") -> str:
+def mask(text: str | None, region: str = "GB") -> str:
     """The text with e-mails, phone numbers and self-introduced names replaced by placeholders."""
     text = _EMAIL.sub(EMAIL, text or "")
     spans = [(m.start, m.end) for m in phonenumbers.PhoneNumberMatcher(text, region)]
@@ -40,7 +39,7 @@ def mask(text: Optional[str], region: str = "GB") -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _digit_run(match: "re.Match[str]") -> str:
+def _digit_run(match: re.Match[str]) -> str:
     """Numbers libphonenumber does not recognise (foreign, mistyped) are masked all the same."""
     run = match.group(0).strip()
     if sum(c.isdigit() for c in run) < 7 or _DATE.fullmatch(run):
@@ -48,7 +47,7 @@ def _digit_run(match: "re.Match[str]") -> str:
     return PHONE
 
 
-def is_form_answer(active_loop: Optional[str], requested_slot: Optional[str]) -> bool:
+def is_form_answer(active_loop: str | None, requested_slot: str | None) -> bool:
     """Was the message typed as the answer to a form's question? Then it is personal: never shown.
 
     Every slot the booking and lookup forms ask for (domain.yml `forms:`) is typed free text:

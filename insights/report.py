@@ -13,8 +13,9 @@ import argparse
 import datetime as dt
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any
 
 from clinic import clock, store
 from clinic.hours import local_now
@@ -33,9 +34,9 @@ MAX_EXAMPLES = 8  # wordings shown per group in the HTML (the export has them al
 def collect(
     first: dt.date,
     last: dt.date,
-    tracker_url: Optional[str] = None,
-    bookings_url: Optional[str] = None,
-    clinic: Optional[ClinicProfile] = None,
+    tracker_url: str | None = None,
+    bookings_url: str | None = None,
+    clinic: ClinicProfile | None = None,
 ) -> Insights:
     """Read both stores and compute the figures for [first, last] (clinic-local calendar days)."""
     clinic = clinic or profile()
@@ -97,12 +98,12 @@ def render_html(insights: Insights, clinic_name: str) -> str:
 def build_report(
     first: dt.date,
     last: dt.date,
-    out: Optional[Path] = None,
-    tracker_url: Optional[str] = None,
-    bookings_url: Optional[str] = None,
-    export_fallbacks: Optional[Path] = None,
-    clinic: Optional[ClinicProfile] = None,
-) -> Dict[str, Any]:
+    out: Path | None = None,
+    tracker_url: str | None = None,
+    bookings_url: str | None = None,
+    export_fallbacks: Path | None = None,
+    clinic: ClinicProfile | None = None,
+) -> dict[str, Any]:
     """Write the HTML report, its JSON figures (same name, .json) and optionally the NLU export.
 
     Returns the summary figures (what the JSON holds), plus where the files went under "files".
@@ -135,11 +136,11 @@ def _where(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def _pct(value: Optional[float]) -> str:
+def _pct(value: float | None) -> str:
     return "n/a" if value is None else f"{100 * value:.1f}%"
 
 
-def _secs(value: Optional[float]) -> str:
+def _secs(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1f} s"
 
 
@@ -150,7 +151,7 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-11-30") from None
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="make report ARGS=...", description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--from", dest="first", type=_date, help="first day, YYYY-MM-DD, clinic time (default: 30 days up to --to)"
@@ -172,7 +173,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if first > last:
         parser.error(f"--from {first} is after --to {last}")
     result = build_report(first, last, args.out, args.tracker_url, args.bookings_url, args.export_fallbacks, clinic)
-    files: List[str] = list(result.pop("files").values())
+    files: list[str] = list(result.pop("files").values())
     print(
         f"{result['conversations']} conversations, {result['user_messages']} messages, "
         f"fallback {_pct(result['fallback_rate'])}, out of scope {_pct(result['out_of_scope_rate'])}, "

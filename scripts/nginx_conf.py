@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import List
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "deploy" / "nginx" / "clinic.conf.template"
 
 
-def render(listen: str, action_listen: str, rasa: List[str], actions: List[str], directory: str) -> str:
+def render(listen: str, action_listen: str, rasa: list[str], actions: list[str], directory: str) -> str:
     """The nginx config; `directory` holds its pid file, error log and temporary files."""
 
-    def servers(addresses: List[str]) -> str:
+    def servers(addresses: list[str]) -> str:
         return "\n".join(f"        server {a} max_fails=2 fail_timeout=3s;" for a in addresses)
 
     if not rasa or not actions:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import List, Mapping, Optional
+from collections.abc import Mapping
 
 TRUE = {"1", "true", "yes", "on"}
 
@@ -25,7 +25,7 @@ class ApiSettingsError(ValueError):
     """The API was asked for without a way to authenticate its callers."""
 
 
-def api_args(env: Mapping[str, str]) -> List[str]:
+def api_args(env: Mapping[str, str]) -> list[str]:
     token = env.get("RASA_API_TOKEN", "").strip()
     jwt_secret = env.get("RASA_JWT_SECRET", "").strip()
     if env.get("RASA_ENABLE_API", "").strip().lower() in TRUE and not (token or jwt_secret):
@@ -52,7 +52,7 @@ def rasa_run_args(
     env: Mapping[str, str],
     credentials: str = "credentials.yml",
     endpoints: str = "endpoints.yml",
-) -> List[str]:
+) -> list[str]:
     """Arguments after `rasa` for the Rasa server."""
     origins = env.get("CLINIC_SITE_ORIGINS", "").split()
     return [
@@ -72,7 +72,7 @@ def rasa_run_args(
     ]
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if len(argv) not in (3, 4):
         print(__doc__, file=sys.stderr)

@@ -22,7 +22,6 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import Dict, List, Optional
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script: the project's packages
@@ -47,11 +46,11 @@ def button_line(indent: str, label: str) -> str:
     return f"{indent}{{title: {_quoted(button['title'])}, payload: {_quoted(button['payload'])}}}  # {label}"
 
 
-def generate(text: str, slots: Dict[str, str]) -> str:
+def generate(text: str, slots: dict[str, str]) -> str:
     """domain.yml's text with the generated lines written from `slots` and topics.yml."""
-    lines: List[str] = []
-    section: Optional[str] = None
-    slot: Optional[str] = None
+    lines: list[str] = []
+    section: str | None = None
+    slot: str | None = None
     for line in text.split("\n"):
         if _TOP.match(line):
             section, slot = line.split(":", 1)[0], None
@@ -71,7 +70,7 @@ def expected(path: Path = DOMAIN) -> str:
     return generate(path.read_text(encoding="utf-8"), contact_slots(load_profile()))
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--check", action="store_true", help="only report whether domain.yml is up to date")
     args = parser.parse_args(argv)

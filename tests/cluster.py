@@ -15,9 +15,9 @@ import secrets
 import signal
 import subprocess
 import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, Iterator, List, Optional
 
 import requests
 
@@ -36,7 +36,7 @@ class Replica:
     url: str
     log: Path
     start: Callable[[], subprocess.Popen]
-    process: Optional[subprocess.Popen] = None
+    process: subprocess.Popen | None = None
 
     def kill(self) -> None:
         """Die at once, as a crashed machine would (SIGKILL: no clean shutdown)."""
@@ -52,17 +52,17 @@ class Replica:
 @dataclass
 class Cluster:
     url: str  # nginx: what patients and messaging apps reach
-    rasa: List[Replica]
-    actions: List[Replica]
+    rasa: list[Replica]
+    actions: list[Replica]
     tracker_db_url: str
     bookings_db_url: str
     lock_store_url: str
     api_token: str
-    servers: Dict[str, Server] = field(default_factory=dict)
+    servers: dict[str, Server] = field(default_factory=dict)
 
     def send(
-        self, sender: str, text: str, via: Optional[str] = None, message_id: Optional[str] = None, timeout: float = 60
-    ) -> List[dict]:
+        self, sender: str, text: str, via: str | None = None, message_id: str | None = None, timeout: float = 60
+    ) -> list[dict]:
         """A patient message over REST, through nginx or straight to one replica (`via`)."""
         body = {"sender": sender, "message": text}
         if message_id:
@@ -71,7 +71,7 @@ class Cluster:
         reply.raise_for_status()
         return reply.json()
 
-    def tracker(self, sender: str, via: Optional[str] = None) -> dict:
+    def tracker(self, sender: str, via: str | None = None) -> dict:
         reply = requests.get(
             f"{via or self.url}/conversations/{sender}/tracker", params={"token": self.api_token}, timeout=30
         )
@@ -81,7 +81,7 @@ class Cluster:
 
 @contextlib.contextmanager
 def running_cluster(
-    model: Path, log_dir: Path, replicas: int = 2, extra_env: Optional[Dict[str, str]] = None
+    model: Path, log_dir: Path, replicas: int = 2, extra_env: dict[str, str] | None = None
 ) -> Iterator[Cluster]:
     missing = missing_servers()
     if missing:
@@ -90,8 +90,8 @@ def running_cluster(
             "(scripts/ensure_servers.sh installs them; `make test` runs it)"
         )
     log_dir.mkdir(parents=True, exist_ok=True)
-    started: List[Server] = []
-    replicas_started: List[Replica] = []
+    started: list[Server] = []
+    replicas_started: list[Replica] = []
     log_files = []
     try:
         postgres = start_postgres(("conversations", "bookings"))
@@ -118,7 +118,7 @@ def running_cluster(
             env.pop(name, None)
         env.update(extra_env or {})
 
-        def replica(name: str, label: str, command: Callable[[int], List[str]], health: str, seconds: float) -> Replica:
+        def replica(name: str, label: str, command: Callable[[int], list[str]], health: str, seconds: float) -> Replica:
             """A server on a free port, logged to log_dir, started (and restarted) by `start`."""
             port = free_port()
             log = log_dir / f"{name}.log"
@@ -185,9 +185,9 @@ def running_cluster(
             out.close()
 
 
-def _start_all(replicas: List[Replica]) -> None:
+def _start_all(replicas: list[Replica]) -> None:
     """Start replicas side by side (each waits for its own health check); raise the first failure."""
-    failures: List[BaseException] = []
+    failures: list[BaseException] = []
 
     def start(replica: Replica) -> None:
         try:

@@ -17,9 +17,9 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, List, Optional
 
 
 def free_port() -> int:
@@ -28,7 +28,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for_port(port: int, seconds: float, process: Optional[subprocess.Popen] = None) -> None:
+def wait_for_port(port: int, seconds: float, process: subprocess.Popen | None = None) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process is not None and process.poll() is not None:
@@ -41,7 +41,7 @@ def wait_for_port(port: int, seconds: float, process: Optional[subprocess.Popen]
     raise TimeoutError(f"nothing answered on 127.0.0.1:{port} within {seconds:.0f} s")
 
 
-def postgres_binary(name: str) -> Optional[str]:
+def postgres_binary(name: str) -> str | None:
     found = shutil.which(name)
     if found:
         return found
@@ -49,7 +49,7 @@ def postgres_binary(name: str) -> Optional[str]:
     return candidates[-1] if candidates else None
 
 
-def missing_servers() -> List[str]:
+def missing_servers() -> list[str]:
     """What is not installed, in the words of the Debian package to install."""
     wanted = {
         "postgresql": postgres_binary("postgres") and postgres_binary("initdb"),
@@ -69,7 +69,7 @@ class Server:
     log: Path
     extra: dict = field(default_factory=dict)
 
-    def stop(self, timeout: float = 15, keep_log: Optional[Path] = None) -> None:
+    def stop(self, timeout: float = 15, keep_log: Path | None = None) -> None:
         """Stop the server and delete its data; `keep_log` saves its log there first."""
         if self.process.poll() is None:
             # SIGINT: PostgreSQL's fast shutdown (SIGTERM would wait for clients); Redis and nginx
@@ -88,7 +88,7 @@ class Server:
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
-def _private_dir(prefix: str, owner: Optional[str] = None) -> Path:
+def _private_dir(prefix: str, owner: str | None = None) -> Path:
     directory = Path(tempfile.mkdtemp(prefix=prefix))
     if owner:
         shutil.chown(directory, owner, owner)

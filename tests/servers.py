@@ -13,9 +13,9 @@ import signal
 import socket
 import subprocess
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Dict, Iterator, List, Optional
 
 import requests
 
@@ -37,11 +37,11 @@ class Servers:
     action_url: str
     rasa: subprocess.Popen
     actions: subprocess.Popen
-    logs: Dict[str, Path]
-    page_url: Optional[str] = None
-    api_token: Optional[str] = None  # set when the HTTP API is on (token authentication)
-    start_rasa: Optional[Callable[[], subprocess.Popen]] = None
-    start_actions: Optional[Callable[[], subprocess.Popen]] = None
+    logs: dict[str, Path]
+    page_url: str | None = None
+    api_token: str | None = None  # set when the HTTP API is on (token authentication)
+    start_rasa: Callable[[], subprocess.Popen] | None = None
+    start_actions: Callable[[], subprocess.Popen] | None = None
 
     def restart_rasa(self) -> None:
         """Stop the Rasa server (SIGTERM) and start it again on the same port, same stores."""
@@ -55,7 +55,7 @@ class Servers:
         _stop(self.actions)
         self.actions = self.start_actions()
 
-    def send(self, sender: str, message: str, timeout: float = 30) -> List[dict]:
+    def send(self, sender: str, message: str, timeout: float = 30) -> list[dict]:
         """One patient message over the REST channel; the bot's replies."""
         reply = requests.post(
             f"{self.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": message}, timeout=timeout
@@ -76,7 +76,7 @@ def _wait(check, proc: subprocess.Popen, log: Path, seconds: float, what: str) -
     raise TimeoutError(f"{what} not ready after {seconds:.0f}s:\n{log.read_text()[-3000:]}")
 
 
-def _stop(proc: Optional[subprocess.Popen]) -> None:
+def _stop(proc: subprocess.Popen | None) -> None:
     if proc is None or proc.poll() is not None:
         return
     proc.send_signal(signal.SIGTERM)
@@ -91,7 +91,7 @@ def _stop(proc: Optional[subprocess.Popen]) -> None:
 def running_servers(
     model: Path,
     log_dir: Path,
-    extra_env: Optional[Dict[str, str]] = None,
+    extra_env: dict[str, str] | None = None,
     page: bool = False,
     credentials: str = "credentials.yml",
     enable_api: bool = False,
@@ -131,7 +131,7 @@ def running_servers(
         logs["rasa"].open("w") as rasa_log,
         logs["page"].open("w") as page_log,
     ):
-        servers: Optional[Servers] = None
+        servers: Servers | None = None
         page_server = None
         action_url = f"http://127.0.0.1:{action_port}"
         rasa_url = f"http://127.0.0.1:{rasa_port}"

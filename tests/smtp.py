@@ -8,13 +8,12 @@ from __future__ import annotations
 import email
 import socket
 from email.message import Message
-from typing import List, Optional
 
 from aiosmtpd.controller import Controller
 
 
 class _Keep:
-    def __init__(self, inbox: List[Message]):
+    def __init__(self, inbox: list[Message]):
         self.inbox = inbox
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
@@ -29,10 +28,10 @@ def _free_port() -> int:
 
 
 class LoopbackSmtp:
-    def __init__(self, port: Optional[int] = None):
+    def __init__(self, port: int | None = None):
         self.port = port or _free_port()
-        self.messages: List[Message] = []
-        self._controller: Optional[Controller] = None
+        self.messages: list[Message] = []
+        self._controller: Controller | None = None
 
     def start(self) -> None:
         self._controller = Controller(_Keep(self.messages), hostname="127.0.0.1", port=self.port, ready_timeout=10)
@@ -43,7 +42,7 @@ class LoopbackSmtp:
             self._controller.stop()
             self._controller = None
 
-    def bodies(self) -> List[str]:
+    def bodies(self) -> list[str]:
         return [
             m.get_payload(decode=True).decode()
             if not m.is_multipart()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 from jsonschema import ValidationError
+from rasa.core.actions.action import RemoteAction
 
 import components  # noqa: F401  (installs the check)
-from rasa.core.actions.action import RemoteAction
 
 
 def test_rasa_uses_the_compiled_check():

@@ -15,7 +15,7 @@ of issue 18 give how many of the other categories' conversations pass.
 from __future__ import annotations
 
 import uuid
-from typing import Any, Dict, List
+from typing import Any
 
 import pytest
 import requests
@@ -54,7 +54,7 @@ def servers(model_path, tmp_path_factory):
         yield running
 
 
-def stored_request(servers, setup: Dict[str, str]) -> str:
+def stored_request(servers, setup: dict[str, str]) -> str:
     """A request made earlier by the conversation's patient (`setup_booking`), stored in the servers'
     database the way the booking form stores one; its reference replaces {reference} in the turns."""
     import datetime as dt
@@ -81,7 +81,7 @@ def stored_request(servers, setup: Dict[str, str]) -> str:
     return view.reference
 
 
-def tracker(servers, sender: str) -> Dict[str, Any]:
+def tracker(servers, sender: str) -> dict[str, Any]:
     reply = requests.get(
         f"{servers.rasa_url}/conversations/{sender}/tracker", params={"token": servers.api_token}, timeout=30
     )
@@ -89,7 +89,7 @@ def tracker(servers, sender: str) -> Dict[str, Any]:
     return reply.json()
 
 
-def what_happened(events: List[Dict[str, Any]]) -> Dict[str, Any]:
+def what_happened(events: list[dict[str, Any]]) -> dict[str, Any]:
     """The actions run and FAQ answers sent after the latest patient message."""
     users = [i for i, e in enumerate(events) if e["event"] == "user"]
     after = events[users[-1] + 1 :] if users else []
@@ -108,7 +108,7 @@ def what_happened(events: List[Dict[str, Any]]) -> Dict[str, Any]:
     }
 
 
-def problems(expect: Dict[str, Any], done: Dict[str, Any], slots: Dict[str, Any]) -> List[str]:
+def problems(expect: dict[str, Any], done: dict[str, Any], slots: dict[str, Any]) -> list[str]:
     found = []
     actions, faq = done["actions"], done["faq"]
     if expect.get("urgent"):
@@ -138,7 +138,7 @@ def problems(expect: Dict[str, Any], done: Dict[str, Any], slots: Dict[str, Any]
     return found
 
 
-def run_conversation(servers, conversation: Dict[str, Any]) -> List[str]:
+def run_conversation(servers, conversation: dict[str, Any]) -> list[str]:
     sender = f"blind-{conversation['id']}-{uuid.uuid4().hex[:6]}"
     failures = []
     reference = stored_request(servers, conversation["setup_booking"]) if conversation.get("setup_booking") else ""

@@ -5,8 +5,8 @@ Validators and actions are called directly with a pinned clock and a fresh SQLit
 
 from __future__ import annotations
 
-import re
 import asyncio
+import re
 
 import pytest
 from sqlalchemy import select
@@ -374,8 +374,9 @@ def test_after_hours_request_says_when_the_clinic_will_see_it(bookings_db, clock
 
 
 def test_outbox_waits_while_smtp_is_down_and_delivers_later(bookings_db, clock_at):
-    from tests.smtp import LoopbackSmtp
     import os
+
+    from tests.smtp import LoopbackSmtp
 
     clock_at(2026, 11, 24, 10, 0)
     server = LoopbackSmtp()  # not started yet: connection refused

@@ -14,7 +14,7 @@ import json
 import re
 import shutil
 import uuid
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 import pytest
 
@@ -63,10 +63,10 @@ class Script:
     """One sender's events, the way the Rasa server writes them, with controlled timestamps."""
 
     def __init__(self) -> None:
-        self.events: List[Any] = []
+        self.events: list[Any] = []
         self.t = 0.0
 
-    def session(self, start: float) -> "Script":
+    def session(self, start: float) -> Script:
         from rasa.shared.core.events import ActionExecuted, SessionStarted
 
         self.t = start
@@ -81,15 +81,15 @@ class Script:
         self,
         text: str,
         intent: str,
-        reply: Optional[float] = 1.0,
-        faq: Optional[str] = None,
-        then: Optional[List[Any]] = None,
+        reply: float | None = 1.0,
+        faq: str | None = None,
+        then: list[Any] | None = None,
         full_name: bool = True,
         replies: int = 1,
-    ) -> "Script":
+    ) -> Script:
         from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 
-        parsed: Dict[str, Any] = {"intent": {"name": intent, "confidence": 0.93}, "entities": [], "text": text}
+        parsed: dict[str, Any] = {"intent": {"name": intent, "confidence": 0.93}, "entities": [], "text": text}
         if faq:
             if full_name:  # the Rasa server adds it; older trackers only have the response selector's pick
                 parsed["intent"]["full_retrieval_intent_name"] = faq
@@ -122,7 +122,7 @@ class Script:
         return self
 
 
-def conversations() -> Dict[str, Script]:
+def conversations() -> dict[str, Script]:
     from rasa.shared.core.events import ActiveLoop, SlotSet
 
     ask = lambda slot: SlotSet("requested_slot", slot)  # noqa: E731
@@ -221,7 +221,7 @@ def write_bookings(url: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Dict[str, Any]:
+def built(tmp_path_factory) -> dict[str, Any]:
     folder = tmp_path_factory.mktemp("insights")
     tracker_url, bookings_url = f"sqlite:///{folder / 'conv.db'}", f"sqlite:///{folder / 'bookings.db'}"
     write_tracker_store(tracker_url)

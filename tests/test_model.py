@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 
-from clinic import topics
 from benchmarks.nlu_eval import full_label
+from clinic import topics
 
 pytestmark = pytest.mark.slow
 

@@ -16,8 +16,8 @@ import ast
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator, List, Tuple
 
 from clinic import topics
 from clinic.profile import profile
@@ -100,7 +100,7 @@ def test_button_titles_are_written_only_in_topics_yml():
 
 
 def test_each_not_intent_list_is_written_once():
-    lists: List[str] = []
+    lists: list[str] = []
     for path in [ROOT / "domain.yml", *sorted((ROOT / "data").rglob("*.yml"))]:
         for line in path.read_text(encoding="utf-8").split("\n"):
             found = re.search(r"not_intent:\s*(?:&\w+\s*)?(\[.*\])", line)
@@ -179,7 +179,7 @@ def _excluded(node: ast.AST, parents: dict) -> bool:
     return False
 
 
-def _strings(path: Path) -> Iterator[Tuple[str, int]]:
+def _strings(path: Path) -> Iterator[tuple[str, int]]:
     """Every string literal in the file (an f-string with {} for its values), with its line."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     parents = _parents(tree)

@@ -8,13 +8,13 @@ import subprocess
 import types
 
 import pytest
-
-import components  # noqa: F401  (components/__init__.py calls patches.install(): the one place)
 import rasa
-from components import action_failure, action_result_check, duplicate_messages, parse_in_thread, patches
 from rasa.core.actions.action import RemoteAction
 from rasa.core.processor import MessageProcessor
 from rasa.validator import Validator
+
+import components  # noqa: F401  (components/__init__.py calls patches.install(): the one place)
+from components import action_failure, action_result_check, duplicate_messages, parse_in_thread, patches
 from tests.conftest import ROOT, VENV_BIN
 
 # Each Rasa attribute a patch replaces, by the module that replaces it.

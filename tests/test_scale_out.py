@@ -19,7 +19,6 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from typing import List
 
 import pytest
 import requests
@@ -56,7 +55,7 @@ def cluster(model_path, smtp):
         yield running
 
 
-def rows(db_url: str, sql: str, **params) -> List[dict]:
+def rows(db_url: str, sql: str, **params) -> list[dict]:
     engine = create_engine(db_url, future=True)
     try:
         with engine.connect() as connection:
@@ -65,7 +64,7 @@ def rows(db_url: str, sql: str, **params) -> List[dict]:
         engine.dispose()
 
 
-def said(replies: List[dict]) -> str:
+def said(replies: list[dict]) -> str:
     return "\n".join(r.get("text", "") for r in replies)
 
 
@@ -130,7 +129,7 @@ def test_messages_of_one_patient_sent_at_once_are_answered_one_at_a_time_in_orde
         assert sum(e.get("name") == "action_listen" for e in turn) == 1, turn
 
 
-def _patient_books_with_retries(cluster, patient: str, log: List[str]) -> str:
+def _patient_books_with_retries(cluster, patient: str, log: list[str]) -> str:
     """A patient's whole booking through nginx; a failed request is sent again with the same id."""
     reply = ""
     for turn, (message, expected) in enumerate(BOOKING):
@@ -151,7 +150,7 @@ def _patient_books_with_retries(cluster, patient: str, log: List[str]) -> str:
 
 def test_a_rasa_replica_killed_mid_run_loses_no_conversation_and_no_booking(cluster, smtp):
     patients = [f"kill-{i}-{uuid.uuid4().hex[:6]}" for i in range(8)]
-    retried: List[str] = []
+    retried: list[str] = []
     killer = threading.Timer(2.5, cluster.rasa[0].kill)
     killer.start()
     try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any
 
 from rasa.shared.nlu.training_data.message import Message
 
@@ -11,7 +11,7 @@ from components.topic_doubt import TopicDoubt, topic_scores
 CONFIG = {"answer_at": 0.5, "margin_at": 0.2}
 
 
-def faq_message(ranking: List[Dict[str, Any]], intent: str = "faq") -> Message:
+def faq_message(ranking: list[dict[str, Any]], intent: str = "faq") -> Message:
     """A message as the pipeline leaves it before this step: the classifier sure it is an FAQ question."""
     message = Message(data={"text": "q"})
     message.data["intent"] = {"name": intent, "confidence": 0.99}

@@ -8,7 +8,7 @@ warning-sign check (the regular-expression net) are kept here with the same expe
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Dict
+from typing import Any
 
 import pytest
 import yaml
@@ -29,7 +29,7 @@ def open_case(message: str):
     return pytest.param(message, marks=pytest.mark.xfail(strict=True, reason="issue 16 open: read wrongly"))
 
 
-def parse(agent, text: str) -> Dict[str, Any]:
+def parse(agent, text: str) -> dict[str, Any]:
     return _loop.run_until_complete(agent.parse_message(text))
 
 
