@@ -124,7 +124,7 @@ def main() -> None:
     args = ap.parse_args()
     train = load_examples(args.train)
     evaluation = load_examples(args.eval)
-    texts, labels = [t for t, _ in train], [l for _, l in train]
+    texts, labels = [t for t, _ in train], [label for _, label in train]
     start = time.perf_counter()
     threshold = tune_threshold(args.system, texts, labels)
     encode = ENCODERS[args.system](texts)
@@ -137,7 +137,7 @@ def main() -> None:
         got, sims = nearest(train_vecs, labels, encode([text]))
         predicted.append(decide(got, sims, threshold)[0])
         latencies.append((time.perf_counter() - t0) * 1000)
-    result = score([l for _, l in evaluation], predicted)
+    result = score([label for _, label in evaluation], predicted)
     result.update(
         system=args.system,
         threshold=round(threshold, 3),

@@ -100,7 +100,7 @@ def run_fold(fold: Path, config: Path) -> dict:
         text=True,
         timeout=1800,
     )
-    line = next(l for l in reversed(done.stdout.splitlines()) if l.startswith("RESULT "))
+    line = next(line for line in reversed(done.stdout.splitlines()) if line.startswith("RESULT "))
     result = json.loads(line[len("RESULT ") :])
     result["train_seconds"] = round(seconds, 1)
     (fold / f"result-{config.stem}.json").write_text(json.dumps(result))

@@ -152,7 +152,7 @@ def peers(items: list[dict[str, str]]) -> dict[str, dict[str, Any]]:
     from benchmarks.nlu_eval import load_examples
 
     train = load_examples(ROOT / "data" / "nlu")
-    texts, labels = [t for t, _ in train], [l for _, l in train]
+    texts, labels = [t for t, _ in train], [label for _, label in train]
     asked = [m["text"] for m in items]
     results, encoded = {}, {}
     for kind in ("tfidf", "minilm"):

@@ -52,7 +52,10 @@ def hammer(
                 with guard:
                     errors[0] += 1
 
-    threads = [threading.Thread(target=lambda s=make_store(): asyncio.run(replica(s))) for _ in range(replicas)]
+    def run_replica(store) -> None:
+        asyncio.run(replica(store))
+
+    threads = [threading.Thread(target=run_replica, args=(make_store(),)) for _ in range(replicas)]
     start = time.perf_counter()
     for thread in threads:
         thread.start()

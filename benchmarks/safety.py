@@ -285,8 +285,8 @@ def main() -> None:
             md += [
                 f"**Chosen on the development sets together** ({chosen['benign_total']} look-alikes): "
                 + ", ".join(f"{k} {chosen[k]}" for k in keys)
-                + f" (recall {chosen['recall']:.3f}, benign "
-                f"{chosen['benign_escalation']:.3f}); config.yml {'holds them' if holds else 'differs: ' + str(out['config'])}.",
+                + f" (recall {chosen['recall']:.3f}, benign {chosen['benign_escalation']:.3f}); config.yml "
+                + ("holds them." if holds else f"differs: {out['config']}."),
                 "",
             ]
             print(md[-2])

@@ -40,7 +40,7 @@ MAX_ID_CHARS = 128
 RATE_LIMIT = 30
 RATE_WINDOW = 10.0
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
-_SENDER = re.compile(r"^[^\x00-\x1f\x7f]{1,%d}$" % MAX_ID_CHARS)
+_SENDER = re.compile(rf"^[^\x00-\x1f\x7f]{{1,{MAX_ID_CHARS}}}$")
 
 # What the patient reads (data/content/replies.yml, website_chat).
 EMPTY_REPLY = content.text("replies", "website_chat.empty")
@@ -65,7 +65,7 @@ def parse_body(request: Request) -> dict[str, Any]:
     try:
         body = request.json
     except Exception:
-        raise BadRequest(400, 'The body is not valid JSON. Expected {"sender": "...", "message": "..."}')
+        raise BadRequest(400, 'The body is not valid JSON. Expected {"sender": "...", "message": "..."}') from None
     if not isinstance(body, dict):
         raise BadRequest(400, 'Expected a JSON object: {"sender": "...", "message": "..."}')
     sender = body.get("sender")

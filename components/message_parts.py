@@ -88,7 +88,8 @@ _STARTS_QUESTION = re.compile(rf"^(?:{QUESTION_WORDS})\b", re.IGNORECASE)
 # A short message that leans on the one before: "and how far apart?", "what about my neck?", "is that
 # painful?", "fillers too?", "so it was for pain originally?".
 _ELLIPTIC = re.compile(
-    r"^(?:and|so|also|plus|but|or|what about|how about|same|then)\b|\b(?:that|this|it|those|them|they|too|either|one)\b",
+    r"^(?:and|so|also|plus|but|or|what about|how about|same|then)\b"
+    r"|\b(?:that|this|it|those|them|they|too|either|one)\b",
     re.IGNORECASE,
 )
 

@@ -13,9 +13,10 @@ This component compares the message's all-MiniLM-L6-v2 embedding (the mean of th
   - if an *out-of-scope* example is closer than every in-scope one by at least
     `out_of_scope_margin`, the message becomes `out_of_scope`.
 An out-of-scope verdict for a message unlike both kinds of example becomes `nlu_fallback` too: the
-classifier had nothing to go on. It second-guesses the intents that answer or start something (FAQ, care, clinic info, booking, …) and
-the short social ones ("the thing" was once read as a confident "yes"), never a patient's answer
-typed into a form (`inform`), a reported reaction, or a way out (stop, cancel, a person).
+classifier had nothing to go on. It second-guesses the intents that answer or start something (FAQ,
+care, clinic info, booking, …) and the short social ones ("the thing" was once read as a confident
+"yes"), never a patient's answer typed into a form (`inform`), a reported reaction, or a way out
+(stop, cancel, a person).
 The similarities go into the parse result (`unfamiliar_check`) so benchmarks can replay the two
 settings over cross-validation predictions (benchmarks/fallback_curve.py chooses them).
 """

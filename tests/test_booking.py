@@ -289,8 +289,9 @@ def test_a_bookings_database_from_an_older_version_gets_the_new_column(tmp_path)
         )
         connection.execute(
             sqlalchemy.text(
-                "INSERT INTO booking_requests VALUES (1, 'BR-ABCDEF', 'booking', 'pending', '2026-01-01 10:00:00', '2026-01-01 10:00:00', "
-                "'Old Patient', '+447700900123', 'phone', NULL, NULL, NULL, NULL, 'nurse', 'n@example.org', NULL, NULL)"
+                "INSERT INTO booking_requests VALUES (1, 'BR-ABCDEF', 'booking', 'pending', "
+                "'2026-01-01 10:00:00', '2026-01-01 10:00:00', 'Old Patient', '+447700900123', 'phone', "
+                "NULL, NULL, NULL, NULL, 'nurse', 'n@example.org', NULL, NULL)"
             )
         )
     old.dispose()

@@ -1,7 +1,8 @@
 """The clinic page and its chat widget in a real headless Chromium (Debian's), driven by Playwright.
 
 Starts the action server, the Rasa server (socket.io channel) and the page server on loopback, then
-does what a patient does on a phone-sized screen. Saves results/chat-page.png (docs/chat-page.png in the README is a copy of it).
+does what a patient does on a phone-sized screen. Saves results/chat-page.png (docs/chat-page.png in
+the README is a copy of it).
 """
 
 from __future__ import annotations

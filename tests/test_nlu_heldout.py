@@ -51,7 +51,10 @@ def reports(model_path, agent):
     ]
     done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    read = lambda name: json.loads((OUT / name).read_text()) if (OUT / name).exists() else []
+
+    def read(name):
+        return json.loads((OUT / name).read_text()) if (OUT / name).exists() else []
+
     return {
         "intents": read("intent_report.json"),
         "responses": read("response_selection_report.json"),

@@ -129,7 +129,7 @@ def test_every_way_of_typing_a_reference_finds_it(code, layout, lower):
 @given(ANY_TEXT)
 def test_any_text_yields_no_reference_or_a_well_formed_one(text):
     found = store.normalise_reference(text)
-    assert found is None or re.fullmatch(r"BR-[%s]{6}" % store.REFERENCE_ALPHABET, found)
+    assert found is None or re.fullmatch(rf"BR-[{store.REFERENCE_ALPHABET}]{{6}}", found)
 
 
 @FAST

@@ -1,8 +1,9 @@
 """Warning signs, as the trained model reads them: reports reach urgent care at their level, look-alikes don't.
 
 The blind reporting set (tests/blind/warning_signs_v5.yml, never trained or tuned on, its messages
-not read) must keep every report: a miss is the one failure a clinic cannot accept. The messages of the safety tests that came before the
-warning-sign check (the regular-expression net) are kept here with the same expectations.
+not read) must keep every report: a miss is the one failure a clinic cannot accept. The messages of
+the safety tests that came before the warning-sign check (the regular-expression net) are kept here
+with the same expectations.
 """
 
 from __future__ import annotations
