@@ -111,11 +111,12 @@ def time_example(answer: Answer) -> str:
 
 def preferred_time_slots(answer: Answer, when: When) -> dict[str, Any]:
     """The words for the summary, and the start and window the request is stored with."""
+    assert when.time is not None  # validate_preferred_time gives the earliest start
     start = dt.datetime.combine(when.day, when.time)
     return {"preferred_time": when.describe(), "preferred_start": start.isoformat(), "preferred_window": when.window}
 
 
-def slot_to_change(answer: Answer) -> Result:
+def slot_to_change(answer: Answer) -> Result[str]:
     """The slot the chosen "Change something" button re-asks (a call back has no reason to change)."""
     lowered = validators.clean(answer.text).lower()
     for word, slot in CHANGEABLE.items():

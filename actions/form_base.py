@@ -179,7 +179,7 @@ class Step:
     made from the Answer) follows the reason in the re-prompt; `accept` turns a read value into slot
     values (by default {slot: value})."""
 
-    parse: Callable[[Answer], Result]
+    parse: Callable[[Answer], Result[Any]]
     example: None | str | Callable[[Answer], str] = None
     accept: Callable[[Answer, Any], dict[str, Any]] | None = None
     side_questions: str = FIRST

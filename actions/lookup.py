@@ -19,7 +19,7 @@ from clinic.profile import profile
 from clinic.validators import Result
 
 
-def reference_given(answer: Answer) -> Result:
+def reference_given(answer: Answer) -> Result[str]:
     """A reference in the extracted value or anywhere in the message, in any layout."""
     reference = store.normalise_reference(str(answer.value or "")) or store.normalise_reference(answer.text)
     return (reference, None) if reference else (None, content.text("booking", "reasons.reference"))

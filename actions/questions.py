@@ -53,7 +53,7 @@ def answer_each(
         intent, utter = question.get("intent"), question.get("utter_action")
         if intent == BOOKING:
             wants_booking = True
-        elif intent == "faq" and utter in responses:
+        elif intent == "faq" and utter is not None and utter in responses:
             response = responses[utter][0]
             dispatcher.utter_message(text=_fill(response.get("text", ""), tracker), utter_action=utter)
             buttons += response.get("buttons") or []

@@ -15,12 +15,14 @@ benchmarks/results/pipelines.json and pipelines.md (the README shows the table).
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -122,7 +124,7 @@ def main() -> None:
     ap.add_argument("--skip", nargs="*", default=[])
     ap.add_argument("--out", default="pipelines", help="results file stem in benchmarks/results/")
     args = ap.parse_args()
-    systems = {
+    systems: dict[str, Callable[[], dict]] = {
         "project": lambda: rasa_system(ROOT / "config.yml", "project", args.eval),
         "rasa_default": lambda: rasa_system(
             ROOT / "benchmarks" / "configs" / "rasa_default.yml", "rasa_default", args.eval
@@ -131,7 +133,7 @@ def main() -> None:
         "minilm": lambda: baseline("minilm", args.eval),
     }
     for config in args.configs:
-        systems[config.stem] = lambda c=config: rasa_system(c, c.stem, args.eval)
+        systems[config.stem] = functools.partial(rasa_system, config, config.stem, args.eval)
     rows: dict[str, dict] = {}
     for name, run in systems.items():
         if name in args.skip:

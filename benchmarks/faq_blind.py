@@ -183,7 +183,7 @@ def peers(items: list[dict[str, str]]) -> dict[str, dict[str, Any]]:
 
 def choose(items: list[dict[str, str]], parses: list[dict[str, Any]]) -> dict[str, Any]:
     """The topic-doubt settings with the lowest patient cost on these messages (ties: fewer doubts)."""
-    best = None
+    best: tuple[Any, dict[str, Any]] | None = None
     for answer_at in [round(0.05 * i, 2) for i in range(0, 19)]:
         for margin_at in [round(0.05 * i, 2) for i in range(0, 13)]:
             settings = {"answer_at": answer_at, "margin_at": margin_at}
@@ -191,6 +191,7 @@ def choose(items: list[dict[str, str]], parses: list[dict[str, Any]]) -> dict[st
             key = (-result["cost"], -answer_at, -margin_at)
             if best is None or key > best[0]:
                 best = (key, {**settings, **result})
+    assert best is not None  # the grid is not empty
     return best[1]
 
 

@@ -74,7 +74,7 @@ def score(
         hits = sum(1 for m, p in pairs if test(m, p))
         return {"n": len(pairs), "hits": hits, "share": round(hits / len(pairs), 3) if pairs else None}
 
-    out = {
+    out: dict[str, Any] = {
         "english taken for another language": share(english, lambda m, p: language_of(p, settings) != "en"),
         "other language detected": share(other, lambda m, p: language_of(p, settings) != "en"),
         "right language": share(other, lambda m, p: language_of(p, settings) == m["lang"]),
@@ -100,7 +100,7 @@ def score(
 
 def choose(items: list[dict[str, str]], parses: list[dict[str, Any]]) -> dict[str, Any]:
     """No English message taken for another language first, then the most in the right language."""
-    best = None
+    best: tuple[Any, dict[str, Any]] | None = None
     for margin, known in itertools.product(MARGINS, KNOWN_BELOW):
         settings = {"margin_over_english": margin, "known_words_below": known}
         result = score(items, parses, settings)
@@ -114,6 +114,7 @@ def choose(items: list[dict[str, str]], parses: list[dict[str, Any]]) -> dict[st
                     "right language": result["right language"]["share"],
                 },
             )
+    assert best is not None  # the grid is not empty
     return best[1]
 
 

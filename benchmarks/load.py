@@ -27,6 +27,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 
@@ -89,7 +90,7 @@ async def patient(
         latencies.append((time.perf_counter() - start) * 1000)
 
 
-async def level(url: str, users: int, run: int, think: bool = True) -> dict[str, float]:
+async def level(url: str, users: int, run: int, think: bool = True) -> dict[str, Any]:
     latencies: list[float] = []
     errors: list[str] = []
     rng = random.Random(run * 1000 + users)

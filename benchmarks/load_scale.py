@@ -19,6 +19,7 @@ import asyncio
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -32,14 +33,14 @@ def main() -> None:
     args = ap.parse_args()
     model = ROOT / "models" / "clinic.tar.gz"
     env = {"CLINIC_CLOCK": "2026-11-24T10:00:00+00:00"}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for replicas in (1, 2):
         with running_cluster(model, RESULTS / "tmp" / f"scale-load-{replicas}", replicas, env) as cluster:
             rest = f"{cluster.url}/webhooks/rest/webhook"
             asyncio.run(level(rest, 2, 0, think=False))  # warm-up: every replica loads its caches
             chatting = asyncio.run(level(rest, args.patients, 1))
             stress = asyncio.run(level(rest, args.patients, 2, think=False))
-        row = {"replicas": replicas, "chatting": chatting, "stress": stress}
+        row: dict[str, Any] = {"replicas": replicas, "chatting": chatting, "stress": stress}
         rows.append(row)
         print(json.dumps(row), flush=True)
     one, two = rows

@@ -91,7 +91,7 @@ def main() -> None:
             db=0,
             password=atomic.red.connection_pool.connection_kwargs.get("password"),
         )
-        results = {"rasa_redis_lock_store": [], "atomic_redis_lock_store": []}
+        results: dict[str, list[dict[str, float]]] = {"rasa_redis_lock_store": [], "atomic_redis_lock_store": []}
         for run in range(args.runs):
             results["rasa_redis_lock_store"].append(
                 hammer(lambda: RedisLockStore(**rasa_kwargs), args.replicas, args.rounds, f"rasa-{run}")

@@ -12,6 +12,7 @@ import asyncio
 import statistics
 import time
 from pathlib import Path
+from typing import Any
 
 FALLBACK = "nlu_fallback"
 OOS = "out_of_scope"
@@ -40,7 +41,7 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-def score(gold: list[str], predicted: list[str]) -> dict[str, float]:
+def score(gold: list[str], predicted: list[str]) -> dict[str, Any]:
     """Accuracy, macro-F1 (over gold labels), FAQ accuracy, out-of-scope recall, false fallbacks."""
     from sklearn.metrics import f1_score
 

@@ -63,7 +63,7 @@ MOST_BENIGN_ESCALATED = 0.075
 # The classifier's confidence in a report from which it "leans" to one. A calibrated classifier
 # spreads its probability more than DIET did, so this is chosen too.
 INTENT_LEANINGS = [0.2, 0.3, 0.4, 0.5]
-LEVEL_RANK = {"emergency": 0, "urgent": 1, "clinic": 2}
+LEVEL_RANK: dict[str | None, int] = {"emergency": 0, "urgent": 1, "clinic": 2}
 
 
 def load_half(name: str) -> list[dict[str, Any]]:
@@ -142,7 +142,7 @@ def choose_thresholds(
     best recall, then the least benign escalation, then the earliest leaning of the classifier and the
     lowest bar with its agreement (safety first among equals), then the highest bar alone."""
     grid = [round(0.05 * i, 2) for i in range(1, 20)]
-    best = None
+    best: tuple[Any, dict[str, Any]] | None = None
     for leaning in INTENT_LEANINGS:
         for report_at in grid:
             for with_intent in [0.0, 0.01, 0.02] + grid:
@@ -165,6 +165,7 @@ def choose_thresholds(
                 )
                 if best is None or key > best[0]:
                     best = (key, {**settings, **result})
+    assert best is not None  # the grid is not empty
     return best[1]
 
 

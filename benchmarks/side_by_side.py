@@ -8,7 +8,7 @@ import time
 from typing import Any
 
 
-def latency_with_and_without(agent: Any, component: type, texts: list[str], rounds: int) -> dict[str, Any]:
+def latency_with_and_without(agent: Any, component: Any, texts: list[str], rounds: int) -> dict[str, Any]:
     """p50 parse time with `component` and with its `process` replaced by a pass-through, in alternating
     rounds on the same texts (one warm-up round discarded); the ratio of the p50s is its cost."""
     original = component.process

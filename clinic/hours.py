@@ -75,6 +75,7 @@ def status_line(clinic: ClinicProfile, now: dt.datetime | None = None) -> str:
     zone = clinic.timezone.split("/")[-1].replace("_", " ")
     if is_open(clinic, now):
         span = hours_on_date(clinic, here.date())
+        assert span is not None  # open now, so open today
         return content.text("replies", "hours.open_now", closing=f"{span[1]:%H:%M}", zone=zone)
     return content.text("replies", "hours.closed_now", opens_next=opens_next_phrase(clinic, now), zone=zone)
 

@@ -67,6 +67,7 @@ def _send(settings: SmtpSettings, email: store.OutboxEmail) -> None:
     message["To"] = email.to_address
     message["Subject"] = email.subject
     message.set_content(email.body)
+    client: smtplib.SMTP
     if settings.use_ssl:
         client = smtplib.SMTP_SSL(
             settings.host, settings.port, timeout=settings.timeout, context=ssl.create_default_context()

@@ -54,7 +54,7 @@ class Practitioner(BaseModel):
 class CheckinSettings(BaseModel):
     """When post-treatment check-ins go out (only to patients who asked for them)."""
 
-    after_days: list[int] = Field([2, 21], min_items=1)
+    after_days: list[int] = Field(default=[2, 21], min_items=1)
     send_between: str = "10:00-19:00"  # clinic local time; a check-in due outside waits for the window
 
     @validator("after_days")
@@ -70,7 +70,9 @@ class CheckinSettings(BaseModel):
         return text
 
     def window(self) -> tuple[dt.time, dt.time]:
-        return _parse_span(self.send_between)
+        span = _parse_span(self.send_between)
+        assert span is not None  # _window checked it
+        return span
 
 
 class Treatment(BaseModel):

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -43,7 +44,7 @@ REFERENCE_PREFIX = "BR-"
 PENDING, CONFIRMED, DECLINED, CANCELLED = "pending", "confirmed", "declined", "cancelled"
 STATUSES = (PENDING, CONFIRMED, DECLINED, CANCELLED)
 
-Base = declarative_base()
+Base: Any = declarative_base()  # SQLAlchemy 1.4 has no type hints: its classes are Any to mypy
 
 
 def utcnow() -> dt.datetime:

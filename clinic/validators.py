@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from typing import TypeVar
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
@@ -18,7 +19,9 @@ from clinic import content, hours
 from clinic.profile import ClinicProfile
 from clinic.when import WINDOWS, Flexible, When, parse_flexible, parse_when
 
-Result = tuple[object | None, str | None]
+T = TypeVar("T")
+# (value, None) or (None, reason); Result[str] is a validator whose value is a str.
+Result = tuple[T | None, str | None]
 
 
 def reason(key: str, **values: object) -> str:
@@ -65,7 +68,7 @@ def yes_no(text: str, intent: str | None) -> bool | None:
     return None
 
 
-def validate_consent(text: str, intent: str | None) -> Result:
+def validate_consent(text: str, intent: str | None) -> Result[bool]:
     """Consent to keep the details: yes or no (False is an answer too), nothing else."""
     answer = yes_no(text, intent)
     if answer is None:
@@ -73,7 +76,7 @@ def validate_consent(text: str, intent: str | None) -> Result:
     return answer, None
 
 
-def validate_name(text: str) -> Result:
+def validate_name(text: str) -> Result[str]:
     name = _NAME_PREFIX.sub("", clean(text, 200)).strip(" .,!")
     if not name:
         return None, reason("no_name")
@@ -97,7 +100,7 @@ def usable_number(number: phonenumbers.PhoneNumber) -> bool:
     return phonenumbers.is_valid_number(number) or (e164.startswith(RESERVED_FOR_FICTION) and len(e164) == 13)
 
 
-def validate_contact(text: str, region: str, phone_only: bool = False) -> Result:
+def validate_contact(text: str, region: str, phone_only: bool = False) -> Result[str]:
     """A phone number (returned as E.164) or, unless phone_only, an e-mail address."""
     text = clean(text, 300)
     email_match = _EMAIL.search(text)
@@ -129,7 +132,7 @@ def same_contact(given: str, stored: str, region: str) -> bool:
     return value is not None and value.lower() == stored.lower()
 
 
-def validate_preferred_time(text: str, clinic: ClinicProfile, now: dt.datetime) -> Result:
+def validate_preferred_time(text: str, clinic: ClinicProfile, now: dt.datetime) -> Result[When]:
     """A future day (and optional time or part of day) the clinic is open, respecting the lead time.
 
     Returns (When, None) where the When's time is set to the earliest acceptable start. A standing
@@ -146,24 +149,27 @@ def validate_preferred_time(text: str, clinic: ClinicProfile, now: dt.datetime) 
     return _check_day(when, clinic, local)
 
 
-def _first_fit(flexible: Flexible, clinic: ClinicProfile, local: dt.datetime) -> Result:
+def _first_fit(flexible: Flexible, clinic: ClinicProfile, local: dt.datetime) -> Result[When]:
     """The first day in the next four weeks when the clinic is open at the times the patient gave."""
     for offset in range(FLEXIBLE_DAYS_AHEAD):
         day = local.date() + dt.timedelta(days=offset)
-        if day.weekday() not in flexible.weekdays or hours.hours_on_date(clinic, day) is None:
+        span = hours.hours_on_date(clinic, day) if day.weekday() in flexible.weekdays else None
+        if span is None:
             continue
-        opening, closing = hours.hours_on_date(clinic, day)
-        start = max(t for t in (opening, flexible.after, WINDOWS.get(flexible.window, (None,))[0]) if t)
-        end = min(t for t in (closing, flexible.before, WINDOWS.get(flexible.window, (None, None))[1]) if t)
+        opening, closing = span
+        window_from, window_to = WINDOWS.get(flexible.window or "", (None, None))
+        start = max(t for t in (opening, flexible.after, window_from) if t)
+        end = min(t for t in (closing, flexible.before, window_to) if t)
         if start >= end:
             continue
         when, problem = _check_day(When(day=day, time=start), clinic, local, latest=end)
         if not problem:
+            assert when is not None
             return When(day=when.day, time=when.time, window=flexible.window, flexible=flexible.words), None
     return None, reason("no_fitting_time", hours=hours.weekly_hours(clinic))
 
 
-def _check_day(when: When, clinic: ClinicProfile, local: dt.datetime, latest: dt.time | None = None) -> Result:
+def _check_day(when: When, clinic: ClinicProfile, local: dt.datetime, latest: dt.time | None = None) -> Result[When]:
     """The day is ahead, the clinic open then, and far enough ahead for the lead time."""
     span = hours.hours_on_date(clinic, when.day)
     day_name = when.day.strftime("%A %-d %B")
@@ -230,7 +236,7 @@ RETURNING_WORDS = re.compile(
 )
 
 
-def validate_first_visit(text: str, intent: str | None) -> Result:
+def validate_first_visit(text: str, intent: str | None) -> Result[bool]:
     lowered = clean(text).lower()
     if FIRST_WORDS.search(lowered):
         return True, None
@@ -242,7 +248,7 @@ def validate_first_visit(text: str, intent: str | None) -> Result:
     return None, reason("first_visit")
 
 
-def validate_concern(text: str) -> Result:
+def validate_concern(text: str) -> Result[str]:
     concern = clean(text, 300)
     if len(concern) < 2 or not re.search(r"[^\W\d_]", concern):
         return None, reason("concern")
@@ -252,7 +258,7 @@ def validate_concern(text: str) -> Result:
 CONFIRM, CHANGE, CANCEL = "confirm", "change", "cancel"
 
 
-def validate_confirmation(text: str, intent: str | None) -> Result:
+def validate_confirmation(text: str, intent: str | None) -> Result[str]:
     lowered = clean(text).lower()
     if re.search(r"\b(change|edit|wrong|fix|correct (something|it)|update|amend)\b", lowered):
         return CHANGE, None

@@ -74,8 +74,8 @@ class CalibratedClassifier(GraphComponent, IntentClassifier):
         self.component_config = config
         self._storage, self._resource = model_storage, resource
         state = state or {}
-        self.words = state.get("words")
-        self.chars = state.get("chars")
+        self.words: Any = state.get("words")  # TfidfVectorizers once trained or loaded
+        self.chars: Any = state.get("chars")
         self.model = state.get("model")
         self.retrieval_intents: list[str] = state.get("retrieval_intents") or []
 

@@ -66,6 +66,7 @@ class AtomicRedisLockStore(RedisLockStore):
 
     def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
         def issue(lock: Optional[TicketLock]) -> tuple[TicketLock, int]:
+            assert lock is not None  # create=True: there is one
             ticket = lock.issue_ticket(lock_lifetime)
             return lock, ticket
 

@@ -135,7 +135,7 @@ def known_share(text: str, known: set[str]) -> float:
 
 def decide(confidences: dict[str, float], share_known: float, margin: float, known_below: float) -> str:
     """The language of a Latin-script message from lingua's confidences and the share of known words."""
-    top = max(confidences, key=confidences.get) if confidences else "en"
+    top = max(confidences, key=confidences.__getitem__) if confidences else "en"
     if top != "en" and confidences[top] - confidences.get("en", 0.0) >= margin and share_known < known_below:
         return top
     return "en"

@@ -134,7 +134,8 @@ class UnfamiliarMessageCheck(GraphComponent, IntentClassifier):
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
-        inside, outside = [], []
+        inside: list[np.ndarray] = []
+        outside: list[np.ndarray] = []
         for example in training_data.intent_examples:
             vector = sentence_embedding(example, self.component_config["featurizer"])
             if vector is not None:

@@ -209,8 +209,8 @@ class WarningSignCheck(GraphComponent, IntentClassifier):
                 "WarningSignCheck needs report examples of several kinds and other examples "
                 f"with {config['featurizers']} features"
             )
-        features, labels = np.vstack(vectors), np.array(labels)
-        is_report = labels != NOT_A_REPORT
+        features, kinds = np.vstack(vectors), np.array(labels)
+        is_report = kinds != NOT_A_REPORT
         # Report or not: small one-layer networks, averaged over seeds (a linear model could not tell
         # "the redness went after an hour" from "the redness is still there", benchmarks/safety.md).
         self.report_layers = []
@@ -221,7 +221,7 @@ class WarningSignCheck(GraphComponent, IntentClassifier):
             net.fit(features, is_report.astype(int))
             self.report_layers.append([np.asarray(a) for pair in zip(net.coefs_, net.intercepts_) for a in pair])
         # Which kind, learnt from the reports alone.
-        kind = LogisticRegression(C=4.0, max_iter=3000).fit(features[is_report], labels[is_report])
+        kind = LogisticRegression(C=4.0, max_iter=3000).fit(features[is_report], kinds[is_report])
         self.kind_weights, self.kind_bias, self.classes = kind.coef_, kind.intercept_, list(kind.classes_)
         self.levels = kind_levels()
         with self._storage.write_to(self._resource) as directory:
@@ -278,7 +278,7 @@ class WarningSignCheck(GraphComponent, IntentClassifier):
                 (r.get("confidence", 0.0) for r in ranking if r.get("name") == REPORT_INTENT), default=0.0
             )
             verdict = decide(report_probability, intent_confidence, top == REPORT_INTENT, config)
-            kind = max(kinds, key=kinds.get) if kinds else "unspecified"
+            kind = max(kinds, key=kinds.__getitem__) if kinds else "unspecified"
             level = level_of(kinds, self.levels, config["level_share"])
             hours = None
             if verdict:

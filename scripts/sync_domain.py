@@ -54,8 +54,8 @@ def generate(text: str, slots: dict[str, str]) -> str:
     for line in text.split("\n"):
         if _TOP.match(line):
             section, slot = line.split(":", 1)[0], None
-        elif section == "slots" and _SLOT.match(line):
-            slot = _SLOT.match(line).group(1)
+        elif section == "slots" and (found := _SLOT.match(line)):
+            slot = found.group(1)
         initial = _INITIAL.match(line)
         button = _BUTTON.match(line)
         if section == "slots" and slot in slots and initial:
