@@ -6,6 +6,10 @@ SHELL := /bin/bash
 VENV  := .venv
 PY    := $(VENV)/bin/python
 RASA  := $(VENV)/bin/rasa
+RUFF  ?= $(VENV)/bin/ruff
+MYPY  ?= $(VENV)/bin/mypy
+# The Python packages `make lint` type-checks (tests/ gets ruff only).
+PACKAGES := actions clinic components channels insights scripts benchmarks
 MODEL := models/clinic.tar.gz
 # Exact pins: the Rasa server's, the action server's (each image installs its own) and the tests' and
 # tools'; the development venv has all three.
@@ -21,7 +25,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 export ACTION_SERVER_URL ?= http://127.0.0.1:5055/webhook
 
-.PHONY: help run shell test test-scale servers bench-scale test-fast setup web browser model train domain validate bench bench-safety bench-faq bench-languages bench-parts bench-load bench-readme lock clean bookings outbox report checkins
+.PHONY: help run shell test test-scale servers bench-scale test-fast lint setup web browser model train domain validate bench bench-safety bench-faq bench-languages bench-parts bench-load bench-readme lock clean bookings outbox report checkins
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -41,8 +45,13 @@ test-scale: model servers  ## 2 Rasa + 2 action servers behind nginx on PostgreS
 servers:  ## Debian's postgresql, redis-server and nginx-light for the scale-out tests (apt when missing)
 	@scripts/ensure_servers.sh
 
-test-fast: setup  ## quick inner loop: checks and unit tests that need no trained model
+test-fast: setup lint  ## quick inner loop: make lint, then the checks and unit tests that need no trained model
 	$(PY) -m pytest tests -m "not slow"
+
+lint: $(VENV)/.installed  ## ruff (rules and formatting, settings in pyproject.toml) on all Python code, mypy on the packages
+	$(RUFF) check $(PACKAGES) tests
+	$(RUFF) format --check $(PACKAGES) tests
+	$(MYPY) --python-executable $(PY) $(PACKAGES)
 
 setup: $(VENV)/.installed lang/.built web  ## Python 3.10 venv + offline language assets + chat widget
 

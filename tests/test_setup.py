@@ -4,6 +4,7 @@ of requirements/ agree with each other and hold all their packages need."""
 from __future__ import annotations
 
 import importlib.metadata
+import os
 import subprocess
 from pathlib import Path
 
@@ -119,3 +120,20 @@ def test_the_tools_are_pinned_for_development_only():
     for tool in ("pytest", "playwright", "hypothesis", "ruff", "mypy"):
         assert tool in pins("dev")
         assert tool not in pins("rasa") and tool not in pins("actions")
+
+
+def test_make_test_fast_runs_make_lint_first_with_the_pinned_ruff_and_mypy():
+    built = ["-o", ".venv/.installed", "-o", "lang/.built", "-o", "web/node_modules/.installed"]
+    env = {name: value for name, value in os.environ.items() if name not in ("RUFF", "MYPY", "MAKEFLAGS")}
+    out = subprocess.run(
+        ["make", "-n", *built, "test-fast"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 0, out.stderr
+    commands = out.stdout.splitlines()
+    packages = "actions clinic components channels insights scripts benchmarks"
+    assert commands == [
+        f".venv/bin/ruff check {packages} tests",
+        f".venv/bin/ruff format --check {packages} tests",
+        f".venv/bin/mypy --python-executable .venv/bin/python {packages}",
+        '.venv/bin/python -m pytest tests -m "not slow"',
+    ]
