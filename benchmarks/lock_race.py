@@ -12,6 +12,7 @@ Results: benchmarks/results/lock_race.json.
 With Rasa's store a lost ticket can also stall a conversation until the lock expires (30 s here),
 so longer runs of it take minutes.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,8 +21,8 @@ import json
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Dict
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -29,8 +30,9 @@ sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "benchmarks" / "results"
 
 
-def hammer(make_store: Callable[[], object], replicas: int = 4, rounds: int = 50,
-           conversation: str = "patient-race") -> Dict[str, float]:
+def hammer(
+    make_store: Callable[[], object], replicas: int = 4, rounds: int = 50, conversation: str = "patient-race"
+) -> dict[str, float]:
     """Every replica takes the lock `rounds` times; returns the most seen inside at once and errors."""
     inside, most, errors, done = [0], [0], [0], [0]
     guard = threading.Lock()
@@ -50,14 +52,23 @@ def hammer(make_store: Callable[[], object], replicas: int = 4, rounds: int = 50
                 with guard:
                     errors[0] += 1
 
-    threads = [threading.Thread(target=lambda s=make_store(): asyncio.run(replica(s))) for _ in range(replicas)]
+    def run_replica(store) -> None:
+        asyncio.run(replica(store))
+
+    threads = [threading.Thread(target=run_replica, args=(make_store(),)) for _ in range(replicas)]
     start = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=300)
-    return {"replicas": replicas, "rounds": rounds, "processed": done[0], "most_inside_at_once": most[0],
-            "failed_messages": errors[0], "seconds": round(time.perf_counter() - start, 2)}
+    return {
+        "replicas": replicas,
+        "rounds": rounds,
+        "processed": done[0],
+        "most_inside_at_once": most[0],
+        "failed_messages": errors[0],
+        "seconds": round(time.perf_counter() - start, 2),
+    }
 
 
 def main() -> None:
@@ -74,22 +85,33 @@ def main() -> None:
     redis = start_redis()
     try:
         atomic = redis_lock_store(redis.url)
-        rasa_kwargs = dict(host="127.0.0.1", port=redis.port, db=0, password=atomic.red.connection_pool
-                           .connection_kwargs.get("password"))
-        results = {"rasa_redis_lock_store": [], "atomic_redis_lock_store": []}
+        rasa_kwargs = dict(
+            host="127.0.0.1",
+            port=redis.port,
+            db=0,
+            password=atomic.red.connection_pool.connection_kwargs.get("password"),
+        )
+        results: dict[str, list[dict[str, float]]] = {"rasa_redis_lock_store": [], "atomic_redis_lock_store": []}
         for run in range(args.runs):
             results["rasa_redis_lock_store"].append(
-                hammer(lambda: RedisLockStore(**rasa_kwargs), args.replicas, args.rounds, f"rasa-{run}"))
+                hammer(lambda: RedisLockStore(**rasa_kwargs), args.replicas, args.rounds, f"rasa-{run}")
+            )
             results["atomic_redis_lock_store"].append(
-                hammer(lambda: redis_lock_store(redis.url), args.replicas, args.rounds, f"atomic-{run}"))
+                hammer(lambda: redis_lock_store(redis.url), args.replicas, args.rounds, f"atomic-{run}")
+            )
     finally:
         redis.stop()
-    summary = {name: {"runs": len(runs), "messages": sum(r["replicas"] * r["rounds"] for r in runs),
-                      "processed": sum(r["processed"] for r in runs),
-                      "runs_with_two_inside": sum(r["most_inside_at_once"] > 1 for r in runs),
-                      "most_inside_at_once": max(r["most_inside_at_once"] for r in runs),
-                      "failed_messages": sum(r["failed_messages"] for r in runs)}
-               for name, runs in results.items()}
+    summary = {
+        name: {
+            "runs": len(runs),
+            "messages": sum(r["replicas"] * r["rounds"] for r in runs),
+            "processed": sum(r["processed"] for r in runs),
+            "runs_with_two_inside": sum(r["most_inside_at_once"] > 1 for r in runs),
+            "most_inside_at_once": max(r["most_inside_at_once"] for r in runs),
+            "failed_messages": sum(r["failed_messages"] for r in runs),
+        }
+        for name, runs in results.items()
+    }
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "lock_race.json").write_text(json.dumps({"summary": summary, "runs": results}, indent=2))
     print(json.dumps(summary, indent=2))

@@ -1,4 +1,5 @@
 """Shared fixtures: project paths, the ../shared folder (absent in a user's clone), the model."""
+
 from __future__ import annotations
 
 import os

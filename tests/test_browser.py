@@ -1,8 +1,10 @@
 """The clinic page and its chat widget in a real headless Chromium (Debian's), driven by Playwright.
 
 Starts the action server, the Rasa server (socket.io channel) and the page server on loopback, then
-does what a patient does on a phone-sized screen. Saves results/chat-page.png (docs/chat-page.png in the README is a copy of it).
+does what a patient does on a phone-sized screen. Saves results/chat-page.png (docs/chat-page.png in
+the README is a copy of it).
 """
+
 from __future__ import annotations
 
 import shutil
@@ -16,15 +18,24 @@ from tests.servers import running_servers
 
 pytestmark = pytest.mark.slow
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SCREENSHOT = ROOT / "results" / "chat-page.png"  # copied to docs/ for the README when the page changes
 
 
 @pytest.fixture(scope="module")
 def servers(model_path, tmp_path_factory):
-    env = {"BOOKINGS_DB_URL": f"sqlite:///{tmp_path_factory.mktemp('db') / 'bookings.db'}",
-           "CLINIC_CLOCK": "2026-11-24T10:00:00+00:00"}
+    env = {
+        "BOOKINGS_DB_URL": f"sqlite:///{tmp_path_factory.mktemp('db') / 'bookings.db'}",
+        "CLINIC_CLOCK": "2026-11-24T10:00:00+00:00",
+    }
     with running_servers(model_path, ROOT / "results" / "browser-logs", env, page=True) as running:
         yield running
 
@@ -105,7 +116,10 @@ def test_markup_in_a_message_shows_as_text_and_never_runs(servers, page):
     page.locator(".rw-client", has_text="<script>").wait_for()
     page.wait_for_timeout(1500)
     assert page.dialogs == []
-    assert page.locator(".rw-client img").count() == 0 and page.locator("#webchat script, .rw-conversation-container script").count() == 0
+    assert (
+        page.locator(".rw-client img").count() == 0
+        and page.locator("#webchat script, .rw-conversation-container script").count() == 0
+    )
 
 
 def test_page_serves_the_pinned_widget_with_a_strict_policy(servers):
@@ -113,7 +127,10 @@ def test_page_serves_the_pinned_widget_with_a_strict_policy(servers):
     policy = page.headers["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "cdn" not in page.text.lower()
     widget = requests.get(servers.page_url + "vendor/webchat.js", timeout=10)
-    assert widget.ok and widget.content == (ROOT / "web" / "node_modules" / "rasa-webchat" / "lib" / "index.js").read_bytes()
+    assert (
+        widget.ok
+        and widget.content == (ROOT / "web" / "node_modules" / "rasa-webchat" / "lib" / "index.js").read_bytes()
+    )
 
 
 def test_socketio_accepts_only_the_clinic_site(servers):

@@ -3,6 +3,7 @@
 Real update payloads are posted to the webhooks; the bot's replies are captured by tests/fake_apis.py.
 Wrong secrets and forged signatures must be refused with nothing processed.
 """
+
 from __future__ import annotations
 
 import json
@@ -30,17 +31,21 @@ def apis():
 @pytest.fixture(scope="module")
 def servers(model_path, apis, tmp_path_factory):
     env = {
-        "TELEGRAM_TOKEN": "123456:TEST-token", "TELEGRAM_BOT_NAME": "clinic_test_bot",
+        "TELEGRAM_TOKEN": "123456:TEST-token",
+        "TELEGRAM_BOT_NAME": "clinic_test_bot",
         "TELEGRAM_WEBHOOK_URL": "https://clinic.example/webhooks/telegram/webhook",
-        "TELEGRAM_SECRET_TOKEN": SECRET, "TELEGRAM_API_BASE_URL": apis.url,
-        "TWILIO_ACCOUNT_SID": "AC" + "0" * 32, "TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
+        "TELEGRAM_SECRET_TOKEN": SECRET,
+        "TELEGRAM_API_BASE_URL": apis.url,
+        "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
+        "TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
         "TWILIO_NUMBER": "whatsapp:+442079460321",
         "TWILIO_WEBHOOK_URL": "https://clinic.example/webhooks/twilio/webhook",
         "TWILIO_API_BASE_URL": apis.url,
         "BOOKINGS_DB_URL": f"sqlite:///{tmp_path_factory.mktemp('db') / 'bookings.db'}",
     }
-    with running_servers(model_path, ROOT / "results" / "channel-logs", env,
-                         credentials="tests/credentials_channels.yml") as running:
+    with running_servers(
+        model_path, ROOT / "results" / "channel-logs", env, credentials="tests/credentials_channels.yml"
+    ) as running:
         yield running
 
 
@@ -55,25 +60,41 @@ def wait_for(predicate, seconds: float = 20):
 
 # ---- Telegram ----------------------------------------------------------------------------------------
 
+
 def update(update_id: int, chat_id: int, text: str) -> dict:
-    return {"update_id": update_id, "message": {
-        "message_id": update_id, "date": int(time.time()), "text": text,
-        "chat": {"id": chat_id, "type": "private", "first_name": "Sam"},
-        "from": {"id": chat_id, "is_bot": False, "first_name": "Sam"}}}
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "date": int(time.time()),
+            "text": text,
+            "chat": {"id": chat_id, "type": "private", "first_name": "Sam"},
+            "from": {"id": chat_id, "is_bot": False, "first_name": "Sam"},
+        },
+    }
 
 
 def button_press(update_id: int, chat_id: int, data: str) -> dict:
-    return {"update_id": update_id, "callback_query": {
-        "id": str(update_id), "data": data, "chat_instance": "1",
-        "from": {"id": chat_id, "is_bot": False, "first_name": "Sam"},
-        "message": {"message_id": update_id, "date": int(time.time()), "text": "x",
-                    "chat": {"id": chat_id, "type": "private"}}}}
+    return {
+        "update_id": update_id,
+        "callback_query": {
+            "id": str(update_id),
+            "data": data,
+            "chat_instance": "1",
+            "from": {"id": chat_id, "is_bot": False, "first_name": "Sam"},
+            "message": {
+                "message_id": update_id,
+                "date": int(time.time()),
+                "text": "x",
+                "chat": {"id": chat_id, "type": "private"},
+            },
+        },
+    }
 
 
 def post_telegram(servers, payload: dict, secret: str = SECRET):
     headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret is not None else {}
-    return requests.post(f"{servers.rasa_url}/webhooks/telegram/webhook", json=payload, headers=headers,
-                         timeout=30)
+    return requests.post(f"{servers.rasa_url}/webhooks/telegram/webhook", json=payload, headers=headers, timeout=30)
 
 
 def replies_to(apis, chat_id: int):
@@ -120,8 +141,14 @@ def post_twilio(servers, form: dict, signature: str = None):
 
 
 def whatsapp_form(sender: str, text: str) -> dict:
-    return {"From": sender, "To": "whatsapp:+442079460321", "Body": text, "MessageSid": "SM" + "1" * 32,
-            "AccountSid": "AC" + "0" * 32, "NumMedia": "0"}
+    return {
+        "From": sender,
+        "To": "whatsapp:+442079460321",
+        "Body": text,
+        "MessageSid": "SM" + "1" * 32,
+        "AccountSid": "AC" + "0" * 32,
+        "NumMedia": "0",
+    }
 
 
 def test_signed_whatsapp_message_is_answered(servers, apis):
@@ -129,19 +156,25 @@ def test_signed_whatsapp_message_is_answered(servers, apis):
     form = whatsapp_form(sender, "how many sessions will I need?")
     signature = RequestValidator(TWILIO_TOKEN).compute_signature(WEBHOOK, form)
     assert post_twilio(servers, form, signature).status_code == 204
-    assert wait_for(lambda: any("4 to 6 sessions" in (c.get("Body") or "")
-                                for c in apis.sent("twilio") if c.get("To") == sender))
+    assert wait_for(
+        lambda: any("4 to 6 sessions" in (c.get("Body") or "") for c in apis.sent("twilio") if c.get("To") == sender)
+    )
     assert all(c["From"] == "whatsapp:+442079460321" for c in apis.sent("twilio"))
 
 
 @pytest.mark.parametrize("how", ["unsigned", "forged", "tampered"])
 def test_unsigned_or_forged_whatsapp_posts_are_refused(servers, apis, how):
-    sender = {"unsigned": "whatsapp:+442079460112", "forged": "whatsapp:+442079460113",
-              "tampered": "whatsapp:+442079460114"}[how]
+    sender = {
+        "unsigned": "whatsapp:+442079460112",
+        "forged": "whatsapp:+442079460113",
+        "tampered": "whatsapp:+442079460114",
+    }[how]
     form = whatsapp_form(sender, "what is mesotherapy?")
-    signature = {"unsigned": None,
-                 "forged": RequestValidator("not-the-token").compute_signature(WEBHOOK, form),
-                 "tampered": RequestValidator(TWILIO_TOKEN).compute_signature(WEBHOOK, form)}[how]
+    signature = {
+        "unsigned": None,
+        "forged": RequestValidator("not-the-token").compute_signature(WEBHOOK, form),
+        "tampered": RequestValidator(TWILIO_TOKEN).compute_signature(WEBHOOK, form),
+    }[how]
     if how == "tampered":
         form = {**form, "Body": "what does it cost?"}
     assert post_twilio(servers, form, signature).status_code == 403
