@@ -29,8 +29,10 @@ FROZEN = {  # sha256 of each file as the helper's set was split on 2026-12-01
     "warning_signs_v3.yml": "96c53fda2f985416a4956edf1e19d3cb9c8b1c00de06d4aa1ba8101e877df121",
     # fourth, development (issue 16)
     "warning_signs_v4.yml": "df5b1fca9cbb2a7867f45d39f71e5fb12223226c77f7b8024945fdf6dd79eade",
-    # fifth, the reporting set from 2026-12-02
+    # fifth, the reporting set from 2026-12-02 to 2026-12-03, development since
     "warning_signs_v5.yml": "8355ead439a5e120d810b03e430dfc4f37579a20b830fdb3506fa0331e2df249",
+    # sixth, the reporting set from 2026-12-03 (issue 16)
+    "warning_signs_v6.yml": "b8736156cc27670410b8e8108d0695062f009624ecef902591631b21347e4398",
     # issue 18, development half
     "languages_dev.yml": "8da5d49d816048babdf38c509cfff89e6620ee0a7cd75f7fddbbdb1956a14b1d",
     # issue 18, reporting half
