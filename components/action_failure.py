@@ -26,12 +26,13 @@ from rasa.core.channels.channel import CollectingOutputChannel
 from rasa.shared.core.events import BotUttered
 from rasa.shared.exceptions import RasaException
 
+from clinic import content
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_RESPONSE = "utter_technical_problem"
 CATALOGUE = Path(__file__).resolve().parent.parent / "data" / "content" / "warning_signs.yml"
 SAFETY_ACTION = "action_urgent_care"
-LAST_RESORT = "Sorry, I've hit a technical problem. Please call {phone}. If a reaction to a treatment worries you: "
 
 _original_run = RemoteAction.run
 
@@ -67,7 +68,9 @@ async def run_or_explain(self: RemoteAction, output_channel: Any, nlg: Any, trac
         message = await nlg.generate(DEFAULT_RESPONSE, tracker, output_channel.name())
         if not message:  # a model trained before these responses existed: say it plainly anyway
             message = {
-                "text": LAST_RESORT.format(phone=tracker.get_slot("clinic_phone") or "the clinic")
+                "text": content.text(
+                    "replies", "action_server_down", phone=tracker.get_slot("clinic_phone") or "the clinic"
+                )
                 + urgent_reply(tracker)
             }
         return [create_bot_utterance(message)]
