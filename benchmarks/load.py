@@ -1,6 +1,6 @@
 """Serving load: 1, 10 and 50 simulated patients at once, each holding a whole conversation.
 
-Starts the real action and Rasa servers on loopback (tests/servers.py), then for each level runs that
+Starts the real action and Rasa servers on loopback (tests/harness/servers.py), then for each level runs that
 many concurrent patients over the REST channel with a small asyncio client (aiohttp, shipped with
 Rasa). A conversation: greeting, three FAQ questions, a complete booking request, an unclear message,
 thanks. Per level: p50/p95/p99 latency, messages per second, errors, and each process's RSS. In the
@@ -33,16 +33,12 @@ import aiohttp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from benchmarks.nlu_eval import percentile  # noqa: E402
-from tests.servers import running_servers  # noqa: E402
+from tests.harness.conversations import QUESTIONS_THEN_BOOKING, UNCLEAR_THEN_THANKS  # noqa: E402
+from tests.harness.paths import MODEL  # noqa: E402
+from tests.harness.servers import TUESDAY_TEN, running_servers  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
-MODEL = ROOT / "models" / "clinic.tar.gz"
-CONVERSATION = [
-    "hello", "what is mesotherapy?", "does it hurt?", "how many sessions will I need?",
-    "I'd like to book an appointment", "yes that's fine", "Sam Taylor", "020 7946 0123",
-    "friday at 10am", "fine lines on my forehead", "first visit", "/affirm",
-    "and the thing with my friend", "thanks a lot",
-]
+CONVERSATION = [*QUESTIONS_THEN_BOOKING, *UNCLEAR_THEN_THANKS]
 TIMEOUT = aiohttp.ClientTimeout(total=60)
 THINK = (1.0, 3.0)
 
@@ -102,7 +98,7 @@ async def bare_parse(url: str, count: int = 100) -> Dict[str, float]:
 def measure(levels: List[int], extra_env: Dict[str, str]) -> Dict:
     """Start the servers, warm up, time a bare parse, then each level and the no-pause stress pass."""
     with tempfile.TemporaryDirectory() as tmp:
-        env = {"BOOKINGS_DB_URL": f"sqlite:///{tmp}/bookings.db", "CLINIC_CLOCK": "2026-11-24T10:00:00+00:00",
+        env = {"BOOKINGS_DB_URL": f"sqlite:///{tmp}/bookings.db", "CLINIC_CLOCK": TUESDAY_TEN,
                **extra_env}
         with running_servers(MODEL, RESULTS / "tmp" / "load-logs", env, enable_api=True) as servers:
             rest = f"{servers.rasa_url}/webhooks/rest/webhook"

@@ -1,6 +1,6 @@
 """Scale-out load: the same patients through nginx with 1 and then 2 Rasa + action server replicas.
 
-Each setup is the full loopback deployment of tests/cluster.py (PostgreSQL conversations and
+Each setup is the full loopback deployment of tests/harness/cluster.py (PostgreSQL conversations and
 bookings, Redis locks, nginx in front); only the number of replicas changes, in the same run. The
 load is benchmarks/load.py's: whole conversations (FAQ questions, a booking, an unclear message),
 first with patients pausing 1-3 s between messages, then a stress pass with no pauses, which gives
@@ -22,18 +22,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from benchmarks.load import RESULTS, level  # noqa: E402
-from tests.cluster import running_cluster  # noqa: E402
+from tests.harness.cluster import running_cluster  # noqa: E402
+from tests.harness.paths import MODEL  # noqa: E402
+from tests.harness.servers import TUESDAY_TEN  # noqa: E402
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--patients", type=int, default=20)
     args = ap.parse_args()
-    model = ROOT / "models" / "clinic.tar.gz"
-    env = {"CLINIC_CLOCK": "2026-11-24T10:00:00+00:00"}
+    env = {"CLINIC_CLOCK": TUESDAY_TEN}
     rows = []
     for replicas in (1, 2):
-        with running_cluster(model, RESULTS / "tmp" / f"scale-load-{replicas}", replicas, env) as cluster:
+        with running_cluster(MODEL, RESULTS / "tmp" / f"scale-load-{replicas}", replicas, env) as cluster:
             rest = f"{cluster.url}/webhooks/rest/webhook"
             asyncio.run(level(rest, 2, 0, think=False))  # warm-up: every replica loads its caches
             chatting = asyncio.run(level(rest, args.patients, 1))

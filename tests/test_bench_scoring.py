@@ -54,7 +54,7 @@ def test_the_deployed_fallback_settings_were_measured_and_cost_patients_no_more_
     pick (the pick may differ when an end-to-end test rules it out: configs_tried.md says why)."""
     import json
 
-    from tests.conftest import ROOT, load_yaml
+    from tests.harness.paths import ROOT, load_yaml
 
     curve_file = ROOT / "benchmarks" / "results" / "fallback_curve.json"
     if not curve_file.exists():

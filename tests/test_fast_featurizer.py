@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.conftest import ROOT
+from tests.harness.paths import ROOT
 
 pytestmark = pytest.mark.slow
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 from rasa.core.lock_store import InMemoryLockStore
 
-from benchmarks.lock_race import hammer
 from components.lock_store import AtomicRedisLockStore, ClinicLockStore, redis_lock_store
-from tests.infra import missing_servers, start_redis
+from tests.harness.infra import missing_servers, start_redis
+from tests.harness.lock_race import hammer
 
 pytestmark = pytest.mark.slow
 

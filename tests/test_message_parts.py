@@ -16,7 +16,7 @@ from rasa.shared.nlu.training_data.message import Message
 from actions import questions as answering
 from components.message_parts import (FOLLOW_UP_KEY, PART_OF, QUESTIONS_KEY, MessageParts, PartsCollector,
                                       question_parts, split_message)
-from tests.trackers import DOMAIN, make_tracker, texts
+from tests.harness.trackers import DOMAIN, make_tracker, texts
 
 
 @pytest.mark.parametrize("text, parts", [

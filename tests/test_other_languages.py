@@ -8,7 +8,7 @@ from actions.safety import ActionUrgentCare
 from clinic.profile import profile
 from components.other_languages import (LanguageDetector, OtherLanguageCheck, WarningWords, decide, fold,
                                         known_share, load_languages, script_language)
-from tests.trackers import make_tracker, run_action, texts
+from tests.harness.trackers import make_tracker, run_action, texts
 
 CONTENT = load_languages()
 REQUIRED = ["es", "fr", "de", "it", "pt", "ar", "pl", "ro", "ru"]  # issue 18

@@ -14,7 +14,7 @@ from components import action_failure, action_result_check, duplicate_messages, 
 from rasa.core.actions.action import RemoteAction
 from rasa.core.processor import MessageProcessor
 from rasa.validator import Validator
-from tests.conftest import ROOT, VENV_BIN
+from tests.harness.paths import ROOT, VENV_BIN
 
 # Each Rasa attribute a patch replaces, by the module that replaces it.
 PATCHED = {

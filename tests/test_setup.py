@@ -4,7 +4,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from tests.conftest import ROOT
+from tests.harness.paths import ROOT
 
 FINDER = ROOT / "scripts" / "find_python.sh"
 

@@ -12,7 +12,7 @@ from typing import Any, Dict
 import pytest
 import yaml
 
-from tests.conftest import ROOT
+from tests.harness.paths import ROOT
 
 pytestmark = pytest.mark.slow
 

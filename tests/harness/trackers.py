@@ -7,7 +7,7 @@ from typing import Any, Dict, List, Optional, Tuple
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from tests.conftest import ROOT, load_yaml
+from tests.harness.paths import ROOT, load_yaml
 
 DOMAIN = load_yaml(ROOT / "domain.yml")
 
