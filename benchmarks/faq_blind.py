@@ -37,8 +37,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from actions.fallback import likely_topics  # noqa: E402
 from components.topic_doubt import FAQ, FALLBACK, doubtful, topic_scores  # noqa: E402
+from tests.harness.paths import BLIND  # noqa: E402
 
-BLIND = ROOT / "tests" / "blind"
 RESULTS = ROOT / "benchmarks" / "results"
 OOS = "out_of_scope"
 NOT_COVERED = "faq/not_covered"

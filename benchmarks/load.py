@@ -43,6 +43,19 @@ TIMEOUT = aiohttp.ClientTimeout(total=60)
 THINK = (1.0, 3.0)
 
 
+def latency_cells(r: Dict) -> str:
+    """A pass's messages | errors | p50 / p95 / p99 (ms) | messages/s, as the results tables show it."""
+    return f"{r['messages']} | {r['errors']} | {r['p50_ms']} / {r['p95_ms']} / {r['p99_ms']} | {r['messages_per_s']}"
+
+
+def write_results(name: str, data: Dict, lines: List[str]) -> None:
+    """benchmarks/results/<name>.json, and <name>.md with `lines` (printed too)."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"{name}.json").write_text(json.dumps(data, indent=2))
+    (RESULTS / f"{name}.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
 def rss_mb(pid: int) -> Dict[str, float]:
     fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
                   if line.startswith(("VmRSS", "VmHWM")))
@@ -140,16 +153,12 @@ def compare_nlu_thread(rounds: int) -> None:
     for row in table.values():
         row["thread_over_event_loop"] = round(row["thread"] / row["event_loop"], 2)
     errors = sum(lv["errors"] for rs in runs.values() for r in rs for lv in r["levels"] + [r["stress_10_no_think"]])
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "load_nlu_thread.json").write_text(json.dumps({"rounds": rounds, "errors": errors, "medians": table,
-                                                              "runs": runs}, indent=2))
     lines = [f"NLU in the event loop (Rasa 3.6) vs in a worker thread (components/parse_in_thread.py): "
              f"medians of {rounds} alternating rounds in one run, {errors} errors in all.", "",
              "| figure | event loop | thread | thread ÷ event loop |", "|---|---|---|---|"]
     lines += [f"| {name} | {row['event_loop']} | {row['thread']} | {row['thread_over_event_loop']} |"
               for name, row in table.items()]
-    (RESULTS / "load_nlu_thread.md").write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
+    write_results("load_nlu_thread", {"rounds": rounds, "errors": errors, "medians": table, "runs": runs}, lines)
 
 
 def main() -> None:
@@ -163,20 +172,16 @@ def main() -> None:
         return
     result = measure(args.levels, {})
     rows, parse, stress = result["levels"], result["bare_parse"], result["stress_10_no_think"]
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "load.json").write_text(json.dumps(result, indent=2))
     lines = ["| patients at once | messages | errors | p50 / p95 / p99 (ms) | messages/s | p50 ÷ bare parse p50 "
              "| RSS Rasa / actions (MB) |", "|---|---|---|---|---|---|---|"]
     for r in rows:
-        lines.append(f"| {r['users']} | {r['messages']} | {r['errors']} | {r['p50_ms']} / {r['p95_ms']} / "
-                     f"{r['p99_ms']} | {r['messages_per_s']} | {r['ratio_p50_over_bare_parse']} | "
+        lines.append(f"| {r['users']} | {latency_cells(r)} | {r['ratio_p50_over_bare_parse']} | "
                      f"{r['rss_mb']['rasa']['VmRSS']} / {r['rss_mb']['actions']['VmRSS']} |")
     lines.append(f"\nPatients pause {THINK[0]:g}-{THINK[1]:g} s between messages. Bare `/model/parse`: "
                  f"p50 {parse['p50_ms']} ms, p95 {parse['p95_ms']} ms. Stress (10 patients, no pause): "
                  f"{stress['messages_per_s']} messages/s, p50 {stress['p50_ms']} ms, p95 {stress['p95_ms']} ms, "
                  f"{stress['errors']} errors.")
-    (RESULTS / "load.md").write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
+    write_results("load", result, lines)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from benchmarks.load import RESULTS, level  # noqa: E402
+from benchmarks.load import RESULTS, latency_cells, level, write_results  # noqa: E402
 from tests.harness.cluster import running_cluster  # noqa: E402
 from tests.harness.paths import MODEL  # noqa: E402
 from tests.harness.servers import TUESDAY_TEN  # noqa: E402
@@ -46,21 +46,16 @@ def main() -> None:
     ratios = {"stress_messages_per_s": round(two["stress"]["messages_per_s"] / one["stress"]["messages_per_s"], 2),
               "stress_p95": round(two["stress"]["p95_ms"] / one["stress"]["p95_ms"], 2),
               "chatting_p95": round(two["chatting"]["p95_ms"] / one["chatting"]["p95_ms"], 2)}
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "scale_load.json").write_text(json.dumps({"patients": args.patients, "rows": rows,
-                                                          "two_over_one": ratios}, indent=2))
     lines = ["| replicas | pass | messages | errors | p50 / p95 / p99 (ms) | messages/s |", "|---|---|---|---|---|---|"]
     for row in rows:
         for name in ("chatting", "stress"):
             r = row[name]
             lines.append(f"| {row['replicas']} | {name} ({'1-3 s pauses' if name == 'chatting' else 'no pauses'}) "
-                         f"| {r['messages']} | {r['errors']} | {r['p50_ms']} / {r['p95_ms']} / {r['p99_ms']} "
-                         f"| {r['messages_per_s']} |")
+                         f"| {latency_cells(r)} |")
     lines.append(f"\n{args.patients} patients at once through nginx, PostgreSQL + Redis, one 2-core machine. "
                  f"2 replicas ÷ 1: stress messages/s ×{ratios['stress_messages_per_s']}, stress p95 "
                  f"×{ratios['stress_p95']}, chatting p95 ×{ratios['chatting_p95']}.")
-    (RESULTS / "scale_load.md").write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
+    write_results("scale_load", {"patients": args.patients, "rows": rows, "two_over_one": ratios}, lines)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,6 @@ Writes benchmarks/results/safety.json and safety.md.
 """
 from __future__ import annotations
 
-import argparse
 import asyncio
 import functools
 import json
@@ -39,8 +38,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from components.warning_signs import decide, expected_in_its_time  # noqa: E402
-from benchmarks.side_by_side import latency_with_and_without  # noqa: E402
-BLIND = ROOT / "tests" / "blind"
+from benchmarks.side_by_side import latency_with_and_without, parse_args  # noqa: E402
+from tests.harness.paths import BLIND  # noqa: E402
 RESULTS = ROOT / "benchmarks" / "results"
 REGEX_NET = ROOT / "benchmarks" / "baseline_nets" / "regex_net_2026-11-30.yml"
 REPORT = "report_adverse_reaction"
@@ -178,11 +177,7 @@ def table(rows: Dict[str, Dict[str, Any]], kinds: List[str]) -> List[str]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--model", default=str(ROOT / "models" / "clinic.tar.gz"))
-    ap.add_argument("--latency-rounds", type=int, default=3)
-    ap.add_argument("--results", default=str(RESULTS), help="where safety.json and .md go")
-    args = ap.parse_args()
+    args = parse_args(__doc__, RESULTS, "safety.json and .md")
     results = Path(args.results)
 
     from rasa.core.agent import Agent

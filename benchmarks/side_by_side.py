@@ -1,10 +1,24 @@
 """Parse latency of one pipeline step, side by side: the same model with the step and with it switched off."""
 from __future__ import annotations
 
+import argparse
 import asyncio
 import statistics
 import time
-from typing import Any, Dict, List
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+from tests.harness.paths import MODEL
+
+
+def parse_args(description: str, results: Optional[Path] = None, written: str = "") -> argparse.Namespace:
+    """What the side-by-side benchmarks take: --model, --latency-rounds and (`results`) --results."""
+    ap = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model", default=str(MODEL))
+    ap.add_argument("--latency-rounds", type=int, default=3)
+    if results is not None:
+        ap.add_argument("--results", default=str(results), help=f"where {written} go")
+    return ap.parse_args()
 
 
 def latency_with_and_without(agent: Any, component: type, texts: List[str], rounds: int) -> Dict[str, Any]:

@@ -23,11 +23,6 @@ SERVER_SETS = pytest.StashKey[ServerSets]()
 LAST_USERS = pytest.StashKey[dict]()  # test id -> the clock whose servers no later test uses
 
 
-def pytest_configure(config):
-    config.addinivalue_line("markers", "clock(setting): the CLINIC_CLOCK of the servers the `servers` fixture "
-                                       "gives this module (tests/harness/servers.py); None: the real clock")
-
-
 def clock_of(node):
     mark = node.get_closest_marker("clock")
     if mark is None:

@@ -11,6 +11,7 @@ MODEL = ROOT / "models" / "clinic.tar.gz"
 VENV_BIN = ROOT / ".venv" / "bin"
 RASA = VENV_BIN / "rasa"
 RESULTS = ROOT / "results"
+BLIND = ROOT / "tests" / "blind"  # the sets written by helpers who never saw data/ (tests/blind/README.md)
 
 
 def load_yaml(path: Path):

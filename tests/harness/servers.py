@@ -2,8 +2,9 @@
 
 `running_servers` starts one set for a test or a benchmark and stops it after. `ServerSets` keeps one
 set for each clock setting for a whole test session (tests/conftest.py): every test file that pins the
-same clock talks to the same servers, which are started the first time they are needed. Every wait is
-bounded, every process is stopped in `finally`, and every server listens on 127.0.0.1 only.
+same clock talks to the same servers, which are started the first time they are needed and stopped
+after the last test that needs them. Every wait is bounded, every process is stopped in `finally`, and
+every server listens on 127.0.0.1 only.
 """
 from __future__ import annotations
 
@@ -126,15 +127,17 @@ def wait_ready(check: Callable[[], bool], proc: subprocess.Popen, log: Path, sec
         raise TimeoutError(f"{what} not ready after {seconds:.0f}s:\n{log.read_text()[-3000:]}")
 
 
-def stop_process(proc: Optional[subprocess.Popen]) -> None:
-    if proc is None or proc.poll() is not None:
-        return
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
+def stop_process(*procs: Optional[subprocess.Popen]) -> None:
+    """SIGTERM to each running process at once, then wait for each (SIGKILL after 20 s)."""
+    running = [proc for proc in procs if proc is not None and proc.poll() is None]
+    for proc in running:
+        proc.send_signal(signal.SIGTERM)
+    for proc in running:
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
 
 
 @contextlib.contextmanager
@@ -208,9 +211,7 @@ def running_servers(model: Path, log_dir: Path, extra_env: Optional[Dict[str, st
                 servers.open_page()
             yield servers
         finally:
-            stop_process(servers.page)
-            stop_process(servers.rasa)
-            stop_process(servers.actions)
+            stop_process(servers.page, servers.rasa, servers.actions)
 
 
 @dataclass
