@@ -6,7 +6,14 @@ SHELL := /bin/bash
 VENV  := .venv
 PY    := $(VENV)/bin/python
 RASA  := $(VENV)/bin/rasa
+RUFF  ?= $(VENV)/bin/ruff
+MYPY  ?= $(VENV)/bin/mypy
+# The Python packages `make lint` type-checks (tests/ gets ruff only).
+PACKAGES := actions clinic components channels insights scripts benchmarks
 MODEL := models/clinic.tar.gz
+# Exact pins: the Rasa server's, the action server's (each image installs its own) and the tests' and
+# tools'; the development venv has all three.
+REQUIREMENTS := requirements/rasa.txt requirements/actions.txt requirements/dev.txt
 # What the model is trained from (data/content/ holds texts for actions; the warning-sign catalogue there
 # is training data too).
 TRAINING_FILES := config.yml domain.yml data/content/warning_signs.yml $(wildcard components/*.py) \
@@ -18,7 +25,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 export ACTION_SERVER_URL ?= http://127.0.0.1:5055/webhook
 
-.PHONY: help run shell test test-scale servers bench-scale test-fast setup web browser model train domain validate bench bench-safety bench-faq bench-languages bench-parts bench-load bench-readme lock clean bookings outbox report checkins
+.PHONY: help run shell test test-scale servers bench-scale test-fast lint setup web browser model train domain validate bench bench-safety bench-faq bench-languages bench-parts bench-load bench-readme lock clean bookings outbox report checkins
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -38,8 +45,13 @@ test-scale: model servers  ## 2 Rasa + 2 action servers behind nginx on PostgreS
 servers:  ## Debian's postgresql, redis-server and nginx-light for the scale-out tests (apt when missing)
 	@scripts/ensure_servers.sh
 
-test-fast: setup  ## quick inner loop: checks and unit tests that need no trained model
+test-fast: setup lint  ## quick inner loop: make lint, then the checks and unit tests that need no trained model
 	$(PY) -m pytest tests -m "not slow"
+
+lint: $(VENV)/.installed  ## ruff (rules and formatting, settings in pyproject.toml) on all Python code, mypy on the packages
+	$(RUFF) check $(PACKAGES) tests
+	$(RUFF) format --check $(PACKAGES) tests
+	$(MYPY) --python-executable $(PY) $(PACKAGES)
 
 setup: $(VENV)/.installed lang/.built web  ## Python 3.10 venv + offline language assets + chat widget
 
@@ -55,7 +67,7 @@ browser:  ## Debian's chromium for the browser tests (installed with apt when mi
 model: $(MODEL)  ## train a model if there is none or the training data changed
 train: model
 
-$(VENV)/.installed: requirements.txt scripts/setup_venv.sh
+$(VENV)/.installed: $(REQUIREMENTS) scripts/setup_venv.sh
 	scripts/setup_venv.sh $(PYTHON)
 	@touch $@
 
@@ -123,7 +135,7 @@ bench-scale: model servers  ## 1 vs 2 replicas behind nginx (PostgreSQL, Redis):
 bench-readme: $(VENV)/.installed  ## rewrite the generated tables of benchmarks/README.md from benchmarks/results/ (after any benchmark)
 	$(PY) benchmarks/make_readme.py
 
-lock:  ## re-pin requirements.txt from requirements.in in a scratch venv
+lock:  ## re-pin requirements/*.txt from requirements/*.in (locked together in a scratch venv)
 	scripts/lock.sh
 
 clean:  ## remove trained models and test outputs (keeps the venv)

@@ -4,10 +4,11 @@ The checklists and timing notes are in data/content/care.yml. The patient's time
 from the `treatment_time` entity (or, failing that, the whole message) and is read with dateparser in
 the clinic's time zone: "yesterday" means yesterday in the clinic, not on the server.
 """
+
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -20,7 +21,7 @@ from clinic.when import parse_when
 PRE, POST = "pre_treatment", "post_treatment"
 
 
-def treatment_day(tracker: Tracker, local_now: dt.datetime, prefer: str) -> Optional[dt.date]:
+def treatment_day(tracker: Tracker, local_now: dt.datetime, prefer: str) -> dt.date | None:
     """The day the patient means (treatment_time entity of this message); None if not said."""
     # Only this message's entities: a day mentioned earlier (e.g. in a booking) is not the treatment.
     candidates = list(tracker.get_latest_entity_values("treatment_time"))
@@ -31,7 +32,7 @@ def treatment_day(tracker: Tracker, local_now: dt.datetime, prefer: str) -> Opti
     return None
 
 
-def timing_key(kind: str, day: Optional[dt.date], today: dt.date) -> Tuple[str, str]:
+def timing_key(kind: str, day: dt.date | None, today: dt.date) -> tuple[str, str]:
     """Which timing note applies; may switch to the other checklist (a past "appointment")."""
     if day is None:
         return kind, "no_time"
@@ -46,8 +47,9 @@ def timing_key(kind: str, day: Optional[dt.date], today: dt.date) -> Tuple[str, 
     return POST, "today" if ago == 0 else "first_days" if ago <= 2 else "first_weeks" if ago <= 13 else "later"
 
 
-def care_message(kind: str, day: Optional[dt.date], clinic: ClinicProfile,
-                 now: dt.datetime) -> Tuple[str, List[Dict[str, str]]]:
+def care_message(
+    kind: str, day: dt.date | None, clinic: ClinicProfile, now: dt.datetime
+) -> tuple[str, list[dict[str, str]]]:
     """The text and follow-up buttons for a care answer."""
     texts = content.load("care")
     today = hours.local_now(clinic, now).date()
@@ -57,8 +59,10 @@ def care_message(kind: str, day: Optional[dt.date], clinic: ClinicProfile,
         "days": abs((day - today).days) if day else "",
         "ago": _distance(today, day) if day else "",
         "ahead": _distance(today, day) if day else "",
-        "phone": clinic.phone, "urgent_phone": clinic.urgent_phone,
-        "emergency_number": clinic.emergency_number, "clinic_name": clinic.name,
+        "phone": clinic.phone,
+        "urgent_phone": clinic.urgent_phone,
+        "emergency_number": clinic.emergency_number,
+        "clinic_name": clinic.name,
     }
     parts = []
     if key == "already_past":
@@ -68,8 +72,11 @@ def care_message(kind: str, day: Optional[dt.date], clinic: ClinicProfile,
     note = section["timing"][key].format(**values)
     header = section["title"] + ":"
     checklist = "\n".join(f"- {item}" for item in section["checklist"])
-    parts.extend(p for p in (note, header + "\n" + checklist, section["closing"].format(**values),
-                             warning_signs.watch_for(clinic)) if p)
+    parts.extend(
+        p
+        for p in (note, header + "\n" + checklist, section["closing"].format(**values), warning_signs.watch_for(clinic))
+        if p
+    )
     return "\n\n".join(parts), [topics.button(label) for label in texts["buttons"][shown]]
 
 
@@ -91,8 +98,7 @@ class _CareAnswer:
     kind = PRE
     prefer = "future"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         clinic, now = profile(), clock.now()
         day = treatment_day(tracker, hours.local_now(clinic, now), self.prefer)
         text, buttons = care_message(self.kind, day, clinic, now)
@@ -103,12 +109,12 @@ class _CareAnswer:
 class ActionPreTreatmentCare(_CareAnswer, Action):
     kind, prefer = PRE, "future"
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_pre_treatment_care"
 
 
 class ActionPostTreatmentCare(_CareAnswer, Action):
     kind, prefer = POST, "past"
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_post_treatment_care"

@@ -8,11 +8,12 @@ treatment date as entities; the question goes to the patient's messaging app wit
 get the urgent-care reply. A typed "yes" or "thanks" right after a check-in counts as "All fine"
 (rules). No answer is fine too.
 """
+
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
@@ -27,7 +28,7 @@ def _day_text(day: dt.date) -> str:
     return day.strftime("%A %-d %B")
 
 
-def _checkin_dates(tracker: Tracker) -> Optional[tuple]:
+def _checkin_dates(tracker: Tracker) -> tuple | None:
     """(treatment date, days after) from the check-in's slots, or None if they are missing."""
     try:
         treated = dt.date.fromisoformat(str(tracker.get_slot("treated_on")))
@@ -40,11 +41,10 @@ def _checkin_dates(tracker: Tracker) -> Optional[tuple]:
 class ActionCheckin(Action):
     """The scheduled question: how is your skin doing?"""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_checkin"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         texts, clinic = content.load("checkins"), profile()
         dates = _checkin_dates(tracker)
         if dates is None:
@@ -52,7 +52,8 @@ class ActionCheckin(Action):
         treated, days = dates
         dispatcher.utter_message(
             text=texts["question"].format(clinic_name=clinic.name, days=days, day=_day_text(treated)),
-            buttons=texts["buttons"])
+            buttons=texts["buttons"],
+        )
         dispatcher.utter_message(text=texts["no_answer_needed"])
         return []
 
@@ -60,18 +61,18 @@ class ActionCheckin(Action):
 class ActionCheckinReply(Action):
     """The answer to "All fine" or "Some redness", for the stage the check-in was sent at."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_checkin_reply"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         texts, clinic = content.load("checkins"), profile()
         dates = _checkin_dates(tracker)
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if intent == "checkin_redness":
             # With or without a check-in: the call to make, then the signs that need the urgent line.
-            dispatcher.utter_message(text=warning_signs.report_reply(
-                "clinic", clinic, dates[0] if dates else None, clock.now()))
+            dispatcher.utter_message(
+                text=warning_signs.report_reply("clinic", clinic, dates[0] if dates else None, clock.now())
+            )
             dispatcher.utter_message(text=warning_signs.watch_for(clinic))
             return []
         if dates is None:  # "my skin is fine" without a check-in: thanks, and where to call
@@ -89,11 +90,10 @@ class ActionCheckinReply(Action):
 class ActionStartCheckins(Action):
     """The patient asks for check-ins (the button after booking, or in their own words later)."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_start_checkins"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         texts, clinic = content.load("checkins"), profile()
         channel = tracker.get_latest_input_channel()
         if channel not in checkins.CHANNELS:
@@ -104,8 +104,11 @@ class ActionStartCheckins(Action):
             dispatcher.utter_message(text=texts["no_request"])
             return []
         days = clinic.checkins.after_days
-        when = " and ".join(f"{d} days" for d in days) if len(days) < 3 else \
-            ", ".join(f"{d}" for d in days[:-1]) + f" and {days[-1]} days"
+        when = (
+            " and ".join(f"{d} days" for d in days)
+            if len(days) < 3
+            else ", ".join(f"{d}" for d in days[:-1]) + f" and {days[-1]} days"
+        )
         dispatcher.utter_message(text=texts["started"].format(when=when))
         return []
 
@@ -113,11 +116,10 @@ class ActionStartCheckins(Action):
 class ActionStopCheckins(Action):
     """ "Stop check-ins": no more messages, and the chat id is no longer kept."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_stop_checkins"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         await asyncio.to_thread(checkins.opt_out, tracker.sender_id)
         dispatcher.utter_message(text=content.load("checkins")["stopped"].format(urgent_phone=profile().urgent_phone))
         return []

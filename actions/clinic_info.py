@@ -2,10 +2,11 @@
 
 "Open now" and "opens next" come from clinic.hours (clinic time zone, weekday hours, closures).
 """
+
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
@@ -19,9 +20,16 @@ def clinic_info_message(clinic: ClinicProfile, now: dt.datetime) -> str:
     def line(key: str, **values: str) -> str:
         return content.text("replies", f"clinic_info.{key}", **values)
 
-    lines = [hours.status_line(clinic, now), "", line("address", clinic_name=clinic.name, address=clinic.address),
-             line("phone", phone=clinic.phone), line("email", email=clinic.email), "", line("hours_heading"),
-             hours.weekly_hours(clinic)]
+    lines = [
+        hours.status_line(clinic, now),
+        "",
+        line("address", clinic_name=clinic.name, address=clinic.address),
+        line("phone", phone=clinic.phone),
+        line("email", email=clinic.email),
+        "",
+        line("hours_heading"),
+        hours.weekly_hours(clinic),
+    ]
     closures = hours.upcoming_closures(clinic, now)
     if closures:
         lines.append(line("closures", closures=closures))
@@ -30,11 +38,12 @@ def clinic_info_message(clinic: ClinicProfile, now: dt.datetime) -> str:
 
 
 class ActionClinicInfo(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_clinic_info"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
-        dispatcher.utter_message(text=clinic_info_message(profile(), clock.now()),
-                                 buttons=[topics.button(label) for label in content.entry("replies", "clinic_info.buttons")])
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        dispatcher.utter_message(
+            text=clinic_info_message(profile(), clock.now()),
+            buttons=[topics.button(label) for label in content.entry("replies", "clinic_info.buttons")],
+        )
         return []

@@ -1,13 +1,14 @@
-""""Did you mean ...?" when the model is unsure (first stage of Rasa's two-stage fallback).
+""" "Did you mean ...?" when the model is unsure (first stage of Rasa's two-stage fallback).
 
 Overrides action_default_ask_affirmation: instead of one yes/no question it offers the two or three
 most likely topics as buttons, taken from the intent ranking and, for FAQ questions, from the
 FAQ topic ranking (response_selector), plus "Something else", which sends Rasa's deny signal (/out_of_scope) so the
 built-in fallback asks the patient to rephrase and gives up honestly on a second miss.
 """
+
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text, Tuple
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
@@ -17,16 +18,13 @@ from clinic import content, topics
 
 MAX_SUGGESTIONS = 3
 MIN_SCORE = 0.05  # suggestions scoring below this are noise, not "maybe"
-NOT_SUGGESTED = {"nlu_fallback", "out_of_scope", "greet", "goodbye", "thank", "affirm", "deny",
-                 "bot_challenge"}
+NOT_SUGGESTED = {"nlu_fallback", "out_of_scope", "greet", "goodbye", "thank", "affirm", "deny", "bot_challenge"}
 
 
-def likely_topics(parse_data: Dict[str, Any], limit: int = MAX_SUGGESTIONS) -> List[str]:
+def likely_topics(parse_data: dict[str, Any], limit: int = MAX_SUGGESTIONS) -> list[str]:
     """Most likely labels for an unclear message, best first: 'faq/<topic>' or a plain intent."""
-    scored: List[Tuple[float, str]] = []
-    faq_ranking = (
-        parse_data.get("response_selector", {}).get("faq", {}).get("ranking") or []
-    )
+    scored: list[tuple[float, str]] = []
+    faq_ranking = parse_data.get("response_selector", {}).get("faq", {}).get("ranking") or []
     for intent in parse_data.get("intent_ranking") or []:
         name, confidence = intent.get("name"), float(intent.get("confidence") or 0.0)
         if not name or name in NOT_SUGGESTED:
@@ -47,12 +45,10 @@ def likely_topics(parse_data: Dict[str, Any], limit: int = MAX_SUGGESTIONS) -> L
 
 
 class ActionAskWhichTopic(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_default_ask_affirmation"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         labels = likely_topics(tracker.latest_message or {})
         buttons = topics.buttons(labels)
         buttons.append(content.entry("replies", "did_you_mean.something_else"))

@@ -13,14 +13,16 @@ re-prompt); the base class makes each `validate_<slot>` method from its entry, w
 calls. It also holds the slots both forms fill and how to forget them: every way out of a form clears
 them, so the conversation tracker does not keep them.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import re
 from abc import abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Callable, ClassVar, Dict, List, Optional, Text, Union
+from typing import Any, ClassVar
 
 from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
@@ -37,17 +39,25 @@ from clinic.validators import Result
 # ---- The form slots, and forgetting them ----
 
 BOOKING_SLOTS = (
-    "booking_consent", "patient_name", "patient_contact", "preferred_time", "preferred_start",
-    "preferred_window", "concern", "first_visit", "booking_confirm", "booking_change", "request_kind",
+    "booking_consent",
+    "patient_name",
+    "patient_contact",
+    "preferred_time",
+    "preferred_start",
+    "preferred_window",
+    "concern",
+    "first_visit",
+    "booking_confirm",
+    "booking_change",
+    "request_kind",
     "form_misses",
 )
 LOOKUP_SLOTS = ("booking_reference", "lookup_contact", "lookup_purpose")
 
 
-def reset_booking_slots(tracker: Tracker) -> List[SlotSet]:
+def reset_booking_slots(tracker: Tracker) -> list[SlotSet]:
     """SlotSet(None) for every form slot that currently holds something (plus requested_slot)."""
-    events = [SlotSet(slot, None) for slot in BOOKING_SLOTS + LOOKUP_SLOTS
-              if tracker.get_slot(slot) is not None]
+    events = [SlotSet(slot, None) for slot in BOOKING_SLOTS + LOOKUP_SLOTS if tracker.get_slot(slot) is not None]
     return events + [SlotSet("requested_slot", None)]
 
 
@@ -55,7 +65,9 @@ def reset_booking_slots(tracker: Tracker) -> List[SlotSet]:
 
 QUESTION_START = re.compile(
     r"^(what|whats|what's|how|hows|does|do|did|is|isn't|are|can|could|will|would|should|why|when|"
-    r"where|which|who|any)\b", re.I)
+    r"where|which|who|any)\b",
+    re.I,
+)
 ANSWERABLE = ("faq", "ask_clinic_info", "ask_pre_treatment_care", "ask_post_treatment_care")
 MIN_CONFIDENCE = 0.6
 
@@ -65,8 +77,9 @@ def is_question(text: str) -> bool:
     return len(text.split()) >= 2 and (text.endswith("?") or bool(QUESTION_START.match(text)))
 
 
-def answer_side_question(dispatcher: CollectingDispatcher, tracker: Tracker,
-                         clinic: ClinicProfile, domain: Optional[Dict[str, Any]] = None) -> bool:
+def answer_side_question(
+    dispatcher: CollectingDispatcher, tracker: Tracker, clinic: ClinicProfile, domain: dict[str, Any] | None = None
+) -> bool:
     """If the latest message is a question we can answer, answer it and return True.
 
     Several questions at once (components/message_parts.py) are answered one by one; a wish to book
@@ -83,7 +96,7 @@ def answer_side_question(dispatcher: CollectingDispatcher, tracker: Tracker,
         return False
     name = intent["name"]
     if name == "faq":
-        response = (((message.get("response_selector") or {}).get("faq") or {}).get("response") or {})
+        response = ((message.get("response_selector") or {}).get("faq") or {}).get("response") or {}
         utter = response.get("utter_action")
         if not utter:
             return False
@@ -99,15 +112,22 @@ def answer_side_question(dispatcher: CollectingDispatcher, tracker: Tracker,
 
 # ---- Re-prompts and repeated misses ----
 
-def note_failure(tracker: Tracker, slot: str) -> Dict[str, Any]:
+
+def note_failure(tracker: Tracker, slot: str) -> dict[str, Any]:
     """Count misses per question in the `form_misses` slot."""
     misses = dict(tracker.get_slot("form_misses") or {})
     misses[slot] = int(misses.get(slot, 0)) + 1
     return {"form_misses": misses}
 
 
-def reprompt(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, reason: str,
-             clinic: ClinicProfile, example: Optional[str] = None) -> Dict[str, Any]:
+def reprompt(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    slot: str,
+    reason: str,
+    clinic: ClinicProfile,
+    example: str | None = None,
+) -> dict[str, Any]:
     """Say what was wrong (and after two misses how else to reach us); the form then asks again."""
     misses = note_failure(tracker, slot)
     text = reason
@@ -120,6 +140,7 @@ def reprompt(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, reas
 
 
 # ---- One step of a form ----
+
 
 @dataclass
 class Answer:
@@ -135,7 +156,7 @@ class Answer:
         return self.tracker.latest_message.get("text") or ""
 
     @property
-    def intent(self) -> Optional[str]:
+    def intent(self) -> str | None:
         return (self.tracker.latest_message.get("intent") or {}).get("name")
 
     @cached_property
@@ -158,19 +179,19 @@ class Step:
     made from the Answer) follows the reason in the re-prompt; `accept` turns a read value into slot
     values (by default {slot: value})."""
 
-    parse: Callable[[Answer], Result]
-    example: Union[None, str, Callable[[Answer], str]] = None
-    accept: Optional[Callable[[Answer, Any], Dict[Text, Any]]] = None
+    parse: Callable[[Answer], Result[Any]]
+    example: None | str | Callable[[Answer], str] = None
+    accept: Callable[[Answer, Any], dict[str, Any]] | None = None
     side_questions: str = FIRST
 
 
 class ClinicFormValidation(FormValidationAction):
     """A FormValidationAction whose `validate_<slot>` methods come from its `steps` table."""
 
-    steps: ClassVar[Dict[str, Step]] = {}
+    steps: ClassVar[dict[str, Step]] = {}
 
     @abstractmethod
-    def name(self) -> Text:
+    def name(self) -> str:
         """Abstract, so the action server does not register this base class as an action."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -179,8 +200,9 @@ class ClinicFormValidation(FormValidationAction):
             if f"validate_{slot}" not in vars(cls):  # a hand-written validator wins
                 setattr(cls, f"validate_{slot}", _validator_for(slot))
 
-    async def validate_step(self, slot: str, value: Any, dispatcher: CollectingDispatcher,
-                            tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+    async def validate_step(
+        self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         """Answer a side question, or read the answer, or re-prompt: the one shape of every step."""
         step = self.steps[slot]
         answer = Answer(value, dispatcher, tracker, profile())
@@ -198,8 +220,9 @@ class ClinicFormValidation(FormValidationAction):
 def _validator_for(slot: str) -> Callable[..., Any]:
     """The `validate_<slot>` method rasa_sdk looks up, made from the step's entry."""
 
-    async def validate(self: ClinicFormValidation, value: Any, dispatcher: CollectingDispatcher,
-                       tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+    async def validate(
+        self: ClinicFormValidation, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         return await self.validate_step(slot, value, dispatcher, tracker, domain)
 
     validate.__name__ = validate.__qualname__ = f"validate_{slot}"

@@ -5,9 +5,10 @@ During opening hours the patient gets the clinic's phone and e-mail and the assi
 After hours the booking form starts in call-back mode, so the request is stored and e-mailed like a
 booking.
 """
+
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -18,27 +19,34 @@ from clinic.profile import profile
 
 
 class ActionHandoff(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_handoff"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         clinic, now = profile(), clock.now()
         if hours.is_open(clinic, now):
-            dispatcher.utter_message(text=content.text("replies", "handoff.open", clinic_name=clinic.name,
-                                                       phone=clinic.phone, email=clinic.email))
+            dispatcher.utter_message(
+                text=content.text(
+                    "replies", "handoff.open", clinic_name=clinic.name, phone=clinic.phone, email=clinic.email
+                )
+            )
             return [SlotSet("handoff_active", True), SlotSet("request_kind", None)]
-        dispatcher.utter_message(text=content.text("replies", "handoff.closed",
-                                                   opens_next=hours.opens_next_phrase(clinic, now),
-                                                   email=clinic.email, urgent_phone=clinic.urgent_phone))
+        dispatcher.utter_message(
+            text=content.text(
+                "replies",
+                "handoff.closed",
+                opens_next=hours.opens_next_phrase(clinic, now),
+                email=clinic.email,
+                urgent_phone=clinic.urgent_phone,
+            )
+        )
         return [SlotSet("handoff_active", False), SlotSet("request_kind", "callback")]
 
 
 class ActionResumeBot(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_resume_bot"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         dispatcher.utter_message(response="utter_bot_back")
         return [SlotSet("handoff_active", False)]

@@ -1,14 +1,15 @@
-""""Forget me": a patient deletes what this chat stored about them, and is told what was deleted.
+""" "Forget me": a patient deletes what this chat stored about them, and is told what was deleted.
 
 The action deletes the booking and call-back requests made in this conversation (found by the hash
 stored with each request) and their e-mails. The conversation itself is deleted by the Rasa server's
 tracker store right after this action (components/tracker_store.py), because only the Rasa server
 may write the conversation store; afterwards the chat starts from nothing.
 """
+
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
@@ -26,18 +27,18 @@ def _forget(sender_id: str) -> int:
 
 
 class ActionForgetMe(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return ACTION_NAME
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         clinic = profile()
         try:
             removed = await asyncio.to_thread(_forget, tracker.sender_id)
         except Exception:
             dispatcher.utter_message(text=content.text("replies", "forget_me.failed", email=clinic.email))
             return []
-        requests = content.text("replies", {0: "forget_me.none", 1: "forget_me.one"}.get(removed, "forget_me.many"),
-                                count=removed)
+        requests = content.text(
+            "replies", {0: "forget_me.none", 1: "forget_me.one"}.get(removed, "forget_me.many"), count=removed
+        )
         dispatcher.utter_message(text=content.text("replies", "forget_me.done", requests=requests, email=clinic.email))
         return []

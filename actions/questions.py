@@ -8,10 +8,11 @@ question that nothing answers is named back to the patient rather than dropped. 
 for last: the answers come first, then the booking form starts. (A warning sign in any part never gets
 here: the server makes the whole message a report, and urgent care answers it first and alone.)
 """
+
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction
@@ -28,12 +29,16 @@ SILENT = {"greet", "thank", "goodbye", "affirm", "chitchat"}  # "hi!" before a q
 
 def _fill(text: str, tracker: Tracker) -> str:
     """Slot values into a response text, as Rasa's NLG fills {slot} (unknown names are left alone)."""
-    return re.sub(r"\{(\w+)\}", lambda m: str(tracker.get_slot(m.group(1)))
-                  if tracker.get_slot(m.group(1)) is not None else m.group(0), text)
+    return re.sub(
+        r"\{(\w+)\}",
+        lambda m: str(tracker.get_slot(m.group(1))) if tracker.get_slot(m.group(1)) is not None else m.group(0),
+        text,
+    )
 
 
-def answer_each(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any],
-                questions: List[Dict[str, Any]]) -> bool:
+def answer_each(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any], questions: list[dict[str, Any]]
+) -> bool:
     """Answer every question in order, one set of buttons at the end. True if one was a wish to book."""
     from actions.care import POST, PRE, care_message
     from actions.clinic_info import clinic_info_message
@@ -41,14 +46,14 @@ def answer_each(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict
 
     clinic, now = profile(), clock.now()
     responses = domain.get("responses") or {}
-    buttons: List[Dict[str, str]] = []
-    answered: List[str] = []
+    buttons: list[dict[str, str]] = []
+    answered: list[str] = []
     wants_booking = False
     for question in questions:
         intent, utter = question.get("intent"), question.get("utter_action")
         if intent == BOOKING:
             wants_booking = True
-        elif intent == "faq" and utter in responses:
+        elif intent == "faq" and utter is not None and utter in responses:
             response = responses[utter][0]
             dispatcher.utter_message(text=_fill(response.get("text", ""), tracker), utter_action=utter)
             buttons += response.get("buttons") or []
@@ -64,8 +69,8 @@ def answer_each(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict
         elif intent not in SILENT:
             dispatcher.utter_message(response="utter_part_not_understood", question=question.get("text") or "")
     # A button that asks a question just answered would only repeat it.
-    just_answered = {titles().get(utter[len("utter_"):]) for utter in answered}
-    unique: Dict[str, Dict[str, str]] = {}
+    just_answered = {titles().get(utter[len("utter_") :]) for utter in answered}
+    unique: dict[str, dict[str, str]] = {}
     for button in buttons:
         if button.get("payload") not in unique and button.get("payload") not in just_answered:
             unique[button["payload"]] = button
@@ -75,11 +80,10 @@ def answer_each(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict
 
 
 class ActionAnswerQuestions(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_answer_questions"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         questions = (tracker.latest_message or {}).get("questions") or []
         if answer_each(dispatcher, tracker, domain, questions):
             return [FollowupAction("booking_form")]

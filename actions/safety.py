@@ -6,10 +6,11 @@ or clinic (ring the clinic in opening hours). The words come from the warning-si
 clinic/warning_signs.py. A report without a level (the check-in's "Something worries me" button)
 gets the urgent reply. It never diagnoses and never reassures about a warning sign.
 """
+
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
@@ -21,13 +22,13 @@ from clinic import clock, warning_signs
 from clinic.profile import profile
 
 
-def reported_level(tracker: Tracker) -> Optional[str]:
+def reported_level(tracker: Tracker) -> str | None:
     """The level the warning-sign check gave the latest message, if it checked one."""
     found = tracker.latest_message.get("warning_sign") or {}
     return found.get("level") if found.get("reported") else None
 
 
-def treated_on(tracker: Tracker) -> Optional[dt.date]:
+def treated_on(tracker: Tracker) -> dt.date | None:
     """The treatment date a check-in set, if this conversation has one."""
     try:
         return dt.date.fromisoformat(str(tracker.get_slot("treated_on")))
@@ -36,11 +37,10 @@ def treated_on(tracker: Tracker) -> Optional[dt.date]:
 
 
 class ActionUrgentCare(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_urgent_care"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         clinic = profile()
         level = reported_level(tracker)
         code = languages.message_language(tracker)
@@ -58,12 +58,11 @@ class ActionUrgentCare(Action):
 
 
 class ActionWarningSigns(Action):
-    """"What should I watch out for after?": the signs, and whom to call for each."""
+    """ "What should I watch out for after?": the signs, and whom to call for each."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_warning_signs"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         dispatcher.utter_message(text=warning_signs.watch_for_answer(profile()))
         return []

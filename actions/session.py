@@ -3,9 +3,10 @@
 Overrides Rasa's default action_session_start. Its reply is sent with the answer to the patient's
 first message, so the disclaimer opens every conversation exactly once per session.
 """
+
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
@@ -16,20 +17,18 @@ from clinic.profile import CONTACT_SLOTS, ClinicProfile, contact_slots, profile
 CLINIC_SLOTS = tuple(CONTACT_SLOTS)
 
 
-def clinic_slots(clinic: ClinicProfile) -> List[SlotSet]:
+def clinic_slots(clinic: ClinicProfile) -> list[SlotSet]:
     """Slots that responses in domain.yml interpolate ({clinic_phone}, ...), from clinic.yml."""
     return [SlotSet(slot, value) for slot, value in contact_slots(clinic).items()]
 
 
 class ActionSessionStart(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_session_start"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         clinic = profile()
-        events: List[EventType] = [SessionStarted()]
+        events: list[EventType] = [SessionStarted()]
         # Keep what the patient already told us in an earlier session (e.g. a half-finished form).
         if domain.get("session_config", {}).get("carry_over_slots_to_new_session", True):
             events.extend(

@@ -9,6 +9,7 @@ when the best similarity is below a threshold. The threshold is tuned on the tra
 prints one JSON object with the same figures as benchmarks/nlu_eval.py, plus training time,
 single-message latency and the process's peak RSS.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,8 +18,8 @@ import resource
 import statistics
 import sys
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, List, Sequence, Tuple
 
 import numpy as np
 
@@ -34,10 +35,12 @@ def tfidf_encoder(train_texts: Sequence[str]) -> Encoder:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.pipeline import FeatureUnion
 
-    union = FeatureUnion([
-        ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, lowercase=True)),
-        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, lowercase=True)),
-    ])
+    union = FeatureUnion(
+        [
+            ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, lowercase=True)),
+            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, lowercase=True)),
+        ]
+    )
     union.fit(train_texts)
 
     def encode(texts: Sequence[str]) -> np.ndarray:
@@ -61,8 +64,9 @@ def minilm_encoder(_: Sequence[str]) -> Encoder:
     def encode(texts: Sequence[str]) -> np.ndarray:
         out = []
         for start in range(0, len(texts), 64):
-            batch = tokenizer(list(texts[start:start + 64]), padding=True, truncation=True, max_length=128,
-                              return_tensors="tf")
+            batch = tokenizer(
+                list(texts[start : start + 64]), padding=True, truncation=True, max_length=128, return_tensors="tf"
+            )
             hidden = model(**batch).last_hidden_state.numpy()
             mask = batch["attention_mask"].numpy()[..., None]
             pooled = (hidden * mask).sum(1) / np.maximum(mask.sum(1), 1)
@@ -75,17 +79,17 @@ def minilm_encoder(_: Sequence[str]) -> Encoder:
 ENCODERS = {"tfidf": tfidf_encoder, "minilm": minilm_encoder}
 
 
-def nearest(train_vecs: np.ndarray, train_labels: List[str], vecs: np.ndarray) -> Tuple[List[str], np.ndarray]:
+def nearest(train_vecs: np.ndarray, train_labels: list[str], vecs: np.ndarray) -> tuple[list[str], np.ndarray]:
     sims = vecs @ train_vecs.T
     best = sims.argmax(axis=1)
     return [train_labels[i] for i in best], sims[np.arange(len(best)), best]
 
 
-def decide(labels: List[str], sims: np.ndarray, threshold: float) -> List[str]:
+def decide(labels: list[str], sims: np.ndarray, threshold: float) -> list[str]:
     return [label if sim >= threshold else FALLBACK for label, sim in zip(labels, sims)]
 
 
-def tune_threshold(kind: str, texts: List[str], labels: List[str], folds: int = 5) -> float:
+def tune_threshold(kind: str, texts: list[str], labels: list[str], folds: int = 5) -> float:
     """The threshold that maximises accuracy on held-in folds of the training data."""
     rng = np.random.default_rng(42)
     order = rng.permutation(len(texts))
@@ -120,7 +124,7 @@ def main() -> None:
     args = ap.parse_args()
     train = load_examples(args.train)
     evaluation = load_examples(args.eval)
-    texts, labels = [t for t, _ in train], [l for _, l in train]
+    texts, labels = [t for t, _ in train], [label for _, label in train]
     start = time.perf_counter()
     threshold = tune_threshold(args.system, texts, labels)
     encode = ENCODERS[args.system](texts)
@@ -133,11 +137,15 @@ def main() -> None:
         got, sims = nearest(train_vecs, labels, encode([text]))
         predicted.append(decide(got, sims, threshold)[0])
         latencies.append((time.perf_counter() - t0) * 1000)
-    result = score([l for _, l in evaluation], predicted)
-    result.update(system=args.system, threshold=round(threshold, 3), train_seconds=round(train_seconds, 1),
-                  parse_ms_p50=round(statistics.median(latencies), 2),
-                  parse_ms_p95=round(percentile(latencies, 0.95), 2),
-                  peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1))
+    result = score([label for _, label in evaluation], predicted)
+    result.update(
+        system=args.system,
+        threshold=round(threshold, 3),
+        train_seconds=round(train_seconds, 1),
+        parse_ms_p50=round(statistics.median(latencies), 2),
+        parse_ms_p95=round(percentile(latencies, 0.95), 2),
+        peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    )
     print(json.dumps(result))
 
 

@@ -14,6 +14,7 @@ Folds are stratified by full label with a fixed seed. Results: benchmarks/result
 
     .venv/bin/python benchmarks/cross_validation.py [--folds 5] [--only K]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,7 +25,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Dict, List
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -38,7 +38,7 @@ CATALOGUE = ROOT / "data" / "content" / "warning_signs.yml"
 ENV = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONPATH": str(ROOT)}
 
 
-def write_folds(folds: int) -> List[Path]:
+def write_folds(folds: int) -> list[Path]:
     """Split data/nlu into stratified folds; each fold dir gets train.yml and test.yml."""
     from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLWriter
     from rasa.shared.nlu.training_data.loading import load_data
@@ -53,8 +53,9 @@ def write_folds(folds: int) -> List[Path]:
     for k, (train_idx, test_idx) in enumerate(splitter.split(examples, labels), start=1):
         fold = OUT / f"fold{k}"
         fold.mkdir(parents=True, exist_ok=True)
-        keep = dict(entity_synonyms=data.entity_synonyms, regex_features=data.regex_features,
-                    lookup_tables=data.lookup_tables)
+        keep = dict(
+            entity_synonyms=data.entity_synonyms, regex_features=data.regex_features, lookup_tables=data.lookup_tables
+        )
         train = TrainingData([examples[i] for i in train_idx], **keep)
         test = TrainingData([examples[i] for i in test_idx])
         (fold / "train").mkdir(exist_ok=True)
@@ -66,16 +67,41 @@ def write_folds(folds: int) -> List[Path]:
     return dirs
 
 
-def run_fold(fold: Path, config: Path) -> Dict:
+def run_fold(fold: Path, config: Path) -> dict:
     start = time.perf_counter()
-    subprocess.run([RASA, "train", "nlu", "-c", str(config), "-d", "domain.yml", "--nlu", str(fold / "train"),
-                    "--out", str(fold), "--fixed-model-name", "model"],
-                   cwd=ROOT, check=True, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            RASA,
+            "train",
+            "nlu",
+            "-c",
+            str(config),
+            "-d",
+            "domain.yml",
+            "--nlu",
+            str(fold / "train"),
+            "--out",
+            str(fold),
+            "--fixed-model-name",
+            "model",
+        ],
+        cwd=ROOT,
+        check=True,
+        env=ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     seconds = time.perf_counter() - start
-    done = subprocess.run([PY, "benchmarks/eval_model.py", str(fold / "model.tar.gz"), "--eval", str(fold / "test.yml")],
-                          cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=1800)
-    line = next(l for l in reversed(done.stdout.splitlines()) if l.startswith("RESULT "))
-    result = json.loads(line[len("RESULT "):])
+    done = subprocess.run(
+        [PY, "benchmarks/eval_model.py", str(fold / "model.tar.gz"), "--eval", str(fold / "test.yml")],
+        cwd=ROOT,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    line = next(line for line in reversed(done.stdout.splitlines()) if line.startswith("RESULT "))
+    result = json.loads(line[len("RESULT ") :])
     result["train_seconds"] = round(seconds, 1)
     (fold / f"result-{config.stem}.json").write_text(json.dumps(result))
     (fold / "model.tar.gz").unlink()
@@ -97,17 +123,28 @@ def main() -> None:
         predictions += result["predictions"]
         # No training times here: Rasa's training cache reuses work between folds and runs, so they
         # would mislead (benchmarks/compare_pipelines.py times a cold training).
-        per_fold.append({k: result[k] for k in ("accuracy", "macro_f1", "faq_accuracy", "out_of_scope_recall",
-                                                "false_fallback_rate")})
+        per_fold.append(
+            {
+                k: result[k]
+                for k in ("accuracy", "macro_f1", "faq_accuracy", "out_of_scope_recall", "false_fallback_rate")
+            }
+        )
         print(fold.name, json.dumps(per_fold[-1]), flush=True)
     overall = score([p["gold"] for p in predictions], [p["predicted"] for p in predictions])
-    figures = {"folds": args.folds, "folds_run": len(chosen), "config": str(args.config.resolve().relative_to(ROOT)),
-               "examples": len(predictions), "minutes": round((time.perf_counter() - start) / 60, 1),
-               **{k: round(v, 4) for k, v in overall.items() if k != "per_label_f1"},
-               "accuracy_fold_spread": [round(min(f["accuracy"] for f in per_fold), 4),
-                                        round(max(f["accuracy"] for f in per_fold), 4)],
-               "weakest_labels": sorted(overall["per_label_f1"].items(), key=lambda kv: (kv[1], kv[0]))[:8],
-               "per_fold": per_fold}
+    figures = {
+        "folds": args.folds,
+        "folds_run": len(chosen),
+        "config": str(args.config.resolve().relative_to(ROOT)),
+        "examples": len(predictions),
+        "minutes": round((time.perf_counter() - start) / 60, 1),
+        **{k: round(v, 4) for k, v in overall.items() if k != "per_label_f1"},
+        "accuracy_fold_spread": [
+            round(min(f["accuracy"] for f in per_fold), 4),
+            round(max(f["accuracy"] for f in per_fold), 4),
+        ],
+        "weakest_labels": sorted(overall["per_label_f1"].items(), key=lambda kv: (kv[1], kv[0]))[:8],
+        "per_fold": per_fold,
+    }
     (OUT / "predictions.json").write_text(json.dumps(predictions))
     if not args.only:
         (RESULTS / "cross_validation.json").write_text(json.dumps(figures, indent=2))

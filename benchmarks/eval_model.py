@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/eval_model.py MODEL.tar.gz [--eval tests/nlu/heldout.yml]
 prints one JSON object (benchmarks/nlu_eval.py's figures plus peak_rss_mb).
 """
+
 from __future__ import annotations
 
 import argparse

@@ -20,6 +20,7 @@ also with its messages lowercased, with typos, and after a chatty lead-in.
 
 Writes benchmarks/results/faq_blind.json and faq_blind.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,25 +30,29 @@ import json
 import random
 import sys
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any
 
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from actions.fallback import likely_topics  # noqa: E402
-from components.topic_doubt import FAQ, FALLBACK, doubtful, topic_scores  # noqa: E402
+from components.topic_doubt import FALLBACK, FAQ, doubtful, topic_scores  # noqa: E402
 from tests.harness.paths import BLIND  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 OOS = "out_of_scope"
 NOT_COVERED = "faq/not_covered"
 COST = {"wrong": 1.0, "clarified_without": 0.5, "clarified_with": 0.3}
-LEAD_INS = ["hi there, quick question before I book: ", "hello! sorry if this is a silly one but ",
-            "hey, my friend told me about this and I was wondering ", "good morning, I hope you can help. "]
+LEAD_INS = [
+    "hi there, quick question before I book: ",
+    "hello! sorry if this is a silly one but ",
+    "hey, my friend told me about this and I was wondering ",
+    "good morning, I hope you can help. ",
+]
 
 
-def load(half: str) -> List[Dict[str, str]]:
+def load(half: str) -> list[dict[str, str]]:
     return yaml.safe_load((BLIND / f"faq_{half}.yml").read_text(encoding="utf-8"))["messages"]
 
 
@@ -58,7 +63,7 @@ def with_typos(text: str) -> str:
     for i, word in enumerate(words):
         if len(word) > 4 and word.isalpha() and rng.random() < 0.2:
             j = rng.randrange(1, len(word) - 2)
-            words[i] = word[:j] + word[j + 1] + word[j] + word[j + 2:]
+            words[i] = word[:j] + word[j + 1] + word[j] + word[j + 2 :]
     return " ".join(words)
 
 
@@ -67,7 +72,7 @@ def with_lead_in(text: str) -> str:
     return lead + text[:1].lower() + text[1:]
 
 
-def answered(parse: Dict[str, Any], settings: Optional[Dict[str, Any]] = None) -> str:
+def answered(parse: dict[str, Any], settings: dict[str, Any] | None = None) -> str:
     """What the patient gets: 'faq/<topic>', an intent, nlu_fallback or out_of_scope.
 
     With `settings`, the topic-doubt step is replayed with them instead of the model's own."""
@@ -80,7 +85,7 @@ def answered(parse: Dict[str, Any], settings: Optional[Dict[str, Any]] = None) -
     return intent or FALLBACK
 
 
-def outcome(label: str, got: str, buttons: List[str]) -> str:
+def outcome(label: str, got: str, buttons: list[str]) -> str:
     if label == OOS:  # nothing answered is what a patient asking something else should get
         return "refused" if got in (OOS, FALLBACK) else "wrong"
     if got == label:
@@ -92,27 +97,35 @@ def outcome(label: str, got: str, buttons: List[str]) -> str:
     return "wrong"
 
 
-def score(items: List[Dict[str, str]], parses: List[Dict[str, Any]],
-          settings: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+def score(
+    items: list[dict[str, str]], parses: list[dict[str, Any]], settings: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """The project's figures: what each parse gives the patient, with the model's or replayed settings."""
     return score_answers(items, [(answered(p, settings), likely_topics(p)) for p in parses])
 
 
-def score_answers(items: List[Dict[str, str]], answers: List[Tuple[str, List[str]]]) -> Dict[str, Any]:
+def score_answers(items: list[dict[str, str]], answers: list[tuple[str, list[str]]]) -> dict[str, Any]:
     """Figures for any system: per message, the label it answered with (or nlu_fallback) and its buttons."""
-    groups: Dict[str, Dict[str, int]] = {"faq topics": {}, NOT_COVERED: {}, OOS: {}, "other intents": {}}
+    groups: dict[str, dict[str, int]] = {"faq topics": {}, NOT_COVERED: {}, OOS: {}, "other intents": {}}
     cost = 0.0
     for item, (got, buttons) in zip(items, answers):
         label = item["label"]
         result = outcome(label, got, buttons)
-        group = (NOT_COVERED if label == NOT_COVERED else OOS if label == OOS
-                 else "faq topics" if label.startswith("faq/") else "other intents")
+        group = (
+            NOT_COVERED
+            if label == NOT_COVERED
+            else OOS
+            if label == OOS
+            else "faq topics"
+            if label.startswith("faq/")
+            else "other intents"
+        )
         groups[group][result] = groups[group].get(result, 0) + 1
         if label != OOS:
             cost += COST.get(result, 0.0) if result != "refused" else 0.5
         elif result == "wrong":
             cost += COST["wrong"]
-    out: Dict[str, Any] = {"cost": round(cost, 1), "n": len(items)}
+    out: dict[str, Any] = {"cost": round(cost, 1), "n": len(items)}
     for group, counts in groups.items():
         total = sum(counts.values())
         out[group] = {"n": total, **{k: round(v / total, 3) for k, v in sorted(counts.items())}} if total else {"n": 0}
@@ -128,19 +141,18 @@ def score_answers(items: List[Dict[str, str]], answers: List[Tuple[str, List[str
     return out
 
 
-def peers(items: List[Dict[str, str]]) -> Dict[str, Dict[str, Any]]:
+def peers(items: list[dict[str, str]]) -> dict[str, dict[str, Any]]:
     """The FAQ bots a clinic could pick instead, trained on the same data/nlu, scored the same way:
     nearest training question by TF-IDF and by MiniLM (benchmarks/baselines.py, threshold tuned on
     training folds), and a logistic regression on mean-pooled MiniLM plus word and character TF-IDF
     with a 0.5 probability floor (the issue's baseline to beat)."""
-    import numpy as np
     from sklearn.linear_model import LogisticRegression
 
     from benchmarks.baselines import ENCODERS, decide, nearest, tune_threshold
     from benchmarks.nlu_eval import load_examples
 
     train = load_examples(ROOT / "data" / "nlu")
-    texts, labels = [t for t, _ in train], [l for _, l in train]
+    texts, labels = [t for t, _ in train], [label for _, label in train]
     asked = [m["text"] for m in items]
     results, encoded = {}, {}
     for kind in ("tfidf", "minilm"):
@@ -159,15 +171,19 @@ def peers(items: List[Dict[str, str]]) -> Dict[str, Dict[str, Any]]:
     answers = []
     for row in probabilities:
         best = int(row.argmax())
-        answers.append((model.classes_[best] if row[best] >= 0.5 else FALLBACK,
-                        [model.classes_[i] for i in row.argsort()[::-1][:3]]))
+        answers.append(
+            (
+                model.classes_[best] if row[best] >= 0.5 else FALLBACK,
+                [model.classes_[i] for i in row.argsort()[::-1][:3]],
+            )
+        )
     results["logistic regression, MiniLM + TF-IDF, floor 0.5"] = score_answers(items, answers)
     return results
 
 
-def choose(items: List[Dict[str, str]], parses: List[Dict[str, Any]]) -> Dict[str, Any]:
+def choose(items: list[dict[str, str]], parses: list[dict[str, Any]]) -> dict[str, Any]:
     """The topic-doubt settings with the lowest patient cost on these messages (ties: fewer doubts)."""
-    best = None
+    best: tuple[Any, dict[str, Any]] | None = None
     for answer_at in [round(0.05 * i, 2) for i in range(0, 19)]:
         for margin_at in [round(0.05 * i, 2) for i in range(0, 13)]:
             settings = {"answer_at": answer_at, "margin_at": margin_at}
@@ -175,16 +191,17 @@ def choose(items: List[Dict[str, str]], parses: List[Dict[str, Any]]) -> Dict[st
             key = (-result["cost"], -answer_at, -margin_at)
             if best is None or key > best[0]:
                 best = (key, {**settings, **result})
+    assert best is not None  # the grid is not empty
     return best[1]
 
 
-def topic_doubt_config() -> Dict[str, Any]:
+def topic_doubt_config() -> dict[str, Any]:
     config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
     found = [c for c in config["pipeline"] if c["name"].endswith("TopicDoubt")]
     return {k: found[0][k] for k in ("answer_at", "margin_at")} if found else {}
 
 
-async def _parse_with(agent: Any, texts: List[str]) -> List[Dict[str, Any]]:
+async def _parse_with(agent: Any, texts: list[str]) -> list[dict[str, Any]]:
     return [await agent.parse_message(t) for t in texts]
 
 
@@ -192,9 +209,14 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", default=str(ROOT / "models" / "clinic.tar.gz"))
     ap.add_argument("--no-peers", dest="peers", action="store_false", help="score the project only")
-    ap.add_argument("--peer-model", action="append", default=[], metavar="NAME=PATH",
-                    help="also score another trained model on the reporting half, e.g. "
-                         "'rasa default=models/rasa_default.tar.gz' (benchmarks/configs/rasa_default.yml)")
+    ap.add_argument(
+        "--peer-model",
+        action="append",
+        default=[],
+        metavar="NAME=PATH",
+        help="also score another trained model on the reporting half, e.g. "
+        "'rasa default=models/rasa_default.tar.gz' (benchmarks/configs/rasa_default.yml)",
+    )
     ap.add_argument("--results", default=str(RESULTS), help="where faq_blind.json and .md go")
     args = ap.parse_args()
     results_dir = Path(args.results)
@@ -202,11 +224,11 @@ def main() -> None:
 
     agent = Agent.load(args.model)
 
-    async def parse_all(texts: List[str]) -> List[Dict[str, Any]]:
+    async def parse_all(texts: list[str]) -> list[dict[str, Any]]:
         return [await agent.parse_message(t) for t in texts]
 
     configured = topic_doubt_config()
-    out: Dict[str, Any] = {"model": Path(args.model).name, "config": configured}
+    out: dict[str, Any] = {"model": Path(args.model).name, "config": configured}
     dev = load("dev")
     dev_parses = asyncio.run(parse_all([m["text"] for m in dev]))
     out["dev"] = score(dev, dev_parses)
@@ -226,27 +248,49 @@ def main() -> None:
     for named in args.peer_model:
         name, path = named.split("=", 1)
         peer = Agent.load(path)
-        out.setdefault("peers", {})[name] = score(
-            report, asyncio.run(_parse_with(peer, [m["text"] for m in report])))
-    columns = ["right topic", "wrong, confidently", "clarified, right among buttons", "out of scope refused",
-               "not_covered honest", "cost"]
-    md = ["# Strangers' questions: the blind FAQ set", "",
-          "Written by `benchmarks/faq_blind.py` (method in its docstring).", "",
-          "| set | " + " | ".join(columns) + " |", "|---|" + "---|" * len(columns)]
-    rows = [("development half", out["dev"])] + [(f"development half, {k}", v) for k, v in out["dev variants"].items()] + [(f"reporting half, {k}", v) for k, v in out["report"].items()]
+        out.setdefault("peers", {})[name] = score(report, asyncio.run(_parse_with(peer, [m["text"] for m in report])))
+    columns = [
+        "right topic",
+        "wrong, confidently",
+        "clarified, right among buttons",
+        "out of scope refused",
+        "not_covered honest",
+        "cost",
+    ]
+    md = [
+        "# Strangers' questions: the blind FAQ set",
+        "",
+        "Written by `benchmarks/faq_blind.py` (method in its docstring).",
+        "",
+        "| set | " + " | ".join(columns) + " |",
+        "|---|" + "---|" * len(columns),
+    ]
+    rows = (
+        [("development half", out["dev"])]
+        + [(f"development half, {k}", v) for k, v in out["dev variants"].items()]
+        + [(f"reporting half, {k}", v) for k, v in out["report"].items()]
+    )
     for name, result in rows:
         md.append(f"| {name} (n={result['n']}) | " + " | ".join(str(result[c]) for c in columns) + " |")
     if out.get("peers"):
-        md += ["", "Other systems, trained on the same `data/nlu`, on the reporting half as written:", "",
-               "| system | " + " | ".join(columns) + " |", "|---|" + "---|" * len(columns),
-               f"| **project** | " + " | ".join(str(out["report"]["as written"][c]) for c in columns) + " |"]
+        md += [
+            "",
+            "Other systems, trained on the same `data/nlu`, on the reporting half as written:",
+            "",
+            "| system | " + " | ".join(columns) + " |",
+            "|---|" + "---|" * len(columns),
+            "| **project** | " + " | ".join(str(out["report"]["as written"][c]) for c in columns) + " |",
+        ]
         for name, result in out["peers"].items():
             md.append(f"| {name} | " + " | ".join(str(result[c]) for c in columns) + " |")
     chosen = out["chosen_on_dev"]
     holds = configured and all(chosen[k] == configured[k] for k in ("answer_at", "margin_at"))
-    md += ["", f"Topic doubt chosen on the development half: answer_at {chosen['answer_at']}, margin_at "
-               f"{chosen['margin_at']} (cost {chosen['cost']}, right topic {chosen['right topic']}, wrong "
-               f"{chosen['wrong, confidently']}); config.yml {'holds them' if holds else 'has ' + str(configured)}."]
+    md += [
+        "",
+        f"Topic doubt chosen on the development half: answer_at {chosen['answer_at']}, margin_at "
+        f"{chosen['margin_at']} (cost {chosen['cost']}, right topic {chosen['right topic']}, wrong "
+        f"{chosen['wrong, confidently']}); config.yml {'holds them' if holds else 'has ' + str(configured)}.",
+    ]
     print("\n".join(md))
     results_dir.mkdir(parents=True, exist_ok=True)
     (results_dir / "faq_blind.json").write_text(json.dumps(out, indent=2) + "\n")

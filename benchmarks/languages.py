@@ -20,6 +20,7 @@ alternating rounds; the ratio of the p50s is its cost.
 
 Writes benchmarks/results/languages.json and languages.md.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -27,15 +28,15 @@ import itertools
 import json
 import sys
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from components.other_languages import decide  # noqa: E402
 from benchmarks.side_by_side import latency_with_and_without, parse_args  # noqa: E402
+from components.other_languages import decide  # noqa: E402
 from tests.harness.paths import BLIND  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
@@ -44,21 +45,23 @@ MARGINS = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5]
 KNOWN_BELOW = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.01]
 
 
-def load(half: str) -> List[Dict[str, str]]:
+def load(half: str) -> list[dict[str, str]]:
     return yaml.safe_load((BLIND / f"languages_{half}.yml").read_text(encoding="utf-8"))["messages"]
 
 
-def language_of(parse: Dict[str, Any], settings: Optional[Dict[str, float]] = None) -> str:
+def language_of(parse: dict[str, Any], settings: dict[str, float] | None = None) -> str:
     """The language the model gave, or with `settings` the replayed decision."""
     found = parse.get("language") or {}
     if settings is None or found.get("by") != "lingua":
         return found.get("code", "en")
-    return decide(found["confidences"], found["known_share"], settings["margin_over_english"],
-                  settings["known_words_below"])
+    return decide(
+        found["confidences"], found["known_share"], settings["margin_over_english"], settings["known_words_below"]
+    )
 
 
-def score(items: List[Dict[str, str]], parses: List[Dict[str, Any]],
-          settings: Optional[Dict[str, float]] = None) -> Dict[str, Any]:
+def score(
+    items: list[dict[str, str]], parses: list[dict[str, Any]], settings: dict[str, float] | None = None
+) -> dict[str, Any]:
     english = [(m, p) for m, p in zip(items, parses) if m["lang"] == "en"]
     other = [(m, p) for m, p in zip(items, parses) if m["lang"] != "en"]
     warnings = [(m, p) for m, p in zip(items, parses) if m["kind"] == "warning"]
@@ -66,23 +69,25 @@ def score(items: List[Dict[str, str]], parses: List[Dict[str, Any]],
     short = [(m, p) for m, p in other if len(m["text"].split()) <= 3]
     intent = lambda p: (p.get("intent") or {}).get("name")  # noqa: E731
 
-    def share(pairs: List[Any], test: Any) -> Dict[str, Any]:
+    def share(pairs: list[Any], test: Any) -> dict[str, Any]:
         hits = sum(1 for m, p in pairs if test(m, p))
         return {"n": len(pairs), "hits": hits, "share": round(hits / len(pairs), 3) if pairs else None}
 
-    out = {
+    out: dict[str, Any] = {
         "english taken for another language": share(english, lambda m, p: language_of(p, settings) != "en"),
         "other language detected": share(other, lambda m, p: language_of(p, settings) != "en"),
         "right language": share(other, lambda m, p: language_of(p, settings) == m["lang"]),
         "right language, 3 words or fewer": share(short, lambda m, p: language_of(p, settings) == m["lang"]),
         "other language answered with an English FAQ answer": share(
-            [(m, p) for m, p in other if m["kind"] != "warning"], lambda m, p: intent(p) == "faq"),
+            [(m, p) for m, p in other if m["kind"] != "warning"], lambda m, p: intent(p) == "faq"
+        ),
         "warning signs reaching urgent care": share(warnings, lambda m, p: intent(p) == REPORT),
         "warning signs in other languages reaching urgent care": share(
-            [(m, p) for m, p in warnings if m["lang"] != "en"], lambda m, p: intent(p) == REPORT),
+            [(m, p) for m, p in warnings if m["lang"] != "en"], lambda m, p: intent(p) == REPORT
+        ),
         "other-language questions escalated": share(harmless_other, lambda m, p: intent(p) == REPORT),
     }
-    per_language: Dict[str, Dict[str, int]] = {}
+    per_language: dict[str, dict[str, int]] = {}
     for m, p in other:
         row = per_language.setdefault(m["lang"], {"n": 0, "right": 0})
         row["n"] += 1
@@ -92,29 +97,34 @@ def score(items: List[Dict[str, str]], parses: List[Dict[str, Any]],
     return out
 
 
-def choose(items: List[Dict[str, str]], parses: List[Dict[str, Any]]) -> Dict[str, Any]:
+def choose(items: list[dict[str, str]], parses: list[dict[str, Any]]) -> dict[str, Any]:
     """No English message taken for another language first, then the most in the right language."""
-    best = None
+    best: tuple[Any, dict[str, Any]] | None = None
     for margin, known in itertools.product(MARGINS, KNOWN_BELOW):
         settings = {"margin_over_english": margin, "known_words_below": known}
         result = score(items, parses, settings)
-        key = (-result["english taken for another language"]["hits"], result["right language"]["hits"],
-               margin)
+        key = (-result["english taken for another language"]["hits"], result["right language"]["hits"], margin)
         if best is None or key > best[0]:
-            best = (key, {**settings, "english taken for another language":
-                          result["english taken for another language"]["share"],
-                          "right language": result["right language"]["share"]})
+            best = (
+                key,
+                {
+                    **settings,
+                    "english taken for another language": result["english taken for another language"]["share"],
+                    "right language": result["right language"]["share"],
+                },
+            )
+    assert best is not None  # the grid is not empty
     return best[1]
 
 
-def configured() -> Dict[str, float]:
+def configured() -> dict[str, float]:
     for step in yaml.safe_load((ROOT / "config.yml").read_text())["pipeline"]:
         if step["name"].endswith("OtherLanguageCheck"):
             return {k: step[k] for k in ("margin_over_english", "known_words_below") if k in step}
     return {}
 
 
-def latency(agent: Any, texts: List[str], rounds: int) -> Dict[str, Any]:
+def latency(agent: Any, texts: list[str], rounds: int) -> dict[str, Any]:
     """p50 parse time with the check and with it switched off, alternating rounds on the same texts."""
     from components.other_languages import OtherLanguageCheck
 
@@ -127,10 +137,10 @@ def main() -> None:
 
     agent = Agent.load(args.model)
 
-    async def parse_all(texts: List[str]) -> List[Dict[str, Any]]:
+    async def parse_all(texts: list[str]) -> list[dict[str, Any]]:
         return [await agent.parse_message(t) for t in texts]
 
-    out: Dict[str, Any] = {"model": Path(args.model).name, "config": configured()}
+    out: dict[str, Any] = {"model": Path(args.model).name, "config": configured()}
     halves = {half: load(half) for half in ("dev", "report")}
     parses = {half: asyncio.run(parse_all([m["text"] for m in items])) for half, items in halves.items()}
     out["chosen_on_dev"] = choose(halves["dev"], parses["dev"])
@@ -141,23 +151,37 @@ def main() -> None:
     out["latency"] = latency(agent, [m["text"] for m in halves["dev"] + halves["report"]], args.latency_rounds)
 
     rows = [k for k in out["report"] if k not in ("per language", "missed warnings, count")]
-    md = ["# Messages in other languages: the blind language set", "",
-          "Written by `benchmarks/languages.py` (method in its docstring).", "",
-          "| | development half | reporting half |", "|---|---|---|"]
+    md = [
+        "# Messages in other languages: the blind language set",
+        "",
+        "Written by `benchmarks/languages.py` (method in its docstring).",
+        "",
+        "| | development half | reporting half |",
+        "|---|---|---|",
+    ]
     for row in rows:
         cells = [f"{out[h][row]['hits']}/{out[h][row]['n']} ({out[h][row]['share']})" for h in ("dev", "report")]
         md.append(f"| {row} | " + " | ".join(cells) + " |")
-    md += ["", "Right language per language, reporting half: " + ", ".join(
-        f"{code} {row['right']}/{row['n']}" for code, row in sorted(out["report"]["per language"].items())) + "."]
+    md += [
+        "",
+        "Right language per language, reporting half: "
+        + ", ".join(f"{code} {row['right']}/{row['n']}" for code, row in sorted(out["report"]["per language"].items()))
+        + ".",
+    ]
     chosen, held = out["chosen_on_dev"], out["config"]
     holds = held and all(chosen[k] == held.get(k) for k in ("margin_over_english", "known_words_below"))
-    md += ["", f"Chosen on the development half: margin_over_english {chosen['margin_over_english']}, "
-               f"known_words_below {chosen['known_words_below']}; config.yml "
-               f"{'holds them' if holds else 'has ' + str(held)}.",
-           "", f"Latency, same model, {out['latency']['messages']} messages, {out['latency']['rounds']} "
-               f"alternating rounds: p50 {out['latency']['p50_ms']['with check']} ms with the check, "
-               f"{out['latency']['p50_ms']['check off']} ms with it off (x{out['latency']['ratio']}).",
-           "", "Warning signs missed on the reporting half: " + str(out["report"]["missed warnings, count"]) + "."]
+    md += [
+        "",
+        f"Chosen on the development half: margin_over_english {chosen['margin_over_english']}, "
+        f"known_words_below {chosen['known_words_below']}; config.yml "
+        f"{'holds them' if holds else 'has ' + str(held)}.",
+        "",
+        f"Latency, same model, {out['latency']['messages']} messages, {out['latency']['rounds']} "
+        f"alternating rounds: p50 {out['latency']['p50_ms']['with check']} ms with the check, "
+        f"{out['latency']['p50_ms']['check off']} ms with it off (x{out['latency']['ratio']}).",
+        "",
+        "Warning signs missed on the reporting half: " + str(out["report"]["missed warnings, count"]) + ".",
+    ]
     print("\n".join(md))
     results = Path(args.results)
     results.mkdir(parents=True, exist_ok=True)

@@ -15,6 +15,7 @@ back-to-back, a stress test rather than 10 people chatting, so that is measured 
     .venv/bin/python benchmarks/load.py [--levels 1 10 50]      (make bench-load)
     .venv/bin/python benchmarks/load.py --compare-nlu-thread 3  (NLU in the event loop vs a thread)
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,7 +27,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Dict, List
+from typing import Any
 
 import aiohttp
 
@@ -43,12 +44,12 @@ TIMEOUT = aiohttp.ClientTimeout(total=60)
 THINK = (1.0, 3.0)
 
 
-def latency_cells(r: Dict) -> str:
+def latency_cells(r: dict) -> str:
     """A pass's messages | errors | p50 / p95 / p99 (ms) | messages/s, as the results tables show it."""
     return f"{r['messages']} | {r['errors']} | {r['p50_ms']} / {r['p95_ms']} / {r['p99_ms']} | {r['messages_per_s']}"
 
 
-def write_results(name: str, data: Dict, lines: List[str]) -> None:
+def write_results(name: str, data: dict, lines: list[str]) -> None:
     """benchmarks/results/<name>.json, and <name>.md with `lines` (printed too)."""
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"{name}.json").write_text(json.dumps(data, indent=2))
@@ -56,14 +57,24 @@ def write_results(name: str, data: Dict, lines: List[str]) -> None:
     print("\n".join(lines))
 
 
-def rss_mb(pid: int) -> Dict[str, float]:
-    fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
-                  if line.startswith(("VmRSS", "VmHWM")))
+def rss_mb(pid: int) -> dict[str, float]:
+    fields = dict(
+        line.split(":", 1)
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+        if line.startswith(("VmRSS", "VmHWM"))
+    )
     return {k: round(int(v.split()[0]) / 1024, 1) for k, v in fields.items()}
 
 
-async def patient(session: aiohttp.ClientSession, url: str, sender: str, latencies: List[float],
-                  errors: List[str], think: bool, rng: random.Random) -> None:
+async def patient(
+    session: aiohttp.ClientSession,
+    url: str,
+    sender: str,
+    latencies: list[float],
+    errors: list[str],
+    think: bool,
+    rng: random.Random,
+) -> None:
     for text in CONVERSATION:
         if think:
             await asyncio.sleep(rng.uniform(*THINK))
@@ -78,25 +89,32 @@ async def patient(session: aiohttp.ClientSession, url: str, sender: str, latenci
         latencies.append((time.perf_counter() - start) * 1000)
 
 
-async def level(url: str, users: int, run: int, think: bool = True) -> Dict[str, float]:
-    latencies: List[float] = []
-    errors: List[str] = []
+async def level(url: str, users: int, run: int, think: bool = True) -> dict[str, Any]:
+    latencies: list[float] = []
+    errors: list[str] = []
     rng = random.Random(run * 1000 + users)
     connector = aiohttp.TCPConnector(limit=0)
     async with aiohttp.ClientSession(timeout=TIMEOUT, connector=connector) as session:
         start = time.perf_counter()
-        await asyncio.gather(*(patient(session, url, f"load-{run}-{users}-{i}", latencies, errors, think, rng)
-                               for i in range(users)))
+        await asyncio.gather(
+            *(patient(session, url, f"load-{run}-{users}-{i}", latencies, errors, think, rng) for i in range(users))
+        )
         wall = time.perf_counter() - start
-    return {"users": users, "think_s": list(THINK) if think else [0, 0], "messages": len(latencies),
-            "errors": len(errors),
-            "error_kinds": sorted(set(errors))[:5],
-            "p50_ms": round(percentile(latencies, 0.50), 1), "p95_ms": round(percentile(latencies, 0.95), 1),
-            "p99_ms": round(percentile(latencies, 0.99), 1),
-            "messages_per_s": round(len(latencies) / wall, 1), "wall_s": round(wall, 1)}
+    return {
+        "users": users,
+        "think_s": list(THINK) if think else [0, 0],
+        "messages": len(latencies),
+        "errors": len(errors),
+        "error_kinds": sorted(set(errors))[:5],
+        "p50_ms": round(percentile(latencies, 0.50), 1),
+        "p95_ms": round(percentile(latencies, 0.95), 1),
+        "p99_ms": round(percentile(latencies, 0.99), 1),
+        "messages_per_s": round(len(latencies) / wall, 1),
+        "wall_s": round(wall, 1),
+    }
 
 
-async def bare_parse(url: str, count: int = 100) -> Dict[str, float]:
+async def bare_parse(url: str, count: int = 100) -> dict[str, float]:
     latencies = []
     async with aiohttp.ClientSession(timeout=TIMEOUT) as session:
         for i in range(count):
@@ -108,16 +126,16 @@ async def bare_parse(url: str, count: int = 100) -> Dict[str, float]:
     return {"p50_ms": round(statistics.median(latencies), 1), "p95_ms": round(percentile(latencies, 0.95), 1)}
 
 
-def measure(levels: List[int], extra_env: Dict[str, str]) -> Dict:
+def measure(levels: list[int], extra_env: dict[str, str]) -> dict:
     """Start the servers, warm up, time a bare parse, then each level and the no-pause stress pass."""
     with tempfile.TemporaryDirectory() as tmp:
-        env = {"BOOKINGS_DB_URL": f"sqlite:///{tmp}/bookings.db", "CLINIC_CLOCK": TUESDAY_TEN,
-               **extra_env}
+        env = {"BOOKINGS_DB_URL": f"sqlite:///{tmp}/bookings.db", "CLINIC_CLOCK": TUESDAY_TEN, **extra_env}
         with running_servers(MODEL, RESULTS / "tmp" / "load-logs", env, enable_api=True) as servers:
             rest = f"{servers.rasa_url}/webhooks/rest/webhook"
             asyncio.run(level(rest, 1, 0, think=False))  # warm-up
             parse = asyncio.run(bare_parse(f"{servers.rasa_url}/model/parse?token={servers.api_token}"))
             rows = []
+            assert servers.rasa is not None and servers.actions is not None  # started by running_servers
             for users in levels:
                 row = asyncio.run(level(rest, users, 1))
                 row["rss_mb"] = {"rasa": rss_mb(servers.rasa.pid), "actions": rss_mb(servers.actions.pid)}
@@ -126,13 +144,17 @@ def measure(levels: List[int], extra_env: Dict[str, str]) -> Dict:
                 print(json.dumps(row), flush=True)
             stress = asyncio.run(level(rest, 10, 2, think=False))
             print(json.dumps(stress), flush=True)
-    return {"conversation_messages": len(CONVERSATION), "bare_parse": parse, "levels": rows,
-            "stress_10_no_think": stress}
+    return {
+        "conversation_messages": len(CONVERSATION),
+        "bare_parse": parse,
+        "levels": rows,
+        "stress_10_no_think": stress,
+    }
 
 
 def compare_nlu_thread(rounds: int) -> None:
     """NLU in the event loop (Rasa's way) against NLU in a worker thread, alternating, in one run."""
-    runs: Dict[str, List[Dict]] = {"0": [], "1": []}
+    runs: dict[str, list[dict]] = {"0": [], "1": []}
     for _ in range(rounds):
         for setting in ("0", "1"):
             print(f"NLU_IN_THREAD={setting}", flush=True)
@@ -153,34 +175,52 @@ def compare_nlu_thread(rounds: int) -> None:
     for row in table.values():
         row["thread_over_event_loop"] = round(row["thread"] / row["event_loop"], 2)
     errors = sum(lv["errors"] for rs in runs.values() for r in rs for lv in r["levels"] + [r["stress_10_no_think"]])
-    lines = [f"NLU in the event loop (Rasa 3.6) vs in a worker thread (components/parse_in_thread.py): "
-             f"medians of {rounds} alternating rounds in one run, {errors} errors in all.", "",
-             "| figure | event loop | thread | thread ÷ event loop |", "|---|---|---|---|"]
-    lines += [f"| {name} | {row['event_loop']} | {row['thread']} | {row['thread_over_event_loop']} |"
-              for name, row in table.items()]
+    lines = [
+        f"NLU in the event loop (Rasa 3.6) vs in a worker thread (components/parse_in_thread.py): "
+        f"medians of {rounds} alternating rounds in one run, {errors} errors in all.",
+        "",
+        "| figure | event loop | thread | thread ÷ event loop |",
+        "|---|---|---|---|",
+    ]
+    lines += [
+        f"| {name} | {row['event_loop']} | {row['thread']} | {row['thread_over_event_loop']} |"
+        for name, row in table.items()
+    ]
     write_results("load_nlu_thread", {"rounds": rounds, "errors": errors, "medians": table, "runs": runs}, lines)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--levels", nargs="*", type=int, default=[1, 10, 50])
-    ap.add_argument("--compare-nlu-thread", type=int, metavar="ROUNDS", default=0,
-                    help="instead: NLU in the event loop vs in a thread, ROUNDS alternating rounds each")
+    ap.add_argument(
+        "--compare-nlu-thread",
+        type=int,
+        metavar="ROUNDS",
+        default=0,
+        help="instead: NLU in the event loop vs in a thread, ROUNDS alternating rounds each",
+    )
     args = ap.parse_args()
     if args.compare_nlu_thread:
         compare_nlu_thread(args.compare_nlu_thread)
         return
     result = measure(args.levels, {})
     rows, parse, stress = result["levels"], result["bare_parse"], result["stress_10_no_think"]
-    lines = ["| patients at once | messages | errors | p50 / p95 / p99 (ms) | messages/s | p50 ÷ bare parse p50 "
-             "| RSS Rasa / actions (MB) |", "|---|---|---|---|---|---|---|"]
+    lines = [
+        "| patients at once | messages | errors | p50 / p95 / p99 (ms) | messages/s | p50 ÷ bare parse p50 "
+        "| RSS Rasa / actions (MB) |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for r in rows:
-        lines.append(f"| {r['users']} | {latency_cells(r)} | {r['ratio_p50_over_bare_parse']} | "
-                     f"{r['rss_mb']['rasa']['VmRSS']} / {r['rss_mb']['actions']['VmRSS']} |")
-    lines.append(f"\nPatients pause {THINK[0]:g}-{THINK[1]:g} s between messages. Bare `/model/parse`: "
-                 f"p50 {parse['p50_ms']} ms, p95 {parse['p95_ms']} ms. Stress (10 patients, no pause): "
-                 f"{stress['messages_per_s']} messages/s, p50 {stress['p50_ms']} ms, p95 {stress['p95_ms']} ms, "
-                 f"{stress['errors']} errors.")
+        lines.append(
+            f"| {r['users']} | {latency_cells(r)} | {r['ratio_p50_over_bare_parse']} | "
+            f"{r['rss_mb']['rasa']['VmRSS']} / {r['rss_mb']['actions']['VmRSS']} |"
+        )
+    lines.append(
+        f"\nPatients pause {THINK[0]:g}-{THINK[1]:g} s between messages. Bare `/model/parse`: "
+        f"p50 {parse['p50_ms']} ms, p95 {parse['p95_ms']} ms. Stress (10 patients, no pause): "
+        f"{stress['messages_per_s']} messages/s, p50 {stress['p50_ms']} ms, p95 {stress['p95_ms']} ms, "
+        f"{stress['errors']} errors."
+    )
     write_results("load", result, lines)
 
 

@@ -12,6 +12,7 @@ Results: benchmarks/results/lock_race.json.
 With Rasa's store a lost ticket can also stall a conversation until the lock expires (30 s here),
 so longer runs of it take minutes.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,22 +41,33 @@ def main() -> None:
     redis = start_redis()
     try:
         atomic = redis_lock_store(redis.url)
-        rasa_kwargs = dict(host="127.0.0.1", port=redis.port, db=0, password=atomic.red.connection_pool
-                           .connection_kwargs.get("password"))
-        results = {"rasa_redis_lock_store": [], "atomic_redis_lock_store": []}
+        rasa_kwargs = dict(
+            host="127.0.0.1",
+            port=redis.port,
+            db=0,
+            password=atomic.red.connection_pool.connection_kwargs.get("password"),
+        )
+        results: dict[str, list[dict[str, float]]] = {"rasa_redis_lock_store": [], "atomic_redis_lock_store": []}
         for run in range(args.runs):
             results["rasa_redis_lock_store"].append(
-                hammer(lambda: RedisLockStore(**rasa_kwargs), args.replicas, args.rounds, f"rasa-{run}"))
+                hammer(lambda: RedisLockStore(**rasa_kwargs), args.replicas, args.rounds, f"rasa-{run}")
+            )
             results["atomic_redis_lock_store"].append(
-                hammer(lambda: redis_lock_store(redis.url), args.replicas, args.rounds, f"atomic-{run}"))
+                hammer(lambda: redis_lock_store(redis.url), args.replicas, args.rounds, f"atomic-{run}")
+            )
     finally:
         redis.stop()
-    summary = {name: {"runs": len(runs), "messages": sum(r["replicas"] * r["rounds"] for r in runs),
-                      "processed": sum(r["processed"] for r in runs),
-                      "runs_with_two_inside": sum(r["most_inside_at_once"] > 1 for r in runs),
-                      "most_inside_at_once": max(r["most_inside_at_once"] for r in runs),
-                      "failed_messages": sum(r["failed_messages"] for r in runs)}
-               for name, runs in results.items()}
+    summary = {
+        name: {
+            "runs": len(runs),
+            "messages": sum(r["replicas"] * r["rounds"] for r in runs),
+            "processed": sum(r["processed"] for r in runs),
+            "runs_with_two_inside": sum(r["most_inside_at_once"] > 1 for r in runs),
+            "most_inside_at_once": max(r["most_inside_at_once"] for r in runs),
+            "failed_messages": sum(r["failed_messages"] for r in runs),
+        }
+        for name, runs in results.items()
+    }
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "lock_race.json").write_text(json.dumps({"summary": summary, "runs": results}, indent=2))
     print(json.dumps(summary, indent=2))

@@ -10,13 +10,14 @@ tests/test_benchmarks_readme.py can check that the committed README is up to dat
 
     .venv/bin/python benchmarks/make_readme.py [--results DIR] [--readme FILE] [--check]   (make bench-readme)
 """
+
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Dict, List, Optional
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
@@ -25,15 +26,20 @@ START = "<!-- generated:start -->"
 END = "<!-- generated:end -->"
 
 # The warning-sign sets in the order benchmarks/safety.py writes them (tests/blind/warning_signs_<key>.yml).
-SAFETY_SETS = {"dev": "first set, development half", "report": "first set, reporting half (development)",
-               "v2": "second set (development)", "v4": "fourth set (development)",
-               "v3": "third set (development)", "v5": "**fifth set: the reporting set**"}
+SAFETY_SETS = {
+    "dev": "first set, development half",
+    "report": "first set, reporting half (development)",
+    "v2": "second set (development)",
+    "v4": "fourth set (development)",
+    "v3": "third set (development)",
+    "v5": "**fifth set: the reporting set**",
+}
 
 
 def md_body(path: Path) -> str:
     """A results .md without its title and "Written by" line; its headings one level down (####)."""
     lines = path.read_text(encoding="utf-8").strip("\n").splitlines()
-    out: List[str] = []
+    out: list[str] = []
     for i, line in enumerate(lines):
         if i == 0 and line.startswith("# "):
             continue
@@ -48,27 +54,27 @@ def md_body(path: Path) -> str:
     return text
 
 
-def load(results: Path, name: str) -> Optional[Dict]:
+def load(results: Path, name: str) -> dict | None:
     path = results / name
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
 
 
-def table(header: List[str], rows: List[List[str]]) -> str:
+def table(header: list[str], rows: list[list[str]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines)
 
 
-def f3(x: Optional[float]) -> str:
+def f3(x: float | None) -> str:
     return "–" if x is None else f"{x:.3f}"
 
 
-def safety(results: Path) -> Optional[str]:
+def safety(results: Path) -> str | None:
     data = load(results, "safety.json")
     if data is None:
         return None
     keys = [k for k in SAFETY_SETS if k in data]
-    systems: List[str] = []
+    systems: list[str] = []
     for k in keys:
         systems += [s for s in data[k]["systems"] if s not in systems]
     rows = []
@@ -76,125 +82,221 @@ def safety(results: Path) -> Optional[str]:
         row = [SAFETY_SETS[k]]
         for s in systems:
             x = data[k]["systems"].get(s)
-            row.append("" if x is None else
-                       f"{x['recall']:.3f} / {x['benign_escalated']}/{x['benign_total']} ({x['benign_escalation']:.3f})")
+            row.append(
+                ""
+                if x is None
+                else f"{x['recall']:.3f} / {x['benign_escalated']}/{x['benign_total']} ({x['benign_escalation']:.3f})"
+            )
         rows.append(row)
-    parts = ["Reports reaching a report reply (recall) / harmless look-alikes escalated, per blind set "
-             "(per kind: `results/safety.md`).", "",
-             table(["set"] + systems, rows)]
+    parts = [
+        "Reports reaching a report reply (recall) / harmless look-alikes escalated, per blind set "
+        "(per kind: `results/safety.md`).",
+        "",
+        table(["set"] + systems, rows),
+    ]
     chosen = data.get("chosen_on_development")
     if chosen:
-        parts += ["", f"Chosen on the development sets together ({chosen['benign_total']} look-alikes): "
-                      f"report_at {chosen['report_at']}, report_at_with_intent {chosen['report_at_with_intent']}, "
-                      f"intent_report_at {chosen['intent_report_at']} (recall {chosen['recall']:.3f}, "
-                      f"look-alikes escalated {chosen['benign_escalation']:.3f}); the run's config: "
-                      + ", ".join(f"{k} {v}" for k, v in data.get("config", {}).items()) + "."]
+        parts += [
+            "",
+            f"Chosen on the development sets together ({chosen['benign_total']} look-alikes): "
+            f"report_at {chosen['report_at']}, report_at_with_intent {chosen['report_at_with_intent']}, "
+            f"intent_report_at {chosen['intent_report_at']} (recall {chosen['recall']:.3f}, "
+            f"look-alikes escalated {chosen['benign_escalation']:.3f}); the run's config: "
+            + ", ".join(f"{k} {v}" for k, v in data.get("config", {}).items())
+            + ".",
+        ]
     lat = data.get("latency")
     if lat:
-        parts += ["", f"Parse p50, same model, {lat['messages']} messages, {lat['rounds']} alternating round(s): "
-                      f"{lat['p50_ms']['with check']} ms with the check, {lat['p50_ms']['check off']} ms with it off "
-                      f"(x{lat['ratio']})."]
+        parts += [
+            "",
+            f"Parse p50, same model, {lat['messages']} messages, {lat['rounds']} alternating round(s): "
+            f"{lat['p50_ms']['with check']} ms with the check, {lat['p50_ms']['check off']} ms with it off "
+            f"(x{lat['ratio']}).",
+        ]
     return "\n".join(parts)
 
 
-def cross_validation(results: Path) -> Optional[str]:
+def cross_validation(results: Path) -> str | None:
     cv = load(results, "cross_validation.json")
     if cv is None:
         return None
-    rows = [["as deployed when it ran", f3(cv.get("accuracy")), f3(cv.get("macro_f1")),
-             f3(cv.get("faq_accuracy")), f3(cv.get("out_of_scope_recall")), f3(cv.get("false_fallback_rate"))]]
+    rows = [
+        [
+            "as deployed when it ran",
+            f3(cv.get("accuracy")),
+            f3(cv.get("macro_f1")),
+            f3(cv.get("faq_accuracy")),
+            f3(cv.get("out_of_scope_recall")),
+            f3(cv.get("false_fallback_rate")),
+        ]
+    ]
     best = cv.get("with_chosen_settings")
     if best:
-        rows.append([f"fallback curve's pick ({settings(best)})", f3(best.get("accuracy")), f3(best.get("macro_f1")),
-                     "–", f3(best.get("out_of_scope_recall")), f3(best.get("false_fallback_rate"))])
+        rows.append(
+            [
+                f"fallback curve's pick ({settings(best)})",
+                f3(best.get("accuracy")),
+                f3(best.get("macro_f1")),
+                "–",
+                f3(best.get("out_of_scope_recall")),
+                f3(best.get("false_fallback_rate")),
+            ]
+        )
     spread = cv.get("accuracy_fold_spread")
-    text = (f"{cv.get('folds_run', cv.get('folds'))} folds of {cv.get('examples')} training examples, "
-            f"{cv.get('minutes')} min" + (f"; accuracy per fold {spread[0]:.3f}-{spread[1]:.3f}" if spread else "")
-            + ".")
+    text = (
+        f"{cv.get('folds_run', cv.get('folds'))} folds of {cv.get('examples')} training examples, "
+        f"{cv.get('minutes')} min" + (f"; accuracy per fold {spread[0]:.3f}-{spread[1]:.3f}" if spread else "") + "."
+    )
     weakest = cv.get("weakest_labels")
-    parts = [text, "", table(["settings", "accuracy", "macro-F1", "FAQ accuracy", "out-of-scope recall",
-                              "false fallback"], rows)]
+    parts = [
+        text,
+        "",
+        table(["settings", "accuracy", "macro-F1", "FAQ accuracy", "out-of-scope recall", "false fallback"], rows),
+    ]
     if weakest:
         parts += ["", "Weakest labels (F1): " + ", ".join(f"{label} {f1:.2f}" for label, f1 in weakest) + "."]
     return "\n".join(parts)
 
 
-def settings(p: Dict) -> str:
+def settings(p: dict) -> str:
     margin = "off" if p.get("out_of_scope_margin") is None else f"{p['out_of_scope_margin']:.2f}"
-    return (f"threshold {p['threshold']:.2f} / ambiguity {p['ambiguity']:.2f}, "
-            f"unfamiliar below {p['unfamiliar_below']:.2f} / margin {margin}")
+    return (
+        f"threshold {p['threshold']:.2f} / ambiguity {p['ambiguity']:.2f}, "
+        f"unfamiliar below {p['unfamiliar_below']:.2f} / margin {margin}"
+    )
 
 
-def fallback_curve(results: Path) -> Optional[str]:
+def fallback_curve(results: Path) -> str | None:
     curve = load(results, "fallback_curve.json")
     if curve is None:
         return None
     best = curve["chosen"]
-    return "\n".join([
-        f"Replayed over the out-of-fold predictions ({curve.get('source')}); {len(curve['points'])} points kept "
-        "in `results/fallback_curve.json`, the rows around the pick in `results/fallback_curve.md`.", "",
-        table(["lowest patient cost at false fallback ≤ the cap", "accuracy", "out-of-scope recall",
-               "false fallback", "patient cost"],
-              [[settings(best), f3(best["accuracy"]), f3(best["out_of_scope_recall"]),
-                f3(best["false_fallback_rate"]), f3(best["patient_cost"])]])])
+    return "\n".join(
+        [
+            f"Replayed over the out-of-fold predictions ({curve.get('source')}); {len(curve['points'])} points kept "
+            "in `results/fallback_curve.json`, the rows around the pick in `results/fallback_curve.md`.",
+            "",
+            table(
+                [
+                    "lowest patient cost at false fallback ≤ the cap",
+                    "accuracy",
+                    "out-of-scope recall",
+                    "false fallback",
+                    "patient cost",
+                ],
+                [
+                    [
+                        settings(best),
+                        f3(best["accuracy"]),
+                        f3(best["out_of_scope_recall"]),
+                        f3(best["false_fallback_rate"]),
+                        f3(best["patient_cost"]),
+                    ]
+                ],
+            ),
+        ]
+    )
 
 
-def lock_race(results: Path) -> Optional[str]:
+def lock_race(results: Path) -> str | None:
     data = load(results, "lock_race.json")
     if data is None:
         return None
-    names = {"rasa_redis_lock_store": "Rasa's RedisLockStore", "atomic_redis_lock_store": "ours (components/lock_store.py)"}
-    rows = [[names.get(k, k), str(s["runs"]), f"{s['processed']} / {s['messages']}", str(s["runs_with_two_inside"]),
-             str(s["most_inside_at_once"]), str(s["failed_messages"])] for k, s in data["summary"].items()]
+    names = {
+        "rasa_redis_lock_store": "Rasa's RedisLockStore",
+        "atomic_redis_lock_store": "ours (components/lock_store.py)",
+    }
+    rows = [
+        [
+            names.get(k, k),
+            str(s["runs"]),
+            f"{s['processed']} / {s['messages']}",
+            str(s["runs_with_two_inside"]),
+            str(s["most_inside_at_once"]),
+            str(s["failed_messages"]),
+        ]
+        for k, s in data["summary"].items()
+    ]
     replicas = {r["replicas"] for runs in data.get("runs", {}).values() for r in runs}
-    return "\n".join([f"Replicas taking one conversation's lock: {', '.join(map(str, sorted(replicas)))}.", "",
-                      table(["lock store", "runs", "messages processed", "runs with two inside",
-                             "most inside at once", "failed messages"], rows)])
+    return "\n".join(
+        [
+            f"Replicas taking one conversation's lock: {', '.join(map(str, sorted(replicas)))}.",
+            "",
+            table(
+                [
+                    "lock store",
+                    "runs",
+                    "messages processed",
+                    "runs with two inside",
+                    "most inside at once",
+                    "failed messages",
+                ],
+                rows,
+            ),
+        ]
+    )
 
 
-def copied(name: str) -> Callable[[Path], Optional[str]]:
-    def section(results: Path) -> Optional[str]:
+def copied(name: str) -> Callable[[Path], str | None]:
+    def section(results: Path) -> str | None:
         path = results / name
         return md_body(path) if path.exists() else None
+
     return section
 
 
-def pipelines(results: Path) -> Optional[str]:
+def pipelines(results: Path) -> str | None:
     parts = []
     for name, what in (("pipelines", "All systems in one run"), ("pipelines_final", "The final config.yml, alone")):
         data = load(results, f"{name}.json")
         if (results / f"{name}.md").exists():
-            notes = [f"`results/{name}.md`"] + [f"{data[k]}" if k == "date" else f"scored on `{data[k]}`"
-                                                for k in ("date", "eval") if data and data.get(k)]
+            notes = [f"`results/{name}.md`"] + [
+                f"{data[k]}" if k == "date" else f"scored on `{data[k]}`"
+                for k in ("date", "eval")
+                if data and data.get(k)
+            ]
             parts += [f"{what} ({', '.join(notes)}):", "", md_body(results / f"{name}.md"), ""]
     return "\n".join(parts).strip("\n") or None
 
 
 # (heading, results files it comes from, how it is built), in the order of the methods above the markers.
 SECTIONS = [
-    ("Pipelines side by side on the held-out file (`make bench`)", ["pipelines.md", "pipelines.json",
-                                                                  "pipelines_final.md", "pipelines_final.json"],
-     pipelines),
+    (
+        "Pipelines side by side on the held-out file (`make bench`)",
+        ["pipelines.md", "pipelines.json", "pipelines_final.md", "pipelines_final.json"],
+        pipelines,
+    ),
     ("Cross-validation", ["cross_validation.json"], cross_validation),
     ("Fallback curve", ["fallback_curve.json", "fallback_curve.md"], fallback_curve),
     ("Warning signs (`make bench-safety`)", ["safety.json", "safety.md"], safety),
-    ("Strangers' questions, the blind FAQ set (`make bench-faq`)", ["faq_blind.md", "faq_blind.json"],
-     copied("faq_blind.md")),
+    (
+        "Strangers' questions, the blind FAQ set (`make bench-faq`)",
+        ["faq_blind.md", "faq_blind.json"],
+        copied("faq_blind.md"),
+    ),
     ("Other languages (`make bench-languages`)", ["languages.md", "languages.json"], copied("languages.md")),
-    ("Several questions in one message (`make bench-parts`)", ["message_parts.md", "message_parts.json"],
-     copied("message_parts.md")),
+    (
+        "Several questions in one message (`make bench-parts`)",
+        ["message_parts.md", "message_parts.json"],
+        copied("message_parts.md"),
+    ),
     ("Serving load (`make bench-load`)", ["load.md", "load.json"], copied("load.md")),
-    ("NLU in a worker thread (`make bench-load ARGS=\"--compare-nlu-thread 3\"`)",
-     ["load_nlu_thread.md", "load_nlu_thread.json"], copied("load_nlu_thread.md")),
+    (
+        'NLU in a worker thread (`make bench-load ARGS="--compare-nlu-thread 3"`)',
+        ["load_nlu_thread.md", "load_nlu_thread.json"],
+        copied("load_nlu_thread.md"),
+    ),
     ("Replicas behind nginx (`make bench-scale`)", ["scale_load.md", "scale_load.json"], copied("scale_load.md")),
     ("Lock race (`benchmarks/lock_race.py`)", ["lock_race.json"], lock_race),
 ]
 
 
 def generated(results: Path) -> str:
-    parts = ["*Generated by `benchmarks/make_readme.py` (`make bench-readme`) from `benchmarks/results/`: "
-             "do not edit by hand. Each file's date is its last commit "
-             "(`git log -1 --format=%ad -- benchmarks/results/FILE`).*"]
+    parts = [
+        "*Generated by `benchmarks/make_readme.py` (`make bench-readme`) from `benchmarks/results/`: "
+        "do not edit by hand. Each file's date is its last commit "
+        "(`git log -1 --format=%ad -- benchmarks/results/FILE`).*"
+    ]
     used = set()
     for heading, files, build in SECTIONS:
         used.update(files)
@@ -217,7 +319,7 @@ def rewrite(readme: str, body: str) -> str:
     return f"{head}{START}\n{body}\n{END}{tail}"
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--results", type=Path, default=RESULTS)
     ap.add_argument("--readme", type=Path, default=README)

@@ -10,6 +10,7 @@
 
 Writes benchmarks/results/message_parts.json and message_parts.md.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -17,7 +18,7 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any
 
 import yaml
 
@@ -32,7 +33,7 @@ CONVERSATIONS = ROOT / "tests" / "blind" / "conversations_v1.yml"
 RESULTS = ROOT / "benchmarks" / "results"
 
 
-def heldout_texts() -> List[str]:
+def heldout_texts() -> list[str]:
     texts = []
     for block in yaml.safe_load(HELDOUT.read_text(encoding="utf-8"))["nlu"]:
         for line in (block.get("examples") or "").splitlines():
@@ -42,7 +43,7 @@ def heldout_texts() -> List[str]:
     return texts
 
 
-def multi_turns() -> List[Dict[str, Any]]:
+def multi_turns() -> list[dict[str, Any]]:
     """Blind conversation turns that ask two or three FAQ questions at once, with the answers expected."""
     turns = []
     for conversation in yaml.safe_load(CONVERSATIONS.read_text(encoding="utf-8"))["conversations"]:
@@ -66,27 +67,36 @@ def main() -> None:
     for turn in multi:
         parse = loop.run_until_complete(agent.parse_message(turn["text"]))
         got = [q.get("topic") for q in parse.get("questions") or [] if q.get("topic")]
-        answered.append({**turn, "got": got, "ok": got[:len(turn["answers"])] == turn["answers"]})
+        answered.append({**turn, "got": got, "ok": got[: len(turn["answers"])] == turn["answers"]})
     loop.close()
     out = {
         "model": args.model,
-        "wrongly_split": {"rate": round(len(split) / len(texts), 4), "count": len(split), "of": len(texts),
-                          "messages": split},
+        "wrongly_split": {
+            "rate": round(len(split) / len(texts), 4),
+            "count": len(split),
+            "of": len(texts),
+            "messages": split,
+        },
         "split_as_asked": {"count": sum(a["ok"] for a in answered), "of": len(answered), "turns": answered},
-        "latency": latency_with_and_without(agent, MessageParts, texts + [t["text"] for t in multi],
-                                            args.latency_rounds),
+        "latency": latency_with_and_without(
+            agent, MessageParts, texts + [t["text"] for t in multi], args.latency_rounds
+        ),
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "message_parts.json").write_text(json.dumps(out, indent=2, ensure_ascii=False))
     lat = out["latency"]
-    lines = ["# Several questions in one message (benchmarks/message_parts.py)", "",
-             f"- Held-out single questions answered as several: {len(split)} / {len(texts)} "
-             f"({out['wrongly_split']['rate']:.3f}; target <= 0.01)" + (f": {split}" if split else ""),
-             f"- Blind multi-question turns answered with exactly the expected topics, in order: "
-             f"{out['split_as_asked']['count']} / {len(answered)}",
-             f"- Parse p50, same model, {lat['messages']} messages, {lat['rounds']} alternating rounds: "
-             f"{lat['p50_ms']['with check']} ms with MessageParts, {lat['p50_ms']['check off']} ms without "
-             f"(x{lat['ratio']})", ""]
+    lines = [
+        "# Several questions in one message (benchmarks/message_parts.py)",
+        "",
+        f"- Held-out single questions answered as several: {len(split)} / {len(texts)} "
+        f"({out['wrongly_split']['rate']:.3f}; target <= 0.01)" + (f": {split}" if split else ""),
+        f"- Blind multi-question turns answered with exactly the expected topics, in order: "
+        f"{out['split_as_asked']['count']} / {len(answered)}",
+        f"- Parse p50, same model, {lat['messages']} messages, {lat['rounds']} alternating rounds: "
+        f"{lat['p50_ms']['with check']} ms with MessageParts, {lat['p50_ms']['check off']} ms without "
+        f"(x{lat['ratio']})",
+        "",
+    ]
     (RESULTS / "message_parts.md").write_text("\n".join(lines))
     print("\n".join(lines))
 

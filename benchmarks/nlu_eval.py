@@ -5,29 +5,29 @@ topic) or the plain intent, and `nlu_fallback` when the FallbackClassifier is no
 Out-of-scope messages count as handled when they end in `out_of_scope`, `nlu_fallback` or
 `other_language`.
 """
+
 from __future__ import annotations
 
 import asyncio
 import statistics
 import time
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Any
 
 FALLBACK = "nlu_fallback"
 OOS = "out_of_scope"
 OTHER_LANGUAGE = "other_language"  # the notice in the patient's language: nothing is answered either
 
 
-def load_examples(path: Path) -> List[Tuple[str, str]]:
+def load_examples(path: Path) -> list[tuple[str, str]]:
     """(text, full label) pairs from a Rasa NLU YAML file."""
     from rasa.shared.nlu.training_data.loading import load_data
 
     data = load_data(str(path))
-    return [(m.get("text"), m.get("intent_response_key") or m.get("intent"))
-            for m in data.intent_examples]
+    return [(m.get("text"), m.get("intent_response_key") or m.get("intent")) for m in data.intent_examples]
 
 
-def full_label(parse: Dict) -> str:
+def full_label(parse: dict) -> str:
     intent = (parse.get("intent") or {}).get("name") or FALLBACK
     if intent == "faq":
         selectors = parse.get("response_selector", {})
@@ -36,12 +36,12 @@ def full_label(parse: Dict) -> str:
     return intent
 
 
-def percentile(values: List[float], q: float) -> float:
+def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-def score(gold: List[str], predicted: List[str]) -> Dict[str, float]:
+def score(gold: list[str], predicted: list[str]) -> dict[str, Any]:
     """Accuracy, macro-F1 (over gold labels), FAQ accuracy, out-of-scope recall, false fallbacks."""
     from sklearn.metrics import f1_score
 
@@ -63,7 +63,7 @@ def score(gold: List[str], predicted: List[str]) -> Dict[str, float]:
     }
 
 
-def evaluate_model(model: Path, examples: List[Tuple[str, str]]) -> Dict:
+def evaluate_model(model: Path, examples: list[tuple[str, str]]) -> dict:
     """Parse every example with the model loaded in-process; scores plus per-message latency."""
     from rasa.core.agent import Agent
 
@@ -81,14 +81,14 @@ def evaluate_model(model: Path, examples: List[Tuple[str, str]]) -> Dict:
     result = score([label for _, label in examples], predicted)
     result["parse_ms_p50"] = round(statistics.median(latencies), 2)
     result["parse_ms_p95"] = round(percentile(latencies, 0.95), 2)
-    result["errors"] = [{"text": t, "gold": g, "predicted": p}
-                        for (t, g), p in zip(examples, predicted) if g != p]
-    result["predictions"] = [{"text": t, "gold": g, "predicted": p, **r}
-                             for (t, g), p, r in zip(examples, predicted, rankings)]
+    result["errors"] = [{"text": t, "gold": g, "predicted": p} for (t, g), p in zip(examples, predicted) if g != p]
+    result["predictions"] = [
+        {"text": t, "gold": g, "predicted": p, **r} for (t, g), p, r in zip(examples, predicted, rankings)
+    ]
     return result
 
 
-def before_fallback(parse: Dict) -> Dict:
+def before_fallback(parse: dict) -> dict:
     """What FallbackClassifier looked at: the best real label, its confidence and the runner-up's.
 
     With these a fallback curve (benchmarks/fallback_curve.py) can replay any threshold pair
@@ -104,13 +104,22 @@ def before_fallback(parse: Dict) -> Dict:
         return {"raw": FALLBACK, "confidence": 0.0, "runner_up": 0.0, **similarity}
     raw = full_label({**parse, "intent": ranking[0]})
     runner_up = float(ranking[1]["confidence"]) if len(ranking) > 1 else 0.0
-    return {"raw": raw, "confidence": round(float(ranking[0]["confidence"]), 4),
-            "runner_up": round(runner_up, 4), **similarity}
+    return {
+        "raw": raw,
+        "confidence": round(float(ranking[0]["confidence"]), 4),
+        "runner_up": round(runner_up, 4),
+        **similarity,
+    }
 
 
-def replay_fallback(predictions: List[Dict], threshold: float, ambiguity: float,
-                    unfamiliar_below: float = 0.0, out_of_scope_margin: Optional[float] = None,
-                    checked: Optional[List[str]] = None) -> List[str]:
+def replay_fallback(
+    predictions: list[dict],
+    threshold: float,
+    ambiguity: float,
+    unfamiliar_below: float = 0.0,
+    out_of_scope_margin: float | None = None,
+    checked: list[str] | None = None,
+) -> list[str]:
     """The labels the model would give with other FallbackClassifier and unfamiliar-check settings.
 
     The order is the pipeline's: FallbackClassifier, then the unfamiliar-message check
@@ -125,7 +134,16 @@ def replay_fallback(predictions: List[Dict], threshold: float, ambiguity: float,
         unsure = p["confidence"] < threshold or p["confidence"] - p["runner_up"] < ambiguity
         label = p["raw"] if safety or not unsure else FALLBACK
         if not safety and label != FALLBACK and p.get("in_scope_similarity") is not None:
-            label = decide(label.split("/")[0], p["in_scope_similarity"], p["out_of_scope_similarity"],
-                           unfamiliar_below, out_of_scope_margin, checked or CHECKED_INTENTS) or label
+            label = (
+                decide(
+                    label.split("/")[0],
+                    p["in_scope_similarity"],
+                    p["out_of_scope_similarity"],
+                    unfamiliar_below,
+                    out_of_scope_margin,
+                    checked or CHECKED_INTENTS,
+                )
+                or label
+            )
         labels.append(label)
     return labels

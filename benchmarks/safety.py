@@ -23,6 +23,7 @@ the old parse.
 
 Writes benchmarks/results/safety.json and safety.md.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -31,15 +32,16 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from components.warning_signs import decide, expected_in_its_time  # noqa: E402
 from benchmarks.side_by_side import latency_with_and_without, parse_args  # noqa: E402
+from components.warning_signs import decide, expected_in_its_time  # noqa: E402
 from tests.harness.paths import BLIND  # noqa: E402
+
 RESULTS = ROOT / "benchmarks" / "results"
 REGEX_NET = ROOT / "benchmarks" / "baseline_nets" / "regex_net_2026-11-30.yml"
 REPORT = "report_adverse_reaction"
@@ -60,53 +62,59 @@ MOST_BENIGN_ESCALATED = 0.075
 # The classifier's confidence in a report from which it "leans" to one. A calibrated classifier
 # spreads its probability more than DIET did, so this is chosen too.
 INTENT_LEANINGS = [0.2, 0.3, 0.4, 0.5]
-LEVEL_RANK = {"emergency": 0, "urgent": 1, "clinic": 2}
+LEVEL_RANK: dict[str | None, int] = {"emergency": 0, "urgent": 1, "clinic": 2}
 
 
-def load_half(name: str) -> List[Dict[str, Any]]:
+def load_half(name: str) -> list[dict[str, Any]]:
     """The half's messages: reports with kind and level, harmless ones with their category."""
     data = yaml.safe_load((BLIND / f"warning_signs_{name}.yml").read_text(encoding="utf-8"))
-    return ([{**r, "report": True} for r in data["reports"]]
-            + [{**h, "report": False} for h in data["harmless"]])
+    return [{**r, "report": True} for r in data["reports"]] + [{**h, "report": False} for h in data["harmless"]]
 
 
-def regex_net() -> List[re.Pattern]:
+def regex_net() -> list[re.Pattern]:
     patterns = yaml.safe_load(REGEX_NET.read_text(encoding="utf-8"))["report_patterns"]
     return [re.compile(p, re.IGNORECASE) for p in patterns]
 
 
-def regex_flags(text: str, patterns: List[re.Pattern]) -> bool:
+def regex_flags(text: str, patterns: list[re.Pattern]) -> bool:
     lowered = re.sub(r"\s+", " ", text.lower().replace("’", "'"))
     return any(p.search(lowered) for p in patterns)
 
 
-def check_config() -> Dict[str, Any]:
+def check_config() -> dict[str, Any]:
     from components.warning_signs import WarningSignCheck
 
     config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
-    return {**WarningSignCheck.get_default_config(),
-            **next(c for c in config["pipeline"] if c["name"].endswith("WarningSignCheck"))}
+    return {
+        **WarningSignCheck.get_default_config(),
+        **next(c for c in config["pipeline"] if c["name"].endswith("WarningSignCheck")),
+    }
 
 
-def replay(parse: Dict[str, Any], config: Dict[str, Any]) -> bool:
-    """Would the check call this a report with these settings? (components/warning_signs.process)"""
+def replay(parse: dict[str, Any], config: dict[str, Any], classifier: bool = True) -> bool:
+    """Would the check call this a report with these settings? (components/warning_signs.process)
+    classifier=False: the check alone, the classifier's leaning ignored."""
     found = parse.get("warning_sign") or {}
-    if not decide(found.get("report_probability", 0.0), found.get("intent_confidence", 0.0), False, config):
+    if not decide(
+        found.get("report_probability", 0.0),
+        found.get("intent_confidence", 0.0) if classifier else 0.0,
+        classifier and found.get("classified_as") == REPORT,
+        config,
+    ):
         return False
     return not expected_effect(found.get("level", "urgent"), parse.get("text", ""), config["expected_within_hours"])
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def expected_effect(level: str, text: str, within_hours: float) -> bool:
     """expected_in_its_time, remembered: the threshold grid asks the same message many times."""
     return expected_in_its_time(level, text, {"expected_within_hours": within_hours})[0]
 
 
-def score(items: List[Dict[str, Any]], flagged: List[bool],
-          levels: Optional[List[Optional[str]]] = None) -> Dict[str, Any]:
+def score(items: list[dict[str, Any]], flagged: list[bool], levels: list[str | None] | None = None) -> dict[str, Any]:
     """Recall per kind (reports that reached a report reply), benign escalation per category."""
-    kinds: Dict[str, List[bool]] = {}
-    categories: Dict[str, List[bool]] = {}
+    kinds: dict[str, list[bool]] = {}
+    categories: dict[str, list[bool]] = {}
     under_triaged = []
     for item, hit, level in zip(items, flagged, levels or [None] * len(items)):
         if item["report"]:
@@ -122,7 +130,8 @@ def score(items: List[Dict[str, Any]], flagged: List[bool],
         "missed": len(reports) - sum(reports),
         "recall_per_kind": {k: round(sum(v) / len(v), 3) for k, v in sorted(kinds.items())},
         "benign_escalation": round(sum(benign) / len(benign), 4),
-        "benign_escalated": sum(benign), "benign_total": len(benign),
+        "benign_escalated": sum(benign),
+        "benign_total": len(benign),
         "escalation_per_category": {k: round(sum(v) / len(v), 3) for k, v in sorted(categories.items())},
     }
     if levels is not None:
@@ -131,48 +140,65 @@ def score(items: List[Dict[str, Any]], flagged: List[bool],
     return result
 
 
-def choose_thresholds(items: List[Dict[str, Any]], parses: List[Dict[str, Any]],
-                      config: Dict[str, Any]) -> Dict[str, Any]:
+def choose_thresholds(
+    items: list[dict[str, Any]], parses: list[dict[str, Any]], config: dict[str, Any]
+) -> dict[str, Any]:
     """On the development sets: settings keeping benign escalation within the bar first, then the
     best recall, then the least benign escalation, then the earliest leaning of the classifier and the
     lowest bar with its agreement (safety first among equals), then the highest bar alone."""
     grid = [round(0.05 * i, 2) for i in range(1, 20)]
-    best = None
+    best: tuple[Any, dict[str, Any]] | None = None
     for leaning in INTENT_LEANINGS:
         for report_at in grid:
             for with_intent in [0.0, 0.01, 0.02] + grid:
                 if with_intent > report_at:
                     continue
-                settings = {**config, "report_at": report_at, "report_at_with_intent": with_intent,
-                            "intent_report_at": leaning}
+                settings = {
+                    **config,
+                    "report_at": report_at,
+                    "report_at_with_intent": with_intent,
+                    "intent_report_at": leaning,
+                }
                 result = score(items, [replay(p, settings) for p in parses])
-                key = (result["benign_escalation"] <= MOST_BENIGN_ESCALATED, result["recall"],
-                       -result["benign_escalation"], -leaning, -with_intent, report_at)
+                key = (
+                    result["benign_escalation"] <= MOST_BENIGN_ESCALATED,
+                    result["recall"],
+                    -result["benign_escalation"],
+                    -leaning,
+                    -with_intent,
+                    report_at,
+                )
                 if best is None or key > best[0]:
                     best = (key, {**settings, **result})
+    assert best is not None  # the grid is not empty
     return best[1]
 
 
-async def parse_all(agent: Any, texts: List[str]) -> List[Dict[str, Any]]:
+async def parse_all(agent: Any, texts: list[str]) -> list[dict[str, Any]]:
     return [await agent.parse_message(text) for text in texts]
 
 
-def latency(agent: Any, texts: List[str], rounds: int) -> Dict[str, Any]:
+def latency(agent: Any, texts: list[str], rounds: int) -> dict[str, Any]:
     """p50 parse time with the check and with it switched off, alternating rounds on the same texts."""
     from components.warning_signs import WarningSignCheck
 
     return latency_with_and_without(agent, WarningSignCheck, texts, rounds)
 
 
-def table(rows: Dict[str, Dict[str, Any]], kinds: List[str]) -> List[str]:
+def table(rows: dict[str, dict[str, Any]], kinds: list[str]) -> list[str]:
     names = list(rows)
     lines = ["| | " + " | ".join(names) + " |", "|---" * (len(names) + 1) + "|"]
     lines.append("| **recall, all reports** | " + " | ".join(f"**{rows[n]['recall']:.3f}**" for n in names) + " |")
     for kind in kinds:
         lines.append(f"| {kind} | " + " | ".join(f"{rows[n]['recall_per_kind'][kind]:.2f}" for n in names) + " |")
-    lines.append("| **benign escalated** | " + " | ".join(
-        f"**{rows[n]['benign_escalated']}/{rows[n]['benign_total']} ({rows[n]['benign_escalation']:.3f})**"
-        for n in names) + " |")
+    lines.append(
+        "| **benign escalated** | "
+        + " | ".join(
+            f"**{rows[n]['benign_escalated']}/{rows[n]['benign_total']} ({rows[n]['benign_escalation']:.3f})**"
+            for n in names
+        )
+        + " |"
+    )
     return lines
 
 
@@ -185,13 +211,17 @@ def main() -> None:
     agent = Agent.load(args.model)
     config, patterns = check_config(), regex_net()
     settings = ("report_at", "report_at_with_intent", "intent_report_at", "level_share", "expected_within_hours")
-    out: Dict[str, Any] = {"model": Path(args.model).name, "config": {k: config[k] for k in settings}}
-    md = ["# Warning signs on the blind set", "",
-          "Written by `benchmarks/safety.py` (method in its docstring). Blind set: `tests/blind/` (a helper "
-          "who never saw data/ or the catalogue). Recall = reports that got a report reply; benign escalated = "
-          "harmless look-alikes that got one.", ""]
-    all_texts: List[str] = []
-    development: List[Any] = []
+    out: dict[str, Any] = {"model": Path(args.model).name, "config": {k: config[k] for k in settings}}
+    md = [
+        "# Warning signs on the blind set",
+        "",
+        "Written by `benchmarks/safety.py` (method in its docstring). Blind set: `tests/blind/` (a helper "
+        "who never saw data/ or the catalogue). Recall = reports that got a report reply; benign escalated = "
+        "harmless look-alikes that got one.",
+        "",
+    ]
+    all_texts: list[str] = []
+    development: list[Any] = []
     for half in SETS:
         items = load_half(half)
         texts = [i["text"] for i in items]
@@ -201,46 +231,78 @@ def main() -> None:
         levels = [(p.get("warning_sign") or {}).get("level") if f else None for p, f in zip(parses, final)]
         rows = {
             "project": score(items, final, levels),
-            **({"project, settings chosen on development (replayed)":
-                score(items, [replay(p, {**config, **{k: out["chosen_on_development"][k] for k in
-                      ("report_at", "report_at_with_intent", "intent_report_at")}}) for p in parses])}
-               if half not in DEVELOPMENT and "chosen_on_development" in out else {}),
+            **(
+                {
+                    "project, settings chosen on development (replayed)": score(
+                        items,
+                        [
+                            replay(
+                                p,
+                                {
+                                    **config,
+                                    **{
+                                        k: out["chosen_on_development"][k]
+                                        for k in ("report_at", "report_at_with_intent", "intent_report_at")
+                                    },
+                                },
+                            )
+                            for p in parses
+                        ],
+                    )
+                }
+                if half not in DEVELOPMENT and "chosen_on_development" in out
+                else {}
+            ),
             "regex net (2026-11-30)": score(items, [regex_flags(t, patterns) for t in texts]),
-            "classifier alone": score(items, [(p.get("warning_sign") or {}).get("classified_as") == REPORT for p in parses]),
-            "meaning alone": score(items, [replay(p, {**config, "intent_report_at": 2.0}) for p in parses]),
+            "classifier alone": score(
+                items, [(p.get("warning_sign") or {}).get("classified_as") == REPORT for p in parses]
+            ),
+            "meaning alone": score(items, [replay(p, config, classifier=False) for p in parses]),
         }
-        half_out: Dict[str, Any] = {"systems": rows}
+        half_out: dict[str, Any] = {"systems": rows}
         if half in DEVELOPMENT:
             development += list(zip(items, parses))
-        half_out["missed"] = [{"kind": i["kind"], "text": i["text"], "warning_sign": p.get("warning_sign")}
-                              for i, p, f in zip(items, parses, final) if i["report"] and not f]
-        half_out["escalated"] = [{"category": i["category"], "text": i["text"], "warning_sign": p.get("warning_sign")}
-                                 for i, p, f in zip(items, parses, final) if not i["report"] and f]
+        half_out["missed"] = [
+            {"kind": i["kind"], "text": i["text"], "warning_sign": p.get("warning_sign")}
+            for i, p, f in zip(items, parses, final)
+            if i["report"] and not f
+        ]
+        half_out["escalated"] = [
+            {"category": i["category"], "text": i["text"], "warning_sign": p.get("warning_sign")}
+            for i, p, f in zip(items, parses, final)
+            if not i["report"] and f
+        ]
         out[half] = half_out
         kinds = sorted({i["kind"] for i in items if i["report"]})
         title = SETS[half]
         md += [f"## {title}", ""] + table(rows, kinds)
         md += ["", f"Project: {rows['project']['under_triaged']} reports got a lower level than their kind's."]
         md.append("")
-        print("\n".join(md[-(len(kinds) + 8):]))
+        print("\n".join(md[-(len(kinds) + 8) :]))
         if half == DEVELOPMENT[-1]:
             chosen = choose_thresholds([i for i, _ in development], [p for _, p in development], config)
             out["chosen_on_development"] = chosen
             keys = ("report_at", "report_at_with_intent", "intent_report_at")
             holds = all(chosen[k] == config[k] for k in keys)
-            md += [f"**Chosen on the development sets together** ({chosen['benign_total']} look-alikes): "
-                   + ", ".join(f"{k} {chosen[k]}" for k in keys)
-                   + f" (recall {chosen['recall']:.3f}, benign "
-                   f"{chosen['benign_escalation']:.3f}); config.yml {'holds them' if holds else 'differs: ' + str(out['config'])}.",
-                   ""]
+            md += [
+                f"**Chosen on the development sets together** ({chosen['benign_total']} look-alikes): "
+                + ", ".join(f"{k} {chosen[k]}" for k in keys)
+                + f" (recall {chosen['recall']:.3f}, benign "
+                f"{chosen['benign_escalation']:.3f}); config.yml "
+                + ("holds them." if holds else f"differs: {out['config']}."),
+                "",
+            ]
             print(md[-2])
     if args.latency_rounds:
         out["latency"] = latency(agent, all_texts, args.latency_rounds)
         lat = out["latency"]
-        md += ["## Parse latency, side by side", "",
-               f"Same model, same {lat['messages']} messages, {lat['rounds']} alternating rounds: p50 "
-               f"{lat['p50_ms']['with check']} ms with the check, {lat['p50_ms']['check off']} ms with it off "
-               f"(ratio x{lat['ratio']})."]
+        md += [
+            "## Parse latency, side by side",
+            "",
+            f"Same model, same {lat['messages']} messages, {lat['rounds']} alternating rounds: p50 "
+            f"{lat['p50_ms']['with check']} ms with the check, {lat['p50_ms']['check off']} ms with it off "
+            f"(ratio x{lat['ratio']}).",
+        ]
         print(md[-1])
     results.mkdir(parents=True, exist_ok=True)
     (results / "safety.json").write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")

@@ -1,4 +1,5 @@
 """Parse latency of one pipeline step, side by side: the same model with the step and with it switched off."""
+
 from __future__ import annotations
 
 import argparse
@@ -6,12 +7,12 @@ import asyncio
 import statistics
 import time
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 from tests.harness.paths import MODEL
 
 
-def parse_args(description: str, results: Optional[Path] = None, written: str = "") -> argparse.Namespace:
+def parse_args(description: str, results: Path | None = None, written: str = "") -> argparse.Namespace:
     """What the side-by-side benchmarks take: --model, --latency-rounds and (`results`) --results."""
     ap = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", default=str(MODEL))
@@ -21,11 +22,11 @@ def parse_args(description: str, results: Optional[Path] = None, written: str = 
     return ap.parse_args()
 
 
-def latency_with_and_without(agent: Any, component: type, texts: List[str], rounds: int) -> Dict[str, Any]:
+def latency_with_and_without(agent: Any, component: Any, texts: list[str], rounds: int) -> dict[str, Any]:
     """p50 parse time with `component` and with its `process` replaced by a pass-through, in alternating
     rounds on the same texts (one warm-up round discarded); the ratio of the p50s is its cost."""
     original = component.process
-    times: Dict[str, List[float]] = {"with check": [], "check off": []}
+    times: dict[str, list[float]] = {"with check": [], "check off": []}
 
     async def timed(label: str) -> None:
         for text in texts:
@@ -46,5 +47,9 @@ def latency_with_and_without(agent: Any, component: type, texts: List[str], roun
         component.process = original
         loop.close()
     p50 = {label: round(statistics.median(values), 2) for label, values in times.items()}
-    return {"p50_ms": p50, "ratio": round(p50["with check"] / p50["check off"], 3),
-            "messages": len(texts), "rounds": rounds}
+    return {
+        "p50_ms": p50,
+        "ratio": round(p50["with check"] / p50["check off"], 3),
+        "messages": len(texts),
+        "rounds": rounds,
+    }

@@ -1,8 +1,8 @@
 """The website origins allowed to talk to the assistant, from one environment variable."""
+
 from __future__ import annotations
 
 import os
-from typing import List
 
 ORIGINS_ENV = "CLINIC_SITE_ORIGINS"
 # The clinic page `make run` serves (scripts/serve_page.py, PAGE_PORT 8080). The one place this default
@@ -10,6 +10,6 @@ ORIGINS_ENV = "CLINIC_SITE_ORIGINS"
 DEFAULT_ORIGINS = "http://localhost:8080 http://127.0.0.1:8080"
 
 
-def site_origins() -> List[str]:
+def site_origins() -> list[str]:
     """Space-separated origins in CLINIC_SITE_ORIGINS (the same list `rasa run --cors` gets)."""
     return [o.rstrip("/") for o in (os.environ.get(ORIGINS_ENV) or DEFAULT_ORIGINS).split() if o]

@@ -15,13 +15,15 @@ patient's text. This subclass answers every request with a 4xx and a plain reaso
     other patients are not slowed down.
 Failures are logged without the message text (no personal data in logs).
 """
+
 from __future__ import annotations
 
 import logging
 import re
 import time
 from collections import defaultdict, deque
-from typing import Any, Awaitable, Callable, Deque, Dict, Optional, Text
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -38,7 +40,7 @@ MAX_ID_CHARS = 128
 RATE_LIMIT = 30
 RATE_WINDOW = 10.0
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
-_SENDER = re.compile(r"^[^\x00-\x1f\x7f]{1,%d}$" % MAX_ID_CHARS)
+_SENDER = re.compile(rf"^[^\x00-\x1f\x7f]{{1,{MAX_ID_CHARS}}}$")
 
 # What the patient reads (data/content/replies.yml, website_chat).
 EMPTY_REPLY = content.text("replies", "website_chat.empty")
@@ -56,14 +58,14 @@ def clean_text(text: str) -> str:
     return _CONTROL.sub("", text).strip()
 
 
-def parse_body(request: Request) -> Dict[str, Any]:
+def parse_body(request: Request) -> dict[str, Any]:
     content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
     if content_type != "application/json":
         raise BadRequest(415, 'Send JSON (Content-Type: application/json): {"sender": "...", "message": "..."}')
     try:
         body = request.json
     except Exception:
-        raise BadRequest(400, 'The body is not valid JSON. Expected {"sender": "...", "message": "..."}')
+        raise BadRequest(400, 'The body is not valid JSON. Expected {"sender": "...", "message": "..."}') from None
     if not isinstance(body, dict):
         raise BadRequest(400, 'Expected a JSON object: {"sender": "...", "message": "..."}')
     sender = body.get("sender")
@@ -73,21 +75,29 @@ def parse_body(request: Request) -> Dict[str, Any]:
     if not isinstance(message, str):
         raise BadRequest(400, '"message" must be a string.')
     message_id = body.get("message_id")
-    if message_id is not None and (not isinstance(message_id, (str, int)) or not 0 < len(str(message_id)) <= MAX_ID_CHARS):
+    if message_id is not None and (
+        not isinstance(message_id, (str, int)) or not 0 < len(str(message_id)) <= MAX_ID_CHARS
+    ):
         raise BadRequest(400, f'"message_id", when given, must be a string of 1-{MAX_ID_CHARS} characters.')
     metadata = body.get("metadata")
     if metadata is not None and not isinstance(metadata, dict):
         raise BadRequest(400, '"metadata", when given, must be a JSON object.')
-    return {"sender": sender.strip(), "message": message, "message_id": None if message_id is None else str(message_id),
-            "metadata": metadata or {}}
+    return {
+        "sender": sender.strip(),
+        "message": message,
+        "message_id": None if message_id is None else str(message_id),
+        "metadata": metadata or {},
+    }
 
 
 class SenderRateLimit:
     """At most `limit` messages per sender in a sliding window of `window` seconds (per process)."""
 
-    def __init__(self, limit: int = RATE_LIMIT, window: float = RATE_WINDOW, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self, limit: int = RATE_LIMIT, window: float = RATE_WINDOW, clock: Callable[[], float] = time.monotonic
+    ):
         self.limit, self.window, self.clock = limit, window, clock
-        self._seen: Dict[str, Deque[float]] = defaultdict(deque)
+        self._seen: dict[str, deque[float]] = defaultdict(deque)
 
     def allow(self, sender: str) -> bool:
         now = self.clock()
@@ -105,7 +115,7 @@ class SenderRateLimit:
 
 class ClinicRestInput(RestInput):
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "rest"
 
     def __init__(self) -> None:
@@ -133,14 +143,15 @@ class ClinicRestInput(RestInput):
             if len(text) > MAX_CHARS:
                 return response.json([{"recipient_id": sender, "text": LONG_REPLY}])
             metadata = dict(fields["metadata"])
-            extra: Dict[str, Any] = {}
+            extra: dict[str, Any] = {}
             if fields["message_id"] is not None:
                 metadata[CLIENT_MESSAGE_ID] = True
                 extra["message_id"] = f"client-{fields['message_id']}"
             collector = CollectingOutputChannel()
             try:
-                await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(),
-                                                 metadata=metadata, **extra))
+                await on_new_message(
+                    UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata, **extra)
+                )
             except Exception:  # logged without the message text
                 logger.exception("REST message from a patient could not be handled")
             return response.json(collector.messages)

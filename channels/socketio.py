@@ -15,11 +15,13 @@ session were lost. The replacement awaits it and accepts only a sane session id.
 Written for Rasa 3.6.21 (its SocketIOInput.blueprint). Not in components/patches.py: credentials.yml
 names this subclass, which changes only its own socket.io server, no Rasa class (README, "Changes to Rasa").
 """
+
 from __future__ import annotations
 
 import re
 import uuid
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput
@@ -27,13 +29,12 @@ from sanic import Blueprint
 
 from channels.origins import site_origins
 
-
 SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
 
 class ClinicSocketIOInput(SocketIOInput):
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "socketio"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -45,10 +46,9 @@ class ClinicSocketIOInput(SocketIOInput):
         sio = self.sio
 
         @sio.on("session_request", namespace=self.namespace)
-        async def session_request(sid: Text, data: Optional[Dict]) -> None:
+        async def session_request(sid: str, data: dict | None) -> None:
             requested = (data or {}).get("session_id") if isinstance(data, dict) else None
-            session_id = requested if isinstance(requested, str) and SESSION_ID.match(requested) \
-                else uuid.uuid4().hex
+            session_id = requested if isinstance(requested, str) and SESSION_ID.match(requested) else uuid.uuid4().hex
             if self.session_persistence:
                 await sio.enter_room(sid, session_id, namespace=self.namespace)
             await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)

@@ -8,50 +8,68 @@
 Buttons go out as inline keyboards (Rasa's default) and come back as callback queries.
 Settings come from environment variables only (see credentials.yml).
 """
+
 from __future__ import annotations
 
 import asyncio
 import hmac
 import os
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from aiogram import Bot
 from aiogram.bot.api import TelegramAPIServer
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.telegram import TelegramInput, TelegramOutput
 from rasa.shared.exceptions import RasaException
-
-from channels.settings import required_env
 from sanic import Blueprint, response
 from sanic.request import Request
+
+from channels.settings import required_env
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 DEFAULT_API = "https://api.telegram.org"
 
 
 class ClinicTelegramOutput(TelegramOutput):
-    def __init__(self, access_token: Optional[Text], api_base_url: Text = DEFAULT_API) -> None:
+    def __init__(self, access_token: str | None, api_base_url: str = DEFAULT_API) -> None:
         Bot.__init__(self, access_token, server=TelegramAPIServer.from_base(api_base_url.rstrip("/")))
 
-    async def register_webhook(self, url: Text, secret_token: Text) -> bool:
+    async def register_webhook(self, url: str, secret_token: str) -> bool:
         """setWebhook with the secret Telegram must echo back (not in aiogram 2's signature)."""
         return await self.request("setWebhook", {"url": url, "secret_token": secret_token})
 
 
 class ClinicTelegramInput(TelegramInput):
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "telegram"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "ClinicTelegramInput":
-        env = {**os.environ, **required_env("Telegram", ("TELEGRAM_TOKEN", "TELEGRAM_BOT_NAME", "TELEGRAM_WEBHOOK_URL", "TELEGRAM_SECRET_TOKEN"))}
-        return cls(env["TELEGRAM_TOKEN"], env["TELEGRAM_BOT_NAME"], env["TELEGRAM_WEBHOOK_URL"],
-                   secret_token=env["TELEGRAM_SECRET_TOKEN"],
-                   api_base_url=env.get("TELEGRAM_API_BASE_URL") or DEFAULT_API)
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> ClinicTelegramInput:
+        env = {
+            **os.environ,
+            **required_env(
+                "Telegram", ("TELEGRAM_TOKEN", "TELEGRAM_BOT_NAME", "TELEGRAM_WEBHOOK_URL", "TELEGRAM_SECRET_TOKEN")
+            ),
+        }
+        return cls(
+            env["TELEGRAM_TOKEN"],
+            env["TELEGRAM_BOT_NAME"],
+            env["TELEGRAM_WEBHOOK_URL"],
+            secret_token=env["TELEGRAM_SECRET_TOKEN"],
+            api_base_url=env.get("TELEGRAM_API_BASE_URL") or DEFAULT_API,
+        )
 
-    def __init__(self, access_token: Optional[Text], verify: Optional[Text], webhook_url: Optional[Text],
-                 debug_mode: bool = False, secret_token: Text = "", api_base_url: Text = DEFAULT_API) -> None:
+    def __init__(
+        self,
+        access_token: str | None,
+        verify: str | None,
+        webhook_url: str | None,
+        debug_mode: bool = False,
+        secret_token: str = "",
+        api_base_url: str = DEFAULT_API,
+    ) -> None:
         super().__init__(access_token, verify, webhook_url, debug_mode)
         self.secret_token = secret_token
         self.api_base_url = api_base_url
@@ -70,7 +88,7 @@ class ClinicTelegramInput(TelegramInput):
         blueprint = super().blueprint(on_new_message)
 
         @blueprint.middleware("request")
-        async def check_secret(request: Request) -> Optional[response.HTTPResponse]:
+        async def check_secret(request: Request) -> response.HTTPResponse | None:
             if request.method == "POST" and request.path.rstrip("/").endswith("/webhook"):
                 given = request.headers.get(SECRET_HEADER, "")
                 if not self.secret_token or not hmac.compare_digest(given, self.secret_token):

@@ -8,26 +8,28 @@ of the assistant's last message in this conversation (read from the shared track
 replica gives the same answer) and, when it names one, replaced by that button's payload. Anything
 else (a question, a warning sign, other words) goes to the model untouched.
 """
+
 from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any, Dict, Iterable, List, Optional, Text
+from collections.abc import Iterable
+from typing import Any
 
 from rasa.shared.core.events import BotUttered, UserUttered
 
 _NOT_WORDS = re.compile(r"[^\w]+")
 
 
-def _words(text: Text) -> Text:
+def _words(text: str) -> str:
     """Case, accents, bullets, punctuation and emoji do not change which choice was meant."""
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return " ".join(_NOT_WORDS.sub(" ", plain.casefold()).split())
 
 
-def offered_buttons(events: Iterable[Any]) -> List[Dict[Text, Any]]:
+def offered_buttons(events: Iterable[Any]) -> list[dict[str, Any]]:
     """The buttons the assistant offered since the patient last spoke (newest message first)."""
-    buttons: List[Dict[Text, Any]] = []
+    buttons: list[dict[str, Any]] = []
     for event in reversed(list(events)):
         if isinstance(event, UserUttered):
             break
@@ -36,7 +38,7 @@ def offered_buttons(events: Iterable[Any]) -> List[Dict[Text, Any]]:
     return buttons
 
 
-def chosen_payload(text: Optional[Text], buttons: Iterable[Dict[Text, Any]]) -> Optional[Text]:
+def chosen_payload(text: str | None, buttons: Iterable[dict[str, Any]]) -> str | None:
     """The payload of the button whose title is exactly what the patient typed, if any."""
     typed = _words(text or "")
     if not typed:
@@ -48,7 +50,7 @@ def chosen_payload(text: Optional[Text], buttons: Iterable[Dict[Text, Any]]) -> 
     return None
 
 
-async def as_typed_choice(agent: Any, sender_id: Text, text: Optional[Text]) -> Optional[Text]:
+async def as_typed_choice(agent: Any, sender_id: str, text: str | None) -> str | None:
     """`text`, or the payload of the offered button it names."""
     tracker_store = getattr(agent, "tracker_store", None)
     if not text or tracker_store is None:

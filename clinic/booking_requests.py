@@ -3,12 +3,12 @@
 The only module (with store and notify) that touches patients' details. Actions call these
 functions; the practitioner CLI (clinic.practitioner) calls them too.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import logging
 from dataclasses import dataclass
-from typing import List, Optional
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -26,11 +26,11 @@ class NewRequest:
     kind: str  # "booking" or "callback"
     name: str
     contact: str
-    when: Optional[When] = None
-    concern: Optional[str] = None
-    first_visit: Optional[bool] = None
-    sender_id: Optional[str] = None  # the chat it came from (stored only as a hash, for "forget me")
-    message_id: Optional[str] = None  # the patient's confirming message (hashed with sender_id)
+    when: When | None = None
+    concern: str | None = None
+    first_visit: bool | None = None
+    sender_id: str | None = None  # the chat it came from (stored only as a hash, for "forget me")
+    message_id: str | None = None  # the patient's confirming message (hashed with sender_id)
 
 
 @dataclass(frozen=True)
@@ -40,13 +40,13 @@ class RequestView:
     reference: str
     kind: str
     status: str
-    preferred_text: Optional[str]
+    preferred_text: str | None
     practitioner_role: str
-    clinic_note: Optional[str]
+    clinic_note: str | None
     created_at: dt.datetime
 
 
-def assign_practitioner(clinic: ClinicProfile, day: Optional[dt.date], treatment: str) -> Practitioner:
+def assign_practitioner(clinic: ClinicProfile, day: dt.date | None, treatment: str) -> Practitioner:
     """The first practitioner who does the treatment and works that weekday; else the default."""
     if day is not None:
         weekday = WEEKDAYS[day.weekday()]
@@ -57,22 +57,32 @@ def assign_practitioner(clinic: ClinicProfile, day: Optional[dt.date], treatment
 
 
 def _email_body(clinic: ClinicProfile, request: store.BookingRequest, new: NewRequest) -> str:
-    lines = [f"A new {new.kind} request came in through the {clinic.name} chat assistant.", "",
-             f"Reference: {request.reference}", f"Name: {new.name}",
-             f"{'Phone' if request.contact_kind == 'phone' else 'E-mail'}: {new.contact}"]
+    lines = [
+        f"A new {new.kind} request came in through the {clinic.name} chat assistant.",
+        "",
+        f"Reference: {request.reference}",
+        f"Name: {new.name}",
+        f"{'Phone' if request.contact_kind == 'phone' else 'E-mail'}: {new.contact}",
+    ]
     if new.kind == "booking":
-        lines += [f"Preferred: {request.preferred_text} ({clinic.timezone})",
-                  f"For: {new.concern}",
-                  f"First visit: {'yes' if new.first_visit else 'no, returning patient'}"]
+        lines += [
+            f"Preferred: {request.preferred_text} ({clinic.timezone})",
+            f"For: {new.concern}",
+            f"First visit: {'yes' if new.first_visit else 'no, returning patient'}",
+        ]
     else:
         lines += ["Please phone the patient back when the clinic opens."]
-    lines += ["", "Mark it confirmed or declined with:",
-              f"  make bookings ARGS='confirm {request.reference}'   or   ARGS='decline {request.reference}'",
-              "", f"This request is deleted automatically after {clinic.data_retention_days} days."]
+    lines += [
+        "",
+        "Mark it confirmed or declined with:",
+        f"  make bookings ARGS='confirm {request.reference}'   or   ARGS='decline {request.reference}'",
+        "",
+        f"This request is deleted automatically after {clinic.data_retention_days} days.",
+    ]
     return "\n".join(lines)
 
 
-def create_request(clinic: ClinicProfile, new: NewRequest, db_url: Optional[str] = None) -> RequestView:
+def create_request(clinic: ClinicProfile, new: NewRequest, db_url: str | None = None) -> RequestView:
     """Store the request and its practitioner e-mail in one transaction, then try to send it."""
     day = new.when.day if new.when else None
     treatment = "consultation" if new.first_visit else clinic.treatment.name
@@ -98,7 +108,7 @@ def create_request(clinic: ClinicProfile, new: NewRequest, db_url: Optional[str]
     return view
 
 
-def _already_submitted(key: str, db_url: Optional[str]) -> Optional[RequestView]:
+def _already_submitted(key: str, db_url: str | None) -> RequestView | None:
     with store.session(db_url) as db:
         row = db.execute(select(store.BookingRequest).where(store.BookingRequest.submission_key == key)).scalar()
         if row is not None:
@@ -107,8 +117,9 @@ def _already_submitted(key: str, db_url: Optional[str]) -> Optional[RequestView]
     return None
 
 
-def _store_request(clinic: ClinicProfile, new: NewRequest, person: Practitioner, key: Optional[str],
-                   db_url: Optional[str]) -> RequestView:
+def _store_request(
+    clinic: ClinicProfile, new: NewRequest, person: Practitioner, key: str | None, db_url: str | None
+) -> RequestView:
     """The request and its practitioner e-mail, in one transaction."""
     with store.session(db_url) as db:
         preferred_start = None
@@ -118,27 +129,42 @@ def _store_request(clinic: ClinicProfile, new: NewRequest, person: Practitioner,
             local = dt.datetime.combine(new.when.day, new.when.time or dt.time(0, 0), tzinfo=ZoneInfo(clinic.timezone))
             preferred_start = local.astimezone(dt.timezone.utc).replace(tzinfo=None)
         request = store.BookingRequest(
-            reference=store.new_reference(db), kind=new.kind, name=new.name, contact=new.contact,
-            contact_kind=contact_kind(new.contact), preferred_start=preferred_start,
-            preferred_text=new.when.describe() if new.when else None, concern=new.concern,
-            first_visit=new.first_visit, practitioner_role=person.role, practitioner_email=person.email,
+            reference=store.new_reference(db),
+            kind=new.kind,
+            name=new.name,
+            contact=new.contact,
+            contact_kind=contact_kind(new.contact),
+            preferred_start=preferred_start,
+            preferred_text=new.when.describe() if new.when else None,
+            concern=new.concern,
+            first_visit=new.first_visit,
+            practitioner_role=person.role,
+            practitioner_email=person.email,
             conversation_key=store.conversation_key(new.sender_id) if new.sender_id else None,
-            submission_key=key)
+            submission_key=key,
+        )
         db.add(request)
         db.flush()
         subject = f"New {new.kind} request {request.reference}" + (
-            f" for {request.preferred_text}" if request.preferred_text else "")
+            f" for {request.preferred_text}" if request.preferred_text else ""
+        )
         notify.queue_email(db, request, person.email, subject, _email_body(clinic, request, new))
         return _view(request)
 
 
 def _view(request: store.BookingRequest) -> RequestView:
-    return RequestView(request.reference, request.kind, request.status, request.preferred_text,
-                       request.practitioner_role, request.clinic_note, request.created_at)
+    return RequestView(
+        request.reference,
+        request.kind,
+        request.status,
+        request.preferred_text,
+        request.practitioner_role,
+        request.clinic_note,
+        request.created_at,
+    )
 
 
-def _patients_request(db, clinic: ClinicProfile, reference: str,
-                      contact: str) -> Optional[store.BookingRequest]:
+def _patients_request(db, clinic: ClinicProfile, reference: str, contact: str) -> store.BookingRequest | None:
     """The request, only if the contact the patient gives matches the one stored with it."""
     request = store.find_request(db, reference)
     if request is None or not same_contact(contact, request.contact, clinic.country):
@@ -146,15 +172,17 @@ def _patients_request(db, clinic: ClinicProfile, reference: str,
     return request
 
 
-def find_for_patient(clinic: ClinicProfile, reference: str, contact: str,
-                     db_url: Optional[str] = None) -> Optional[RequestView]:
+def find_for_patient(
+    clinic: ClinicProfile, reference: str, contact: str, db_url: str | None = None
+) -> RequestView | None:
     with store.session(db_url) as db:
         request = _patients_request(db, clinic, reference, contact)
         return _view(request) if request else None
 
 
-def cancel_for_patient(clinic: ClinicProfile, reference: str, contact: str,
-                       db_url: Optional[str] = None) -> Optional[RequestView]:
+def cancel_for_patient(
+    clinic: ClinicProfile, reference: str, contact: str, db_url: str | None = None
+) -> RequestView | None:
     """Cancel a pending or confirmed request and tell the practitioner; None when not found."""
     with store.session(db_url) as db:
         request = _patients_request(db, clinic, reference, contact)
@@ -162,10 +190,14 @@ def cancel_for_patient(clinic: ClinicProfile, reference: str, contact: str,
             return None
         if request.status in (store.PENDING, store.CONFIRMED):
             request.status = store.CANCELLED
-            notify.queue_email(db, request, request.practitioner_email,
-                               f"Cancelled by the patient: {request.reference}",
-                               f"The patient cancelled {request.kind} request {request.reference}"
-                               f" ({request.preferred_text or 'call back'}). No action is needed.")
+            notify.queue_email(
+                db,
+                request,
+                request.practitioner_email,
+                f"Cancelled by the patient: {request.reference}",
+                f"The patient cancelled {request.kind} request {request.reference}"
+                f" ({request.preferred_text or 'call back'}). No action is needed.",
+            )
         view = _view(request)
     try:
         notify.deliver_pending(clinic.email, db_url)
@@ -174,15 +206,20 @@ def cancel_for_patient(clinic: ClinicProfile, reference: str, contact: str,
     return view
 
 
-def open_requests(db_url: Optional[str] = None) -> List[store.BookingRequest]:
+def open_requests(db_url: str | None = None) -> list[store.BookingRequest]:
     with store.session(db_url) as db:
-        return list(db.execute(select(store.BookingRequest)
-                               .where(store.BookingRequest.status == store.PENDING)
-                               .order_by(store.BookingRequest.created_at)).scalars().all())
+        return list(
+            db.execute(
+                select(store.BookingRequest)
+                .where(store.BookingRequest.status == store.PENDING)
+                .order_by(store.BookingRequest.created_at)
+            )
+            .scalars()
+            .all()
+        )
 
 
-def set_status(reference: str, status: str, note: Optional[str] = None,
-               db_url: Optional[str] = None) -> Optional[RequestView]:
+def set_status(reference: str, status: str, note: str | None = None, db_url: str | None = None) -> RequestView | None:
     """The practitioner's decision; the patient sees it when asking about the reference."""
     if status not in store.STATUSES:
         raise ValueError(f"status must be one of {', '.join(store.STATUSES)}")

@@ -22,6 +22,7 @@ jobs. They survive restarts with the database, and every pass is one short trans
 
     .venv/bin/python -m clinic.checkins run [--every 60] [--once]     (RASA_URL, RASA_API_TOKEN)
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,8 +31,8 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Dict, List, Optional
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
@@ -54,6 +55,7 @@ MAX_LATE_DAYS = 7  # a check-in later than this after its day is out of its mome
 @dataclass(frozen=True)
 class Due:
     """A claimed check-in, ready to send: no ORM object crosses the transaction boundary."""
+
     checkin_id: int
     chat_id: str
     channel: str
@@ -92,20 +94,27 @@ def schedule(db: Session, request: store.BookingRequest, clinic: ClinicProfile) 
     return new
 
 
-def requests_of_chat(db: Session, sender_id: str) -> List[store.BookingRequest]:
-    rows = db.execute(select(store.BookingRequest)
-                      .where(store.BookingRequest.conversation_key == store.conversation_key(sender_id))
-                      .order_by(store.BookingRequest.created_at.desc())).scalars().all()
+def requests_of_chat(db: Session, sender_id: str) -> list[store.BookingRequest]:
+    rows = (
+        db.execute(
+            select(store.BookingRequest)
+            .where(store.BookingRequest.conversation_key == store.conversation_key(sender_id))
+            .order_by(store.BookingRequest.created_at.desc())
+        )
+        .scalars()
+        .all()
+    )
     return list(rows)
 
 
-def opt_in(sender_id: str, channel: str, clinic: ClinicProfile, url: Optional[str] = None) -> Optional[str]:
+def opt_in(sender_id: str, channel: str, clinic: ClinicProfile, url: str | None = None) -> str | None:
     """Check-ins for this chat's latest open request; returns its reference, or None if there is none."""
     if channel not in CHANNELS:
         return None
     with store.session(url) as db:
-        open_requests = [r for r in requests_of_chat(db, sender_id)
-                         if r.status not in (store.CANCELLED, store.DECLINED)]
+        open_requests = [
+            r for r in requests_of_chat(db, sender_id) if r.status not in (store.CANCELLED, store.DECLINED)
+        ]
         if not open_requests:
             return None
         request = open_requests[0]
@@ -114,7 +123,7 @@ def opt_in(sender_id: str, channel: str, clinic: ClinicProfile, url: Optional[st
         return request.reference
 
 
-def opt_out(sender_id: str, url: Optional[str] = None) -> int:
+def opt_out(sender_id: str, url: str | None = None) -> int:
     """No more check-ins for any request of this chat; returns how many waiting ones were dropped."""
     dropped = 0
     with store.session(url) as db:
@@ -127,7 +136,7 @@ def opt_out(sender_id: str, url: Optional[str] = None) -> int:
     return dropped
 
 
-def mark_treated(reference: str, treated_on: dt.date, clinic: ClinicProfile, url: Optional[str] = None) -> Optional[str]:
+def mark_treated(reference: str, treated_on: dt.date, clinic: ClinicProfile, url: str | None = None) -> str | None:
     """The practitioner records the treatment date; returns a line for the terminal, None if unknown."""
     with store.session(url) as db:
         request = store.find_request(db, reference)
@@ -142,7 +151,7 @@ def mark_treated(reference: str, treated_on: dt.date, clinic: ClinicProfile, url
         return f"{request.reference} treated on {treated_on:%d %b %Y}; {new} check-in(s) scheduled."
 
 
-def claim_due(clinic: ClinicProfile, now: dt.datetime, url: Optional[str] = None) -> List[Due]:
+def claim_due(clinic: ClinicProfile, now: dt.datetime, url: str | None = None) -> list[Due]:
     """Take the check-ins due now (none outside the local sending hours), marking them `sending`."""
     if not in_window(clinic, now):
         return []
@@ -150,10 +159,17 @@ def claim_due(clinic: ClinicProfile, now: dt.datetime, url: Optional[str] = None
     today = now.astimezone(ZoneInfo(clinic.timezone)).date()
     claimed = []
     with store.session(url) as db:
-        rows = db.execute(select(store.CheckIn).where(store.CheckIn.status == SCHEDULED,
-                                                      store.CheckIn.due_at <= naive_now)
-                          .order_by(store.CheckIn.due_at).with_for_update(skip_locked=True)).scalars().all()
-        latest_due: Dict[int, int] = {}  # per request, the last of its check-ins due now
+        rows = (
+            db.execute(
+                select(store.CheckIn)
+                .where(store.CheckIn.status == SCHEDULED, store.CheckIn.due_at <= naive_now)
+                .order_by(store.CheckIn.due_at)
+                .with_for_update(skip_locked=True)
+            )
+            .scalars()
+            .all()
+        )
+        latest_due: dict[int, int] = {}  # per request, the last of its check-ins due now
         for c in rows:
             latest_due[c.request_id] = max(c.after_days, latest_due.get(c.request_id, 0))
         for checkin in rows:
@@ -172,13 +188,20 @@ def claim_due(clinic: ClinicProfile, now: dt.datetime, url: Optional[str] = None
                 checkin.status, checkin.note = SKIPPED, "no messaging channel"
             else:
                 checkin.status = SENDING
-                claimed.append(Due(checkin.id, request.checkin_chat_id, request.checkin_channel,
-                                   checkin.after_days, request.treated_on, max(checkin.after_days, days_since)))
+                claimed.append(
+                    Due(
+                        checkin.id,
+                        request.checkin_chat_id,
+                        request.checkin_channel,
+                        checkin.after_days,
+                        request.treated_on,
+                        max(checkin.after_days, days_since),
+                    )
+                )
     return claimed
 
 
-def finish(checkin_id: int, status: str, now: dt.datetime, note: Optional[str] = None,
-           url: Optional[str] = None) -> None:
+def finish(checkin_id: int, status: str, now: dt.datetime, note: str | None = None, url: str | None = None) -> None:
     with store.session(url) as db:
         checkin = db.get(store.CheckIn, checkin_id)
         checkin.status, checkin.note = status, note
@@ -186,7 +209,7 @@ def finish(checkin_id: int, status: str, now: dt.datetime, note: Optional[str] =
             checkin.sent_at = now.astimezone(dt.timezone.utc).replace(tzinfo=None)
 
 
-def send_due(clinic: ClinicProfile, now: dt.datetime, deliver: Deliver, url: Optional[str] = None) -> List[int]:
+def send_due(clinic: ClinicProfile, now: dt.datetime, deliver: Deliver, url: str | None = None) -> list[int]:
     """One pass: claim what is due and deliver it; returns the ids sent."""
     sent = []
     for due in claim_due(clinic, now, url):
@@ -208,20 +231,25 @@ def send_due(clinic: ClinicProfile, now: dt.datetime, deliver: Deliver, url: Opt
 
 def rasa_trigger(rasa_url: str, token: str, timeout: float = 30) -> Deliver:
     """Deliver through Rasa: the check-in intent, in the patient's conversation, to their channel."""
+
     def deliver(due: Due) -> None:
         # Rasa takes the conversation id from the path as it is, without decoding it, so the ':' and
         # '+' of a WhatsApp id ("whatsapp:+44...") stay as they are (both are allowed in a path).
-        reply = http.post(f"{rasa_url.rstrip('/')}/conversations/{quote(due.chat_id, safe=':+@')}/trigger_intent",
-                          params={"output_channel": due.channel, "token": token},
-                          json={"name": TRIGGER_INTENT,
-                                "entities": {"checkin_day": str(due.days_since),
-                                             "treated_on": due.treated_on.isoformat()}},
-                          timeout=timeout)
+        reply = http.post(
+            f"{rasa_url.rstrip('/')}/conversations/{quote(due.chat_id, safe=':+@')}/trigger_intent",
+            params={"output_channel": due.channel, "token": token},
+            json={
+                "name": TRIGGER_INTENT,
+                "entities": {"checkin_day": str(due.days_since), "treated_on": due.treated_on.isoformat()},
+            },
+            timeout=timeout,
+        )
         reply.raise_for_status()
+
     return deliver
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m clinic.checkins", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="send check-ins as they fall due")
@@ -236,8 +264,10 @@ def main(argv: Optional[List[str]] = None) -> int:
         return 2
     token = os.environ.get("RASA_API_TOKEN", "").strip()
     if not token:
-        print("Check-ins are sent through Rasa's HTTP API: set RASA_API_TOKEN (the same as the Rasa server's).",
-              file=sys.stderr)
+        print(
+            "Check-ins are sent through Rasa's HTTP API: set RASA_API_TOKEN (the same as the Rasa server's).",
+            file=sys.stderr,
+        )
         return 2
     deliver = rasa_trigger(os.environ.get("RASA_URL", "http://127.0.0.1:5005"), token)
     while True:
@@ -245,8 +275,10 @@ def main(argv: Optional[List[str]] = None) -> int:
             sent = send_due(clinic, clock.now(), deliver)
         except SQLAlchemyError as error:  # the database is down: the jobs wait there, try again later
             if args.once:
-                print(f"Check-ins not sent: the bookings database is unreachable ({type(error).__name__}).",
-                      file=sys.stderr)
+                print(
+                    f"Check-ins not sent: the bookings database is unreachable ({type(error).__name__}).",
+                    file=sys.stderr,
+                )
                 return 1
             logger.error("check-in pass failed (%s); next pass in %.0f s", type(error).__name__, args.every)
             sent = []

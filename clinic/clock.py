@@ -4,6 +4,7 @@ Everything that depends on "now" (open now, lead time, "yesterday") calls `now()
 monkeypatch it; end-to-end tests start the action server with CLINIC_CLOCK set to an ISO time such as
 2026-11-25T10:00:00+00:00 so that a conversation behaves the same on any day.
 """
+
 from __future__ import annotations
 
 import datetime as dt

@@ -4,20 +4,21 @@ Every sentence a patient reads comes from a data file: the domain's responses, o
 with `text`, which fills its {placeholders}). Python only chooses which text and fills in the facts
 (tests/test_one_source.py checks that actions/ and channels/ hold no reply sentences of their own).
 """
+
 from __future__ import annotations
 
 import copy
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Any, Dict
+from typing import Any
 
 import yaml
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "data" / "content"
 
 
-@lru_cache(maxsize=None)
-def load(name: str) -> Dict[str, Any]:
+@cache
+def load(name: str) -> dict[str, Any]:
     """data/content/<name>.yml as a dict (read once per process)."""
     return yaml.safe_load((CONTENT_DIR / f"{name}.yml").read_text(encoding="utf-8"))
 

@@ -6,6 +6,7 @@ is not configured or is down, the e-mail stays in the outbox with its attempt co
 worker (OUTBOX_RETRY_SECONDS) or `make outbox` delivers it later. Logs name the request reference and
 the error type only, never the patient's details.
 """
+
 from __future__ import annotations
 
 import logging
@@ -15,7 +16,6 @@ import ssl
 import threading
 from dataclasses import dataclass
 from email.message import EmailMessage
-from typing import Optional
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,14 +32,14 @@ class SmtpSettings:
     host: str
     port: int
     sender: str
-    user: Optional[str] = None
-    password: Optional[str] = None
+    user: str | None = None
+    password: str | None = None
     starttls: bool = False
     use_ssl: bool = False
     timeout: float = 10.0
 
     @classmethod
-    def from_env(cls, default_sender: str) -> Optional["SmtpSettings"]:
+    def from_env(cls, default_sender: str) -> SmtpSettings | None:
         """None when SMTP_HOST is not set: e-mails then wait in the outbox."""
         host = os.environ.get("SMTP_HOST", "").strip()
         if not host:
@@ -67,9 +67,11 @@ def _send(settings: SmtpSettings, email: store.OutboxEmail) -> None:
     message["To"] = email.to_address
     message["Subject"] = email.subject
     message.set_content(email.body)
+    client: smtplib.SMTP
     if settings.use_ssl:
-        client = smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout,
-                                  context=ssl.create_default_context())
+        client = smtplib.SMTP_SSL(
+            settings.host, settings.port, timeout=settings.timeout, context=ssl.create_default_context()
+        )
     else:
         client = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
     with client:
@@ -83,7 +85,7 @@ def _send(settings: SmtpSettings, email: store.OutboxEmail) -> None:
 _delivery_lock = threading.Lock()
 
 
-def deliver_pending(default_sender: str, url: Optional[str] = None) -> int:
+def deliver_pending(default_sender: str, url: str | None = None) -> int:
     """Try to send every unsent e-mail once; returns how many were sent now."""
     settings = SmtpSettings.from_env(default_sender)
     if settings is None:
@@ -94,11 +96,17 @@ def deliver_pending(default_sender: str, url: Optional[str] = None) -> int:
             # Across action servers sharing PostgreSQL, each e-mail is claimed with a row lock for
             # the pass; another server's pass skips claimed rows instead of sending them again.
             # (SQLite has no row locks; it is for one action server.)
-            waiting = db.execute(
-                select(store.OutboxEmail).where(store.OutboxEmail.sent_at.is_(None))
-                .order_by(store.OutboxEmail.id).limit(MAX_ATTEMPTS_PER_PASS)
-                .with_for_update(skip_locked=True)
-            ).scalars().all()
+            waiting = (
+                db.execute(
+                    select(store.OutboxEmail)
+                    .where(store.OutboxEmail.sent_at.is_(None))
+                    .order_by(store.OutboxEmail.id)
+                    .limit(MAX_ATTEMPTS_PER_PASS)
+                    .with_for_update(skip_locked=True)
+                )
+                .scalars()
+                .all()
+            )
             for email in waiting:
                 email.attempts += 1
                 try:
@@ -106,8 +114,7 @@ def deliver_pending(default_sender: str, url: Optional[str] = None) -> int:
                 except (OSError, smtplib.SMTPException) as exc:
                     code = getattr(exc, "smtp_code", None)
                     email.last_error = f"{type(exc).__name__}{f' {code}' if code else ''}"[:200]
-                    logger.warning("outbox: e-mail %s not sent yet (%s), will retry", email.id,
-                                   email.last_error)
+                    logger.warning("outbox: e-mail %s not sent yet (%s), will retry", email.id, email.last_error)
                     break  # the server is down or refusing: stop this pass, retry later
                 email.sent_at = store.utcnow()
                 email.last_error = None
@@ -115,15 +122,15 @@ def deliver_pending(default_sender: str, url: Optional[str] = None) -> int:
     return sent
 
 
-def waiting_count(url: Optional[str] = None) -> int:
+def waiting_count(url: str | None = None) -> int:
     with store.session(url) as db:
         return len(db.execute(select(store.OutboxEmail.id).where(store.OutboxEmail.sent_at.is_(None))).all())
 
 
-_worker: Optional[threading.Thread] = None
+_worker: threading.Thread | None = None
 
 
-def start_worker(default_sender: str) -> Optional[threading.Thread]:
+def start_worker(default_sender: str) -> threading.Thread | None:
     """Retry the outbox every OUTBOX_RETRY_SECONDS in a daemon thread (once per process)."""
     global _worker
     seconds = float(os.environ.get(RETRY_ENV) or 0)

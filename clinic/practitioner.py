@@ -11,11 +11,11 @@
 
 The patient sees the new status (and the note) when they ask about their reference in the chat.
 """
+
 from __future__ import annotations
 
 import argparse
 import sys
-from typing import List, Optional
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -29,20 +29,22 @@ def _local(clinic, moment) -> str:
     return moment.replace(tzinfo=ZoneInfo("UTC")).astimezone(ZoneInfo(clinic.timezone)).strftime("%a %d %b %H:%M")
 
 
-def _print_rows(clinic, rows: List[store.BookingRequest]) -> None:
+def _print_rows(clinic, rows: list[store.BookingRequest]) -> None:
     if not rows:
         print("No requests.")
         return
     for row in rows:
         when = row.preferred_text or "call back"
         first = "" if row.first_visit is None else (" first visit" if row.first_visit else " returning")
-        print(f"{row.reference}  {row.status:<9} {row.kind:<8} received {_local(clinic, row.created_at)}  "
-              f"wants {when}  {row.name} <{row.contact}>{first}  -> {row.practitioner_role}")
+        print(
+            f"{row.reference}  {row.status:<9} {row.kind:<8} received {_local(clinic, row.created_at)}  "
+            f"wants {when}  {row.name} <{row.contact}>{first}  -> {row.practitioner_role}"
+        )
         if row.concern:
             print(f"           for: {row.concern}")
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="make bookings ARGS=...", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("list", help="open requests")
@@ -68,8 +70,12 @@ def main(argv: Optional[List[str]] = None) -> int:
         _print_rows(clinic, booking_requests.open_requests())
     elif command == "all":
         with store.session() as db:
-            _print_rows(clinic, list(db.execute(select(store.BookingRequest)
-                                                .order_by(store.BookingRequest.created_at.desc())).scalars()))
+            _print_rows(
+                clinic,
+                list(
+                    db.execute(select(store.BookingRequest).order_by(store.BookingRequest.created_at.desc())).scalars()
+                ),
+            )
     elif command in ("confirm", "decline"):
         reference = store.normalise_reference(args.reference)
         status = store.CONFIRMED if command == "confirm" else store.DECLINED
@@ -84,7 +90,9 @@ def main(argv: Optional[List[str]] = None) -> int:
         from clinic import checkins, clock
 
         try:
-            day = dt.date.fromisoformat(args.on) if args.on else clock.now().astimezone(ZoneInfo(clinic.timezone)).date()
+            day = (
+                dt.date.fromisoformat(args.on) if args.on else clock.now().astimezone(ZoneInfo(clinic.timezone)).date()
+            )
         except ValueError:
             print(f"--on must be a date like 2026-11-20, got {args.on!r}", file=sys.stderr)
             return 2
@@ -100,8 +108,10 @@ def main(argv: Optional[List[str]] = None) -> int:
             if not rows:
                 print("No check-ins.")
             for row in rows:
-                print(f"{row.request.reference}  day {row.after_days:<3} due {_local(clinic, row.due_at)}  "
-                      f"{row.status}{'  ' + row.note if row.note else ''}")
+                print(
+                    f"{row.request.reference}  day {row.after_days:<3} due {_local(clinic, row.due_at)}  "
+                    f"{row.status}{'  ' + row.note if row.note else ''}"
+                )
     elif command == "outbox":
         sent = notify.deliver_pending(clinic.email)
         waiting = notify.waiting_count()
@@ -111,8 +121,10 @@ def main(argv: Optional[List[str]] = None) -> int:
         with store.session() as db:
             removed = store.purge_expired(db, clinic.data_retention_days)
         conversations = purge_conversations(clinic.data_retention_days)
-        print(f"deleted {removed} request(s) and {conversations} conversation(s) older than "
-              f"{clinic.data_retention_days} days")
+        print(
+            f"deleted {removed} request(s) and {conversations} conversation(s) older than "
+            f"{clinic.data_retention_days} days"
+        )
     return 0
 
 

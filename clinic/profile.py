@@ -4,6 +4,7 @@ Every action that needs clinic facts (contact, hours, practitioners) reads them 
 changes one readable file and nothing else. Validation uses pydantic (shipped with Rasa) so that a typo
 stops the action server at start-up instead of surfacing as a broken reply to a patient.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,7 +12,6 @@ import os
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
 
 import yaml
 from pydantic import BaseModel, EmailStr, Field, ValidationError, validator
@@ -41,8 +41,8 @@ def _phone(value: str, region: str = "GB") -> str:
 class Practitioner(BaseModel):
     role: str = Field(..., min_length=2)
     email: EmailStr
-    treatments: List[str] = Field(..., min_items=1)
-    weekdays: List[str] = Field(..., min_items=1)
+    treatments: list[str] = Field(..., min_items=1)
+    weekdays: list[str] = Field(..., min_items=1)
 
     @validator("weekdays", each_item=True)
     def _weekday(cls, day: str) -> str:
@@ -54,11 +54,11 @@ class Practitioner(BaseModel):
 class CheckinSettings(BaseModel):
     """When post-treatment check-ins go out (only to patients who asked for them)."""
 
-    after_days: List[int] = Field([2, 21], min_items=1)
+    after_days: list[int] = Field(default=[2, 21], min_items=1)
     send_between: str = "10:00-19:00"  # clinic local time; a check-in due outside waits for the window
 
     @validator("after_days")
-    def _days(cls, days: List[int]) -> List[int]:
+    def _days(cls, days: list[int]) -> list[int]:
         if any(d < 1 or d > 90 for d in days) or len(set(days)) != len(days):
             raise ValueError("days after the treatment must be different whole numbers from 1 to 90")
         return sorted(days)
@@ -69,8 +69,10 @@ class CheckinSettings(BaseModel):
             raise ValueError(f"'{text}' must look like 10:00-19:00")
         return text
 
-    def window(self) -> Tuple[dt.time, dt.time]:
-        return _parse_span(self.send_between)
+    def window(self) -> tuple[dt.time, dt.time]:
+        span = _parse_span(self.send_between)
+        assert span is not None  # _window checked it
+        return span
 
 
 class Treatment(BaseModel):
@@ -89,9 +91,9 @@ class ClinicProfile(BaseModel):
     country: str = Field(..., regex=r"^[A-Z]{2}$")
     timezone: str
     treatment: Treatment
-    opening_hours: Dict[str, str]
-    closures: List[dt.date] = []
-    practitioners: List[Practitioner] = Field(..., min_items=1)
+    opening_hours: dict[str, str]
+    closures: list[dt.date] = []
+    practitioners: list[Practitioner] = Field(..., min_items=1)
     booking_lead_time_hours: int = Field(..., ge=0, le=24 * 60)
     data_retention_days: int = Field(..., ge=1, le=3650)
     checkins: CheckinSettings = CheckinSettings()
@@ -111,7 +113,7 @@ class ClinicProfile(BaseModel):
         return value
 
     @validator("opening_hours")
-    def _hours(cls, hours: Dict[str, str]) -> Dict[str, str]:
+    def _hours(cls, hours: dict[str, str]) -> dict[str, str]:
         unknown = set(hours) - set(WEEKDAYS)
         if unknown:
             raise ValueError(f"unknown weekday(s): {', '.join(sorted(unknown))}")
@@ -126,13 +128,13 @@ class ClinicProfile(BaseModel):
                 raise ValueError(f"{day}: '{text}' must look like 09:00-18:00 or 'closed'")
         return hours
 
-    def hours_on(self, weekday: str) -> Optional[Tuple[dt.time, dt.time]]:
+    def hours_on(self, weekday: str) -> tuple[dt.time, dt.time] | None:
         """Opening and closing time on a weekday, or None when closed."""
         text = str(self.opening_hours[weekday]).strip()
         return None if text.lower() == "closed" else _parse_span(text)
 
 
-def _parse_span(text: str) -> Optional[Tuple[dt.time, dt.time]]:
+def _parse_span(text: str) -> tuple[dt.time, dt.time] | None:
     match = _HOURS.match(text.strip())
     if not match:
         return None
@@ -144,7 +146,7 @@ def _parse_span(text: str) -> Optional[Tuple[dt.time, dt.time]]:
     return (start, end) if start < end else None
 
 
-def load_profile(path: Optional[Path] = None) -> ClinicProfile:
+def load_profile(path: Path | None = None) -> ClinicProfile:
     """Read and validate a profile file; raise ProfileError with a readable message."""
     path = Path(path or os.environ.get(PROFILE_ENV) or DEFAULT_PATH)
     try:
@@ -158,9 +160,7 @@ def load_profile(path: Optional[Path] = None) -> ClinicProfile:
     try:
         return ClinicProfile(**raw)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-        )
+        problems = "; ".join(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors())
         raise ProfileError(f"clinic profile {path} is invalid: {problems}") from None
 
 
@@ -168,12 +168,16 @@ def load_profile(path: Optional[Path] = None) -> ClinicProfile:
 # action_session_start sets them from clinic.yml; scripts/sync_domain.py writes the same values into
 # domain.yml as the slots' initial values, for when the action server can't be reached.
 CONTACT_SLOTS = {
-    "clinic_name": "name", "clinic_phone": "phone", "clinic_email": "email", "clinic_address": "address",
-    "clinic_urgent_phone": "urgent_phone", "emergency_number": "emergency_number",
+    "clinic_name": "name",
+    "clinic_phone": "phone",
+    "clinic_email": "email",
+    "clinic_address": "address",
+    "clinic_urgent_phone": "urgent_phone",
+    "emergency_number": "emergency_number",
 }
 
 
-def contact_slots(clinic: ClinicProfile) -> Dict[str, str]:
+def contact_slots(clinic: ClinicProfile) -> dict[str, str]:
     """Slot name -> the clinic's value, in CONTACT_SLOTS order."""
     return {slot: getattr(clinic, field) for slot, field in CONTACT_SLOTS.items()}
 

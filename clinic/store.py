@@ -5,6 +5,7 @@ set BOOKINGS_DB_URL (e.g. postgresql+psycopg2://clinic:<password>@host/clinic) t
 what a request needs is stored: name, one contact, preferred time, what it is for, first visit.
 Rows are purged after the profile's data_retention_days (see `purge_expired`).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,13 +13,25 @@ import os
 import secrets
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Any
 
-from sqlalchemy import (Boolean, Column, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint,
-                        create_engine, select)
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    select,
+)
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, declarative_base, relationship, sessionmaker
 
@@ -31,7 +44,7 @@ REFERENCE_PREFIX = "BR-"
 PENDING, CONFIRMED, DECLINED, CANCELLED = "pending", "confirmed", "declined", "cancelled"
 STATUSES = (PENDING, CONFIRMED, DECLINED, CANCELLED)
 
-Base = declarative_base()
+Base: Any = declarative_base()  # SQLAlchemy 1.4 has no type hints: its classes are Any to mypy
 
 
 def utcnow() -> dt.datetime:
@@ -117,9 +130,8 @@ def database_url() -> str:
 def engine_for(url: str) -> Engine:
     """One engine per database URL; tables are created on first use."""
     if url.startswith("sqlite:///"):
-        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, future=True, connect_args={"check_same_thread": False,
-                                                               "timeout": 15})
+        Path(url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, future=True, connect_args={"check_same_thread": False, "timeout": 15})
     else:
         engine = create_engine(url, future=True, pool_pre_ping=True)
     _create_tables(engine)
@@ -156,8 +168,12 @@ def _add_missing_columns(engine: Engine) -> None:
                 kind = column.type.compile(dialect=engine.dialect)
                 connection.execute(text(f"ALTER TABLE booking_requests ADD COLUMN {column.name} {kind}"))
         if "submission_key" not in present:
-            connection.execute(text("CREATE UNIQUE INDEX IF NOT EXISTS ix_booking_requests_submission_key "
-                                    "ON booking_requests (submission_key)"))
+            connection.execute(
+                text(
+                    "CREATE UNIQUE INDEX IF NOT EXISTS ix_booking_requests_submission_key "
+                    "ON booking_requests (submission_key)"
+                )
+            )
 
 
 # SQLite allows one writer at a time, and a transaction that reads first and writes later (a new
@@ -169,7 +185,7 @@ _sqlite_writer = threading.RLock()  # re-entrant: a nested session in the same t
 
 
 @contextmanager
-def session(url: Optional[str] = None) -> Iterator[Session]:
+def session(url: str | None = None) -> Iterator[Session]:
     """A transaction: committed when the block ends, rolled back on error."""
     url = url or database_url()
     if url.startswith("sqlite"):
@@ -183,8 +199,7 @@ def session(url: Optional[str] = None) -> Iterator[Session]:
 
 @contextmanager
 def _session(url: str) -> Iterator[Session]:
-    factory = sessionmaker(bind=engine_for(url), future=True,
-                           expire_on_commit=False)
+    factory = sessionmaker(bind=engine_for(url), future=True, expire_on_commit=False)
     with factory() as db:
         with db.begin():
             yield db
@@ -198,7 +213,7 @@ def new_reference(db: Session) -> str:
             return code
 
 
-def normalise_reference(text: str) -> Optional[str]:
+def normalise_reference(text: str) -> str | None:
     """'br 7kq4xp', 'BR-7KQ4XP', '7kq4xp' -> 'BR-7KQ4XP'; None when there is no reference in it.
 
     Without the BR prefix, a 6-letter word only counts when it has a digit or is the whole message,
@@ -216,7 +231,7 @@ def normalise_reference(text: str) -> Optional[str]:
     return None
 
 
-def find_request(db: Session, reference: str) -> Optional[BookingRequest]:
+def find_request(db: Session, reference: str) -> BookingRequest | None:
     return db.execute(select(BookingRequest).where(BookingRequest.reference == reference)).scalar_one_or_none()
 
 
@@ -224,7 +239,7 @@ def submission_key(sender_id: str, message_id: str) -> str:
     """Identifies one confirmation message in one chat, without storing either id."""
     import hashlib
 
-    return hashlib.sha256(f"{sender_id}\n{message_id}".encode("utf-8")).hexdigest()
+    return hashlib.sha256(f"{sender_id}\n{message_id}".encode()).hexdigest()
 
 
 def conversation_key(sender_id: str) -> str:
@@ -239,7 +254,7 @@ def forget_conversation(db: Session, sender_id: str) -> int:
     return _delete_with_emails(db, BookingRequest.conversation_key == conversation_key(sender_id))
 
 
-def purge_expired(db: Session, retention_days: int, now: Optional[dt.datetime] = None) -> int:
+def purge_expired(db: Session, retention_days: int, now: dt.datetime | None = None) -> int:
     """Delete requests (and their e-mails) older than the retention period; returns how many."""
     cutoff = (now or dt.datetime.now(dt.timezone.utc)).replace(tzinfo=None) - dt.timedelta(days=retention_days)
     return _delete_with_emails(db, BookingRequest.created_at < cutoff)

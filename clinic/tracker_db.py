@@ -8,11 +8,11 @@ The URL and the purge live here, apart from the tracker store class, so that the
 `purge` and the insights report reach the same database with SQLAlchemy alone: no Rasa server code,
 and so they run from the action server's image too.
 """
+
 from __future__ import annotations
 
 import os
 import time
-from typing import Optional
 
 DEFAULT_URL = "sqlite:///var/conversations.db"
 
@@ -21,7 +21,7 @@ def tracker_db_url() -> str:
     return os.environ.get("TRACKER_DB_URL", "").strip() or DEFAULT_URL
 
 
-def purge_conversations(retention_days: int, url: Optional[str] = None, now: Optional[float] = None) -> int:
+def purge_conversations(retention_days: int, url: str | None = None, now: float | None = None) -> int:
     """Delete whole conversations whose last event is older than the retention period; returns how many.
 
     Run by `make bookings ARGS=purge` next to the booking purge, with the profile's data_retention_days.
@@ -35,12 +35,21 @@ def purge_conversations(retention_days: int, url: Optional[str] = None, now: Opt
         with engine.begin() as conn:
             if not sa.inspect(conn).has_table("events"):
                 return 0
-            old = [row[0] for row in conn.execute(sa.text(
-                "SELECT sender_id FROM events GROUP BY sender_id HAVING MAX(timestamp) < :cutoff"), {"cutoff": cutoff})]
+            old = [
+                row[0]
+                for row in conn.execute(
+                    sa.text("SELECT sender_id FROM events GROUP BY sender_id HAVING MAX(timestamp) < :cutoff"),
+                    {"cutoff": cutoff},
+                )
+            ]
             for start in range(0, len(old), 500):
-                batch = old[start:start + 500]
-                conn.execute(sa.text("DELETE FROM events WHERE sender_id IN :ids").bindparams(
-                    sa.bindparam("ids", expanding=True)), {"ids": batch})
+                batch = old[start : start + 500]
+                conn.execute(
+                    sa.text("DELETE FROM events WHERE sender_id IN :ids").bindparams(
+                        sa.bindparam("ids", expanding=True)
+                    ),
+                    {"ids": batch},
+                )
         return len(old)
     finally:
         engine.dispose()

@@ -4,12 +4,13 @@ Each validator returns (value, None) when the answer is usable or (None, reason)
 form shows before asking again. Phone numbers use phonenumbers (region from the clinic profile),
 e-mail addresses email-validator, dates dateparser (through clinic.when), in the clinic's time zone.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import html
 import re
-from typing import Optional, Tuple
+from typing import TypeVar
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
@@ -18,31 +19,42 @@ from clinic import content, hours
 from clinic.profile import ClinicProfile
 from clinic.when import WINDOWS, Flexible, When, parse_flexible, parse_when
 
-Result = Tuple[Optional[object], Optional[str]]
+T = TypeVar("T")
+# (value, None) or (None, reason); Result[str] is a validator whose value is a str.
+Result = tuple[T | None, str | None]
 
 
 def reason(key: str, **values: object) -> str:
     """Why an answer can't be used, as the patient reads it (data/content/booking.yml, reasons)."""
     return content.text("booking", f"reasons.{key}", **values)
+
+
 FLEXIBLE_DAYS_AHEAD = 28  # a standing preference ("any weekday after 6") is looked for this far ahead
 
-_YES = re.compile(r"^(y|yes|yeah|yep|yup|sure|ok|okay|fine|of course|go ahead|that's fine|thats fine|"
-                  r"i agree|agreed|i consent|absolutely|please do|correct|right)\b")
-_NO = re.compile(r"^(n|no|nope|nah|no thanks|no thank you|i don't|i do not|don't|do not|rather not|"
-                 r"i'd rather not|not really)\b")
-_NAME_PREFIX = re.compile(r"^(hi|hello)?[,!\s]*(my name is|my name's|name is|name's|i am|i'm|im|it's|its|"
-                          r"this is|call me)\s+", re.I)
+_YES = re.compile(
+    r"^(y|yes|yeah|yep|yup|sure|ok|okay|fine|of course|go ahead|that's fine|thats fine|"
+    r"i agree|agreed|i consent|absolutely|please do|correct|right)\b"
+)
+_NO = re.compile(
+    r"^(n|no|nope|nah|no thanks|no thank you|i don't|i do not|don't|do not|rather not|"
+    r"i'd rather not|not really)\b"
+)
+_NAME_PREFIX = re.compile(
+    r"^(hi|hello)?[,!\s]*(my name is|my name's|name is|name's|i am|i'm|im|it's|its|"
+    r"this is|call me)\s+",
+    re.I,
+)
 _NAME_OK = re.compile(r"^[^\W\d_]+(?:[\s'’.-]+[^\W\d_]+)*\.?$")
 _EMAIL = re.compile(r"[^\s<>()\[\],;:\"]+@[^\s<>()\[\],;:\"]+")
 
 
-def clean(text: Optional[str], limit: int = 500) -> str:
+def clean(text: str | None, limit: int = 500) -> str:
     """Plain text: markup removed, whitespace collapsed, cut to a sane length."""
     text = re.sub(r"<[^>]*>", " ", html.unescape(text or ""))  # unescape first: "&lt;b&gt;" is markup too
     return re.sub(r"\s+", " ", text).strip()[:limit].rstrip()  # a cut can end on a space
 
 
-def yes_no(text: str, intent: Optional[str]) -> Optional[bool]:
+def yes_no(text: str, intent: str | None) -> bool | None:
     """The words first ("yes", "no thanks" are unambiguous), the model's affirm/deny second."""
     lowered = clean(text).lower().strip(" .!")
     if _NO.match(lowered):
@@ -56,7 +68,7 @@ def yes_no(text: str, intent: Optional[str]) -> Optional[bool]:
     return None
 
 
-def validate_consent(text: str, intent: Optional[str]) -> Result:
+def validate_consent(text: str, intent: str | None) -> Result[bool]:
     """Consent to keep the details: yes or no (False is an answer too), nothing else."""
     answer = yes_no(text, intent)
     if answer is None:
@@ -64,7 +76,7 @@ def validate_consent(text: str, intent: Optional[str]) -> Result:
     return answer, None
 
 
-def validate_name(text: str) -> Result:
+def validate_name(text: str) -> Result[str]:
     name = _NAME_PREFIX.sub("", clean(text, 200)).strip(" .,!")
     if not name:
         return None, reason("no_name")
@@ -85,11 +97,10 @@ RESERVED_FOR_FICTION = ("+447700900",)
 def usable_number(number: phonenumbers.PhoneNumber) -> bool:
     """An allocated number, or one reserved for drama and testing."""
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    return phonenumbers.is_valid_number(number) or (
-        e164.startswith(RESERVED_FOR_FICTION) and len(e164) == 13)
+    return phonenumbers.is_valid_number(number) or (e164.startswith(RESERVED_FOR_FICTION) and len(e164) == 13)
 
 
-def validate_contact(text: str, region: str, phone_only: bool = False) -> Result:
+def validate_contact(text: str, region: str, phone_only: bool = False) -> Result[str]:
     """A phone number (returned as E.164) or, unless phone_only, an e-mail address."""
     text = clean(text, 300)
     email_match = _EMAIL.search(text)
@@ -121,7 +132,7 @@ def same_contact(given: str, stored: str, region: str) -> bool:
     return value is not None and value.lower() == stored.lower()
 
 
-def validate_preferred_time(text: str, clinic: ClinicProfile, now: dt.datetime) -> Result:
+def validate_preferred_time(text: str, clinic: ClinicProfile, now: dt.datetime) -> Result[When]:
     """A future day (and optional time or part of day) the clinic is open, respecting the lead time.
 
     Returns (When, None) where the When's time is set to the earliest acceptable start. A standing
@@ -138,46 +149,61 @@ def validate_preferred_time(text: str, clinic: ClinicProfile, now: dt.datetime) 
     return _check_day(when, clinic, local)
 
 
-def _first_fit(flexible: Flexible, clinic: ClinicProfile, local: dt.datetime) -> Result:
+def _first_fit(flexible: Flexible, clinic: ClinicProfile, local: dt.datetime) -> Result[When]:
     """The first day in the next four weeks when the clinic is open at the times the patient gave."""
     for offset in range(FLEXIBLE_DAYS_AHEAD):
         day = local.date() + dt.timedelta(days=offset)
-        if day.weekday() not in flexible.weekdays or hours.hours_on_date(clinic, day) is None:
+        span = hours.hours_on_date(clinic, day) if day.weekday() in flexible.weekdays else None
+        if span is None:
             continue
-        opening, closing = hours.hours_on_date(clinic, day)
-        start = max(t for t in (opening, flexible.after, WINDOWS.get(flexible.window, (None,))[0]) if t)
-        end = min(t for t in (closing, flexible.before, WINDOWS.get(flexible.window, (None, None))[1]) if t)
+        opening, closing = span
+        window_from, window_to = WINDOWS.get(flexible.window or "", (None, None))
+        start = max(t for t in (opening, flexible.after, window_from) if t)
+        end = min(t for t in (closing, flexible.before, window_to) if t)
         if start >= end:
             continue
         when, problem = _check_day(When(day=day, time=start), clinic, local, latest=end)
         if not problem:
+            assert when is not None
             return When(day=when.day, time=when.time, window=flexible.window, flexible=flexible.words), None
     return None, reason("no_fitting_time", hours=hours.weekly_hours(clinic))
 
 
-def _check_day(when: When, clinic: ClinicProfile, local: dt.datetime,
-               latest: Optional[dt.time] = None) -> Result:
+def _check_day(when: When, clinic: ClinicProfile, local: dt.datetime, latest: dt.time | None = None) -> Result[When]:
     """The day is ahead, the clinic open then, and far enough ahead for the lead time."""
     span = hours.hours_on_date(clinic, when.day)
     day_name = when.day.strftime("%A %-d %B")
     if when.day < local.date():
         return None, reason("day_passed", day=day_name)
     if span is None:
-        closed = (reason("closed_that_day") if when.day in clinic.closures
-                  else reason("closed_on_weekday", weekday=when.day.strftime("%A")))
+        closed = (
+            reason("closed_that_day")
+            if when.day in clinic.closures
+            else reason("closed_on_weekday", weekday=when.day.strftime("%A"))
+        )
         return None, reason("closed", reason=closed)
     opening, closing = span
     if when.time is not None:
         if not opening <= when.time < closing:
-            return None, reason("outside_hours", day=day_name, opening=f"{opening:%H:%M}",
-                                closing=f"{closing:%H:%M}", time=f"{when.time:%H:%M}")
+            return None, reason(
+                "outside_hours",
+                day=day_name,
+                opening=f"{opening:%H:%M}",
+                closing=f"{closing:%H:%M}",
+                time=f"{when.time:%H:%M}",
+            )
         start_local, end_local = when.time, latest or closing
     elif when.window:
         w_from, w_to = WINDOWS[when.window]
         start_local, end_local = max(opening, w_from), min(closing, w_to)
         if start_local >= end_local:
-            return None, reason("outside_window", day=day_name, opening=f"{opening:%H:%M}",
-                                closing=f"{closing:%H:%M}", window=when.window)
+            return None, reason(
+                "outside_window",
+                day=day_name,
+                opening=f"{opening:%H:%M}",
+                closing=f"{closing:%H:%M}",
+                window=when.window,
+            )
     else:
         start_local, end_local = opening, closing
     zone = local.tzinfo
@@ -186,11 +212,11 @@ def _check_day(when: When, clinic: ClinicProfile, local: dt.datetime,
     end = dt.datetime.combine(when.day, end_local, tzinfo=zone)
     if start < earliest:
         if end <= earliest or (when.time is not None and latest is None):
-            return None, reason("notice", lead_hours=clinic.booking_lead_time_hours,
-                                earliest=_earliest_text(clinic, earliest))
+            return None, reason(
+                "notice", lead_hours=clinic.booking_lead_time_hours, earliest=_earliest_text(clinic, earliest)
+            )
         start = earliest  # the window is partly late enough: keep the part that is
-    return When(day=when.day, time=start.time().replace(second=0, microsecond=0),
-                window=when.window), None
+    return When(day=when.day, time=start.time().replace(second=0, microsecond=0), window=when.window), None
 
 
 def _earliest_text(clinic: ClinicProfile, earliest: dt.datetime) -> str:
@@ -204,11 +230,13 @@ def _earliest_text(clinic: ClinicProfile, earliest: dt.datetime) -> str:
 
 
 FIRST_WORDS = re.compile(r"\b(first|new|never|1st|haven't been|have not been|not been)\b")
-RETURNING_WORDS = re.compile(r"\b(return|returning|been before|again|before|second|third|2nd|3rd|"
-                             r"existing|regular|follow[- ]?up|top[- ]?up|another)\b")
+RETURNING_WORDS = re.compile(
+    r"\b(return|returning|been before|again|before|second|third|2nd|3rd|"
+    r"existing|regular|follow[- ]?up|top[- ]?up|another)\b"
+)
 
 
-def validate_first_visit(text: str, intent: Optional[str]) -> Result:
+def validate_first_visit(text: str, intent: str | None) -> Result[bool]:
     lowered = clean(text).lower()
     if FIRST_WORDS.search(lowered):
         return True, None
@@ -220,7 +248,7 @@ def validate_first_visit(text: str, intent: Optional[str]) -> Result:
     return None, reason("first_visit")
 
 
-def validate_concern(text: str) -> Result:
+def validate_concern(text: str) -> Result[str]:
     concern = clean(text, 300)
     if len(concern) < 2 or not re.search(r"[^\W\d_]", concern):
         return None, reason("concern")
@@ -230,7 +258,7 @@ def validate_concern(text: str) -> Result:
 CONFIRM, CHANGE, CANCEL = "confirm", "change", "cancel"
 
 
-def validate_confirmation(text: str, intent: Optional[str]) -> Result:
+def validate_confirmation(text: str, intent: str | None) -> Result[str]:
     lowered = clean(text).lower()
     if re.search(r"\b(change|edit|wrong|fix|correct (something|it)|update|amend)\b", lowered):
         return CHANGE, None

@@ -5,10 +5,11 @@ watch out for?" list, the closing lines of every care answer and the check-in re
 here, so a clinic changes a warning in one file. The level of a report is decided by the warning-sign
 check in the Rasa server (components/warning_signs.py) and arrives in the parse result.
 """
+
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 from clinic import content, hours
 from clinic.profile import ClinicProfile
@@ -16,16 +17,20 @@ from clinic.profile import ClinicProfile
 LEVELS = ("emergency", "urgent", "clinic")
 
 
-def catalogue() -> Dict[str, Any]:
+def catalogue() -> dict[str, Any]:
     return content.load("warning_signs")["warning_signs"]
 
 
-def _values(clinic: ClinicProfile) -> Dict[str, str]:
-    return {"emergency_number": clinic.emergency_number, "urgent_phone": clinic.urgent_phone,
-            "phone": clinic.phone, "clinic_name": clinic.name}
+def _values(clinic: ClinicProfile) -> dict[str, str]:
+    return {
+        "emergency_number": clinic.emergency_number,
+        "urgent_phone": clinic.urgent_phone,
+        "phone": clinic.phone,
+        "clinic_name": clinic.name,
+    }
 
 
-def signs_at(level: str) -> List[str]:
+def signs_at(level: str) -> list[str]:
     """The catalogue's signs of every kind at this level, in catalogue order."""
     return [kind["signs"] for kind in catalogue()["kinds"].values() if kind["level"] == level]
 
@@ -33,8 +38,10 @@ def signs_at(level: str) -> List[str]:
 def watch_for(clinic: ClinicProfile) -> str:
     """When to call whom, level by level: the closing lines of care answers and check-in replies."""
     headings, values = catalogue()["texts"]["watch_for"], _values(clinic)
-    parts = [headings[level].format(**values) + "".join(f"\n- {signs}" for signs in signs_at(level))
-             for level in ("emergency", "urgent")]
+    parts = [
+        headings[level].format(**values) + "".join(f"\n- {signs}" for signs in signs_at(level))
+        for level in ("emergency", "urgent")
+    ]
     parts.append(headings["clinic"].format(clinic_signs=" or ".join(signs_at("clinic")), **values))
     return "\n".join(parts)
 
@@ -44,18 +51,25 @@ def watch_for_answer(clinic: ClinicProfile) -> str:
     return catalogue()["texts"]["watch_for_intro"] + "\n\n" + watch_for(clinic)
 
 
-def report_reply(level: Optional[str], clinic: ClinicProfile, treated_on: Optional[dt.date] = None,
-                 now: Optional[dt.datetime] = None) -> str:
+def report_reply(
+    level: str | None, clinic: ClinicProfile, treated_on: dt.date | None = None, now: dt.datetime | None = None
+) -> str:
     """The reply to a reported warning sign at its level (urgent when the level is unknown)."""
     levels = catalogue()["levels"]
     level = level if level in LEVELS else "urgent"
     section = levels[level]
     if level != "clinic":
         return section["reply"].format(**_values(clinic))
-    when = (content.text("replies", "treated_on", treatment=clinic.treatment.name, day=f"{treated_on:%A %-d %B}")
-            if treated_on else "")
-    opening = (section["open_now"] if hours.is_open(clinic, now)
-               else section["opens_next"].format(next=hours.opens_next_phrase(clinic, now)))
+    when = (
+        content.text("replies", "treated_on", treatment=clinic.treatment.name, day=f"{treated_on:%A %-d %B}")
+        if treated_on
+        else ""
+    )
+    opening = (
+        section["open_now"]
+        if hours.is_open(clinic, now)
+        else section["opens_next"].format(next=hours.opens_next_phrase(clinic, now))
+    )
     return section["reply"].format(when=when, opening=opening, **_values(clinic))
 
 

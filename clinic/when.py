@@ -4,12 +4,12 @@ dateparser does the parsing, in the clinic's time zone and relative to the clini
 normaliser in front of it handles what patients type and dateparser misses ("tmrw", "next tuesday",
 "last night", "11ish", "after 4") and pulls out a part of the day (morning, afternoon, evening).
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Optional, Tuple
 
 import dateparser
 from dateparser.search import search_dates
@@ -47,9 +47,9 @@ class When:
     """A day, and if the patient said so, a time or a part of the day."""
 
     day: dt.date
-    time: Optional[dt.time] = None
-    window: Optional[str] = None
-    flexible: Optional[str] = None  # the patient's own words when this day is the first that fits them
+    time: dt.time | None = None
+    window: str | None = None
+    flexible: str | None = None  # the patient's own words when this day is the first that fits them
 
     def describe(self) -> str:
         text = self.day.strftime("%A %-d %B")
@@ -58,7 +58,7 @@ class When:
         elif self.window:
             text += f" ({self.window})"
         if self.flexible:
-            text += f", the first time that fits \"{self.flexible}\""
+            text += f', the first time that fits "{self.flexible}"'
         return text
 
 
@@ -67,10 +67,10 @@ class Flexible:
     """A standing preference rather than one day ("any weekday after 6", "saturday mornings"): the
     booking form offers the first opening that fits it, and the practitioner sees the patient's words."""
 
-    weekdays: Tuple[int, ...]
-    after: Optional[dt.time] = None
-    before: Optional[dt.time] = None
-    window: Optional[str] = None
+    weekdays: tuple[int, ...]
+    after: dt.time | None = None
+    before: dt.time | None = None
+    window: str | None = None
     words: str = ""
 
 
@@ -86,14 +86,14 @@ _AFTER = re.compile(r"\b(after|from|later than)\s+" + _CLOCK)
 _BEFORE = re.compile(r"\b(before|until|till|by|earlier than)\s+" + _CLOCK)
 
 
-def _clock(match: "re.Match") -> Optional[dt.time]:
+def _clock(match: re.Match) -> dt.time | None:
     hour, minute, half = int(match.group(2)), int(match.group(3) or 0), (match.group(4) or "").replace(".", "")
     if half == "pm" and hour < 12 or not half and 1 <= hour <= 7:  # "after 6" in clinic hours is 6pm
         hour += 12
     return dt.time(hour, minute) if hour < 24 and minute < 60 else None
 
 
-def parse_flexible(text: str) -> Optional[Flexible]:
+def parse_flexible(text: str) -> Flexible | None:
     """A standing preference in the patient's words, or None when the text names no days that way."""
     lowered = " " + re.sub(r"\s+", " ", (text or "").lower()) + " "
     if len(lowered) > 200:
@@ -104,23 +104,31 @@ def parse_flexible(text: str) -> Optional[Flexible]:
         return None
     named = tuple(i for i, name in enumerate(_DAY_NAMES) if re.search(rf"\b{name}", lowered))
     if _WEEKDAYS.search(lowered):
-        days: Tuple[int, ...] = (0, 1, 2, 3, 4)
+        days: tuple[int, ...] = (0, 1, 2, 3, 4)
     elif _WEEKENDS.search(lowered):
         days = (5, 6)
     elif named and (_SOME_DAYS.search(lowered) or _ANY_DAY.search(lowered)):
         days = named
-    elif _ANY_DAY.search(lowered) or re.search(r"\b(any|every) (morning|afternoon|evening|lunchtime)\b|"
-                                               r"\b(mornings|afternoons|evenings|lunchtimes)\b", lowered):
+    elif _ANY_DAY.search(lowered) or re.search(
+        r"\b(any|every) (morning|afternoon|evening|lunchtime)\b|"
+        r"\b(mornings|afternoons|evenings|lunchtimes)\b",
+        lowered,
+    ):
         days = tuple(range(7))
     else:
         return None
     window = next((name for name in WINDOWS if re.search(rf"\b{name}s?\b", lowered)), None)
     after, before = _AFTER.search(lowered), _BEFORE.search(lowered)
-    return Flexible(weekdays=days, after=_clock(after) if after else None, before=_clock(before) if before else None,
-                    window=window, words=re.sub(r"\s+", " ", text).strip()[:80])
+    return Flexible(
+        weekdays=days,
+        after=_clock(after) if after else None,
+        before=_clock(before) if before else None,
+        window=window,
+        words=re.sub(r"\s+", " ", text).strip()[:80],
+    )
 
 
-def parse_when(text: str, local_now: dt.datetime, prefer: str = "future") -> Optional[When]:
+def parse_when(text: str, local_now: dt.datetime, prefer: str = "future") -> When | None:
     """Parse a patient's time expression; None when there is no recognisable day in it.
 
     `local_now` is aware, in the clinic's zone; `prefer` is "future" (appointments) or "past"
@@ -169,8 +177,12 @@ def parse_when(text: str, local_now: dt.datetime, prefer: str = "future") -> Opt
     day = parsed.date()
     explicit_month = bool(_MONTH.search(cleaned))
     # "the 3rd" with no month: dateparser picks this month even when that day has passed.
-    if not explicit_month and re.search(r"\b\d{1,2}(st|nd|rd|th)?\b", cleaned) and not re.search(
-            r"\b(ago|in|days?|weeks?)\b", cleaned) and data.period == "day":
+    if (
+        not explicit_month
+        and re.search(r"\b\d{1,2}(st|nd|rd|th)?\b", cleaned)
+        and not re.search(r"\b(ago|in|days?|weeks?)\b", cleaned)
+        and data.period == "day"
+    ):
         if prefer == "future" and day < naive_now.date():
             day = _shift_month(day, +1)
         elif prefer == "past" and day > naive_now.date():
@@ -184,7 +196,7 @@ def parse_when(text: str, local_now: dt.datetime, prefer: str = "future") -> Opt
 _NAMES_A_DAY = re.compile(r"\b" + _WEEKDAY + r"\b|\b(today|tomorrow|yesterday)\b|\b\d{1,2}(st|nd|rd|th)\b")
 
 
-def _day_inside(cleaned: str, settings: dict) -> Optional[str]:
+def _day_inside(cleaned: str, settings: dict) -> str | None:
     """The first piece of the text that dateparser's search reads as a day, or None."""
     try:
         found = search_dates(cleaned, languages=["en"], settings=settings) or []

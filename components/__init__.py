@@ -5,6 +5,7 @@ this package when it loads the model's custom components (and the stores named i
 the server has them before its first message. What they are, why, and how to remove each:
 components/patches.py and README.md, "Changes to Rasa".
 """
+
 from components import patches
 
 patches.install()  # checks the installed Rasa is patches.RASA_VERSION first; a second call does nothing

@@ -13,14 +13,14 @@ ActionExecutionRejection (a form rejecting input) is Rasa's normal flow and is l
 server itself keeps running and uses the action server again as soon as it answers.
 Written for Rasa 3.6.21. Importing this changes nothing; install() is called by components/patches.py.
 """
+
 from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any, List
+from typing import Any
 
 import yaml
-
 from rasa.core.actions.action import ActionExecutionRejection, ActionSessionStart, RemoteAction, create_bot_utterance
 from rasa.core.channels.channel import CollectingOutputChannel
 from rasa.shared.core.events import BotUttered
@@ -39,13 +39,15 @@ _original_run = RemoteAction.run
 def urgent_reply(tracker: Any) -> str:
     """The catalogue's urgent reply with the clinic's numbers from the conversation's contact slots."""
     text = yaml.safe_load(CATALOGUE.read_text(encoding="utf-8"))["warning_signs"]["levels"]["urgent"]["reply"]
-    return text.format(urgent_phone=tracker.get_slot("clinic_urgent_phone") or "the clinic",
-                       emergency_number=tracker.get_slot("emergency_number") or "999",
-                       clinic_name=tracker.get_slot("clinic_name") or "the clinic",
-                       phone=tracker.get_slot("clinic_phone") or "the clinic")
+    return text.format(
+        urgent_phone=tracker.get_slot("clinic_urgent_phone") or "the clinic",
+        emergency_number=tracker.get_slot("emergency_number") or "999",
+        clinic_name=tracker.get_slot("clinic_name") or "the clinic",
+        phone=tracker.get_slot("clinic_phone") or "the clinic",
+    )
 
 
-async def run_or_explain(self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> List[Any]:
+async def run_or_explain(self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> list[Any]:
     if output_channel is None:
         # Rasa's trigger_intent (a check-in, days after the last message) starts the new session
         # without an output channel, and the session start's messages would crash on it, losing its
@@ -64,8 +66,10 @@ async def run_or_explain(self: RemoteAction, output_channel: Any, nlg: Any, trac
             return [create_bot_utterance({"text": urgent_reply(tracker)})]
         message = await nlg.generate(DEFAULT_RESPONSE, tracker, output_channel.name())
         if not message:  # a model trained before these responses existed: say it plainly anyway
-            message = {"text": LAST_RESORT.format(phone=tracker.get_slot("clinic_phone") or "the clinic")
-                               + urgent_reply(tracker)}
+            message = {
+                "text": LAST_RESORT.format(phone=tracker.get_slot("clinic_phone") or "the clinic")
+                + urgent_reply(tracker)
+            }
         return [create_bot_utterance(message)]
 
 

@@ -6,9 +6,10 @@ profile of the Rasa server under load (py-spy, 2026-11-24) put 22% of its CPU th
 same check, same schema, same error message, but compiles the validator once per process.
 Written for Rasa 3.6.21. Importing this changes nothing; install() is called by components/patches.py.
 """
+
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Text
+from typing import Any, Optional
 
 from jsonschema import ValidationError
 from jsonschema.validators import validator_for
@@ -28,14 +29,16 @@ def _compiled() -> Any:
     return _validator
 
 
-def validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
+def validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
     try:
         _compiled().validate(result)
         return True
     except ValidationError as error:
-        error.message += (". Failed to validate Action server response from API, make sure your response "
-                          f"from the Action endpoint is valid. For more information about the format "
-                          f"visit {DOCS_BASE_URL}/custom-actions")
+        error.message += (
+            ". Failed to validate Action server response from API, make sure your response "
+            f"from the Action endpoint is valid. For more information about the format "
+            f"visit {DOCS_BASE_URL}/custom-actions"
+        )
         raise error
 
 

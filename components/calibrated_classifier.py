@@ -21,9 +21,10 @@ expects them from DIET and the ResponseSelector together:
     ResponseSelector's format, so Rasa's retrieval action `utter_faq` and components/topic_doubt.py
     work unchanged.
 """
+
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text, Type
+from typing import Any, Optional
 
 import joblib
 import numpy as np
@@ -46,7 +47,7 @@ RANKING_LENGTH = 10
 TOPIC_RANKING_LENGTH = 5
 
 
-def label_of(example: Message) -> Optional[Text]:
+def label_of(example: Message) -> Optional[str]:
     """'faq/<topic>' for an FAQ example, the intent's name otherwise."""
     return example.get(INTENT_RESPONSE_KEY) or example.get(INTENT)
 
@@ -56,38 +57,48 @@ class CalibratedClassifier(GraphComponent, IntentClassifier):
     """Intent and FAQ topic from one logistic regression over meaning and wording."""
 
     @classmethod
-    def required_components(cls) -> List[Type]:
+    def required_components(cls) -> list[type]:
         return [LanguageModelFeaturizer]
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
-        return {"featurizer": "minilm", "C": 10.0, "max_iter": 3000, "word_ngrams": [1, 2],
-                "char_ngrams": [2, 5]}
+    def get_default_config() -> dict[str, Any]:
+        return {"featurizer": "minilm", "C": 10.0, "max_iter": 3000, "word_ngrams": [1, 2], "char_ngrams": [2, 5]}
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 state: Optional[Dict[Text, Any]] = None) -> None:
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        state: Optional[dict[str, Any]] = None,
+    ) -> None:
         self.component_config = config
         self._storage, self._resource = model_storage, resource
         state = state or {}
-        self.words = state.get("words")
-        self.chars = state.get("chars")
+        self.words: Any = state.get("words")  # TfidfVectorizers once trained or loaded
+        self.chars: Any = state.get("chars")
         self.model = state.get("model")
-        self.retrieval_intents: List[Text] = state.get("retrieval_intents") or []
+        self.retrieval_intents: list[str] = state.get("retrieval_intents") or []
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "CalibratedClassifier":
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> CalibratedClassifier:
         return cls(config, model_storage, resource)
 
-    def _features(self, messages: List[Message]) -> Any:
+    def _features(self, messages: list[Message]) -> Any:
         from scipy import sparse
 
         texts = [m.get(TEXT) or "" for m in messages]
         meaning = [sentence_embedding(m, self.component_config["featurizer"]) for m in messages]
         width = next((len(v) for v in meaning if v is not None), 0)
         dense = np.vstack([v if v is not None else np.zeros(width, np.float32) for v in meaning])
-        return sparse.hstack([sparse.csr_matrix(dense), self.words.transform(texts),
-                              self.chars.transform(texts)]).tocsr()
+        return sparse.hstack(
+            [sparse.csr_matrix(dense), self.words.transform(texts), self.chars.transform(texts)]
+        ).tocsr()
 
     def train(self, training_data: TrainingData) -> Resource:
         from sklearn.feature_extraction.text import TfidfVectorizer
@@ -98,29 +109,44 @@ class CalibratedClassifier(GraphComponent, IntentClassifier):
             return self._resource
         texts = [e.get(TEXT) for e in examples]
         config = self.component_config
-        self.words = TfidfVectorizer(analyzer="word", ngram_range=tuple(config["word_ngrams"]),
-                                     sublinear_tf=True, lowercase=True).fit(texts)
-        self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(config["char_ngrams"]),
-                                     sublinear_tf=True, lowercase=True).fit(texts)
+        self.words = TfidfVectorizer(
+            analyzer="word", ngram_range=tuple(config["word_ngrams"]), sublinear_tf=True, lowercase=True
+        ).fit(texts)
+        self.chars = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=tuple(config["char_ngrams"]), sublinear_tf=True, lowercase=True
+        ).fit(texts)
         self.model = LogisticRegression(C=config["C"], max_iter=config["max_iter"]).fit(
-            self._features(examples), [label_of(e) for e in examples])
+            self._features(examples), [label_of(e) for e in examples]
+        )
         self.retrieval_intents = sorted(training_data.retrieval_intents)
         with self._storage.write_to(self._resource) as directory:
-            joblib.dump({"words": self.words, "chars": self.chars, "model": self.model,
-                         "retrieval_intents": self.retrieval_intents},
-                        directory / "classifier.joblib")
+            joblib.dump(
+                {
+                    "words": self.words,
+                    "chars": self.chars,
+                    "model": self.model,
+                    "retrieval_intents": self.retrieval_intents,
+                },
+                directory / "classifier.joblib",
+            )
         return self._resource
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "CalibratedClassifier":
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> CalibratedClassifier:
         try:
             with model_storage.read_from(resource) as directory:
                 return cls(config, model_storage, resource, joblib.load(directory / "classifier.joblib"))
         except (ValueError, FileNotFoundError):  # not trained (a model trained without NLU data)
             return cls(config, model_storage, resource)
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         if self.model is None:
             return messages
         probabilities = self.model.predict_proba(self._features(messages))
@@ -128,7 +154,7 @@ class CalibratedClassifier(GraphComponent, IntentClassifier):
         for message, row in zip(messages, probabilities):
             order = np.argsort(row)[::-1]
             ranked = [(labels[i], float(row[i])) for i in order]
-            intents: Dict[Text, float] = {}
+            intents: dict[str, float] = {}
             for label, p in ranked:
                 intents.setdefault(label.split("/")[0], round(p, 4))
             ranking = [{"name": name, "confidence": p} for name, p in list(intents.items())[:RANKING_LENGTH]]
@@ -138,7 +164,7 @@ class CalibratedClassifier(GraphComponent, IntentClassifier):
                 self._select_response(message, retrieval_intent, ranked)
         return messages
 
-    def _select_response(self, message: Message, retrieval_intent: Text, ranked: List[Any]) -> None:
+    def _select_response(self, message: Message, retrieval_intent: str, ranked: list[Any]) -> None:
         """The FAQ topics in the ResponseSelector's output format (rasa/nlu/selectors/response_selector.py)."""
         topics = [(label, round(p, 4)) for label, p in ranked if label.startswith(retrieval_intent + "/")]
         if not topics:

@@ -9,10 +9,11 @@ uses the tracker Rasa fetches anyway, so it costs no extra database read, and it
 replicas because it runs under the conversation lock.
 Written for Rasa 3.6.21. Importing this changes nothing; install() is called by components/patches.py.
 """
+
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional
+from typing import Any, Optional
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.processor import MessageProcessor
@@ -25,14 +26,14 @@ CLIENT_MESSAGE_ID = "client_message_id"
 
 
 class DuplicateMessage(Exception):
-    def __init__(self, replies: List[Dict[str, Any]]) -> None:
+    def __init__(self, replies: list[dict[str, Any]]) -> None:
         super().__init__("duplicate message")
         self.replies = replies
 
 
-def earlier_replies(tracker: DialogueStateTracker, message_id: str) -> Optional[List[Dict[str, Any]]]:
+def earlier_replies(tracker: DialogueStateTracker, message_id: str) -> Optional[list[dict[str, Any]]]:
     """The bot's replies to the user event with this id, or None when the id is new."""
-    replies: Optional[List[Dict[str, Any]]] = None
+    replies: Optional[list[dict[str, Any]]] = None
     for event in tracker.events:
         if isinstance(event, UserUttered):
             if replies is not None:
@@ -49,8 +50,9 @@ _handle_message = MessageProcessor.handle_message
 _handle_message_with_tracker = MessageProcessor._handle_message_with_tracker
 
 
-async def handle_message_with_tracker(self: MessageProcessor, message: UserMessage,
-                                      tracker: DialogueStateTracker) -> None:
+async def handle_message_with_tracker(
+    self: MessageProcessor, message: UserMessage, tracker: DialogueStateTracker
+) -> None:
     if (message.metadata or {}).get(CLIENT_MESSAGE_ID) and message.message_id:
         replies = earlier_replies(tracker, message.message_id)
         if replies is not None:
@@ -58,7 +60,7 @@ async def handle_message_with_tracker(self: MessageProcessor, message: UserMessa
     await _handle_message_with_tracker(self, message, tracker)
 
 
-async def handle_message(self: MessageProcessor, message: UserMessage) -> Optional[List[Dict[str, Any]]]:
+async def handle_message(self: MessageProcessor, message: UserMessage) -> Optional[list[dict[str, Any]]]:
     try:
         return await _handle_message(self, message)
     except DuplicateMessage as duplicate:

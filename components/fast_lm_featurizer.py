@@ -18,9 +18,10 @@ but all-MiniLM-L6-v2 was trained as a sentence encoder through the *mean* of its
 transformer layers the sentence feature is what classifies, so `mean` (the default here) feeds them
 the embedding the model was built to give; `cls` keeps Rasa's behaviour.
 """
+
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text, Tuple
+from typing import Any
 
 import numpy as np
 import tensorflow as tf
@@ -31,31 +32,28 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 TRAINING_BATCH = 64  # as Rasa's own
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
 class FastLanguageModelFeaturizer(LanguageModelFeaturizer):
     """Rasa's LanguageModelFeaturizer with the model call compiled by tf.function."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
-        return {**LanguageModelFeaturizer.get_default_config(), "sentence_pooling": "mean",
-                "attributes": ["text"]}
+    def get_default_config() -> dict[str, Any]:
+        return {**LanguageModelFeaturizer.get_default_config(), "sentence_pooling": "mean", "attributes": ["text"]}
 
     @classmethod
-    def validate_config(cls, config: Dict[Text, Any]) -> None:
+    def validate_config(cls, config: dict[str, Any]) -> None:
         super().validate_config(config)
         if config.get("sentence_pooling", "mean") not in ("mean", "cls"):
-            raise ValueError("sentence_pooling must be 'mean' or 'cls', got "
-                             f"{config.get('sentence_pooling')!r}")
+            raise ValueError(f"sentence_pooling must be 'mean' or 'cls', got {config.get('sentence_pooling')!r}")
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Features for the configured attributes only, in batches of similar length."""
         for attribute in self._config.get("attributes", ["text"]):
-            examples = sorted((e for e in training_data.training_examples if e.get(attribute)),
-                              key=lambda e: len(e.get(attribute)))
+            examples = sorted(
+                (e for e in training_data.training_examples if e.get(attribute)), key=lambda e: len(e.get(attribute))
+            )
             for start in range(0, len(examples), TRAINING_BATCH):
-                batch = examples[start:start + TRAINING_BATCH]
+                batch = examples[start : start + TRAINING_BATCH]
                 for example, doc in zip(batch, self._get_docs_for_batch(batch, attribute)):
                     self._set_lm_features(doc, example, attribute)
         return training_data
@@ -65,8 +63,7 @@ class FastLanguageModelFeaturizer(LanguageModelFeaturizer):
         model = self.model
 
         @tf.function(
-            input_signature=[tf.TensorSpec([None, None], tf.int32),
-                             tf.TensorSpec([None, None], tf.int32)],
+            input_signature=[tf.TensorSpec([None, None], tf.int32), tf.TensorSpec([None, None], tf.int32)],
             reduce_retracing=True,
         )
         def hidden_states(token_ids: tf.Tensor, attention_mask: tf.Tensor) -> tf.Tensor:
@@ -77,15 +74,13 @@ class FastLanguageModelFeaturizer(LanguageModelFeaturizer):
         hidden_states(tf.ones([1, 4], tf.int32), tf.ones([1, 4], tf.int32))
 
     def _compute_batch_sequence_features(
-        self, batch_attention_mask: np.ndarray, padded_token_ids: List[List[int]]
+        self, batch_attention_mask: np.ndarray, padded_token_ids: list[list[int]]
     ) -> np.ndarray:
         token_ids = tf.convert_to_tensor(np.asarray(padded_token_ids, dtype=np.int32))
         mask = tf.convert_to_tensor(np.asarray(batch_attention_mask, dtype=np.int32))
         return self._hidden_states(token_ids, mask).numpy()
 
-    def _post_process_sequence_embeddings(
-        self, sequence_embeddings: np.ndarray
-    ) -> Tuple[np.ndarray, np.ndarray]:
+    def _post_process_sequence_embeddings(self, sequence_embeddings: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         sentences, tokens = super()._post_process_sequence_embeddings(sequence_embeddings)
         if self._config.get("sentence_pooling", "mean") == "mean":
             # Each row holds the states of the real tokens only ([CLS] … [SEP], no padding),

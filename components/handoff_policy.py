@@ -6,9 +6,10 @@ silent" in one place, so this tiny policy does: it predicts `action_listen` with
 priority above the RulePolicy. Two intents always get through: asking for the bot back, and reporting
 a bad reaction (safety wins over everything, handoff included).
 """
+
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Optional
 
 from rasa.core.policies.policy import Policy, PolicyPrediction
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -19,25 +20,25 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT], is_trainable=True
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT], is_trainable=True)
 class HandoffPolicy(Policy):
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {
             "priority": 7,  # above RulePolicy (6): silence wins while a person has the chat
             "slot": "handoff_active",
             "pass_through_intents": ["resume_bot", "report_adverse_reaction"],
         }
 
-    def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain,
-              **kwargs: Any) -> Resource:
+    def train(self, training_trackers: list[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:
         return self._resource  # nothing to learn
 
     def predict_action_probabilities(
-        self, tracker: DialogueStateTracker, domain: Domain,
-        rule_only_data: Optional[Dict[Text, Any]] = None, **kwargs: Any,
+        self,
+        tracker: DialogueStateTracker,
+        domain: Domain,
+        rule_only_data: Optional[dict[str, Any]] = None,
+        **kwargs: Any,
     ) -> PolicyPrediction:
         probabilities = self._default_predictions(domain)
         handed_over = tracker.get_slot(self.config["slot"]) is True

@@ -17,12 +17,14 @@ answered one at a time, in order.
 endpoints.yml names `ClinicLockStore`, which picks the store from the environment:
 `LOCK_STORE_URL=redis://[:password@]host:6379/0` for Redis, nothing for in-memory.
 """
+
 from __future__ import annotations
 
 import json
 import logging
 import os
-from typing import Any, Callable, Optional, Tuple
+from collections.abc import Callable
+from typing import Any, Optional
 from urllib.parse import unquote, urlparse
 
 from rasa.core.lock import TicketLock
@@ -30,7 +32,7 @@ from rasa.core.lock_store import LOCK_LIFETIME, InMemoryLockStore, LockError, Lo
 
 logger = logging.getLogger(__name__)
 
-Change = Callable[[Optional[TicketLock]], Tuple[Optional[TicketLock], Any]]
+Change = Callable[[Optional[TicketLock]], tuple[Optional[TicketLock], Any]]
 MAX_RETRIES = 200
 
 
@@ -63,9 +65,11 @@ class AtomicRedisLockStore(RedisLockStore):
         raise LockError(f"Lock for conversation '{conversation_id}' kept changing under us")
 
     def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
-        def issue(lock: Optional[TicketLock]) -> Tuple[TicketLock, int]:
+        def issue(lock: Optional[TicketLock]) -> tuple[TicketLock, int]:
+            assert lock is not None  # create=True: there is one
             ticket = lock.issue_ticket(lock_lifetime)
             return lock, ticket
+
         try:
             return self._atomically(conversation_id, issue, create=True)
         except LockError:
@@ -74,26 +78,30 @@ class AtomicRedisLockStore(RedisLockStore):
             raise LockError(f"Error while acquiring lock. Error:\n{error}") from error
 
     def update_lock(self, conversation_id: str) -> None:
-        def drop_expired(lock: Optional[TicketLock]) -> Tuple[Optional[TicketLock], None]:
+        def drop_expired(lock: Optional[TicketLock]) -> tuple[Optional[TicketLock], None]:
             if lock is not None:
                 lock.remove_expired_tickets()
             return lock, None
+
         self._atomically(conversation_id, drop_expired)
 
     def finish_serving(self, conversation_id: str, ticket_number: int) -> None:
-        def finish(lock: Optional[TicketLock]) -> Tuple[Optional[TicketLock], None]:
+        def finish(lock: Optional[TicketLock]) -> tuple[Optional[TicketLock], None]:
             if lock is not None:
                 lock.remove_ticket_for(ticket_number)
             return lock, None
+
         self._atomically(conversation_id, finish)
 
     def cleanup(self, conversation_id: str, ticket_number: int) -> None:
         """Finish this ticket and delete the lock only if, at that same instant, nobody is queued."""
-        def finish_and_maybe_delete(lock: Optional[TicketLock]) -> Tuple[Optional[TicketLock], None]:
+
+        def finish_and_maybe_delete(lock: Optional[TicketLock]) -> tuple[Optional[TicketLock], None]:
             if lock is None:
                 return None, None
             lock.remove_ticket_for(ticket_number)
             return (lock if lock.is_someone_waiting() else None), None
+
         self._atomically(conversation_id, finish_and_maybe_delete)
 
 
@@ -101,13 +109,17 @@ def redis_lock_store(url: str, key_prefix: Optional[str] = None) -> AtomicRedisL
     """An AtomicRedisLockStore from a redis:// or rediss:// URL."""
     parts = urlparse(url)
     if parts.scheme not in ("redis", "rediss") or not parts.hostname:
-        raise ValueError("LOCK_STORE_URL must look like redis://[:password@]host:6379/0, "
-                         f"got scheme {parts.scheme!r}")
+        raise ValueError(f"LOCK_STORE_URL must look like redis://[:password@]host:6379/0, got scheme {parts.scheme!r}")
     db = int(parts.path.lstrip("/") or 0)
-    return AtomicRedisLockStore(host=parts.hostname, port=parts.port or 6379, db=db,
-                                username=unquote(parts.username) if parts.username else None,
-                                password=unquote(parts.password) if parts.password else None,
-                                use_ssl=parts.scheme == "rediss", key_prefix=key_prefix)
+    return AtomicRedisLockStore(
+        host=parts.hostname,
+        port=parts.port or 6379,
+        db=db,
+        username=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password else None,
+        use_ssl=parts.scheme == "rediss",
+        key_prefix=key_prefix,
+    )
 
 
 class ClinicLockStore:
@@ -121,10 +133,16 @@ class ClinicLockStore:
         url = os.environ.get("LOCK_STORE_URL", "").strip()
         if not url:
             return InMemoryLockStore()
-        prefix = ((getattr(endpoint_config, "kwargs", None) or {}).get("key_prefix")
-                  or os.environ.get("LOCK_STORE_PREFIX") or None)
+        prefix = (
+            (getattr(endpoint_config, "kwargs", None) or {}).get("key_prefix")
+            or os.environ.get("LOCK_STORE_PREFIX")
+            or None
+        )
         store = redis_lock_store(url, prefix)
         store.red.ping()  # fail at start-up, with a clear error, not at the first patient
-        logger.info("Conversation locks are in Redis at %s:%s", store.red.connection_pool.connection_kwargs.get("host"),
-                    store.red.connection_pool.connection_kwargs.get("port"))
+        logger.info(
+            "Conversation locks are in Redis at %s:%s",
+            store.red.connection_pool.connection_kwargs.get("host"),
+            store.red.connection_pool.connection_kwargs.get("port"),
+        )
         return store

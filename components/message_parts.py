@@ -23,11 +23,12 @@ Rasa's default recipe hands the conversation's tracker to any NLU component whos
 classifier, and nothing of Rasa is patched. Messages with one question cost nothing extra; a message
 split in two costs about two parses more.
 """
+
 from __future__ import annotations
 
 import re
 import uuid
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any, Optional
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -39,23 +40,33 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-PART_OF = "part_of"          # on an added message: (id of the patient's message, "question" | "context")
-PARTS_ID = "parts_id"        # on the patient's message: the id its added messages carry
+PART_OF = "part_of"  # on an added message: (id of the patient's message, "question" | "context")
+PARTS_ID = "parts_id"  # on the patient's message: the id its added messages carry
 QUESTIONS_KEY = "questions"  # in the parse result: what each question asked for
 FOLLOW_UP_KEY = "follow_up"  # in the parse result: the follow-up was read with the previous question
 SEVERAL = "several_questions"
 REPORT = "report_adverse_reaction"
 FALLBACK = "nlu_fallback"
-ANSWERABLE = {"faq", "ask_pre_treatment_care", "ask_post_treatment_care", "ask_clinic_info",
-              "ask_warning_signs", "book_appointment"}
+ANSWERABLE = {
+    "faq",
+    "ask_pre_treatment_care",
+    "ask_post_treatment_care",
+    "ask_clinic_info",
+    "ask_warning_signs",
+    "book_appointment",
+}
 SELECTOR_KEY = "response_selector"
 UNSURE = {FALLBACK, "out_of_scope"}
 NOT_COVERED = "faq/not_covered"
 CORE_KEY = "core_question"  # in the parse result: the question was read without what came before it
-_POINTS_BACK = re.compile(r"\b(?:it|that|this|those|them)\b", re.IGNORECASE)  # the model alone could not answer: "Did you mean…?" or a refusal
+_POINTS_BACK = re.compile(
+    r"\b(?:it|that|this|those|them)\b", re.IGNORECASE
+)  # the model alone could not answer: "Did you mean…?" or a refusal
 
-QUESTION_WORDS = (r"what|whats|what's|how|hows|how's|does|do|did|is|isnt|isn't|are|aren't|can|cant|can't|"
-                  r"could|will|would|should|why|when|where|which|who|whos|who's|any|am|if|was|were|has|have")
+QUESTION_WORDS = (
+    r"what|whats|what's|how|hows|how's|does|do|did|is|isnt|isn't|are|aren't|can|cant|can't|"
+    r"could|will|would|should|why|when|where|which|who|whos|who's|any|am|if|was|were|has|have"
+)
 # Where one question ends and the next begins: a question mark, a new line, or "and" / "also" / "but" /
 # a comma, colon or full stop directly before a question word ("does it hurt and how long…", "who
 # invented it, is there proof…", "sorry if this is silly but how long…", "quick question: does it…").
@@ -63,18 +74,24 @@ QUESTION_WORDS = (r"what|whats|what's|how|hows|how's|does|do|did|is|isnt|isn't|a
 _JOIN = re.compile(
     r"(?:\s*[,:]\s*(?:and\s+also|and|also|plus|but)?|\s*[.!]|\s+(?:and\s+also|and|also|plus|&|but))\s+"
     rf"(?=(?:also\s+)?(?:{QUESTION_WORDS}|i\s+(?:want|would|wanna|'d|d)|i'd|id\s+like)\b)",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _HARD_BREAK = re.compile(r"(?<=\?)(?!\?)\s*|\s*\n+\s*")
 _LEADING = re.compile(r"^(?:and\s+also|and|also|plus|so|btw|oh|ok|okay|&)\b[\s,]*", re.IGNORECASE)
-_GREETING = re.compile(r"^(?:(?:hi|hello|hey)\s+there|h+i+|he+y+|hello+|hiya|heya|"
-                       r"good\s+(?:morning|afternoon|evening))\b[\s,!.]*", re.IGNORECASE)
+_GREETING = re.compile(
+    r"^(?:(?:hi|hello|hey)\s+there|h+i+|he+y+|hello+|hiya|heya|"
+    r"good\s+(?:morning|afternoon|evening))\b[\s,!.]*",
+    re.IGNORECASE,
+)
 _WISH = re.compile(r"^(?:i\s+(?:want|would|wanna)|i'd|id\s+like)\b", re.IGNORECASE)  # "…also i would like to book"
 _STARTS_QUESTION = re.compile(rf"^(?:{QUESTION_WORDS})\b", re.IGNORECASE)
 # A short message that leans on the one before: "and how far apart?", "what about my neck?", "is that
 # painful?", "fillers too?", "so it was for pain originally?".
 _ELLIPTIC = re.compile(
-    r"^(?:and|so|also|plus|but|or|what about|how about|same|then)\b|\b(?:that|this|it|those|them|they|too|either|one)\b",
-    re.IGNORECASE)
+    r"^(?:and|so|also|plus|but|or|what about|how about|same|then)\b"
+    r"|\b(?:that|this|it|those|them|they|too|either|one)\b",
+    re.IGNORECASE,
+)
 
 
 # Where small talk before a question ends, whatever word the question starts with: "I was wondering
@@ -89,16 +106,17 @@ _LEAD_IN = re.compile(
     r"|sorry\s+if\s+this\s+is\s+(?:a\s+)?(?:silly|stupid|dumb|daft|basic|obvious)(?:\s+(?:one|question))?"
     r"|sorry\s+to\s+bother\s+you|i\s+hope\s+you\s+can\s+help(?:\s+me)?|just\s+curious)"
     r"(?:\s+(?:but|though|before\s+i\s+book))?\s*[,:;.!-]*\s+(?=\S)",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
-def _pieces(text: Text) -> List[Text]:
+def _pieces(text: str) -> list[str]:
     """The message cut at every question boundary and after small talk, greeting and leading "and"/"also" removed."""
     pieces = []
     for chunk in _HARD_BREAK.split(_GREETING.sub("", (text or "").strip())):
         lead_in = _LEAD_IN.search(chunk)
         if lead_in and lead_in.end() < len(chunk):
-            head, chunk = chunk[:lead_in.end()].strip(" ,"), chunk[lead_in.end():]
+            head, chunk = chunk[: lead_in.end()].strip(" ,"), chunk[lead_in.end() :]
             if head:
                 pieces.append(head)
         for piece in _JOIN.split(chunk):
@@ -108,12 +126,13 @@ def _pieces(text: Text) -> List[Text]:
     return pieces
 
 
-def _is_question(piece: Text) -> bool:
-    return len(piece.split()) >= 2 and (piece.endswith("?") or bool(_STARTS_QUESTION.match(piece))
-                                        or bool(_WISH.match(piece)))
+def _is_question(piece: str) -> bool:
+    return len(piece.split()) >= 2 and (
+        piece.endswith("?") or bool(_STARTS_QUESTION.match(piece)) or bool(_WISH.match(piece))
+    )
 
 
-def split_message(text: Text) -> Tuple[List[Text], List[Text], Optional[Text]]:
+def split_message(text: str) -> tuple[list[str], list[str], Optional[str]]:
     """The questions in a message, in order; the statement after the last of them; and, for a message
     with one question and something before it, that question alone.
 
@@ -122,7 +141,7 @@ def split_message(text: Text) -> Tuple[List[Text], List[Text], Optional[Text]]:
     warning-sign check reads it on its own. The bare question lets "hey it's Hannah Clarke, how much
     does it cost?" be read as "how much does it cost?"."""
     pieces = _pieces(text)
-    parts: List[Text] = []
+    parts: list[str] = []
     pending = ""
     for piece in pieces:
         if not _is_question(piece):
@@ -134,36 +153,41 @@ def split_message(text: Text) -> Tuple[List[Text], List[Text], Optional[Text]]:
     if not parts and pending:
         parts = [pending]
     core = None
-    if len(parts) == 1 and not statements and len(pieces) > 1 and pieces[-1] != parts[0] \
-            and len(pieces[-1].split()) >= 2:
+    if (
+        len(parts) == 1
+        and not statements
+        and len(pieces) > 1
+        and pieces[-1] != parts[0]
+        and len(pieces[-1].split()) >= 2
+    ):
         core = pieces[-1]
     return parts, statements, core
 
 
-def core_question(text: Text) -> Optional[Text]:
+def core_question(text: str) -> Optional[str]:
     """The one question of a message that says something else first, or None."""
     return split_message(text)[2]
 
 
-def joined_parts(parts: List[Text], statements: List[Text], text: Text, most: int = 3) -> List[Text]:
+def joined_parts(parts: list[str], statements: list[str], text: str, most: int = 3) -> list[str]:
     """The questions to answer one by one (a trailing statement goes with the last); [text] for one question."""
     if len(parts) < 2 or len(parts) > most:
         return [text]
     return parts[:-1] + [" ".join([parts[-1]] + statements)]
 
 
-def question_parts(text: Text, most: int = 3) -> List[Text]:
+def question_parts(text: str, most: int = 3) -> list[str]:
     """The questions in a message, in order; just the message when it asks one thing (or more than `most`)."""
     parts, statements, _ = split_message(text)
     return joined_parts(parts, statements, text, most)
 
 
-def is_elliptic(text: Text, most_words: int = 8) -> bool:
+def is_elliptic(text: str, most_words: int = 8) -> bool:
     words = (text or "").split()
     return 0 < len(words) <= most_words and bool(_ELLIPTIC.search(text))
 
 
-def previous_question(tracker: Optional[DialogueStateTracker]) -> Optional[Text]:
+def previous_question(tracker: Optional[DialogueStateTracker]) -> Optional[str]:
     """The patient's last message before this one, if it asked something the assistant answered."""
     if tracker is None:
         return None
@@ -176,11 +200,14 @@ def previous_question(tracker: Optional[DialogueStateTracker]) -> Optional[Text]
     return None
 
 
-def reading(message: Message) -> Dict[Text, Any]:
+def reading(message: Message) -> dict[str, Any]:
     """What the pipeline made of one message: intent, FAQ topic, warning sign, language."""
     intent = dict(message.get(INTENT) or {})
-    found: Dict[Text, Any] = {"text": message.get(TEXT), "intent": intent.get("name"),
-                              "confidence": intent.get("confidence")}
+    found: dict[str, Any] = {
+        "text": message.get(TEXT),
+        "intent": intent.get("name"),
+        "confidence": intent.get("confidence"),
+    }
     if found["intent"] == "faq":
         response = ((message.get(SELECTOR_KEY) or {}).get("faq") or {}).get("response") or {}
         found["topic"] = response.get("intent_response_key")
@@ -190,7 +217,7 @@ def reading(message: Message) -> Dict[Text, Any]:
     return found
 
 
-def answer_key(found: Dict[Text, Any]) -> Optional[Text]:
+def answer_key(found: dict[str, Any]) -> Optional[str]:
     """What answers a part (its FAQ topic or its intent), or None if nothing would."""
     if found["intent"] not in ANSWERABLE:
         return None
@@ -202,22 +229,27 @@ class MessageParts(GraphComponent):
     """Adds each question of a several-question message, and a follow-up with its context, to the batch."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {"most_questions": 3, "follow_up_words": 8}
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: dict[str, Any]) -> None:
         self.config = config
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "MessageParts":
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> MessageParts:
         return cls(config)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
 
-    def process(self, messages: List[Message], tracker: Optional[DialogueStateTracker] = None) -> List[Message]:
-        added: List[Message] = []
+    def process(self, messages: list[Message], tracker: Optional[DialogueStateTracker] = None) -> list[Message]:
+        added: list[Message] = []
         for message in messages:
             text = message.get(TEXT) or ""
             if not text or text.startswith("/") or message.get(PART_OF):
@@ -228,8 +260,11 @@ class MessageParts(GraphComponent):
             extra = [(part, "question") for part in parts] if len(parts) > 1 else []
             # A statement after a question ("…? also my lips are swelling") is read for warning signs alone.
             extra += [(said, "statement") for said in statements if len(said.split()) >= 3]
-            before = previous_question(tracker) if len(parts) == 1 and is_elliptic(
-                text, self.config["follow_up_words"]) else None
+            before = (
+                previous_question(tracker)
+                if len(parts) == 1 and is_elliptic(text, self.config["follow_up_words"])
+                else None
+            )
             if before:
                 extra.append((f"{before.rstrip()} {text}", "context"))
             if core and len(parts) == 1:  # read on its own too, in case what comes before it confuses the model
@@ -245,21 +280,26 @@ class PartsCollector(GraphComponent):
     """Takes the added messages out of the batch and writes what they found into the patient's message."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {"points_back_margin": 0.1}
 
-    def __init__(self, config: Optional[Dict[Text, Any]] = None) -> None:
+    def __init__(self, config: Optional[dict[str, Any]] = None) -> None:
         self.config = {**self.get_default_config(), **(config or {})}
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "PartsCollector":
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> PartsCollector:
         return cls(config)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         originals = [m for m in messages if not m.get(PART_OF)]
         for message in originals:
             key = message.get(PARTS_ID)
@@ -282,7 +322,7 @@ class PartsCollector(GraphComponent):
         return originals
 
     @staticmethod
-    def _report_in(message: Message, parts: List[Dict[Text, Any]]) -> bool:
+    def _report_in(message: Message, parts: list[dict[str, Any]]) -> bool:
         """A part that is a warning sign makes the whole message that report: urgent care, first and alone."""
         if (message.get(INTENT) or {}).get("name") in (REPORT, "other_language"):
             return True  # urgent care or the language notice decides already
@@ -290,15 +330,15 @@ class PartsCollector(GraphComponent):
         if not reports:
             return False
         flagged = {"name": REPORT, "confidence": 1.0}
-        message.set("warning_sign", {**reports[0]["warning_sign"], "in_part": reports[0]["text"]},
-                    add_to_output=True)
+        message.set("warning_sign", {**reports[0]["warning_sign"], "in_part": reports[0]["text"]}, add_to_output=True)
         message.data[INTENT] = flagged
         message.data[INTENT_RANKING_KEY] = [flagged] + [
-            r for r in message.data.get(INTENT_RANKING_KEY, []) if r.get("name") != REPORT]
+            r for r in message.data.get(INTENT_RANKING_KEY, []) if r.get("name") != REPORT
+        ]
         return True
 
     @staticmethod
-    def _several(message: Message, questions: List[Dict[Text, Any]]) -> None:
+    def _several(message: Message, questions: list[dict[str, Any]]) -> None:
         keys = [answer_key(q) for q in questions]
         if len({k for k in keys if k}) < 2:
             return  # one thing asked after all ("can I wash and moisturise after?"): the whole message decides
@@ -308,7 +348,7 @@ class PartsCollector(GraphComponent):
         message.data[INTENT_RANKING_KEY] = [several] + list(message.data.get(INTENT_RANKING_KEY, []))
 
     @staticmethod
-    def _take(message: Message, other: Message, key: Text, note: Dict[Text, Any]) -> None:
+    def _take(message: Message, other: Message, key: str, note: dict[str, Any]) -> None:
         """Give the patient's message the reading of an added one, and say so in the parse result."""
         for name in (INTENT, INTENT_RANKING_KEY, SELECTOR_KEY):
             if other.get(name) is not None:
@@ -335,8 +375,15 @@ class PartsCollector(GraphComponent):
         if answer_key(found) is None or found["intent"] == "book_appointment":
             return
         unsure = mine["intent"] in UNSURE | {"inform"} or mine.get("topic") == NOT_COVERED
-        points_back = bool(_POINTS_BACK.search(message.get(TEXT) or "")) and answer_key(found) != answer_key(mine) \
+        points_back = (
+            bool(_POINTS_BACK.search(message.get(TEXT) or ""))
+            and answer_key(found) != answer_key(mine)
             and (found.get("confidence") or 0) > (mine.get("confidence") or 0) + margin
+        )
         if unsure or points_back:
-            cls._take(message, context, FOLLOW_UP_KEY, {"read_with": context.get(TEXT), "alone": answer_key(mine)
-                                                        or mine["intent"]})
+            cls._take(
+                message,
+                context,
+                FOLLOW_UP_KEY,
+                {"read_with": context.get(TEXT), "alone": answer_key(mine) or mine["intent"]},
+            )

@@ -20,13 +20,16 @@ got the English ingredients answer, picked by a classifier that had never seen S
     urgent reply comes in its language. A report the English check already made stays a report.
 What it found goes into the parse result under `language`.
 """
+
 from __future__ import annotations
 
 import json
 import re
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Pattern, Set, Text
+from re import Pattern
+from typing import Any, Optional
 
 import yaml
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -56,13 +59,13 @@ SURE_WITHOUT_WORD_LIST = 0.5  # lingua's confidence needed for a language withou
 UNSURE_ENGLISH_BELOW = 0.5  # a message taken for English with fewer known words: every language's warning words
 
 
-def fold(text: Text) -> Text:
+def fold(text: str) -> str:
     """Lower case without accents ("Höllisch" -> "hollisch"), so patients' unaccented typing matches."""
     decomposed = unicodedata.normalize("NFKD", text.lower().translate(FOLDED))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def words_pattern(words: Iterable[Text], prefixes: Iterable[Text] = ()) -> Optional[Pattern]:
+def words_pattern(words: Iterable[str], prefixes: Iterable[str] = ()) -> Optional[Pattern]:
     """One pattern matching any of `words` at the start of a word, after folding; `prefixes` are what a
     language may join to the front of a word (Arabic "ال", "و")."""
     folded = sorted({fold(w) for w in words if str(w).strip()}, key=len, reverse=True)
@@ -71,29 +74,38 @@ def words_pattern(words: Iterable[Text], prefixes: Iterable[Text] = ()) -> Optio
     return re.compile(r"(?<!\w)" + front + "(?:" + "|".join(re.escape(w) for w in folded) + ")") if folded else None
 
 
-def load_languages(path: Path = LANGUAGES_FILE) -> Dict[Text, Any]:
+def load_languages(path: Path = LANGUAGES_FILE) -> dict[str, Any]:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
 class WarningWords:
     """Per language and level, the words that name a warning sign (data/content/languages.yml)."""
 
-    def __init__(self, content: Dict[Text, Any]) -> None:
+    def __init__(self, content: dict[str, Any]) -> None:
         anywhere = content.get("any_language") or {}
-        self.patterns: Dict[Text, Dict[Text, Optional[Pattern]]] = {
-            code: {level: words_pattern(list((block.get("warning_words") or {}).get(level) or [])
-                                        + list(anywhere.get(level) or []), block.get("word_prefixes") or [])
-                   for level in LEVELS}
-            for code, block in (content.get("languages") or {}).items()}
+        self.patterns: dict[str, dict[str, Optional[Pattern]]] = {
+            code: {
+                level: words_pattern(
+                    list((block.get("warning_words") or {}).get(level) or []) + list(anywhere.get(level) or []),
+                    block.get("word_prefixes") or [],
+                )
+                for level in LEVELS
+            }
+            for code, block in (content.get("languages") or {}).items()
+        }
         self.anywhere = {level: words_pattern(anywhere.get(level) or []) for level in LEVELS}
         every = (content.get("languages") or {}).values()
-        self.every_language = {level: words_pattern(
-            [w for block in every for w in (block.get("warning_words") or {}).get(level) or []]
-            + list(anywhere.get(level) or []),
-            [p for block in every for p in block.get("word_prefixes") or []]) for level in LEVELS}
+        self.every_language = {
+            level: words_pattern(
+                [w for block in every for w in (block.get("warning_words") or {}).get(level) or []]
+                + list(anywhere.get(level) or []),
+                [p for block in every for p in block.get("word_prefixes") or []],
+            )
+            for level in LEVELS
+        }
 
-    def level(self, text: Text, language: Text, unsure: bool = False) -> Optional[Text]:
-        """"emergency" or "urgent" when the text names a warning sign in `language`, else None.
+    def level(self, text: str, language: str, unsure: bool = False) -> Optional[str]:
+        """ "emergency" or "urgent" when the text names a warning sign in `language`, else None.
 
         `unsure`: the message was taken for English but most of its words are not English ones, so
         every language's words are looked for (a French report lingua took for English)."""
@@ -106,7 +118,7 @@ class WarningWords:
         return None
 
 
-def script_language(text: Text) -> Optional[Text]:
+def script_language(text: str) -> Optional[str]:
     """The language whose script holds at least half of the text's letters (Arabic, Cyrillic), if any."""
     letters = [c for c in text if c.isalpha()]
     for code, (low, high) in SCRIPTS.items():
@@ -115,15 +127,15 @@ def script_language(text: Text) -> Optional[Text]:
     return None
 
 
-def known_share(text: Text, known: Set[Text]) -> float:
+def known_share(text: str, known: set[str]) -> float:
     """The share of the text's words that occur in the English training data (1.0 without words)."""
     words = WORD.findall(text.lower())
     return sum(w in known for w in words) / len(words) if words else 1.0
 
 
-def decide(confidences: Dict[Text, float], share_known: float, margin: float, known_below: float) -> Text:
+def decide(confidences: dict[str, float], share_known: float, margin: float, known_below: float) -> str:
     """The language of a Latin-script message from lingua's confidences and the share of known words."""
-    top = max(confidences, key=confidences.get) if confidences else "en"
+    top = max(confidences, key=confidences.__getitem__) if confidences else "en"
     if top != "en" and confidences[top] - confidences.get("en", 0.0) >= margin and share_known < known_below:
         return top
     return "en"
@@ -132,7 +144,7 @@ def decide(confidences: Dict[Text, float], share_known: float, margin: float, kn
 class LanguageDetector:
     """English or one of the languages with texts, for one chat message."""
 
-    def __init__(self, codes: Iterable[Text], known: Set[Text], margin: float, known_below: float) -> None:
+    def __init__(self, codes: Iterable[str], known: set[str], margin: float, known_below: float) -> None:
         from lingua import IsoCode639_1, LanguageDetectorBuilder
         from spellchecker import SpellChecker
 
@@ -142,30 +154,40 @@ class LanguageDetector:
         # whose words must not make a Spanish message look English.
         english = english_words()
         self.known = {word for word in known if english.word_frequency[word] > 0}
-        self.word_lists = {code: SpellChecker(language=code) for code in self.codes
-                           if code != "en" and code in WORD_LISTS}
+        self.word_lists = {
+            code: SpellChecker(language=code) for code in self.codes if code != "en" and code in WORD_LISTS
+        }
         self.margin, self.known_below = margin, known_below
-        self.lingua = (LanguageDetectorBuilder.from_iso_codes_639_1(
-            *[IsoCode639_1.from_str(code) for code in self.codes]).with_preloaded_language_models().build())
+        self.lingua = (
+            LanguageDetectorBuilder.from_iso_codes_639_1(*[IsoCode639_1.from_str(code) for code in self.codes])
+            .with_preloaded_language_models()
+            .build()
+        )
 
-    def detect(self, text: Text) -> Dict[Text, Any]:
+    def detect(self, text: str) -> dict[str, Any]:
         """The language code, with what decided it (kept in the parse result so a benchmark can replay)."""
         if not any(c.isalpha() for c in text):
             return {"code": "en", "by": "no letters"}
         by_script = script_language(text)
         if by_script:
             return {"code": by_script, "by": "script"}
-        confidences = {v.language.iso_code_639_1.name.lower(): round(v.value, 4)
-                       for v in self.lingua.compute_language_confidence_values(text)}
+        confidences = {
+            v.language.iso_code_639_1.name.lower(): round(v.value, 4)
+            for v in self.lingua.compute_language_confidence_values(text)
+        }
         share = known_share(text, self.known)
         top = dict(sorted(confidences.items(), key=lambda kv: -kv[1])[:3])
         code = decide(confidences, share, self.margin, self.known_below)
         if code != "en" and not self.has_a_word_of(code, text, confidences[code]):
             code = "en"  # keyboard mashing ("asdfgh", "hdjsk lol") is not a language: it stays unclear
-        return {"code": code, "by": "lingua",
-                "confidences": {**top, "en": confidences.get("en", 0.0)}, "known_share": round(share, 4)}
+        return {
+            "code": code,
+            "by": "lingua",
+            "confidences": {**top, "en": confidences.get("en", 0.0)},
+            "known_share": round(share, 4),
+        }
 
-    def has_a_word_of(self, code: Text, text: Text, confidence: float) -> bool:
+    def has_a_word_of(self, code: str, text: str, confidence: float) -> bool:
         """Whether one of the words is in that language's word list (pyspellchecker has lists for
         Spanish, French, German, Italian, Portuguese, Russian, Arabic and Dutch); for the others,
         whether lingua is fairly sure."""
@@ -180,13 +202,19 @@ class OtherLanguageCheck(GraphComponent, IntentClassifier):
     """Turns a message in another language into `other_language`, or a report if it names a warning sign."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         # While a form asks for one of these slots, a message is an answer, not a language: "Maria
         # Lopes" looks Portuguese to any detector. A warning word still counts.
         return {"margin_over_english": 0.2, "known_words_below": 0.5, "answers_to": ["patient_name"]}
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 known: Optional[Set[Text]] = None, content: Optional[Dict[Text, Any]] = None) -> None:
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        known: Optional[set[str]] = None,
+        content: Optional[dict[str, Any]] = None,
+    ) -> None:
         self.component_config = config
         self._storage, self._resource = model_storage, resource
         self.known = known or set()
@@ -195,20 +223,28 @@ class OtherLanguageCheck(GraphComponent, IntentClassifier):
         self.words = WarningWords(self.content)
         self.detector: Optional[LanguageDetector] = None
         if self.known:
-            self.detector = LanguageDetector(self.content["languages"], self.known,
-                                             float(config["margin_over_english"]),
-                                             float(config["known_words_below"]))
+            self.detector = LanguageDetector(
+                self.content["languages"],
+                self.known,
+                float(config["margin_over_english"]),
+                float(config["known_words_below"]),
+            )
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "OtherLanguageCheck":
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> OtherLanguageCheck:
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
         """Remembers the training data's words. The languages and their warning words are read from
         data/content/languages.yml when the model loads, so editing them needs no new model (Rasa's
         training cache would not see a change to that file)."""
-        known: Set[Text] = set()
+        known: set[str] = set()
         for example in training_data.intent_examples:
             known.update(WORD.findall((example.get(TEXT) or "").lower()))
         with self._storage.write_to(self._resource) as directory:
@@ -216,8 +252,14 @@ class OtherLanguageCheck(GraphComponent, IntentClassifier):
         return self._resource
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "OtherLanguageCheck":
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> OtherLanguageCheck:
         try:
             with model_storage.read_from(resource) as directory:
                 known = set(json.loads((directory / "known_words.json").read_text(encoding="utf-8")))
@@ -225,12 +267,13 @@ class OtherLanguageCheck(GraphComponent, IntentClassifier):
         except ValueError:  # not trained (a model trained without NLU data)
             return cls(config, model_storage, resource)
 
-    def process(self, messages: List[Message], tracker: Optional[DialogueStateTracker] = None) -> List[Message]:
+    def process(self, messages: list[Message], tracker: Optional[DialogueStateTracker] = None) -> list[Message]:
         """`tracker`: the conversation so far, which Rasa 3.6's recipe passes to a `process` that asks for it."""
         if self.detector is None:
             return messages
         answering = tracker is not None and tracker.get_slot(REQUESTED_SLOT) in self.component_config.get(
-            "answers_to", [])
+            "answers_to", []
+        )
         for message in messages:
             text = as_typed(message)  # before components/spelling.py corrected anything
             if not text or text.startswith("/"):  # buttons and Rasa's own intents
@@ -239,15 +282,26 @@ class OtherLanguageCheck(GraphComponent, IntentClassifier):
             code = found["code"]
             unsure = code == "en" and found.get("known_share", 1.0) < UNSURE_ENGLISH_BELOW
             level = self.words.level(text, code, unsure)
-            message.set(OUTPUT_KEY, {**found, "name": self.names.get(code, "English"), "warning_level": level},
-                        add_to_output=True)
+            message.set(
+                OUTPUT_KEY,
+                {**found, "name": self.names.get(code, "English"), "warning_level": level},
+                add_to_output=True,
+            )
             if (code == "en" or answering) and level is None:
                 continue
             already = (message.get(WARNING_SIGN_KEY) or {}).get("reported")
             if level is not None and not already:
-                message.set(WARNING_SIGN_KEY, {"reported": True, "level": level, "kind": None,
-                                               "classified_as": (message.get(INTENT) or {}).get("name"),
-                                               "by": "warning words"}, add_to_output=True)
+                message.set(
+                    WARNING_SIGN_KEY,
+                    {
+                        "reported": True,
+                        "level": level,
+                        "kind": None,
+                        "classified_as": (message.get(INTENT) or {}).get("name"),
+                        "by": "warning words",
+                    },
+                    add_to_output=True,
+                )
             intent = REPORT_INTENT if level is not None or already else OTHER_LANGUAGE
             if code == "en" and intent != REPORT_INTENT:
                 continue

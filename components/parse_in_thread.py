@@ -10,11 +10,12 @@ conversation around the whole message, and the graph's components only read thei
 Set NLU_IN_THREAD=0 to run it in the event loop as Rasa does (benchmarks/load.py compares both).
 Written for Rasa 3.6.21. Importing this changes nothing; install() is called by components/patches.py.
 """
+
 from __future__ import annotations
 
 import asyncio
 import os
-from typing import Any, Dict, Optional, Text
+from typing import Any, Optional
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.processor import MessageProcessor
@@ -28,9 +29,12 @@ _parse_message = MessageProcessor.parse_message
 ENABLED = os.environ.get("NLU_IN_THREAD", "1").strip().lower() not in ("0", "false", "no", "off")
 
 
-async def parse_message(self: MessageProcessor, message: UserMessage,
-                        tracker: Optional[DialogueStateTracker] = None,
-                        only_output_properties: bool = True) -> Dict[Text, Any]:
+async def parse_message(
+    self: MessageProcessor,
+    message: UserMessage,
+    tracker: Optional[DialogueStateTracker] = None,
+    only_output_properties: bool = True,
+) -> dict[str, Any]:
     """Rasa's parse_message, with the graph run off the event loop (same result, same checks)."""
     if self.http_interpreter or not ENABLED:
         return await _parse_message(self, message, tracker, only_output_properties)

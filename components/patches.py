@@ -17,9 +17,10 @@ changes nothing; only its install() does (tests/test_patches.py checks both).
 Not here: channels/socketio.py, a subclass of Rasa's socket.io channel that credentials.yml names;
 it changes only its own server object (allowed origins, its session_request handler), no Rasa class.
 """
+
 from __future__ import annotations
 
-from typing import Callable, List
+from collections.abc import Callable
 
 RASA_VERSION = "3.6.21"
 
@@ -34,9 +35,10 @@ def check_rasa_version() -> None:
     if installed != RASA_VERSION:
         raise RuntimeError(
             f"Rasa {installed} is installed, but the project's changes to Rasa (components/patches.py) "
-            f"were written for Rasa {RASA_VERSION}. Install rasa=={RASA_VERSION} (requirements.txt), or "
+            f"were written for Rasa {RASA_VERSION}. Install rasa=={RASA_VERSION} (requirements/rasa.txt), or "
             f"check each change listed in README.md, 'Changes to Rasa', against Rasa {installed} and "
-            f"then set RASA_VERSION in components/patches.py.")
+            f"then set RASA_VERSION in components/patches.py."
+        )
 
 
 def install() -> None:
@@ -48,10 +50,10 @@ def install() -> None:
     # Imported only after the check: on another Rasa they might not even import.
     from components import action_failure, action_result_check, duplicate_messages, parse_in_thread
 
-    action_failure.install()       # RemoteAction.run: a polite answer when the action server is down
+    action_failure.install()  # RemoteAction.run: a polite answer when the action server is down
     action_result_check.install()  # RemoteAction._validate_action_result: the reply check compiled once
-    duplicate_messages.install()   # MessageProcessor.handle_message, ._handle_message_with_tracker
-    parse_in_thread.install()      # MessageProcessor.parse_message: the NLU graph in a worker thread
+    duplicate_messages.install()  # MessageProcessor.handle_message, ._handle_message_with_tracker
+    parse_in_thread.install()  # MessageProcessor.parse_message: the NLU graph in a worker thread
     _installed = True
 
 
@@ -69,7 +71,7 @@ def install_validator(needs_examples: Callable[[str], bool]) -> None:
         return
     all_intents = Validator._non_default_intents
 
-    def _intents_that_need_examples(self: Validator) -> List[str]:
+    def _intents_that_need_examples(self: Validator) -> list[str]:
         return [intent for intent in all_intents(self) if needs_examples(intent)]
 
     _intents_that_need_examples._clinic_narrowed = True  # type: ignore[attr-defined]

@@ -13,13 +13,14 @@ touched, only alphabetic words of four letters or more, never all-capitals words
 and nothing in a message where fewer than half of the words are known English: that is another
 language (components/other_languages.py reads `as_typed`).
 """
+
 from __future__ import annotations
 
 import json
 import re
 from collections import Counter
-from functools import lru_cache
-from typing import Any, Dict, List, Optional, Text, Tuple
+from functools import cache
+from typing import Any, Optional
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -35,7 +36,7 @@ CORE = re.compile(r"^(\W*)([A-Za-z]+)(\W*)$")  # a word with punctuation around 
 MIN_LETTERS = 4
 
 
-@lru_cache(maxsize=None)
+@cache
 def english_words() -> Any:
     """pyspellchecker's English word list, loaded once per process (also read by
     components/other_languages.py to tell English training words from the few in other languages)."""
@@ -44,7 +45,7 @@ def english_words() -> Any:
     return SpellChecker(distance=1)
 
 
-def as_typed(message: Message) -> Text:
+def as_typed(message: Message) -> str:
     """What the patient typed, before any correction."""
     return (message.get(OUTPUT_KEY) or {}).get("as_typed") or message.get(TEXT) or ""
 
@@ -57,25 +58,25 @@ class Speller:
     to any dictionary word was tried first and turned "toung" (tongue) into "young": only the words
     the assistant was trained on are safe targets."""
 
-    def __init__(self, training_words: Dict[Text, int]) -> None:
+    def __init__(self, training_words: dict[str, int]) -> None:
         from spellchecker import SpellChecker
 
         self.english = english_words()
         self.domain = SpellChecker(language=None, distance=1)
         self.domain.word_frequency.load_json(dict(training_words))
 
-    def known(self, word: Text) -> bool:
+    def known(self, word: str) -> bool:
         lower = word.lower()
         return lower in self.english or lower in self.domain
 
-    def correct(self, text: Text) -> Tuple[Text, List[Tuple[Text, Text]]]:
+    def correct(self, text: str) -> tuple[str, list[tuple[str, str]]]:
         """The text with unknown words corrected, and the (typed, corrected) pairs."""
         words = [m.group(2) for m in (CORE.match(t) for t in text.split()) if m]
         if not words or sum(self.known(w) for w in words) < len(words) / 2:
             return text, []
-        changes: List[Tuple[Text, Text]] = []
+        changes: list[tuple[str, str]] = []
 
-        def fix(token_match: "re.Match") -> Text:
+        def fix(token_match: re.Match) -> str:
             token = token_match.group(0)
             found = CORE.match(token)
             if not found:
@@ -83,7 +84,7 @@ class Speller:
             before, word, after = found.groups()
             if len(word) < MIN_LETTERS or word.isupper() or self.known(word):
                 return token
-            better: Optional[Text] = self.domain.correction(word.lower())
+            better: Optional[str] = self.domain.correction(word.lower())
             if not better or better == word.lower():
                 return token
             if word[0].isupper():
@@ -98,27 +99,47 @@ class Speller:
 class SpellingCorrection(GraphComponent):
     """Corrects unknown words in a live message; training data is left as written."""
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 training_words: Optional[Dict[Text, int]] = None) -> None:
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        training_words: Optional[dict[str, int]] = None,
+    ) -> None:
         self.component_config = config
         self._storage, self._resource = model_storage, resource
         self.speller = Speller(training_words) if training_words else None
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "SpellingCorrection":
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> SpellingCorrection:
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
-        words = Counter(w.lower() for example in training_data.training_examples
-                        for w in re.findall(r"[A-Za-z]+", example.get(TEXT) or "") if len(w) >= MIN_LETTERS)
+        words = Counter(
+            w.lower()
+            for example in training_data.training_examples
+            for w in re.findall(r"[A-Za-z]+", example.get(TEXT) or "")
+            if len(w) >= MIN_LETTERS
+        )
         with self._storage.write_to(self._resource) as directory:
             (directory / "training_words.json").write_text(json.dumps(dict(sorted(words.items()))), encoding="utf-8")
         return self._resource
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "SpellingCorrection":
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> SpellingCorrection:
         try:
             with model_storage.read_from(resource) as directory:
                 words = json.loads((directory / "training_words.json").read_text(encoding="utf-8"))
@@ -129,7 +150,7 @@ class SpellingCorrection(GraphComponent):
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         if self.speller is None:
             return messages
         for message in messages:

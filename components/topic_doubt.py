@@ -13,9 +13,10 @@ honest "I can't answer that". What it found goes into the parse result under `to
 benchmarks/faq_blind.py can replay the two settings and choose them on the blind set's development
 half. Remove this step when Rasa's fallback reads the selector's confidence.
 """
+
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any, Optional
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -30,7 +31,7 @@ FALLBACK = "nlu_fallback"
 OUTPUT_KEY = "topic_doubt"
 
 
-def topic_scores(parse: Dict[Text, Any]) -> Tuple[Optional[Text], float, float]:
+def topic_scores(parse: dict[str, Any]) -> tuple[Optional[str], float, float]:
     """The selector's top topic ('faq/<topic>'), its confidence and its lead over the runner-up."""
     ranking = ((parse.get("response_selector") or {}).get(FAQ) or {}).get("ranking") or []
     if not ranking:
@@ -40,7 +41,7 @@ def topic_scores(parse: Dict[Text, Any]) -> Tuple[Optional[Text], float, float]:
     return ranking[0].get("intent_response_key"), first, first - second
 
 
-def doubtful(confidence: float, margin: float, config: Dict[Text, Any]) -> bool:
+def doubtful(confidence: float, margin: float, config: dict[str, Any]) -> bool:
     """Too unsure of the topic to answer: ask "Did you mean…?" instead."""
     return confidence < config["answer_at"] or margin < config["margin_at"]
 
@@ -50,18 +51,23 @@ class TopicDoubt(GraphComponent, IntentClassifier):
     """Turns an FAQ question whose topic is unclear into "Did you mean…?"."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {"answer_at": 0.0, "margin_at": 0.0}
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: dict[str, Any]) -> None:
         self.component_config = config
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "TopicDoubt":
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> TopicDoubt:
         return cls(config)
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             if (message.get(INTENT) or {}).get("name") != FAQ:
                 continue
@@ -69,8 +75,11 @@ class TopicDoubt(GraphComponent, IntentClassifier):
             if topic is None:
                 continue
             doubt = doubtful(confidence, margin, self.component_config)
-            message.set(OUTPUT_KEY, {"topic": topic, "confidence": round(confidence, 4),
-                                     "margin": round(margin, 4), "doubtful": doubt}, add_to_output=True)
+            message.set(
+                OUTPUT_KEY,
+                {"topic": topic, "confidence": round(confidence, 4), "margin": round(margin, 4), "doubtful": doubt},
+                add_to_output=True,
+            )
             if doubt:
                 replaced = {"name": FALLBACK, "confidence": confidence}
                 # Prepended as FallbackClassifier does: the ranking stays underneath for the buttons.

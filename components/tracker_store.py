@@ -10,6 +10,7 @@ only the Rasa server writes this store: after the patient's "forget me" (actions
 conversation is deleted instead of saved. Deleting conversations older than the clinic's retention
 period needs no Rasa code: `clinic.tracker_db.purge_conversations`.
 """
+
 from __future__ import annotations
 
 import logging
@@ -33,14 +34,19 @@ FORGET_ACTION = "action_forget_me"  # actions/privacy.py
 class ClinicTrackerStore(SQLTrackerStore):
     """SQLTrackerStore whose database is TRACKER_DB_URL (default: a SQLite file under var/)."""
 
-    def __init__(self, domain: Optional[Domain] = None, host: Optional[str] = None,
-                 event_broker: Optional[EventBroker] = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        domain: Optional[Domain] = None,
+        host: Optional[str] = None,
+        event_broker: Optional[EventBroker] = None,
+        **kwargs: Any,
+    ) -> None:
         url = tracker_db_url()
         if url.startswith("sqlite:///"):
-            Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+            Path(url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
         super().__init__(domain=domain, host=url, event_broker=event_broker, **kwargs)
 
-    async def save(self, tracker: "DialogueStateTracker") -> None:
+    async def save(self, tracker: DialogueStateTracker) -> None:
         """Rasa's save, except right after "forget me": then the conversation is deleted instead."""
         if _forget_requested(tracker):
             with self.session_scope() as session:
@@ -51,7 +57,7 @@ class ClinicTrackerStore(SQLTrackerStore):
         await super().save(tracker)
 
 
-def _forget_requested(tracker: "DialogueStateTracker") -> bool:
+def _forget_requested(tracker: DialogueStateTracker) -> bool:
     """Did action_forget_me run in the turn being saved (after the latest user message)?"""
     for event in reversed(tracker.events):
         if isinstance(event, UserUttered):
@@ -59,4 +65,3 @@ def _forget_requested(tracker: "DialogueStateTracker") -> bool:
         if isinstance(event, ActionExecuted) and event.action_name == FORGET_ACTION:
             return True
     return False
-

@@ -15,11 +15,12 @@ variants. The openings and slips here are the team's own and deliberately not th
 benchmarks/faq_blind.py uses to vary the blind questions, so the benchmark still measures strangers'
 slips, not these. Examples with entities are left alone (their spans would move).
 """
+
 from __future__ import annotations
 
 import hashlib
 import random
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Optional
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -30,41 +31,62 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 LEAD_INS = [
-    "Hi, ", "Hello there. ", "Hey :) ", "Good afternoon! ", "Hiya, ", "hi again, ",
+    "Hi, ",
+    "Hello there. ",
+    "Hey :) ",
+    "Good afternoon! ",
+    "Hiya, ",
+    "hi again, ",
     "Morning! I was reading about the treatment on your site. ",
     "Hello, I'm thinking of coming in next month. ",
     "Hi, I've never had anything like this done before. ",
-    "ok so ", "Um, ", "Quick one: ", "Can I ask something? ",
-    "Sorry to bother you, ", "I hope this isn't a stupid question, ",
+    "ok so ",
+    "Um, ",
+    "Quick one: ",
+    "Can I ask something? ",
+    "Sorry to bother you, ",
+    "I hope this isn't a stupid question, ",
     "My sister had this done last year and loved it. ",
     "Hello, I'm 42 and looking into options for my skin. ",
     "Hi! Just browsing your website. ",
-    "I'm a bit nervous, first time. ", "Before I decide anything: ",
-    "hey there, question for you. ", "Good evening, ",
+    "I'm a bit nervous, first time. ",
+    "Before I decide anything: ",
+    "hey there, question for you. ",
+    "Good evening, ",
 ]
-SIGN_OFFS = [" thanks", " Thank you!", " thx", " cheers", " x", " many thanks in advance",
-             " Thanks so much.", " ty", " :)", " please"]
+SIGN_OFFS = [
+    " thanks",
+    " Thank you!",
+    " thx",
+    " cheers",
+    " x",
+    " many thanks in advance",
+    " Thanks so much.",
+    " ty",
+    " :)",
+    " please",
+]
 QWERTY_ROWS = ["qwertyuiop", "asdfghjkl", "zxcvbnm"]
 MIN_WORDS = 3  # shorter phrasings ("yes please", "Tuesday") are left alone
 
 
-def _neighbours() -> Dict[Text, Text]:
+def _neighbours() -> dict[str, str]:
     """Each letter's left and right neighbours on a QWERTY keyboard."""
-    near: Dict[Text, Text] = {}
+    near: dict[str, str] = {}
     for row in QWERTY_ROWS:
         for i, letter in enumerate(row):
-            near[letter] = row[max(i - 1, 0):i] + row[i + 1:i + 2]
+            near[letter] = row[max(i - 1, 0) : i] + row[i + 1 : i + 2]
     return near
 
 
 NEIGHBOURS = _neighbours()
 
 
-def _rng(text: Text, salt: Text) -> random.Random:
+def _rng(text: str, salt: str) -> random.Random:
     return random.Random(hashlib.sha256((salt + text).encode("utf-8")).hexdigest())
 
 
-def with_slips(text: Text, rate: float = 0.2) -> Text:
+def with_slips(text: str, rate: float = 0.2) -> str:
     """The text with a typing slip in about `rate` of its words of four letters or more (at least one)."""
     rng = _rng(text, "slips")
     words = text.split(" ")
@@ -75,20 +97,20 @@ def with_slips(text: Text, rate: float = 0.2) -> Text:
         j = rng.randrange(1, len(word) - 1)
         slip = rng.choice(["drop", "double", "swap", "neighbour"])
         if slip == "drop":
-            word = word[:j] + word[j + 1:]
+            word = word[:j] + word[j + 1 :]
         elif slip == "double":
             word = word[:j] + word[j] + word[j:]
         elif slip == "swap":
-            word = word[:j - 1] + word[j] + word[j - 1] + word[j + 1:]
+            word = word[: j - 1] + word[j] + word[j - 1] + word[j + 1 :]
         else:
             keys = NEIGHBOURS.get(word[j].lower())
             if keys:
-                word = word[:j] + rng.choice(keys) + word[j + 1:]
+                word = word[:j] + rng.choice(keys) + word[j + 1 :]
         words[i] = word
     return " ".join(words)
 
 
-def with_small_talk(text: Text) -> Text:
+def with_small_talk(text: str) -> str:
     """The text after a chatty opening, or before a sign-off (one in four)."""
     rng = _rng(text, "small talk")
     if rng.random() < 0.25:
@@ -97,7 +119,7 @@ def with_small_talk(text: Text) -> Text:
     return lead + (text[:1].lower() + text[1:] if lead.rstrip()[-1:] in ",:" else text)
 
 
-def variant(text: Text) -> Optional[Text]:
+def variant(text: str) -> Optional[str]:
     """One variant of a training phrasing (slips or small talk), or None where it would be the same."""
     if len(text.split()) < MIN_WORDS:
         return None
@@ -110,22 +132,27 @@ class TrainingVariants(GraphComponent):
     """Adds one variant of each intent example to the training data; leaves live messages alone."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {"enabled": True}
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: dict[str, Any]) -> None:
         self.enabled = bool(config.get("enabled", True))
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "TrainingVariants":
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> TrainingVariants:
         return cls(config)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         if not self.enabled:
             return training_data
         known = {e.get(TEXT) for e in training_data.training_examples}
-        extra: List[Message] = []
+        extra: list[Message] = []
         for example in training_data.intent_examples:
             text = example.get(TEXT)
             if not text or example.get(ENTITIES) or not example.get(INTENT):
@@ -137,5 +164,5 @@ class TrainingVariants(GraphComponent):
                 extra.append(Message(data={**data, TEXT: changed}))
         return training_data.merge(TrainingData(training_examples=extra)) if extra else training_data
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         return messages

@@ -13,16 +13,18 @@ This component compares the message's all-MiniLM-L6-v2 embedding (the mean of th
   - if an *out-of-scope* example is closer than every in-scope one by at least
     `out_of_scope_margin`, the message becomes `out_of_scope`.
 An out-of-scope verdict for a message unlike both kinds of example becomes `nlu_fallback` too: the
-classifier had nothing to go on. It second-guesses the intents that answer or start something (FAQ, care, clinic info, booking, …) and
-the short social ones ("the thing" was once read as a confident "yes"), never a patient's answer
-typed into a form (`inform`), a reported reaction, or a way out (stop, cancel, a person).
+classifier had nothing to go on. It second-guesses the intents that answer or start something (FAQ,
+care, clinic info, booking, …) and the short social ones ("the thing" was once read as a confident
+"yes"), never a patient's answer typed into a form (`inform`), a reported reaction, or a way out
+(stop, cancel, a person).
 The similarities go into the parse result (`unfamiliar_check`) so benchmarks can replay the two
 settings over cross-validation predictions (benchmarks/fallback_curve.py chooses them).
 """
+
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Optional, Text, Type
+from typing import Any, Optional
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -41,12 +43,23 @@ OUTPUT_KEY = "unfamiliar_check"
 # Never checked: `inform` (a name, a phone number, a concern typed into a form), a reported reaction
 # (safety first), and the ways out (stop, cancel, a person, forget me, back to the bot), which a
 # patient must never be kept from by a "Did you mean".
-CHECKED_INTENTS = ["faq", "ask_pre_treatment_care", "ask_post_treatment_care", "ask_clinic_info",
-                   "book_appointment", "check_booking_status", "greet", "goodbye", "thank", "affirm",
-                   "deny", "bot_challenge"]
+CHECKED_INTENTS = [
+    "faq",
+    "ask_pre_treatment_care",
+    "ask_post_treatment_care",
+    "ask_clinic_info",
+    "book_appointment",
+    "check_booking_status",
+    "greet",
+    "goodbye",
+    "thank",
+    "affirm",
+    "deny",
+    "bot_challenge",
+]
 
 
-def sentence_embedding(message: Message, featurizer: Text) -> Optional[np.ndarray]:
+def sentence_embedding(message: Message, featurizer: str) -> Optional[np.ndarray]:
     """Unit-length mean of the featurizer's token vectors, or None when the message has none."""
     sequence, _ = message.get_dense_features(TEXT, featurizers=[featurizer])
     if sequence is None or sequence.features.shape[0] == 0:
@@ -56,8 +69,14 @@ def sentence_embedding(message: Message, featurizer: Text) -> Optional[np.ndarra
     return mean / norm if norm > 0 else None
 
 
-def decide(intent: Optional[Text], in_scope: float, out_of_scope: float, unfamiliar_below: float,
-           out_of_scope_margin: Optional[float], checked: List[Text]) -> Optional[Text]:
+def decide(
+    intent: Optional[str],
+    in_scope: float,
+    out_of_scope: float,
+    unfamiliar_below: float,
+    out_of_scope_margin: Optional[float],
+    checked: list[str],
+) -> Optional[str]:
     """The intent this check gives the message instead of the classifier's, or None to keep it.
 
     An out-of-scope verdict is second-guessed too, only when the message is unlike the out-of-scope
@@ -78,16 +97,26 @@ class UnfamiliarMessageCheck(GraphComponent, IntentClassifier):
     """Turns questions unlike any training example into a fallback, or out-of-scope ones into a refusal."""
 
     @classmethod
-    def required_components(cls) -> List[Type]:
+    def required_components(cls) -> list[type]:
         return [LanguageModelFeaturizer]  # its token vectors are what is compared
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
-        return {"featurizer": "minilm", "unfamiliar_below": 0.0, "out_of_scope_margin": None,
-                "checked_intents": CHECKED_INTENTS}
+    def get_default_config() -> dict[str, Any]:
+        return {
+            "featurizer": "minilm",
+            "unfamiliar_below": 0.0,
+            "out_of_scope_margin": None,
+            "checked_intents": CHECKED_INTENTS,
+        }
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 in_scope: Optional[np.ndarray] = None, out_of_scope: Optional[np.ndarray] = None) -> None:
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        in_scope: Optional[np.ndarray] = None,
+        out_of_scope: Optional[np.ndarray] = None,
+    ) -> None:
         self.component_config = config
         self._storage, self._resource = model_storage, resource
         dim = 1
@@ -95,19 +124,27 @@ class UnfamiliarMessageCheck(GraphComponent, IntentClassifier):
         self.out_of_scope = out_of_scope if out_of_scope is not None else np.zeros((0, dim), np.float32)
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "UnfamiliarMessageCheck":
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> UnfamiliarMessageCheck:
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
-        inside, outside = [], []
+        inside: list[np.ndarray] = []
+        outside: list[np.ndarray] = []
         for example in training_data.intent_examples:
             vector = sentence_embedding(example, self.component_config["featurizer"])
             if vector is not None:
                 (outside if example.get(INTENT) == OUT_OF_SCOPE else inside).append(vector)
         if not inside:
-            raise ValueError(f"UnfamiliarMessageCheck found no '{self.component_config['featurizer']}' "
-                             "features: put it after the MiniLM featurizer with that alias")
+            raise ValueError(
+                f"UnfamiliarMessageCheck found no '{self.component_config['featurizer']}' "
+                "features: put it after the MiniLM featurizer with that alias"
+            )
         self.in_scope = np.vstack(inside)
         self.out_of_scope = np.vstack(outside) if outside else np.zeros((0, self.in_scope.shape[1]), np.float32)
         with self._storage.write_to(self._resource) as directory:
@@ -117,21 +154,33 @@ class UnfamiliarMessageCheck(GraphComponent, IntentClassifier):
         return self._resource
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "UnfamiliarMessageCheck":
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> UnfamiliarMessageCheck:
         try:
             with model_storage.read_from(resource) as directory:
-                return cls(config, model_storage, resource, np.load(directory / "in_scope.npy"),
-                           np.load(directory / "out_of_scope.npy"))
+                return cls(
+                    config,
+                    model_storage,
+                    resource,
+                    np.load(directory / "in_scope.npy"),
+                    np.load(directory / "out_of_scope.npy"),
+                )
         except ValueError:  # not trained (e.g. a model trained without NLU data)
             return cls(config, model_storage, resource)
 
-    def similarities(self, vector: np.ndarray) -> Dict[Text, float]:
+    def similarities(self, vector: np.ndarray) -> dict[str, float]:
         def best(matrix: np.ndarray) -> float:
             return float(np.max(matrix @ vector)) if len(matrix) and matrix.shape[1] == len(vector) else 0.0
+
         return {"in_scope": round(best(self.in_scope), 4), "out_of_scope": round(best(self.out_of_scope), 4)}
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         config = self.component_config
         for message in messages:
             vector = sentence_embedding(message, config["featurizer"])
@@ -139,10 +188,19 @@ class UnfamiliarMessageCheck(GraphComponent, IntentClassifier):
                 continue
             found = self.similarities(vector)
             intent = (message.get(INTENT) or {}).get("name")
-            verdict = decide(intent, found["in_scope"], found["out_of_scope"], config["unfamiliar_below"],
-                             config["out_of_scope_margin"], config["checked_intents"])
-            message.set(OUTPUT_KEY, {**found, "checked": intent in config["checked_intents"],
-                                     "changed_to": verdict}, add_to_output=True)
+            verdict = decide(
+                intent,
+                found["in_scope"],
+                found["out_of_scope"],
+                config["unfamiliar_below"],
+                config["out_of_scope_margin"],
+                config["checked_intents"],
+            )
+            message.set(
+                OUTPUT_KEY,
+                {**found, "checked": intent in config["checked_intents"], "changed_to": verdict},
+                add_to_output=True,
+            )
             if verdict is None:
                 continue
             confidence = found["in_scope"] if verdict == FALLBACK else found["out_of_scope"]

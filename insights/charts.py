@@ -2,12 +2,13 @@
 
 matplotlib's object API with the Agg canvas: no display, no pyplot global state, nothing fetched.
 """
+
 from __future__ import annotations
 
 import base64
 import datetime as dt
 import io
-from typing import Dict, List, Optional, Sequence, Tuple
+from collections.abc import Sequence
 
 import matplotlib
 
@@ -19,7 +20,7 @@ STATUS_COLOURS = {"pending": "#d9b44a", "confirmed": "#3c8d5a", "declined": "#b5
 SIZE = (9.0, 3.0)
 
 
-def _figure(size: Tuple[float, float] = SIZE) -> Tuple[Figure, "matplotlib.axes.Axes"]:
+def _figure(size: tuple[float, float] = SIZE) -> tuple[Figure, matplotlib.axes.Axes]:
     figure = Figure(figsize=size, dpi=100)
     axes = figure.subplots()
     axes.spines[["top", "right"]].set_visible(False)
@@ -68,12 +69,18 @@ def per_hour(open_counts: Sequence[int], closed_counts: Sequence[int], title: st
     return _data_uri(figure)
 
 
-def rates(days: Sequence[dt.date], series: Dict[str, List[Optional[float]]], title: str) -> str:
+def rates(days: Sequence[dt.date], series: dict[str, list[float | None]], title: str) -> str:
     """Percentages per day; days without messages are gaps, not zeros."""
     figure, axes = _figure()
     for (name, values), colour in zip(series.items(), (ORANGE, BLUE, GREY)):
-        axes.plot(range(len(days)), [None if v is None else 100 * v for v in values], marker="o",
-                  markersize=4, color=colour, label=name)
+        axes.plot(
+            range(len(days)),
+            [None if v is None else 100 * v for v in values],
+            marker="o",
+            markersize=4,
+            color=colour,
+            label=name,
+        )
     _day_axis(axes, days)
     axes.set_ylim(0, 105)  # room for a marker at 100%
     axes.set_yticks(range(0, 101, 20))
@@ -83,11 +90,14 @@ def rates(days: Sequence[dt.date], series: Dict[str, List[Optional[float]]], tit
     return _data_uri(figure)
 
 
-def topics(counts: Sequence[Tuple[str, int]], title: str, limit: int = 15) -> str:
+def topics(counts: Sequence[tuple[str, int]], title: str, limit: int = 15) -> str:
     shown = list(counts[:limit])[::-1]
     figure, axes = _figure((9.0, max(2.0, 0.3 * len(shown) + 0.8)))
-    axes.barh(range(len(shown)), [n for _, n in shown],
-              color=[ORANGE if label in ("nlu_fallback", "out_of_scope") else BLUE for label, _ in shown])
+    axes.barh(
+        range(len(shown)),
+        [n for _, n in shown],
+        color=[ORANGE if label in ("nlu_fallback", "out_of_scope") else BLUE for label, _ in shown],
+    )
     axes.set_yticks(range(len(shown)))
     axes.set_yticklabels([label for label, _ in shown], fontsize=8)
     axes.grid(axis="x", color="#e4e7eb", linewidth=0.8)
@@ -96,7 +106,7 @@ def topics(counts: Sequence[Tuple[str, int]], title: str, limit: int = 15) -> st
     return _data_uri(figure)
 
 
-def bookings(days: Sequence[dt.date], per_status: Dict[str, List[int]], title: str) -> str:
+def bookings(days: Sequence[dt.date], per_status: dict[str, list[int]], title: str) -> str:
     """Stacked bars: requests per day, by status."""
     figure, axes = _figure()
     bottom = [0] * len(days)
@@ -110,8 +120,7 @@ def bookings(days: Sequence[dt.date], per_status: Dict[str, List[int]], title: s
     return _data_uri(figure)
 
 
-def latency(days: Sequence[dt.date], per_day: Sequence[Tuple[Optional[float], Optional[float], int]],
-            title: str) -> str:
+def latency(days: Sequence[dt.date], per_day: Sequence[tuple[float | None, float | None, int]], title: str) -> str:
     figure, axes = _figure()
     axes.plot(range(len(days)), [m for m, _, _ in per_day], marker="o", markersize=4, color=BLUE, label="median")
     axes.plot(range(len(days)), [p for _, p, _ in per_day], marker="o", markersize=4, color=ORANGE, label="p90")

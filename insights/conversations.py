@@ -9,20 +9,23 @@ Intents triggered from the clinic's side (a check-in, stored by Rasa as "EXTERNA
 not patient messages and are skipped.
 Plain SQLAlchemy Core, so the same code reads SQLite and PostgreSQL.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import itertools
 import json
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 
 from insights.privacy import is_form_answer, mask
 
-EVENTS = sa.table("events", sa.column("id"), sa.column("sender_id"), sa.column("type_name"),
-                  sa.column("timestamp"), sa.column("data"))
+EVENTS = sa.table(
+    "events", sa.column("id"), sa.column("sender_id"), sa.column("type_name"), sa.column("timestamp"), sa.column("data")
+)
 SENDERS_PER_QUERY = 200  # keeps the IN (...) list small for any database
 EXTERNAL = "EXTERNAL: "  # Rasa's text for an intent triggered by the clinic's side (trigger_intent)
 NO_INTENT = "(no intent)"
@@ -35,9 +38,9 @@ class UserMessage:
     at: dt.datetime  # aware, UTC
     intent: str
     label: str  # the intent, or the FAQ's full name such as "faq/pain"
-    text: Optional[str]
+    text: str | None
     form_answer: bool
-    latency: Optional[float] = None  # seconds until the first bot reply; None if none came
+    latency: float | None = None  # seconds until the first bot reply; None if none came
 
 
 @dataclass
@@ -45,10 +48,10 @@ class Conversation:
     """One Rasa session: it starts with the patient's first message after a session start."""
 
     started: dt.datetime  # aware, UTC
-    messages: List[UserMessage] = field(default_factory=list)  # those inside the period only
+    messages: list[UserMessage] = field(default_factory=list)  # those inside the period only
 
 
-def read_conversations(url: str, start: dt.datetime, end: dt.datetime, region: str = "GB") -> List[Conversation]:
+def read_conversations(url: str, start: dt.datetime, end: dt.datetime, region: str = "GB") -> list[Conversation]:
     """Conversations with a patient message in [start, end); messages outside the period left out.
 
     A conversation begun before `start` is returned too (its messages in the period count), but
@@ -60,18 +63,23 @@ def read_conversations(url: str, start: dt.datetime, end: dt.datetime, region: s
         with engine.connect() as conn:
             if not sa.inspect(conn).has_table("events"):
                 return []
-            senders = sorted(row[0] for row in conn.execute(
-                sa.select(EVENTS.c.sender_id).distinct().where(
-                    EVENTS.c.type_name == "user", EVENTS.c.timestamp >= lo, EVENTS.c.timestamp < hi)))
-            found: List[Conversation] = []
+            senders = sorted(
+                row[0]
+                for row in conn.execute(
+                    sa.select(EVENTS.c.sender_id)
+                    .distinct()
+                    .where(EVENTS.c.type_name == "user", EVENTS.c.timestamp >= lo, EVENTS.c.timestamp < hi)
+                )
+            )
+            found: list[Conversation] = []
             for first in range(0, len(senders), SENDERS_PER_QUERY):
                 rows = conn.execute(
                     sa.select(EVENTS.c.sender_id, EVENTS.c.type_name, EVENTS.c.timestamp, EVENTS.c.data)
-                    .where(EVENTS.c.sender_id.in_(senders[first:first + SENDERS_PER_QUERY]))
-                    .order_by(EVENTS.c.sender_id, EVENTS.c.id))
+                    .where(EVENTS.c.sender_id.in_(senders[first : first + SENDERS_PER_QUERY]))
+                    .order_by(EVENTS.c.sender_id, EVENTS.c.id)
+                )
                 for _, events in itertools.groupby(rows, key=lambda row: row[0]):
-                    found.extend(c for c in replay(((r[1], r[2], r[3]) for r in events), lo, hi, region)
-                                 if c.messages)
+                    found.extend(c for c in replay(((r[1], r[2], r[3]) for r in events), lo, hi, region) if c.messages)
             return found
     finally:
         engine.dispose()
@@ -83,12 +91,12 @@ def replay(events: Iterable[Sequence[Any]], lo: float, hi: float, region: str = 
     Tracks the form state (active_loop, requested_slot) the way Rasa's tracker does, to tell
     answers to a form from questions, and pairs each message with the first bot reply after it.
     """
-    conversation: Optional[Conversation] = None
-    active_loop: Optional[str] = None
-    requested_slot: Optional[str] = None
-    waiting: Optional[UserMessage] = None
+    conversation: Conversation | None = None
+    active_loop: str | None = None
+    requested_slot: str | None = None
+    waiting: UserMessage | None = None
     for type_name, timestamp, raw in events:
-        data: Dict[str, Any] = _json(raw)
+        data: dict[str, Any] = _json(raw)
         if type_name == "session_started":
             if conversation is not None:
                 yield conversation
@@ -115,25 +123,27 @@ def replay(events: Iterable[Sequence[Any]], lo: float, hi: float, region: str = 
         yield conversation
 
 
-def _message(data: Dict[str, Any], timestamp: float, form_answer: bool, region: str) -> UserMessage:
+def _message(data: dict[str, Any], timestamp: float, form_answer: bool, region: str) -> UserMessage:
     parse = data.get("parse_data") or {}
     intent = (parse.get("intent") or {}).get("name") or NO_INTENT
-    return UserMessage(at=dt.datetime.fromtimestamp(timestamp, dt.timezone.utc), intent=intent,
-                       label=label_of(parse, intent),
-                       text=None if form_answer else mask(data.get("text"), region),
-                       form_answer=form_answer)
+    return UserMessage(
+        at=dt.datetime.fromtimestamp(timestamp, dt.timezone.utc),
+        intent=intent,
+        label=label_of(parse, intent),
+        text=None if form_answer else mask(data.get("text"), region),
+        form_answer=form_answer,
+    )
 
 
-def label_of(parse: Dict[str, Any], intent: str) -> str:
+def label_of(parse: dict[str, Any], intent: str) -> str:
     """'faq/pain' for a FAQ (the response selector's pick), otherwise the intent's name."""
     full = (parse.get("intent") or {}).get("full_retrieval_intent_name")
     if not full:
-        full = ((parse.get("response_selector") or {}).get(intent) or {}).get("response", {}).get(
-            "intent_response_key")
+        full = ((parse.get("response_selector") or {}).get(intent) or {}).get("response", {}).get("intent_response_key")
     return full if isinstance(full, str) and full.startswith(intent + "/") else intent
 
 
-def _json(raw: Any) -> Dict[str, Any]:
+def _json(raw: Any) -> dict[str, Any]:
     if isinstance(raw, dict):
         return raw
     try:

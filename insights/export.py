@@ -6,11 +6,12 @@ similarity group. A person renames each intent to a real one (faq/<topic>, out_o
 what is noise, moves the examples into data/nlu/ and retrains. Written by hand rather than with a
 YAML library so the comments and the `examples: |` block style survive; texts are single-line.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
-from typing import List, Sequence
 
 from insights.grouping import Group
 
@@ -37,9 +38,8 @@ def _one_line(text: str) -> str:
 
 def render(groups: Sequence[Group], period: str) -> str:
     """The NLU YAML text: version 3.1, one placeholder intent per group."""
-    lines: List[str] = [HEADER.format(period=period), 'version: "3.1"', ""]
-    entries = [(group, [line for line in (_one_line(text) for text, _ in group.examples) if line])
-               for group in groups]
+    lines: list[str] = [HEADER.format(period=period), 'version: "3.1"', ""]
+    entries = [(group, [line for line in (_one_line(text) for text, _ in group.examples) if line]) for group in groups]
     entries = [(group, texts) for group, texts in entries if texts]
     if not entries:
         lines.append("nlu: []")

@@ -5,12 +5,13 @@ n-grams (robust to typos and short texts, no language model needed), and joined 
 clustering on cosine distance, cut at a fixed distance: similar wordings land in one group, and the
 number of groups follows the data. Groups are ordered by how many messages they hold.
 """
+
 from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, Tuple
 
 DISTANCE = 0.75  # cosine distance under which two wordings are "the same question"
 MAX_DISTINCT = 2000  # pairwise distances grow with the square; the rarest texts beyond this go alone
@@ -20,8 +21,8 @@ MAX_DISTINCT = 2000  # pairwise distances grow with the square; the rarest texts
 class Group:
     """Similar messages; `examples` are (masked text, times seen), most frequent first."""
 
-    examples: List[Tuple[str, int]]
-    intents: Dict[str, int]  # why they fell back: nlu_fallback / out_of_scope, with counts
+    examples: list[tuple[str, int]]
+    intents: dict[str, int]  # why they fell back: nlu_fallback / out_of_scope, with counts
 
     @property
     def count(self) -> int:
@@ -36,11 +37,11 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().lower()
 
 
-def group_messages(messages: Iterable[Tuple[str, str]], distance: float = DISTANCE) -> List[Group]:
+def group_messages(messages: Iterable[tuple[str, str]], distance: float = DISTANCE) -> list[Group]:
     """(masked text, intent) pairs -> groups of similar texts, largest group first."""
     seen: Counter = Counter()
-    wording: Dict[str, str] = {}
-    intents: Dict[str, Counter] = {}
+    wording: dict[str, str] = {}
+    intents: dict[str, Counter] = {}
     for text, intent in messages:
         key = normalise(text)
         if not key:
@@ -50,7 +51,7 @@ def group_messages(messages: Iterable[Tuple[str, str]], distance: float = DISTAN
         intents.setdefault(key, Counter())[intent] += 1
     keys = [key for key, _ in sorted(seen.items(), key=lambda item: (-item[1], item[0]))]
     labels = _cluster(keys[:MAX_DISTINCT], distance) + list(range(-1, -1 - len(keys[MAX_DISTINCT:]), -1))
-    members: Dict[int, List[str]] = {}
+    members: dict[int, list[str]] = {}
     for key, label in zip(keys, labels):
         members.setdefault(label, []).append(key)
     groups = []
@@ -62,7 +63,7 @@ def group_messages(messages: Iterable[Tuple[str, str]], distance: float = DISTAN
     return sorted(groups, key=lambda group: (-group.count, normalise(group.representative)))
 
 
-def _cluster(texts: List[str], distance: float) -> List[int]:
+def _cluster(texts: list[str], distance: float) -> list[int]:
     """A cluster label per text (labels are arbitrary integers)."""
     if len(texts) < 2:
         return list(range(len(texts)))

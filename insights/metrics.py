@@ -9,12 +9,14 @@ Definitions (also stated in the report):
   * reply latency is the time from a patient message to the first bot message after it, before the
     patient's next message; a message with no reply (e.g. during a handoff) is counted as unanswered.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from clinic.hours import is_open
@@ -44,7 +46,7 @@ class Period:
         return dt.datetime.combine(self.last + dt.timedelta(days=1), dt.time(0), tzinfo=ZoneInfo(self.timezone))
 
     @property
-    def days(self) -> List[dt.date]:
+    def days(self) -> list[dt.date]:
         return [self.first + dt.timedelta(days=n) for n in range((self.last - self.first).days + 1)]
 
     def local(self, moment: dt.datetime) -> dt.datetime:
@@ -56,20 +58,21 @@ class Insights:
     """Everything the report shows; `summary` is the JSON-friendly headline figures."""
 
     period: Period
-    summary: Dict[str, Any]
-    conversations_per_day: List[int]
-    conversations_per_hour: Dict[str, List[int]]  # "open" / "after_hours" -> count per hour of day
-    topics: List[Tuple[str, int]]
-    fallback_rate_per_day: List[Optional[float]]
-    out_of_scope_rate_per_day: List[Optional[float]]
-    groups: List[Group]
-    bookings_per_day: Dict[str, List[int]]  # status -> count per day
-    latency_per_day: List[Tuple[Optional[float], Optional[float], int]]  # median, p90, replies
-    notes: List[str] = field(default_factory=list)
+    summary: dict[str, Any]
+    conversations_per_day: list[int]
+    conversations_per_hour: dict[str, list[int]]  # "open" / "after_hours" -> count per hour of day
+    topics: list[tuple[str, int]]
+    fallback_rate_per_day: list[float | None]
+    out_of_scope_rate_per_day: list[float | None]
+    groups: list[Group]
+    bookings_per_day: dict[str, list[int]]  # status -> count per day
+    latency_per_day: list[tuple[float | None, float | None, int]]  # median, p90, replies
+    notes: list[str] = field(default_factory=list)
 
 
-def compute(conversations: Sequence[Conversation], bookings: Sequence[Booking], clinic: ClinicProfile,
-            period: Period) -> Insights:
+def compute(
+    conversations: Sequence[Conversation], bookings: Sequence[Booking], clinic: ClinicProfile, period: Period
+) -> Insights:
     """All figures for the period; pure, so tests and the CLI get the same numbers."""
     days = period.days
     index = {day: n for n, day in enumerate(days)}
@@ -85,12 +88,12 @@ def compute(conversations: Sequence[Conversation], bookings: Sequence[Booking], 
     questions = [m for m in messages if not m.form_answer]
     fallbacks = [m for m in questions if m.intent == FALLBACK]
     out_of_scope = [m for m in questions if m.intent == OUT_OF_SCOPE]
-    asked_by_day: List[List[UserMessage]] = [[] for _ in days]
+    asked_by_day: list[list[UserMessage]] = [[] for _ in days]
     for message in questions:
         asked_by_day[index[period.local(message.at).date()]].append(message)
 
     replies = [m.latency for m in messages if m.latency is not None]
-    replies_by_day: List[List[float]] = [[] for _ in days]
+    replies_by_day: list[list[float]] = [[] for _ in days]
     for message in messages:
         if message.latency is not None:
             replies_by_day[index[period.local(message.at).date()]].append(message.latency)
@@ -106,7 +109,8 @@ def compute(conversations: Sequence[Conversation], bookings: Sequence[Booking], 
 
     groups = group_messages((m.text or "", m.intent) for m in fallbacks + out_of_scope)
     summary = {
-        "period_from": period.first.isoformat(), "period_to": period.last.isoformat(),
+        "period_from": period.first.isoformat(),
+        "period_to": period.last.isoformat(),
         "timezone": period.timezone,
         "conversations": len(begun),
         "conversations_after_hours": after_hours,
@@ -127,20 +131,26 @@ def compute(conversations: Sequence[Conversation], bookings: Sequence[Booking], 
         "unanswered_messages": sum(m.latency is None for m in messages),
     }
     return Insights(
-        period=period, summary=summary, conversations_per_day=per_day, conversations_per_hour=per_hour,
+        period=period,
+        summary=summary,
+        conversations_per_day=per_day,
+        conversations_per_hour=per_hour,
         topics=sorted(Counter(m.label for m in questions).items(), key=lambda item: (-item[1], item[0])),
         fallback_rate_per_day=[_share(sum(m.intent == FALLBACK for m in day), len(day)) for day in asked_by_day],
-        out_of_scope_rate_per_day=[_share(sum(m.intent == OUT_OF_SCOPE for m in day), len(day))
-                                   for day in asked_by_day],
-        groups=groups, bookings_per_day=bookings_per_day,
-        latency_per_day=[(_percentile(day, 50), _percentile(day, 90), len(day)) for day in replies_by_day])
+        out_of_scope_rate_per_day=[
+            _share(sum(m.intent == OUT_OF_SCOPE for m in day), len(day)) for day in asked_by_day
+        ],
+        groups=groups,
+        bookings_per_day=bookings_per_day,
+        latency_per_day=[(_percentile(day, 50), _percentile(day, 90), len(day)) for day in replies_by_day],
+    )
 
 
-def _share(part: int, whole: int) -> Optional[float]:
+def _share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def _percentile(values: Sequence[float], q: float) -> Optional[float]:
+def _percentile(values: Sequence[float], q: float) -> float | None:
     """numpy's linear percentile, rounded to milliseconds; None for no values."""
     if not values:
         return None

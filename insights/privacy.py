@@ -7,10 +7,10 @@ figures and the export only ever see masked text. Two rules:
   * any other text has e-mail addresses, phone numbers (libphonenumber, plus long digit runs) and
     self-introductions ("my name is Jo Bloggs") replaced with placeholders.
 """
+
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 import phonenumbers
 
@@ -22,22 +22,24 @@ _EMAIL = re.compile(r"[^\s<>()\[\],;:\"']+@[^\s<>()\[\],;:\"']+\.[^\s<>()\[\],;:
 _DIGIT_RUN = re.compile(r"\+?\d[\d\s().\-/]{5,}\d")  # masked when it holds 7+ digits and is no date
 _DATE = re.compile(r"\d{1,4}([-/.])\d{1,2}\1\d{1,4}")
 # A cue ("my name is", "I'm", "call me") then one to three Capitalised words.
-_INTRODUCTION = re.compile(r"(?i:\b(?:my name is|my name's|name's|i am|i'm|im|this is|call me)\s+)"
-                           r"([A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,2})")
+_INTRODUCTION = re.compile(
+    r"(?i:\b(?:my name is|my name's|name's|i am|i'm|im|this is|call me)\s+)"
+    r"([A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,2})"
+)
 
 
-def mask(text: Optional[str], region: str = "GB") -> str:
+def mask(text: str | None, region: str = "GB") -> str:
     """The text with e-mails, phone numbers and self-introduced names replaced by placeholders."""
     text = _EMAIL.sub(EMAIL, text or "")
     spans = [(m.start, m.end) for m in phonenumbers.PhoneNumberMatcher(text, region)]
     for start, end in reversed(spans):
         text = text[:start] + PHONE + text[end:]
     text = _DIGIT_RUN.sub(_digit_run, text)
-    text = _INTRODUCTION.sub(lambda m: m.group(0)[:m.start(1) - m.start(0)] + NAME, text)
+    text = _INTRODUCTION.sub(lambda m: m.group(0)[: m.start(1) - m.start(0)] + NAME, text)
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _digit_run(match: "re.Match[str]") -> str:
+def _digit_run(match: re.Match[str]) -> str:
     """Numbers libphonenumber does not recognise (foreign, mistyped) are masked all the same."""
     run = match.group(0).strip()
     if sum(c.isdigit() for c in run) < 7 or _DATE.fullmatch(run):
@@ -45,7 +47,7 @@ def _digit_run(match: "re.Match[str]") -> str:
     return PHONE
 
 
-def is_form_answer(active_loop: Optional[str], requested_slot: Optional[str]) -> bool:
+def is_form_answer(active_loop: str | None, requested_slot: str | None) -> bool:
     """Was the message typed as the answer to a form's question? Then it is personal: never shown.
 
     Every slot the booking and lookup forms ask for (domain.yml `forms:`) is typed free text:

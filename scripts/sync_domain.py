@@ -14,6 +14,7 @@ by this script rather than by hand:
 tests/test_one_source.py runs the check. Everything else in domain.yml, comments included, is left
 as it is. A changed domain.yml needs a new model (`make model`).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,7 +22,6 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import Dict, List, Optional
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script: the project's packages
@@ -30,10 +30,10 @@ from clinic import topics  # noqa: E402
 from clinic.profile import contact_slots, load_profile  # noqa: E402
 
 DOMAIN = ROOT / "domain.yml"
-_SLOT = re.compile(r"^  ([A-Za-z_]\w*):\s*(#.*)?$")            # a slot's name, under `slots:`
+_SLOT = re.compile(r"^  ([A-Za-z_]\w*):\s*(#.*)?$")  # a slot's name, under `slots:`
 _INITIAL = re.compile(r"^(\s+initial_value: ).*$")
-_TOP = re.compile(r"^[A-Za-z_]\w*:")                            # a top-level key (slots:, forms:, ...)
-_BUTTON = re.compile(r"^(\s*- )\{.*\}\s+# ([\w/]+)\s*$")        # "- {title: ..., payload: ...}  # <label>"
+_TOP = re.compile(r"^[A-Za-z_]\w*:")  # a top-level key (slots:, forms:, ...)
+_BUTTON = re.compile(r"^(\s*- )\{.*\}\s+# ([\w/]+)\s*$")  # "- {title: ..., payload: ...}  # <label>"
 
 
 def _quoted(value: str) -> str:
@@ -46,16 +46,16 @@ def button_line(indent: str, label: str) -> str:
     return f"{indent}{{title: {_quoted(button['title'])}, payload: {_quoted(button['payload'])}}}  # {label}"
 
 
-def generate(text: str, slots: Dict[str, str]) -> str:
+def generate(text: str, slots: dict[str, str]) -> str:
     """domain.yml's text with the generated lines written from `slots` and topics.yml."""
-    lines: List[str] = []
-    section: Optional[str] = None
-    slot: Optional[str] = None
+    lines: list[str] = []
+    section: str | None = None
+    slot: str | None = None
     for line in text.split("\n"):
         if _TOP.match(line):
             section, slot = line.split(":", 1)[0], None
-        elif section == "slots" and _SLOT.match(line):
-            slot = _SLOT.match(line).group(1)
+        elif section == "slots" and (found := _SLOT.match(line)):
+            slot = found.group(1)
         initial = _INITIAL.match(line)
         button = _BUTTON.match(line)
         if section == "slots" and slot in slots and initial:
@@ -70,18 +70,23 @@ def expected(path: Path = DOMAIN) -> str:
     return generate(path.read_text(encoding="utf-8"), contact_slots(load_profile()))
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--check", action="store_true", help="only report whether domain.yml is up to date")
     args = parser.parse_args(argv)
     current = DOMAIN.read_text(encoding="utf-8")
     wanted = expected()
     if args.check:
-        stale = [f"domain.yml:{n}: {line.strip()}"
-                 for n, (line, new) in enumerate(zip(current.split("\n"), wanted.split("\n")), 1) if line != new]
+        stale = [
+            f"domain.yml:{n}: {line.strip()}"
+            for n, (line, new) in enumerate(zip(current.split("\n"), wanted.split("\n")), 1)
+            if line != new
+        ]
         if stale:
-            print("domain.yml is out of date with clinic.yml / data/content/topics.yml "
-                  "(run `make domain`):\n" + "\n".join(stale))
+            print(
+                "domain.yml is out of date with clinic.yml / data/content/topics.yml "
+                "(run `make domain`):\n" + "\n".join(stale)
+            )
             return 1
         return 0
     if wanted != current:

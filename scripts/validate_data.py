@@ -10,6 +10,7 @@ send English messages there. This runs Rasa's own command with that one check na
 intents; every other check and warning is Rasa's, unchanged. The narrowing is a change to Rasa's
 Validator, written for Rasa 3.6.21: components/patches.py, install_validator(), applies it.
 """
+
 from __future__ import annotations
 
 import sys

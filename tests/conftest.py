@@ -5,6 +5,7 @@ A test file that talks to the servers says which clock they run at, `pytestmark 
 TUESDAY_TEN)` (None: the real clock), and asks for `servers`: every file with the same clock gets the
 same servers, started the first time a test needs them and stopped after the last test that does.
 """
+
 from __future__ import annotations
 
 import os

@@ -1,11 +1,12 @@
 """The compiled check of action-server replies accepts what Rasa accepts and rejects what it rejects."""
+
 from __future__ import annotations
 
 import pytest
 from jsonschema import ValidationError
+from rasa.core.actions.action import RemoteAction
 
 import components  # noqa: F401  (installs the check)
-from rasa.core.actions.action import RemoteAction
 
 
 def test_rasa_uses_the_compiled_check():
@@ -16,7 +17,8 @@ def test_rasa_uses_the_compiled_check():
 
 def test_valid_reply_passes_and_invalid_reply_is_rejected_as_before():
     action = RemoteAction("action_x", None)
-    assert action._validate_action_result({"events": [{"event": "slot", "name": "a", "value": 1}],
-                                           "responses": [{"text": "hi"}]})
+    assert action._validate_action_result(
+        {"events": [{"event": "slot", "name": "a", "value": 1}], "responses": [{"text": "hi"}]}
+    )
     with pytest.raises(ValidationError, match="Failed to validate Action server response"):
         action._validate_action_result({"events": [{"event": 42}], "responses": "not a list"})

@@ -1,4 +1,5 @@
 """Unit tests for every custom action: what the patient would see, from JSON tracker fixtures."""
+
 from __future__ import annotations
 
 import asyncio
@@ -58,24 +59,25 @@ def test_did_you_mean_offers_the_most_likely_topics_as_buttons():
     titles = [b["title"] for b in message["buttons"]]
     # faq 0.55 x ingredients 0.5 = 0.275 > pre-treatment care 0.25 > faq 0.55 x pain 0.4 = 0.22;
     # greet is never offered and faq/cost (0.055) is beyond the three best
-    assert titles == ["What is in the injections?", "How do I prepare for treatment?",
-                      "Does it hurt?", "Something else"]
+    assert titles == [
+        "What is in the injections?",
+        "How do I prepare for treatment?",
+        "Does it hurt?",
+        "Something else",
+    ]
     payloads = [b["payload"] for b in message["buttons"]]
-    assert payloads == ["What is in the injections?", "/ask_pre_treatment_care",
-                        "Does it hurt?", "/out_of_scope"]
+    assert payloads == ["What is in the injections?", "/ask_pre_treatment_care", "Does it hurt?", "/out_of_scope"]
 
 
 def test_did_you_mean_without_any_likely_topic_still_offers_a_way_forward():
     messages, _ = run(ActionAskWhichTopic(), tracker("tracker_gibberish.json"))
     (message,) = messages
     assert "Did you mean" not in message["text"]
-    assert [b["payload"] for b in message["buttons"]] == [
-        "What is mesotherapy?", "/book_appointment", "/out_of_scope"]
+    assert [b["payload"] for b in message["buttons"]] == ["What is mesotherapy?", "/book_appointment", "/out_of_scope"]
 
 
 def test_likely_topics_ignores_noise_and_small_talk():
-    parse = {"intent_ranking": [{"name": "thank", "confidence": 0.9},
-                                {"name": "request_human", "confidence": 0.04}]}
+    parse = {"intent_ranking": [{"name": "thank", "confidence": 0.9}, {"name": "request_human", "confidence": 0.04}]}
     assert likely_topics(parse) == []
 
 

@@ -1,4 +1,5 @@
 """Rasa's HTTP API, when a clinic turns it on, answers only authenticated callers (token or JWT)."""
+
 from __future__ import annotations
 
 import time

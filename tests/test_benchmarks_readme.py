@@ -3,6 +3,7 @@
 Fast: no model, no servers. When a benchmark has written new results, `make bench-readme` rewrites the
 generated tables (benchmarks/make_readme.py); commit both together.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -23,7 +24,8 @@ def test_the_committed_benchmarks_readme_matches_the_results_files(tmp_path):
     shutil.copyfile(README, copy)
     assert make_readme.main(["--readme", str(copy), "--results", str(RESULTS)]) == 0
     assert copy.read_text(encoding="utf-8") == README.read_text(encoding="utf-8"), (
-        "benchmarks/README.md is out of date with benchmarks/results/: run make bench-readme")
+        "benchmarks/README.md is out of date with benchmarks/results/: run make bench-readme"
+    )
 
 
 def test_the_generator_changes_only_the_generated_region_and_fails_without_its_markers(tmp_path):
@@ -41,6 +43,9 @@ def test_the_generator_changes_only_the_generated_region_and_fails_without_its_m
 
 
 def test_every_results_file_is_under_200_kb():
-    too_big = {str(p.relative_to(ROOT)): p.stat().st_size for p in RESULTS.rglob("*")
-               if p.is_file() and "tmp" not in p.relative_to(RESULTS).parts and p.stat().st_size > MOST_BYTES}
+    too_big = {
+        str(p.relative_to(ROOT)): p.stat().st_size
+        for p in RESULTS.rglob("*")
+        if p.is_file() and "tmp" not in p.relative_to(RESULTS).parts and p.stat().st_size > MOST_BYTES
+    }
     assert not too_big, f"results files over 200 KB (thin what the benchmark writes): {too_big}"

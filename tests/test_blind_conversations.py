@@ -11,10 +11,11 @@ from the answer, which the blind FAQ benchmark counts apart from a wrong answer.
 Categories are switched on here as their behaviour is built (BUILT); until then the closing notes
 of issue 18 give how many of the other categories' conversations pass.
 """
+
 from __future__ import annotations
 
 import uuid
-from typing import Any, Dict, List
+from typing import Any
 
 import pytest
 import requests
@@ -34,12 +35,15 @@ SET = ROOT / "tests" / "blind" / "conversations_v1.yml"
 BUILT = {"other_language", "early_details", "multi_question", "follow_up"}  # issue 18, items 1-4
 CONVERSATIONS = [c for c in yaml.safe_load(SET.read_text(encoding="utf-8"))["conversations"]]
 DID_YOU_MEAN = {"action_two_stage_fallback", "action_default_ask_affirmation"}  # Rasa's loop, our question
-ACTION_FOR = {"ask_post_treatment_care": "action_post_treatment_care",
-              "ask_pre_treatment_care": "action_pre_treatment_care",
-              "ask_warning_signs": "action_warning_signs", "ask_clinic_info": "action_clinic_info"}
+ACTION_FOR = {
+    "ask_post_treatment_care": "action_post_treatment_care",
+    "ask_pre_treatment_care": "action_pre_treatment_care",
+    "ask_warning_signs": "action_warning_signs",
+    "ask_clinic_info": "action_clinic_info",
+}
 
 
-def stored_request(servers, setup: Dict[str, str]) -> str:
+def stored_request(servers, setup: dict[str, str]) -> str:
     """A request made earlier by the conversation's patient (`setup_booking`), stored in the servers'
     database the way the booking form stores one; its reference replaces {reference} in the turns."""
     import datetime as dt
@@ -51,35 +55,49 @@ def stored_request(servers, setup: Dict[str, str]) -> str:
     clinic = profile()
     contact, problem = validators.validate_contact(setup["contact"], clinic.country)
     assert not problem, problem
-    view = booking_requests.create_request(clinic, booking_requests.NewRequest(
-        kind="booking", name=setup["name"], contact=str(contact),
-        when=When(dt.date.fromisoformat(PINNED_CLOCK[:10]) + dt.timedelta(days=7), dt.time(11)), concern="fine lines",
-        first_visit=True), db_url=servers.bookings_db_url)
+    view = booking_requests.create_request(
+        clinic,
+        booking_requests.NewRequest(
+            kind="booking",
+            name=setup["name"],
+            contact=str(contact),
+            when=When(dt.date.fromisoformat(PINNED_CLOCK[:10]) + dt.timedelta(days=7), dt.time(11)),
+            concern="fine lines",
+            first_visit=True,
+        ),
+        db_url=servers.bookings_db_url,
+    )
     return view.reference
 
 
-def tracker(servers, sender: str) -> Dict[str, Any]:
-    reply = requests.get(f"{servers.rasa_url}/conversations/{sender}/tracker",
-                         params={"token": servers.api_token}, timeout=30)
+def tracker(servers, sender: str) -> dict[str, Any]:
+    reply = requests.get(
+        f"{servers.rasa_url}/conversations/{sender}/tracker", params={"token": servers.api_token}, timeout=30
+    )
     reply.raise_for_status()
     return reply.json()
 
 
-def what_happened(events: List[Dict[str, Any]]) -> Dict[str, Any]:
+def what_happened(events: list[dict[str, Any]]) -> dict[str, Any]:
     """The actions run and FAQ answers sent after the latest patient message."""
     users = [i for i, e in enumerate(events) if e["event"] == "user"]
-    after = events[users[-1] + 1:] if users else []
+    after = events[users[-1] + 1 :] if users else []
     actions = [e["name"] for e in after if e["event"] == "action" and e["name"] != "action_listen"]
     parse = events[users[-1]].get("parse_data") or {} if users else {}
-    return {"actions": actions,
-            "offered": likely_topics(parse) if DID_YOU_MEAN & set(actions) else [],
-            # A care or clinic answer given among several (actions/questions.py) names what it answers.
-            "answered": [(e.get("metadata") or {}).get("answer_to") for e in after if e["event"] == "bot"],
-            "faq": [(e.get("metadata") or {}).get("utter_action", "")[len("utter_"):] for e in after
-                    if e["event"] == "bot" and (e.get("metadata") or {}).get("utter_action", "").startswith("utter_faq/")]}
+    return {
+        "actions": actions,
+        "offered": likely_topics(parse) if DID_YOU_MEAN & set(actions) else [],
+        # A care or clinic answer given among several (actions/questions.py) names what it answers.
+        "answered": [(e.get("metadata") or {}).get("answer_to") for e in after if e["event"] == "bot"],
+        "faq": [
+            (e.get("metadata") or {}).get("utter_action", "")[len("utter_") :]
+            for e in after
+            if e["event"] == "bot" and (e.get("metadata") or {}).get("utter_action", "").startswith("utter_faq/")
+        ],
+    }
 
 
-def problems(expect: Dict[str, Any], done: Dict[str, Any], slots: Dict[str, Any]) -> List[str]:
+def problems(expect: dict[str, Any], done: dict[str, Any], slots: dict[str, Any]) -> list[str]:
     found = []
     actions, faq = done["actions"], done["faq"]
     if expect.get("urgent"):
@@ -96,7 +114,7 @@ def problems(expect: Dict[str, Any], done: Dict[str, Any], slots: Dict[str, Any]
     answers = expect.get("answers") or []
     wanted_faq = [a for a in answers if a.startswith("faq/")]
     clarified = len(wanted_faq) == 1 and wanted_faq[0] in done["offered"]  # "Did you mean", right topic offered
-    if wanted_faq and faq[:len(wanted_faq)] != wanted_faq and not clarified:
+    if wanted_faq and faq[: len(wanted_faq)] != wanted_faq and not clarified:
         found.append(f"answers {wanted_faq}: got {faq}, offered {done['offered']}, ran {actions}")
     for label in answers:
         if label in ACTION_FOR and ACTION_FOR[label] not in actions and label not in done["answered"]:
@@ -109,7 +127,7 @@ def problems(expect: Dict[str, Any], done: Dict[str, Any], slots: Dict[str, Any]
     return found
 
 
-def run_conversation(servers, conversation: Dict[str, Any]) -> List[str]:
+def run_conversation(servers, conversation: dict[str, Any]) -> list[str]:
     sender = f"blind-{conversation['id']}-{uuid.uuid4().hex[:6]}"
     failures = []
     reference = stored_request(servers, conversation["setup_booking"]) if conversation.get("setup_booking") else ""
@@ -125,14 +143,21 @@ def run_conversation(servers, conversation: Dict[str, Any]) -> List[str]:
 # of them fixed: they count as development cases since). It stays visible here until fixed.
 KNOWN_FAILURES = {
     "follow_10": "'how long does the redness last?' gets the downtime answer, which states the same fact "
-                 "(redness fades within hours); the team's data files redness duration under downtime, the "
-                 "helper under side effects",
+    "(redness fades within hours); the team's data files redness duration under downtime, the "
+    "helper under side effects",
 }
 
 
-@pytest.mark.parametrize("conversation", [
-    pytest.param(c, marks=pytest.mark.xfail(reason=KNOWN_FAILURES[c["id"]], strict=False))
-    if c["id"] in KNOWN_FAILURES else c for c in CONVERSATIONS if c["category"] in BUILT],
-    ids=lambda c: c["id"])
+@pytest.mark.parametrize(
+    "conversation",
+    [
+        pytest.param(c, marks=pytest.mark.xfail(reason=KNOWN_FAILURES[c["id"]], strict=False))
+        if c["id"] in KNOWN_FAILURES
+        else c
+        for c in CONVERSATIONS
+        if c["category"] in BUILT
+    ],
+    ids=lambda c: c["id"],
+)
 def test_blind_conversation(servers, conversation):
     assert not run_conversation(servers, conversation)

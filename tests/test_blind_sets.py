@@ -3,6 +3,7 @@
 They were written by a helper who never saw data/ (tests/blind/README.md). If a check here fails,
 do not update the checksum or reword the data to pass it: remove the leaked message from data/.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -18,15 +19,24 @@ BLIND = ROOT / "tests" / "blind"
 FROZEN = {  # sha256 of each file as the helper's set was split on 2026-12-01
     "warning_signs_dev.yml": "475f784898e9b90d67c72771eb46c67d8427470ac0bd0b23fa58e9c8667c9f4c",
     "warning_signs_report.yml": "fb8b3ec38eb249b7b8a36547407b2f79edffd63f07ead365cd4ac29736862363",
-    "warning_signs_v2.yml": "2d06f06536fc9f5276097098ceab4a156f783267fbaa8fc8ed840c1019a2a90b",  # written 2026-12-01, later
-    "faq_dev.yml": "d88d099afbf1074dee023742ce3be777df678ccba73ac1dfeec88b35576072fe",  # issue 17, development half
-    "faq_report.yml": "7d24bcce45655b46a164b8b6c34cd56cd07f22a6faca16939964a89dce769864",  # issue 17, reporting half
-    "warning_signs_v3.yml": "96c53fda2f985416a4956edf1e19d3cb9c8b1c00de06d4aa1ba8101e877df121",  # third, the reporting set from 2026-12-01 03:50
-    "warning_signs_v4.yml": "df5b1fca9cbb2a7867f45d39f71e5fb12223226c77f7b8024945fdf6dd79eade",  # fourth, development (issue 16)
-    "warning_signs_v5.yml": "8355ead439a5e120d810b03e430dfc4f37579a20b830fdb3506fa0331e2df249",  # fifth, the reporting set from 2026-12-02
-    "languages_dev.yml": "8da5d49d816048babdf38c509cfff89e6620ee0a7cd75f7fddbbdb1956a14b1d",  # issue 18, development half
-    "languages_report.yml": "443e38079dcac88bd1f6ae8ac737a65ed003b61edd0fe12096e60be50561ab42",  # issue 18, reporting half
-    "conversations_v1.yml": "38613fb8203c90a665b5bbb3ee89cf7aaaa95c8561aa555b15013eb8ce14eff9",  # issue 18, blind conversations
+    # written 2026-12-01, later
+    "warning_signs_v2.yml": "2d06f06536fc9f5276097098ceab4a156f783267fbaa8fc8ed840c1019a2a90b",
+    # issue 17, development half
+    "faq_dev.yml": "d88d099afbf1074dee023742ce3be777df678ccba73ac1dfeec88b35576072fe",
+    # issue 17, reporting half
+    "faq_report.yml": "7d24bcce45655b46a164b8b6c34cd56cd07f22a6faca16939964a89dce769864",
+    # third, the reporting set from 2026-12-01 03:50
+    "warning_signs_v3.yml": "96c53fda2f985416a4956edf1e19d3cb9c8b1c00de06d4aa1ba8101e877df121",
+    # fourth, development (issue 16)
+    "warning_signs_v4.yml": "df5b1fca9cbb2a7867f45d39f71e5fb12223226c77f7b8024945fdf6dd79eade",
+    # fifth, the reporting set from 2026-12-02
+    "warning_signs_v5.yml": "8355ead439a5e120d810b03e430dfc4f37579a20b830fdb3506fa0331e2df249",
+    # issue 18, development half
+    "languages_dev.yml": "8da5d49d816048babdf38c509cfff89e6620ee0a7cd75f7fddbbdb1956a14b1d",
+    # issue 18, reporting half
+    "languages_report.yml": "443e38079dcac88bd1f6ae8ac737a65ed003b61edd0fe12096e60be50561ab42",
+    # issue 18, blind conversations
+    "conversations_v1.yml": "38613fb8203c90a665b5bbb3ee89cf7aaaa95c8561aa555b15013eb8ce14eff9",
 }
 
 
@@ -51,8 +61,12 @@ def training_lines() -> set:
 def blind_messages(data: dict) -> list:
     """The messages of a blind set; for conversations, the patient turns of more than three words (a
     "sure" or "yes please" is everyone's phrase, not a copied message)."""
-    turns = [{"text": turn["user"]} for conversation in data.get("conversations", [])
-             for turn in conversation["turns"] if len(turn["user"].split()) > 3]
+    turns = [
+        {"text": turn["user"]}
+        for conversation in data.get("conversations", [])
+        for turn in conversation["turns"]
+        if len(turn["user"].split()) > 3
+    ]
     return data.get("reports", []) + data.get("harmless", []) + data.get("messages", []) + turns
 
 
@@ -77,6 +91,7 @@ def test_the_leak_check_would_see_a_copied_message(tmp_path, monkeypatch):
     message = yaml.safe_load((BLIND / "warning_signs_report.yml").read_text(encoding="utf-8"))["reports"][0]["text"]
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "leak.yml").write_text(
-        f"nlu:\n- intent: report_adverse_reaction\n  examples: |\n    - {message.upper()}!!\n", encoding="utf-8")
+        f"nlu:\n- intent: report_adverse_reaction\n  examples: |\n    - {message.upper()}!!\n", encoding="utf-8"
+    )
     monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
     assert normal(message) in training_lines()

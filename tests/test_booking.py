@@ -2,10 +2,11 @@
 
 Validators and actions are called directly with a pinned clock and a fresh SQLite database.
 """
+
 from __future__ import annotations
 
-import re
 import asyncio
+import re
 
 import pytest
 from sqlalchemy import select
@@ -29,6 +30,7 @@ def validate(slot: str, text: str, intent: str = "inform", **kwargs):
 
 
 # ---- consent ---------------------------------------------------------------------------------
+
 
 def test_consent_yes_and_no_are_understood(clock_at):
     clock_at(2026, 11, 24, 10, 0)
@@ -54,9 +56,15 @@ def test_no_consent_keeps_nothing_and_gives_the_phone(bookings_db, clock_at):
 
 # ---- each answer, and its specific re-prompt -----------------------------------------------------
 
-@pytest.mark.parametrize("text, expected", [
-    ("Sam Taylor", "Sam Taylor"), ("my name is priya patel", "Priya Patel"), ("it's Siobhán O'Neill", "Siobhán O'Neill"),
-])
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Sam Taylor", "Sam Taylor"),
+        ("my name is priya patel", "Priya Patel"),
+        ("it's Siobhán O'Neill", "Siobhán O'Neill"),
+    ],
+)
 def test_names_are_accepted(text, expected):
     assert validate("patient_name", text)[0] == {"patient_name": expected}
 
@@ -67,18 +75,26 @@ def test_not_a_name_is_asked_again_with_an_example(text):
     assert result["patient_name"] is None and "Sam Taylor" in said
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("020 7946 0123", "+442079460123"), ("call me on +44 20 7946 0456", "+442079460456"),
-    ("Sam.Taylor@Example.com", "Sam.Taylor@example.com"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("020 7946 0123", "+442079460123"),
+        ("call me on +44 20 7946 0456", "+442079460456"),
+        ("Sam.Taylor@Example.com", "Sam.Taylor@example.com"),
+    ],
+)
 def test_phone_or_email_is_validated_and_normalised(text, expected):
     assert validate("patient_contact", text)[0]["patient_contact"] == expected
 
 
-@pytest.mark.parametrize("text, reason", [
-    ("12345", "phone number doesn't look complete"), ("sam@", "e-mail address doesn't look complete"),
-    ("whenever", "phone number or an e-mail"),
-])
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("12345", "phone number doesn't look complete"),
+        ("sam@", "e-mail address doesn't look complete"),
+        ("whenever", "phone number or an e-mail"),
+    ],
+)
 def test_bad_contact_gets_a_specific_reprompt(text, reason):
     result, said = validate("patient_contact", text)
     assert result["patient_contact"] is None and reason in said and "020 7946 0123" in said
@@ -96,18 +112,21 @@ def test_second_miss_offers_the_clinic_phone():
 
 # The clinic (clinic.yml): Mon-Thu 09-18 (Wed to 20), Fri 09-17, Sat 10-14, Sun closed, 24 h notice,
 # closed 25-26 Dec and 1 Jan. 2026-11-24 is a Tuesday.
-@pytest.mark.parametrize("now, text, problem", [
-    ((2026, 11, 24, 10, 0), "sunday at 11am", "closed on Sundays"),
-    ((2026, 12, 20, 10, 0), "25 december at 10am", "closed that day"),
-    ((2026, 11, 24, 10, 0), "thursday at 7pm", "outside our hours"),
-    ((2026, 11, 24, 10, 0), "tomorrow at 9am", "24 hours' notice"),
-    ((2026, 11, 24, 10, 0), "yesterday", "already passed"),
-    ((2026, 11, 24, 10, 0), "sometime soon", "couldn't work out a day"),
-    ((2026, 11, 24, 10, 0), "saturday evening", "not in the evening"),
-    ((2026, 11, 24, 10, 0), "sundays", "not open at those times"),                # a standing wish the clinic can't meet
-    ((2026, 11, 24, 10, 0), "any weekday after 9pm", "not open at those times"),
-    ((2026, 11, 24, 10, 0), "I can't do mornings", "couldn't work out a day"),   # a wish against a time: not guessed
-])
+@pytest.mark.parametrize(
+    "now, text, problem",
+    [
+        ((2026, 11, 24, 10, 0), "sunday at 11am", "closed on Sundays"),
+        ((2026, 12, 20, 10, 0), "25 december at 10am", "closed that day"),
+        ((2026, 11, 24, 10, 0), "thursday at 7pm", "outside our hours"),
+        ((2026, 11, 24, 10, 0), "tomorrow at 9am", "24 hours' notice"),
+        ((2026, 11, 24, 10, 0), "yesterday", "already passed"),
+        ((2026, 11, 24, 10, 0), "sometime soon", "couldn't work out a day"),
+        ((2026, 11, 24, 10, 0), "saturday evening", "not in the evening"),
+        ((2026, 11, 24, 10, 0), "sundays", "not open at those times"),  # a standing wish the clinic can't meet
+        ((2026, 11, 24, 10, 0), "any weekday after 9pm", "not open at those times"),
+        ((2026, 11, 24, 10, 0), "I can't do mornings", "couldn't work out a day"),  # a wish against a time: not guessed
+    ],
+)
 def test_impossible_times_are_asked_again_with_a_real_example(clock_at, now, text, problem):
     clock_at(*now)
     result, said = validate("preferred_time", text)
@@ -115,19 +134,22 @@ def test_impossible_times_are_asked_again_with_a_real_example(clock_at, now, tex
     assert "for example" in said and "Saturday morning" in said
 
 
-@pytest.mark.parametrize("now, text, start", [
-    ((2026, 11, 24, 10, 0), "friday at 10am", "2026-11-27T10:00:00"),
-    ((2026, 11, 24, 10, 0), "next tuesday afternoon", "2026-12-01T12:00:00"),
-    ((2026, 11, 24, 10, 0), "wed 5:30pm", "2026-11-25T17:30:00"),       # just before the late closing
-    ((2026, 11, 24, 16, 0), "tomorrow", "2026-11-25T16:00:00"),          # the part of the day after the lead time
-    ((2026, 12, 23, 10, 0), "the 26th", None),                           # a closure date: refused
-    ((2026, 11, 24, 10, 0), "monday morning if possible", "2026-11-30T09:00:00"),  # words around the day
-    ((2026, 11, 24, 10, 0), "friday would be great", "2026-11-27T09:00:00"),
-    # a standing wish: the first opening that fits it (only Wednesdays are open after 6)
-    ((2026, 11, 24, 10, 0), "any weekday after 6", "2026-11-25T18:00:00"),
-    ((2026, 11, 24, 10, 0), "weekends", "2026-11-28T10:00:00"),
-    ((2026, 11, 24, 10, 0), "tuesdays or thursdays after 3pm", "2026-11-26T15:00:00"),  # Tuesday 3pm is within 24 h
-])
+@pytest.mark.parametrize(
+    "now, text, start",
+    [
+        ((2026, 11, 24, 10, 0), "friday at 10am", "2026-11-27T10:00:00"),
+        ((2026, 11, 24, 10, 0), "next tuesday afternoon", "2026-12-01T12:00:00"),
+        ((2026, 11, 24, 10, 0), "wed 5:30pm", "2026-11-25T17:30:00"),  # just before the late closing
+        ((2026, 11, 24, 16, 0), "tomorrow", "2026-11-25T16:00:00"),  # the part of the day after the lead time
+        ((2026, 12, 23, 10, 0), "the 26th", None),  # a closure date: refused
+        ((2026, 11, 24, 10, 0), "monday morning if possible", "2026-11-30T09:00:00"),  # words around the day
+        ((2026, 11, 24, 10, 0), "friday would be great", "2026-11-27T09:00:00"),
+        # a standing wish: the first opening that fits it (only Wednesdays are open after 6)
+        ((2026, 11, 24, 10, 0), "any weekday after 6", "2026-11-25T18:00:00"),
+        ((2026, 11, 24, 10, 0), "weekends", "2026-11-28T10:00:00"),
+        ((2026, 11, 24, 10, 0), "tuesdays or thursdays after 3pm", "2026-11-26T15:00:00"),  # Tuesday 3pm is within 24 h
+    ],
+)
 def test_good_times_are_stored_in_clinic_time(clock_at, now, text, start):
     clock_at(*now)
     result, said = validate("preferred_time", text)
@@ -158,9 +180,14 @@ def test_a_statement_classified_as_faq_is_still_an_answer():
     assert result == {"concern": "acne scars on my cheeks"}
 
 
-@pytest.mark.parametrize("text, intent, choice", [
-    ("/affirm", "affirm", "confirm"), ("Change something", "inform", "change"), ("/stop", "stop", "cancel"),
-])
+@pytest.mark.parametrize(
+    "text, intent, choice",
+    [
+        ("/affirm", "affirm", "confirm"),
+        ("Change something", "inform", "change"),
+        ("/stop", "stop", "cancel"),
+    ],
+)
 def test_summary_buttons(text, intent, choice):
     assert validate("booking_confirm", text, intent)[0] == {"booking_confirm": choice}
 
@@ -180,6 +207,7 @@ def test_call_back_asks_fewer_questions():
 
 # ---- questions whose wording depends on the clinic -----------------------------------------------
 
+
 def test_consent_question_says_what_is_kept_and_for_how_long():
     messages, _ = run_action(booking.AskBookingConsent(), make_tracker("book", "book_appointment"))
     assert f"{profile().data_retention_days} days" in texts(messages)
@@ -194,10 +222,17 @@ def test_time_question_gives_a_bookable_example(clock_at):
 
 # ---- submit: the row, the practitioner, the e-mail, the reply ---------------------------------------
 
-FILLED = {"booking_consent": True, "patient_name": "Sam Taylor", "patient_contact": "+442079460123",
-          "preferred_time": "Tuesday 1 December (afternoon)", "preferred_start": "2026-12-01T12:00:00",
-          "preferred_window": "afternoon", "concern": "fine lines", "first_visit": False,
-          "booking_confirm": "confirm"}
+FILLED = {
+    "booking_consent": True,
+    "patient_name": "Sam Taylor",
+    "patient_contact": "+442079460123",
+    "preferred_time": "Tuesday 1 December (afternoon)",
+    "preferred_start": "2026-12-01T12:00:00",
+    "preferred_window": "afternoon",
+    "concern": "fine lines",
+    "first_visit": False,
+    "booking_confirm": "confirm",
+}
 
 
 def test_confirmed_request_is_stored_routed_and_emailed(bookings_db, smtp_server, clock_at):
@@ -242,16 +277,23 @@ def test_a_bookings_database_from_an_older_version_gets_the_new_column(tmp_path)
     url = f"sqlite:///{tmp_path / 'old.db'}"
     old = sqlalchemy.create_engine(url)
     with old.begin() as connection:
-        connection.execute(sqlalchemy.text(
-            "CREATE TABLE booking_requests (id INTEGER PRIMARY KEY, reference VARCHAR(16) NOT NULL UNIQUE, "
-            "kind VARCHAR(16) NOT NULL, status VARCHAR(16) NOT NULL, created_at DATETIME NOT NULL, "
-            "updated_at DATETIME NOT NULL, name VARCHAR(80) NOT NULL, contact VARCHAR(254) NOT NULL, "
-            "contact_kind VARCHAR(8) NOT NULL, preferred_start DATETIME, preferred_text VARCHAR(120), "
-            "concern TEXT, first_visit BOOLEAN, practitioner_role VARCHAR(80) NOT NULL, "
-            "practitioner_email VARCHAR(254) NOT NULL, clinic_note TEXT, conversation_key VARCHAR(64))"))
-        connection.execute(sqlalchemy.text(
-            "INSERT INTO booking_requests VALUES (1, 'BR-ABCDEF', 'booking', 'pending', '2026-01-01 10:00:00', '2026-01-01 10:00:00', "
-            "'Old Patient', '+447700900123', 'phone', NULL, NULL, NULL, NULL, 'nurse', 'n@example.org', NULL, NULL)"))
+        connection.execute(
+            sqlalchemy.text(
+                "CREATE TABLE booking_requests (id INTEGER PRIMARY KEY, reference VARCHAR(16) NOT NULL UNIQUE, "
+                "kind VARCHAR(16) NOT NULL, status VARCHAR(16) NOT NULL, created_at DATETIME NOT NULL, "
+                "updated_at DATETIME NOT NULL, name VARCHAR(80) NOT NULL, contact VARCHAR(254) NOT NULL, "
+                "contact_kind VARCHAR(8) NOT NULL, preferred_start DATETIME, preferred_text VARCHAR(120), "
+                "concern TEXT, first_visit BOOLEAN, practitioner_role VARCHAR(80) NOT NULL, "
+                "practitioner_email VARCHAR(254) NOT NULL, clinic_note TEXT, conversation_key VARCHAR(64))"
+            )
+        )
+        connection.execute(
+            sqlalchemy.text(
+                "INSERT INTO booking_requests VALUES (1, 'BR-ABCDEF', 'booking', 'pending', "
+                "'2026-01-01 10:00:00', '2026-01-01 10:00:00', 'Old Patient', '+447700900123', 'phone', "
+                "NULL, NULL, NULL, NULL, 'nurse', 'n@example.org', NULL, NULL)"
+            )
+        )
     old.dispose()
     with store.session(url) as db:
         row = db.execute(select(store.BookingRequest)).scalar_one()
@@ -333,17 +375,25 @@ def test_after_hours_request_says_when_the_clinic_will_see_it(bookings_db, clock
 
 
 def test_outbox_waits_while_smtp_is_down_and_delivers_later(bookings_db, clock_at):
-    from tests.harness.smtp import LoopbackSmtp
     import os
+
+    from tests.harness.smtp import LoopbackSmtp
 
     clock_at(2026, 11, 24, 10, 0)
     server = LoopbackSmtp()  # not started yet: connection refused
     os.environ["SMTP_HOST"], os.environ["SMTP_PORT"] = "127.0.0.1", str(server.port)
     try:
-        view = booking_requests.create_request(profile(), booking_requests.NewRequest(
-            kind="booking", name="Sam Taylor", contact="sam@example.com",
-            when=When(__import__("datetime").date(2026, 12, 1), __import__("datetime").time(10)),
-            concern="dull skin", first_visit=True))
+        view = booking_requests.create_request(
+            profile(),
+            booking_requests.NewRequest(
+                kind="booking",
+                name="Sam Taylor",
+                contact="sam@example.com",
+                when=When(__import__("datetime").date(2026, 12, 1), __import__("datetime").time(10)),
+                concern="dull skin",
+                first_visit=True,
+            ),
+        )
         with store.session(bookings_db) as db:
             email = db.execute(select(store.OutboxEmail)).scalar_one()
             assert email.sent_at is None and email.attempts == 1 and "Refused" in email.last_error
@@ -360,8 +410,9 @@ def test_outbox_waits_while_smtp_is_down_and_delivers_later(bookings_db, clock_a
 
 def test_cancel_at_the_summary_keeps_nothing(bookings_db, clock_at):
     clock_at(2026, 11, 24, 10, 0)
-    messages, _ = run_action(booking.ActionSubmitBooking(),
-                             make_tracker("/stop", "stop", slots={**FILLED, "booking_confirm": "cancel"}))
+    messages, _ = run_action(
+        booking.ActionSubmitBooking(), make_tracker("/stop", "stop", slots={**FILLED, "booking_confirm": "cancel"})
+    )
     assert "haven't kept any of the details" in DOMAIN["responses"]["utter_booking_cancelled"][0]["text"]
     assert messages[0]["response"] == "utter_booking_cancelled"
     with store.session(bookings_db) as db:
@@ -370,16 +421,25 @@ def test_cancel_at_the_summary_keeps_nothing(bookings_db, clock_at):
 
 # ---- status and cancel by reference ------------------------------------------------------------
 
+
 def _stored(bookings_db) -> str:
-    return booking_requests.create_request(profile(), booking_requests.NewRequest(
-        kind="booking", name="Sam Taylor", contact="+442079460123",
-        when=When(__import__("datetime").date(2026, 12, 1), __import__("datetime").time(10)),
-        concern="dull skin", first_visit=True)).reference
+    return booking_requests.create_request(
+        profile(),
+        booking_requests.NewRequest(
+            kind="booking",
+            name="Sam Taylor",
+            contact="+442079460123",
+            when=When(__import__("datetime").date(2026, 12, 1), __import__("datetime").time(10)),
+            concern="dull skin",
+            first_visit=True,
+        ),
+    ).reference
 
 
 def lookup_reply(reference: str, contact: str, purpose: str = "status") -> str:
-    tracker = make_tracker(contact, slots={"booking_reference": reference, "lookup_contact": contact,
-                                           "lookup_purpose": purpose})
+    tracker = make_tracker(
+        contact, slots={"booking_reference": reference, "lookup_contact": contact, "lookup_purpose": purpose}
+    )
     return texts(run_action(lookup.ActionLookupRequest(), tracker)[0])
 
 
@@ -432,10 +492,18 @@ def test_old_requests_are_purged_after_the_retention_period(bookings_db):
         assert db.execute(select(store.OutboxEmail)).first() is None
 
 
-@pytest.mark.parametrize("text,intent,expected", [
-    ("yes", "deny", True), ("yeah go on", "out_of_scope", True), ("no thanks", "affirm", False),
-    ("sure thing", "affirm", True), ("rather not", "deny", False), ("hmm", "affirm", True), ("hmm", None, None),
-])
+@pytest.mark.parametrize(
+    "text,intent,expected",
+    [
+        ("yes", "deny", True),
+        ("yeah go on", "out_of_scope", True),
+        ("no thanks", "affirm", False),
+        ("sure thing", "affirm", True),
+        ("rather not", "deny", False),
+        ("hmm", "affirm", True),
+        ("hmm", None, None),
+    ],
+)
 def test_plain_yes_and_no_win_over_a_misread_intent(text, intent, expected):
     from clinic.validators import yes_no
 

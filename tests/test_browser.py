@@ -1,8 +1,10 @@
 """The clinic page and its chat widget in a real headless Chromium (Debian's), driven by Playwright.
 
 Starts the action server, the Rasa server (socket.io channel) and the page server on loopback, then
-does what a patient does on a phone-sized screen. Saves results/chat-page.png (docs/chat-page.png in the README is a copy of it).
+does what a patient does on a phone-sized screen. Saves results/chat-page.png (docs/chat-page.png in
+the README is a copy of it).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -17,8 +19,15 @@ from tests.harness.servers import TUESDAY_TEN
 
 pytestmark = [pytest.mark.slow, pytest.mark.clock(TUESDAY_TEN)]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SCREENSHOT = ROOT / "results" / "chat-page.png"  # copied to docs/ for the README when the page changes
 
 
@@ -106,10 +115,15 @@ def test_markup_in_a_message_shows_as_text_and_never_runs(servers, page):
     page.locator(".rw-client", has_text="<script>").wait_for()
     # No fixed pause: once the bot's answer to it is shown, any script in the message would have run.
     with contextlib.suppress(PlaywrightTimeout):
-        page.locator("xpath=//*[contains(@class, 'rw-client')][contains(., '<script>')]"
-                     "/following::*[contains(@class, 'rw-response')]").first.wait_for(timeout=15_000)
+        page.locator(
+            "xpath=//*[contains(@class, 'rw-client')][contains(., '<script>')]"
+            "/following::*[contains(@class, 'rw-response')]"
+        ).first.wait_for(timeout=15_000)
     assert page.dialogs == []
-    assert page.locator(".rw-client img").count() == 0 and page.locator("#webchat script, .rw-conversation-container script").count() == 0
+    assert (
+        page.locator(".rw-client img").count() == 0
+        and page.locator("#webchat script, .rw-conversation-container script").count() == 0
+    )
 
 
 def test_page_serves_the_pinned_widget_with_a_strict_policy(servers):
@@ -117,7 +131,10 @@ def test_page_serves_the_pinned_widget_with_a_strict_policy(servers):
     policy = page.headers["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "cdn" not in page.text.lower()
     widget = requests.get(servers.page_url + "vendor/webchat.js", timeout=10)
-    assert widget.ok and widget.content == (ROOT / "web" / "node_modules" / "rasa-webchat" / "lib" / "index.js").read_bytes()
+    assert (
+        widget.ok
+        and widget.content == (ROOT / "web" / "node_modules" / "rasa-webchat" / "lib" / "index.js").read_bytes()
+    )
 
 
 def test_socketio_accepts_only_the_clinic_site(servers):

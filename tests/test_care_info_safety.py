@@ -1,4 +1,5 @@
 """Care instructions by timing, clinic info (open now / next opening), urgent guidance, handoff."""
+
 from __future__ import annotations
 
 import pytest
@@ -17,18 +18,23 @@ def when(value: str):
 
 # ---- care ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("said, expected", [
-    ("today", "Your treatment was today"),
-    ("yesterday", "Monday 23 November, yesterday"),
-    ("last night", "Monday 23 November, yesterday"),
-    ("4 days ago", "4 days ago. My source gives no set day"),
-    ("3 weeks ago", "21 days ago, so the precautions"),
-])
+
+@pytest.mark.parametrize(
+    "said, expected",
+    [
+        ("today", "Your treatment was today"),
+        ("yesterday", "Monday 23 November, yesterday"),
+        ("last night", "Monday 23 November, yesterday"),
+        ("4 days ago", "4 days ago. My source gives no set day"),
+        ("3 weeks ago", "21 days ago, so the precautions"),
+    ],
+)
 def test_aftercare_speaks_to_how_long_ago(clock_at, said, expected):
     clock_at(2026, 11, 24, 19, 0)
-    messages, events = run_action(ActionPostTreatmentCare(),
-                                  make_tracker(f"had meso {said} can i go to the gym",
-                                               "ask_post_treatment_care", entities=when(said)))
+    messages, events = run_action(
+        ActionPostTreatmentCare(),
+        make_tracker(f"had meso {said} can i go to the gym", "ask_post_treatment_care", entities=when(said)),
+    )
     text = texts(messages)
     assert expected in text
     assert "Keep the treated skin out of the sun" in text
@@ -43,47 +49,63 @@ def test_aftercare_without_a_time_is_the_general_checklist(clock_at):
     assert "ask your practitioner how long" in text and "ago" not in text
 
 
-@pytest.mark.parametrize("said, expected", [
-    ("tomorrow", "Your appointment is tomorrow (Wednesday 25 November)"),
-    ("friday", "Friday 27 November, in 3 days"),
-    ("the 20th", "Sunday 20 December, in 26 days. My source gives no exact number of days"),
-])
+@pytest.mark.parametrize(
+    "said, expected",
+    [
+        ("tomorrow", "Your appointment is tomorrow (Wednesday 25 November)"),
+        ("friday", "Friday 27 November, in 3 days"),
+        ("the 20th", "Sunday 20 December, in 26 days. My source gives no exact number of days"),
+    ],
+)
 def test_preparation_speaks_to_how_soon(clock_at, said, expected):
     clock_at(2026, 11, 24, 19, 0)
-    text = texts(run_action(ActionPreTreatmentCare(),
-                            make_tracker(f"my appointment is {said}", "ask_pre_treatment_care",
-                                         entities=when(said)))[0])
+    text = texts(
+        run_action(
+            ActionPreTreatmentCare(),
+            make_tracker(f"my appointment is {said}", "ask_pre_treatment_care", entities=when(said)),
+        )[0]
+    )
     assert expected in text and "Leave out alcohol" in text
     assert "Never stop a prescribed medicine on your own" in text
 
 
 def test_a_past_appointment_gets_aftercare_instead(clock_at):
     clock_at(2026, 11, 24, 19, 0)
-    text = texts(run_action(ActionPreTreatmentCare(),
-                            make_tracker("my appointment was yesterday", "ask_pre_treatment_care",
-                                         entities=when("yesterday")))[0])
+    text = texts(
+        run_action(
+            ActionPreTreatmentCare(),
+            make_tracker("my appointment was yesterday", "ask_pre_treatment_care", entities=when("yesterday")),
+        )[0]
+    )
     assert "already happened" in text and "Aftercare for mesotherapy" in text
 
 
 def test_care_uses_the_clinic_day_not_the_servers(clock_at):
     # 00:30 in London on a summer Wednesday is still Tuesday 23:30 UTC.
     clock_at(2026, 7, 1, 0, 30)
-    text = texts(run_action(ActionPostTreatmentCare(),
-                            make_tracker("had it yesterday", "ask_post_treatment_care",
-                                         entities=when("yesterday")))[0])
+    text = texts(
+        run_action(
+            ActionPostTreatmentCare(),
+            make_tracker("had it yesterday", "ask_post_treatment_care", entities=when("yesterday")),
+        )[0]
+    )
     assert "Tuesday 30 June, yesterday" in text
 
 
 # ---- clinic info -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("now, status", [
-    ((2026, 11, 24, 10, 0), "We're open now, until 18:00"),
-    ((2026, 11, 24, 17, 59), "We're open now, until 18:00"),                            # just before closing
-    ((2026, 11, 24, 18, 0), "closed right now and open again tomorrow at 09:00"),       # closing minute
-    ((2026, 11, 28, 15, 0), "open again on Monday 30 November at 09:00"),               # Saturday after 14:00
-    ((2026, 12, 24, 19, 0), "open again on Monday 28 December at 09:00"),               # over the closures
-    ((2026, 3, 29, 9, 30), "closed right now and open again tomorrow at 09:00"),        # Sunday, clocks change
-])
+
+@pytest.mark.parametrize(
+    "now, status",
+    [
+        ((2026, 11, 24, 10, 0), "We're open now, until 18:00"),
+        ((2026, 11, 24, 17, 59), "We're open now, until 18:00"),  # just before closing
+        ((2026, 11, 24, 18, 0), "closed right now and open again tomorrow at 09:00"),  # closing minute
+        ((2026, 11, 28, 15, 0), "open again on Monday 30 November at 09:00"),  # Saturday after 14:00
+        ((2026, 12, 24, 19, 0), "open again on Monday 28 December at 09:00"),  # over the closures
+        ((2026, 3, 29, 9, 30), "closed right now and open again tomorrow at 09:00"),  # Sunday, clocks change
+    ],
+)
 def test_clinic_info_says_open_now_or_when_it_opens(clock_at, now, status):
     clock_at(*now)
     text = texts(run_action(ActionClinicInfo(), make_tracker("are you open", "ask_clinic_info"))[0])
@@ -94,10 +116,16 @@ def test_clinic_info_says_open_now_or_when_it_opens(clock_at, now, status):
 
 # ---- urgent safety ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("message", [
-    "i cant breathe properly and my lips are swelling", "my throat feels tight after the injections",
-    "my tongue is swollen", "struggling to swallow since my meso",
-])
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "i cant breathe properly and my lips are swelling",
+        "my throat feels tight after the injections",
+        "my tongue is swollen",
+        "struggling to swallow since my meso",
+    ],
+)
 def test_airway_signs_mean_call_emergency_services_now(message):
     # The level comes from the Rasa server's warning-sign check (tests/test_warning_signs.py checks it there).
     tracker = make_tracker(message, "report_adverse_reaction", warning_level="emergency")
@@ -105,13 +133,20 @@ def test_airway_signs_mean_call_emergency_services_now(message):
     assert text.startswith("This needs help straight away") and f"call {profile().emergency_number} now" in text
 
 
-@pytest.mark.parametrize("message", [
-    "my cheek is hot red and the redness is spreading", "there's pus coming out of one injection point",
-    "I've had a fever since yesterday's treatment", "hard lumps under the skin", "the skin on my chin is turning dark",
-])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "my cheek is hot red and the redness is spreading",
+        "there's pus coming out of one injection point",
+        "I've had a fever since yesterday's treatment",
+        "hard lumps under the skin",
+        "the skin on my chin is turning dark",
+    ],
+)
 def test_other_warning_signs_mean_the_urgent_line_now(message):
-    text = texts(run_action(ActionUrgentCare(), make_tracker(message, "report_adverse_reaction",
-                                                             warning_level="urgent"))[0])
+    text = texts(
+        run_action(ActionUrgentCare(), make_tracker(message, "report_adverse_reaction", warning_level="urgent"))[0]
+    )
     assert f"urgent line on {profile().urgent_phone} now" in text and "mesotherapy" in text
     assert "normal" not in text.lower() and "probably" not in text.lower()
 
@@ -124,10 +159,13 @@ def test_a_report_without_a_level_gets_the_urgent_line_now():
 
 @pytest.mark.parametrize("hour, expected", [(11, "the team is in now"), (22, "when it opens tomorrow at")])
 def test_effects_lasting_days_mean_a_call_to_the_clinic_in_opening_hours_with_the_signs_to_watch(
-        clock_at, hour, expected):
+    clock_at, hour, expected
+):
     clock_at(2026, 11, 24, hour, 0)
-    messages, _ = run_action(ActionUrgentCare(), make_tracker("it's been 2 days and it's still a bit red",
-                                                              "report_adverse_reaction", warning_level="clinic"))
+    messages, _ = run_action(
+        ActionUrgentCare(),
+        make_tracker("it's been 2 days and it's still a bit red", "report_adverse_reaction", warning_level="clinic"),
+    )
     assert profile().phone in messages[0]["text"] and expected in messages[0]["text"]
     assert "urgent line" not in messages[0]["text"] and "normal" not in messages[0]["text"].lower()
     assert f"call {profile().emergency_number} now" in messages[1]["text"]
@@ -138,16 +176,22 @@ def test_what_to_watch_for_lists_every_kind_of_warning_sign_by_whom_to_call():
     from actions.safety import ActionWarningSigns
     from clinic.warning_signs import catalogue
 
-    text = texts(run_action(ActionWarningSigns(), make_tracker("what should I watch out for after?",
-                                                               "ask_warning_signs"))[0])
+    text = texts(
+        run_action(ActionWarningSigns(), make_tracker("what should I watch out for after?", "ask_warning_signs"))[0]
+    )
     for kind in catalogue()["kinds"].values():
         assert kind["signs"] in text
     assert text.index(f"call {profile().emergency_number} now") < text.index(profile().urgent_phone)
 
 
 def test_a_reaction_mid_booking_stops_the_form_and_forgets_the_details():
-    tracker = make_tracker("my lips are swelling up", "report_adverse_reaction", active_loop="booking_form",
-                           slots={"patient_name": "Sam Taylor", "booking_consent": True}, warning_level="emergency")
+    tracker = make_tracker(
+        "my lips are swelling up",
+        "report_adverse_reaction",
+        active_loop="booking_form",
+        slots={"patient_name": "Sam Taylor", "booking_consent": True},
+        warning_level="emergency",
+    )
     messages, events = run_action(ActionUrgentCare(), tracker)
     assert f"call {profile().emergency_number} now" in texts(messages)
     assert "nothing from it was saved" in texts(messages)
@@ -155,6 +199,7 @@ def test_a_reaction_mid_booking_stops_the_form_and_forgets_the_details():
 
 
 # ---- handoff ------------------------------------------------------------------------------------
+
 
 def test_handoff_in_opening_hours_hands_over_and_goes_quiet(clock_at):
     clock_at(2026, 11, 24, 11, 0)

@@ -3,6 +3,7 @@
 Real update payloads are posted to the webhooks; the bot's replies are captured by tests/harness/fake_apis.py.
 Wrong secrets and forged signatures must be refused with nothing processed.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -23,25 +24,41 @@ _later = itertools.count(1)  # senders and ids of the messages sent after a refu
 
 # ---- Telegram ----------------------------------------------------------------------------------------
 
+
 def update(update_id: int, chat_id: int, text: str) -> dict:
-    return {"update_id": update_id, "message": {
-        "message_id": update_id, "date": int(time.time()), "text": text,
-        "chat": {"id": chat_id, "type": "private", "first_name": "Sam"},
-        "from": {"id": chat_id, "is_bot": False, "first_name": "Sam"}}}
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "date": int(time.time()),
+            "text": text,
+            "chat": {"id": chat_id, "type": "private", "first_name": "Sam"},
+            "from": {"id": chat_id, "is_bot": False, "first_name": "Sam"},
+        },
+    }
 
 
 def button_press(update_id: int, chat_id: int, data: str) -> dict:
-    return {"update_id": update_id, "callback_query": {
-        "id": str(update_id), "data": data, "chat_instance": "1",
-        "from": {"id": chat_id, "is_bot": False, "first_name": "Sam"},
-        "message": {"message_id": update_id, "date": int(time.time()), "text": "x",
-                    "chat": {"id": chat_id, "type": "private"}}}}
+    return {
+        "update_id": update_id,
+        "callback_query": {
+            "id": str(update_id),
+            "data": data,
+            "chat_instance": "1",
+            "from": {"id": chat_id, "is_bot": False, "first_name": "Sam"},
+            "message": {
+                "message_id": update_id,
+                "date": int(time.time()),
+                "text": "x",
+                "chat": {"id": chat_id, "type": "private"},
+            },
+        },
+    }
 
 
 def post_telegram(servers, payload: dict, secret: str = SECRET):
     headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret is not None else {}
-    return requests.post(f"{servers.rasa_url}/webhooks/telegram/webhook", json=payload, headers=headers,
-                         timeout=30)
+    return requests.post(f"{servers.rasa_url}/webhooks/telegram/webhook", json=payload, headers=headers, timeout=30)
 
 
 def replies_to(apis, chat_id: int):
@@ -96,8 +113,14 @@ def post_twilio(servers, form: dict, signature: str = None):
 
 
 def whatsapp_form(sender: str, text: str) -> dict:
-    return {"From": sender, "To": WHATSAPP_NUMBER, "Body": text, "MessageSid": "SM" + "1" * 32,
-            "AccountSid": "AC" + "0" * 32, "NumMedia": "0"}
+    return {
+        "From": sender,
+        "To": WHATSAPP_NUMBER,
+        "Body": text,
+        "MessageSid": "SM" + "1" * 32,
+        "AccountSid": "AC" + "0" * 32,
+        "NumMedia": "0",
+    }
 
 
 def a_later_whatsapp_message_is_answered(servers, apis) -> None:
@@ -114,19 +137,25 @@ def test_signed_whatsapp_message_is_answered(servers, apis):
     form = whatsapp_form(sender, "how many sessions will I need?")
     signature = RequestValidator(TWILIO_TOKEN).compute_signature(WEBHOOK, form)
     assert post_twilio(servers, form, signature).status_code == 204
-    assert wait_for(lambda: any("4 to 6 sessions" in (c.get("Body") or "")
-                                for c in apis.sent("twilio") if c.get("To") == sender))
+    assert wait_for(
+        lambda: any("4 to 6 sessions" in (c.get("Body") or "") for c in apis.sent("twilio") if c.get("To") == sender)
+    )
     assert all(c["From"] == "whatsapp:+442079460321" for c in apis.sent("twilio"))
 
 
 @pytest.mark.parametrize("how", ["unsigned", "forged", "tampered"])
 def test_unsigned_or_forged_whatsapp_posts_are_refused(servers, apis, how):
-    sender = {"unsigned": "whatsapp:+442079460112", "forged": "whatsapp:+442079460113",
-              "tampered": "whatsapp:+442079460114"}[how]
+    sender = {
+        "unsigned": "whatsapp:+442079460112",
+        "forged": "whatsapp:+442079460113",
+        "tampered": "whatsapp:+442079460114",
+    }[how]
     form = whatsapp_form(sender, "what is mesotherapy?")
-    signature = {"unsigned": None,
-                 "forged": RequestValidator("not-the-token").compute_signature(WEBHOOK, form),
-                 "tampered": RequestValidator(TWILIO_TOKEN).compute_signature(WEBHOOK, form)}[how]
+    signature = {
+        "unsigned": None,
+        "forged": RequestValidator("not-the-token").compute_signature(WEBHOOK, form),
+        "tampered": RequestValidator(TWILIO_TOKEN).compute_signature(WEBHOOK, form),
+    }[how]
     if how == "tampered":
         form = {**form, "Body": "what does it cost?"}
     assert post_twilio(servers, form, signature).status_code == 403

@@ -4,6 +4,7 @@ Unit tests with an injected clock and a fresh SQLite bookings database; the deli
 place of Rasa. The path through the real servers and the Telegram stand-in is in
 tests/test_e2e_checkins.py.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,10 +25,18 @@ def at(text: str) -> dt.datetime:
 
 def new_request(reference: str = "BR-CHECK2", chat: str = CHAT, status: str = store.PENDING) -> None:
     with store.session() as db:
-        db.add(store.BookingRequest(reference=reference, status=status, name="Test Patient",
-                                    contact="+447700900123", contact_kind="phone", practitioner_role="nurse",
-                                    practitioner_email="nurse@example.org",
-                                    conversation_key=store.conversation_key(chat)))
+        db.add(
+            store.BookingRequest(
+                reference=reference,
+                status=status,
+                name="Test Patient",
+                contact="+447700900123",
+                contact_kind="phone",
+                practitioner_role="nurse",
+                practitioner_email="nurse@example.org",
+                conversation_key=store.conversation_key(chat),
+            )
+        )
 
 
 class Recorder:
@@ -58,11 +67,11 @@ def test_check_ins_fall_on_the_profiles_days_at_the_start_of_the_local_window(bo
 def test_each_check_in_goes_once_on_its_day_and_only_inside_the_sending_hours(bookings_db):
     treated(bookings_db)
     deliver = Recorder()
-    assert checkins.send_due(profile(), at("2026-11-25T11:00"), deliver) == []      # day 1: not due
-    assert checkins.send_due(profile(), at("2026-11-26T09:30"), deliver) == []      # due at 10:00
+    assert checkins.send_due(profile(), at("2026-11-25T11:00"), deliver) == []  # day 1: not due
+    assert checkins.send_due(profile(), at("2026-11-26T09:30"), deliver) == []  # due at 10:00
     assert len(checkins.send_due(profile(), at("2026-11-26T11:00"), deliver)) == 1
-    assert checkins.send_due(profile(), at("2026-11-26T11:05"), deliver) == []      # never twice
-    assert checkins.send_due(profile(), at("2026-12-15T03:00"), deliver) == []      # night: waits
+    assert checkins.send_due(profile(), at("2026-11-26T11:05"), deliver) == []  # never twice
+    assert checkins.send_due(profile(), at("2026-12-15T03:00"), deliver) == []  # night: waits
     assert len(checkins.send_due(profile(), at("2026-12-15T10:30"), deliver)) == 1
     assert deliver.sent == [(CHAT, "telegram", 2, dt.date(2026, 11, 24)), (CHAT, "telegram", 21, dt.date(2026, 11, 24))]
 
@@ -70,14 +79,14 @@ def test_each_check_in_goes_once_on_its_day_and_only_inside_the_sending_hours(bo
 def test_a_missed_window_is_caught_up_the_next_day_within_the_hours(bookings_db):
     treated(bookings_db)
     deliver = Recorder()
-    assert checkins.send_due(profile(), at("2026-11-26T20:00"), deliver) == []       # scheduler was down all day
+    assert checkins.send_due(profile(), at("2026-11-26T20:00"), deliver) == []  # scheduler was down all day
     assert len(checkins.send_due(profile(), at("2026-11-27T10:01"), deliver)) == 1
-    assert deliver.days_since == [3]   # "It's been 3 days", the truth, not the planned 2
+    assert deliver.days_since == [3]  # "It's been 3 days", the truth, not the planned 2
 
 
 def test_a_check_in_overtaken_by_the_next_one_is_not_sent_as_well(bookings_db):
     treated(bookings_db)
-    deliver = Recorder()   # the scheduler was down from day 1 to day 21: one message, not two at once
+    deliver = Recorder()  # the scheduler was down from day 1 to day 21: one message, not two at once
     assert len(checkins.send_due(profile(), at("2026-12-15T11:00"), deliver)) == 1
     assert deliver.sent == [(CHAT, "telegram", 21, dt.date(2026, 11, 24))] and deliver.days_since == [21]
     with store.session() as db:
@@ -86,7 +95,7 @@ def test_a_check_in_overtaken_by_the_next_one_is_not_sent_as_well(bookings_db):
 
 
 def test_a_yes_weeks_after_the_treatment_sends_nothing_out_of_its_moment(bookings_db):
-    treated(bookings_db, on="2026-10-01")   # day 21 was 22 October; the scheduler runs on 30 November
+    treated(bookings_db, on="2026-10-01")  # day 21 was 22 October; the scheduler runs on 30 November
     deliver = Recorder()
     assert checkins.send_due(profile(), at("2026-11-30T11:00"), deliver) == []
     with store.session() as db:
@@ -114,7 +123,9 @@ def test_a_cancelled_booking_gets_no_check_in(bookings_db):
     deliver = Recorder()
     assert checkins.send_due(profile(), at("2026-11-26T11:00"), deliver) == []
     with store.session() as db:
-        assert {c.note for c in db.execute(select(store.CheckIn)).scalars() if c.after_days == 2} == {"request cancelled"}
+        assert {c.note for c in db.execute(select(store.CheckIn)).scalars() if c.after_days == 2} == {
+            "request cancelled"
+        }
 
 
 def test_without_a_yes_nothing_is_scheduled_and_the_website_chat_cannot_opt_in(bookings_db):
@@ -129,14 +140,14 @@ def test_without_a_yes_nothing_is_scheduled_and_the_website_chat_cannot_opt_in(b
 def test_rasa_unreachable_is_retried_and_an_unclear_failure_is_never_resent(bookings_db):
     treated(bookings_db)
     assert checkins.send_due(profile(), at("2026-11-26T11:00"), Recorder(http.ConnectionError())) == []
-    assert len(checkins.send_due(profile(), at("2026-11-26T11:10"), Recorder())) == 1   # retried
+    assert len(checkins.send_due(profile(), at("2026-11-26T11:10"), Recorder())) == 1  # retried
     assert checkins.send_due(profile(), at("2026-12-15T11:00"), Recorder(http.ReadTimeout())) == []
-    assert checkins.send_due(profile(), at("2026-12-15T11:10"), Recorder()) == []        # may have gone: not again
+    assert checkins.send_due(profile(), at("2026-12-15T11:10"), Recorder()) == []  # may have gone: not again
 
 
 def test_a_crash_after_claiming_never_sends_twice_after_the_restart(bookings_db):
     treated(bookings_db)
-    claimed = checkins.claim_due(profile(), at("2026-11-26T11:00"))   # ... and the process dies here
+    claimed = checkins.claim_due(profile(), at("2026-11-26T11:00"))  # ... and the process dies here
     assert len(claimed) == 1
     assert checkins.send_due(profile(), at("2026-11-26T11:05"), Recorder()) == []
     with store.session() as db:
@@ -161,13 +172,20 @@ def test_the_profile_rejects_impossible_check_in_days(tmp_path):
 
 # ---- The chat side (actions/checkin_chat.py): what the patient reads ----
 
+
 def chat_tracker(intent: str = "checkin_fine", channel: str = "telegram", slots=None, sender: str = CHAT):
     from rasa_sdk import Tracker
 
-    return Tracker(sender_id=sender, slots=slots or {}, latest_message={"intent": {"name": intent}, "text": ""},
-                   events=[{"event": "user", "text": "", "input_channel": channel,
-                            "parse_data": {"intent": {"name": intent}}}],
-                   paused=False, followup_action=None, active_loop={}, latest_action_name="action_listen")
+    return Tracker(
+        sender_id=sender,
+        slots=slots or {},
+        latest_message={"intent": {"name": intent}, "text": ""},
+        events=[{"event": "user", "text": "", "input_channel": channel, "parse_data": {"intent": {"name": intent}}}],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )
 
 
 def run_action(action, tracker):
@@ -189,8 +207,10 @@ def test_the_check_in_question_names_the_day_and_offers_three_quick_replies():
     (question, hint), _ = run_action(ActionCheckin(), chat_tracker("EXTERNAL_checkin", slots=CHECKIN))
     assert "21 days since your mesotherapy session on Tuesday 24 November" in question["text"]
     assert [(b["title"], b["payload"]) for b in question["buttons"]] == [
-        ("All fine", "/checkin_fine"), ("Some redness", "/checkin_redness"),
-        ("Something worries me", "/report_adverse_reaction")]
+        ("All fine", "/checkin_fine"),
+        ("Some redness", "/checkin_redness"),
+        ("Something worries me", "/report_adverse_reaction"),
+    ]
     assert "stop check-ins" in hint["text"]
 
 
@@ -200,7 +220,7 @@ def test_all_fine_gets_the_reminders_for_that_stage_and_redness_gets_the_call_an
     messages, _ = run_action(ActionCheckinReply(), chat_tracker("checkin_fine", slots=CHECKIN))
     assert messages[0]["text"].startswith("Good to hear")
     assert "21 days ago" in messages[1]["text"]
-    messages, _ = run_action(ActionCheckinReply(), chat_tracker("affirm", slots=CHECKIN))   # a typed "yes"
+    messages, _ = run_action(ActionCheckinReply(), chat_tracker("affirm", slots=CHECKIN))  # a typed "yes"
     assert messages[0]["text"].startswith("Good to hear")
     messages, _ = run_action(ActionCheckinReply(), chat_tracker("checkin_redness", slots=CHECKIN))
     assert profile().phone in messages[0]["text"] and "Tuesday 24 November" in messages[0]["text"]

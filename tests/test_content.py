@@ -1,4 +1,5 @@
 """What patients read: every topic answered, honestly, briefly, with working buttons and real contacts."""
+
 from __future__ import annotations
 
 import re
@@ -9,7 +10,7 @@ import pytest
 
 from clinic import topics
 from clinic.profile import profile
-from tests.harness.paths import ROOT, SHARED, load_yaml
+from tests.harness.paths import ROOT, load_yaml
 
 SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
 NO_FACTS_TOPICS = ("cost", "side_effects_risks", "suitability_contraindications", "not_covered")
@@ -20,14 +21,20 @@ def faq_responses(domain: dict) -> dict:
 
 
 def test_taxonomy_check_passes(shared_dir):
-    out = subprocess.run([sys.executable, str(shared_dir / "tools" / "check_taxonomy.py"),
-                          "--root", str(ROOT)], capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, str(shared_dir / "tools" / "check_taxonomy.py"), "--root", str(ROOT)],
+        capture_output=True,
+        text=True,
+    )
     assert out.returncode == 0, out.stdout
 
 
 def test_every_answer_is_in_the_projects_own_words(shared_dir):
-    out = subprocess.run([sys.executable, str(shared_dir / "tools" / "check_own_words.py"),
-                          "--root", str(ROOT)], capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, str(shared_dir / "tools" / "check_own_words.py"), "--root", str(ROOT)],
+        capture_output=True,
+        text=True,
+    )
     assert out.returncode == 0, out.stdout
     assert "0 line(s)" in out.stdout
 
@@ -102,7 +109,7 @@ def test_every_button_uses_a_title_from_the_topic_file(domain):
 
 def test_follow_up_buttons_never_point_back_to_the_same_topic(domain):
     for name, response in faq_responses(domain).items():
-        label = name[len("utter_"):]
+        label = name[len("utter_") :]
         assert response.get("buttons"), f"{name} offers no next question"
         assert topics.titles()[label] not in [b["title"] for b in response["buttons"]]
 

@@ -1,4 +1,5 @@
 """Conversation tests with `rasa test` on tests/stories/, plus `rasa data validate`."""
+
 from __future__ import annotations
 
 import json
@@ -14,16 +15,32 @@ OUT = ROOT / "results" / "conversations"
 
 def test_training_data_validates_cleanly():
     # Rasa's validate --fail-on-warnings; external-event intents (EXTERNAL_...) need no examples.
-    done = subprocess.run([str(VENV_BIN / "python"), "scripts/validate_data.py"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [str(VENV_BIN / "python"), "scripts/validate_data.py"], cwd=ROOT, capture_output=True, text=True, timeout=600
+    )
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
 
 
 def test_every_test_story_passes(model_path):
     done = subprocess.run(
-        [str(VENV_BIN / "rasa"), "test", "core", "--stories", "tests/stories",
-         "-m", str(model_path), "--out", str(OUT), "--e2e", "--no-plot"],
-        cwd=ROOT, capture_output=True, text=True, timeout=900)
+        [
+            str(VENV_BIN / "rasa"),
+            "test",
+            "core",
+            "--stories",
+            "tests/stories",
+            "-m",
+            str(model_path),
+            "--out",
+            str(OUT),
+            "--e2e",
+            "--no-plot",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     failed = OUT / "failed_test_stories.yml"
     details = failed.read_text() if failed.exists() else done.stdout[-4000:] + done.stderr[-4000:]
     assert done.returncode == 0, details

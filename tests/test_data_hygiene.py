@@ -1,4 +1,5 @@
 """The held-out file must stay unseen: no held-out message may appear in the training data."""
+
 from __future__ import annotations
 
 import re

@@ -3,6 +3,7 @@
 The clock is pinned (CLINIC_CLOCK) to Tuesday 24 November 2026, 10:00 in London, when the clinic is
 open, so the conversation is the same on any day.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -33,15 +34,21 @@ def test_with_smtp_down_the_email_waits_and_is_delivered_when_it_is_back(servers
     smtp.stop()
     try:
         reference = reference_in(book(servers, f"p-{uuid.uuid4().hex[:8]}"))
-        [waiting] = rows(db_url, "select o.sent_at, o.attempts from outbox o join booking_requests b "
-                                 f"on o.request_id = b.id where b.reference = '{reference}'")
+        [waiting] = rows(
+            db_url,
+            "select o.sent_at, o.attempts from outbox o join booking_requests b "
+            f"on o.request_id = b.id where b.reference = '{reference}'",
+        )
         assert waiting["sent_at"] is None and waiting["attempts"] >= 1
     finally:
         smtp.start()
     wait_until(lambda: any(reference in m["Subject"] for m in smtp.messages), 30)
     assert any(reference in m["Subject"] for m in smtp.messages), "outbox never delivered"
-    [sent] = rows(db_url, "select o.sent_at from outbox o join booking_requests b on o.request_id = b.id "
-                          f"where b.reference = '{reference}'")
+    [sent] = rows(
+        db_url,
+        "select o.sent_at from outbox o join booking_requests b on o.request_id = b.id "
+        f"where b.reference = '{reference}'",
+    )
     assert sent["sent_at"] is not None
 
 
@@ -119,7 +126,9 @@ def test_a_restarted_rasa_server_carries_on_a_half_filled_booking(servers, db_ur
     assert "first visit" in say(servers, patient, "fine lines on my forehead")
     assert "Name: Sam Taylor" in say(servers, patient, "first visit")
     reference = reference_in(say(servers, patient, "/affirm"))
-    assert rows(db_url, f"select name from booking_requests where reference = '{reference}'") == [{"name": "Sam Taylor"}]
+    assert rows(db_url, f"select name from booking_requests where reference = '{reference}'") == [
+        {"name": "Sam Taylor"}
+    ]
 
 
 def test_with_the_action_server_down_patients_get_a_polite_answer_and_it_recovers(servers):

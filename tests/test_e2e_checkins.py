@@ -8,6 +8,7 @@ through Rasa's trigger_intent to the patient's Telegram chat. Checked: exactly i
 days and only once; "All fine" gets the reminders for that stage; a described warning sign gets the
 urgent line; "stop check-ins" stops the rest; a Rasa restart between check-ins changes nothing.
 """
+
 from __future__ import annotations
 
 import json
@@ -36,16 +37,38 @@ def telegram(servers, chat: int, text: str = None, button: str = None) -> None:
     update_id = next(_update_ids)
     sender = {"id": chat, "is_bot": False, "first_name": "Sam"}
     if button is not None:
-        payload = {"update_id": update_id, "callback_query": {
-            "id": str(update_id), "data": button, "chat_instance": "1", "from": sender,
-            "message": {"message_id": update_id, "date": int(time.time()), "text": "x",
-                        "chat": {"id": chat, "type": "private"}}}}
+        payload = {
+            "update_id": update_id,
+            "callback_query": {
+                "id": str(update_id),
+                "data": button,
+                "chat_instance": "1",
+                "from": sender,
+                "message": {
+                    "message_id": update_id,
+                    "date": int(time.time()),
+                    "text": "x",
+                    "chat": {"id": chat, "type": "private"},
+                },
+            },
+        }
     else:
-        payload = {"update_id": update_id, "message": {"message_id": update_id, "date": int(time.time()),
-                                                       "text": text, "chat": {"id": chat, "type": "private"},
-                                                       "from": sender}}
-    answer = requests.post(f"{servers.rasa_url}/webhooks/telegram/webhook", json=payload,
-                           headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}, timeout=60)
+        payload = {
+            "update_id": update_id,
+            "message": {
+                "message_id": update_id,
+                "date": int(time.time()),
+                "text": text,
+                "chat": {"id": chat, "type": "private"},
+                "from": sender,
+            },
+        }
+    answer = requests.post(
+        f"{servers.rasa_url}/webhooks/telegram/webhook",
+        json=payload,
+        headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
+        timeout=60,
+    )
     assert answer.ok, answer.text
 
 
@@ -75,18 +98,30 @@ def book(servers, apis, chat: int) -> str:
 
 
 def practitioner(db_url: str, *args: str) -> str:
-    done = subprocess.run([PY, "-m", "clinic.practitioner", *args], cwd=ROOT, capture_output=True, text=True,
-                          env={**os.environ, "BOOKINGS_DB_URL": db_url}, timeout=120)
+    done = subprocess.run(
+        [PY, "-m", "clinic.practitioner", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "BOOKINGS_DB_URL": db_url},
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout
 
 
 def scheduler_pass(servers, db_url: str, clock: str) -> None:
     """One scheduler run in a fresh process (so every pass is also a restart)."""
-    env = {**os.environ, "BOOKINGS_DB_URL": db_url, "CLINIC_CLOCK": clock, "RASA_URL": servers.rasa_url,
-           "RASA_API_TOKEN": servers.api_token}
-    done = subprocess.run([PY, "-m", "clinic.checkins", "run", "--once"], cwd=ROOT, capture_output=True,
-                          text=True, env=env, timeout=120)
+    env = {
+        **os.environ,
+        "BOOKINGS_DB_URL": db_url,
+        "CLINIC_CLOCK": clock,
+        "RASA_URL": servers.rasa_url,
+        "RASA_API_TOKEN": servers.api_token,
+    }
+    done = subprocess.run(
+        [PY, "-m", "clinic.checkins", "run", "--once"], cwd=ROOT, capture_output=True, text=True, env=env, timeout=120
+    )
     assert done.returncode == 0, done.stderr[-3000:]
 
 
@@ -104,10 +139,10 @@ def test_a_treated_patient_gets_exactly_their_check_ins_and_the_answers_fit(serv
     assert "I'll message you here 2 days and 21 days after it" in say(servers, apis, chat, button="/start_checkins")
     assert "2 check-in(s) scheduled" in practitioner(db_url, "treated", reference, "--on", "2026-11-24")
 
-    scheduler_pass(servers, db_url, "2026-11-25T11:00:00+00:00")          # day 1: nothing due
+    scheduler_pass(servers, db_url, "2026-11-25T11:00:00+00:00")  # day 1: nothing due
     assert checkin_questions(apis, chat) == []
-    scheduler_pass(servers, db_url, "2026-11-26T11:00:00+00:00")          # day 2
-    scheduler_pass(servers, db_url, "2026-11-26T11:30:00+00:00")          # again: nothing new
+    scheduler_pass(servers, db_url, "2026-11-26T11:00:00+00:00")  # day 2
+    scheduler_pass(servers, db_url, "2026-11-26T11:30:00+00:00")  # again: nothing new
     [question] = checkin_questions(apis, chat)
     assert "2 days since your mesotherapy session on Tuesday 24 November" in question["text"]
     keyboard = [b["text"] for row in json.loads(question["reply_markup"])["inline_keyboard"] for b in row]
@@ -117,8 +152,8 @@ def test_a_treated_patient_gets_exactly_their_check_ins_and_the_answers_fit(serv
     assert "Good to hear" in fine and "Tuesday 24 November, 2 days ago" in fine
     assert "Keep the treated skin out of the sun" in fine
 
-    servers.restart_rasa()                                                 # a restart between check-ins
-    scheduler_pass(servers, db_url, "2026-12-15T03:00:00+00:00")          # day 21, at night: waits
+    servers.restart_rasa()  # a restart between check-ins
+    scheduler_pass(servers, db_url, "2026-12-15T03:00:00+00:00")  # day 21, at night: waits
     assert len(checkin_questions(apis, chat)) == 1
     scheduler_pass(servers, db_url, "2026-12-15T10:30:00+00:00")
     assert len(checkin_questions(apis, chat)) == 2
@@ -133,7 +168,8 @@ def test_stop_check_ins_means_no_more_messages(servers, apis, db_url):
     chat = 7102
     reference = book(servers, apis, chat)
     assert "Once the clinic records your treatment date" in say(
-        servers, apis, chat, "please check in with me after my treatment")
+        servers, apis, chat, "please check in with me after my treatment"
+    )
     practitioner(db_url, "treated", reference, "--on", "2026-11-24")
     # The "Something worries me" quick reply is the urgent-care answer wherever it is tapped.
     assert profile().urgent_phone in say(servers, apis, chat, button="/report_adverse_reaction")
@@ -158,11 +194,18 @@ def whatsapp(servers, sender: str, text: str) -> None:
     import requests
     from twilio.request_validator import RequestValidator
 
-    form = {"From": sender, "To": WHATSAPP_NUMBER, "Body": text,
-            "MessageSid": f"SM{next(_message_sids):032d}", "AccountSid": "AC" + "0" * 32, "NumMedia": "0"}
+    form = {
+        "From": sender,
+        "To": WHATSAPP_NUMBER,
+        "Body": text,
+        "MessageSid": f"SM{next(_message_sids):032d}",
+        "AccountSid": "AC" + "0" * 32,
+        "NumMedia": "0",
+    }
     signature = RequestValidator(TWILIO_TOKEN).compute_signature(WHATSAPP_WEBHOOK, form)
-    answer = requests.post(f"{servers.rasa_url}/webhooks/twilio/webhook", data=form,
-                           headers={"X-Twilio-Signature": signature}, timeout=60)
+    answer = requests.post(
+        f"{servers.rasa_url}/webhooks/twilio/webhook", data=form, headers={"X-Twilio-Signature": signature}, timeout=60
+    )
     assert answer.ok, answer.text
 
 
@@ -186,12 +229,14 @@ def test_on_whatsapp_the_check_in_choices_are_words_the_patient_types_back(serve
     reference = re.search(r"BR-[A-Z0-9]{6}", reply).group(0)
     assert "You can reply:\n• Yes, check in on me" in reply and "(/" not in reply
     assert "I'll message you here 2 days and 21 days after it" in whatsapp_say(
-        servers, apis, sender, "Yes, check in on me")
+        servers, apis, sender, "Yes, check in on me"
+    )
     practitioner(db_url, "treated", reference, "--on", "2026-11-24")
     scheduler_pass(servers, db_url, "2026-11-26T11:00:00+00:00")
     [question] = [m for m in whatsapp_sent(apis, sender) if "how is your skin doing" in m]
-    assert question.endswith("how is your skin doing?\nYou can reply:\n• All fine\n• Some redness\n"
-                             "• Something worries me")   # one message, the choices with the question
+    assert question.endswith(
+        "how is your skin doing?\nYou can reply:\n• All fine\n• Some redness\n• Something worries me"
+    )  # one message, the choices with the question
     assert "Good to hear" in whatsapp_say(servers, apis, sender, "All fine")
     assert profile().phone in whatsapp_say(servers, apis, sender, "Some redness")
     assert profile().urgent_phone in whatsapp_say(servers, apis, sender, "Something worries me")
@@ -211,8 +256,9 @@ def test_a_check_in_that_starts_a_new_session_arrives_and_keeps_the_session_star
     rasa_trigger(servers.rasa_url, servers.api_token)(Due(0, str(chat), "telegram", 21, dt.date(2026, 11, 24), 21))
     [question] = checkin_questions(apis, chat)
     assert "21 days since your mesotherapy session on Tuesday 24 November" in question["text"]
-    tracker = requests.get(f"{servers.rasa_url}/conversations/{chat}/tracker",
-                           params={"token": servers.api_token}, timeout=30).json()
+    tracker = requests.get(
+        f"{servers.rasa_url}/conversations/{chat}/tracker", params={"token": servers.api_token}, timeout=30
+    ).json()
     assert "session_started" in [e["event"] for e in tracker["events"]]
     assert tracker["slots"]["clinic_phone"] == profile().phone
-    assert [m["text"] for m in sent_to(apis, chat)][0].startswith("Hello from")   # no stray disclaimer
+    assert [m["text"] for m in sent_to(apis, chat)][0].startswith("Hello from")  # no stray disclaimer

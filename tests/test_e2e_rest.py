@@ -1,4 +1,5 @@
 """End to end: the real action server and Rasa server on loopback, a patient over the REST channel."""
+
 from __future__ import annotations
 
 import re
@@ -30,14 +31,17 @@ def test_first_reply_carries_the_disclaimer_once_then_greets_with_topic_buttons(
     assert "pinch" in texts(second)
 
 
-@pytest.mark.parametrize("question, expected", [
-    ("how many sessions do i need for my face", "4 to 6 sessions"),
-    ("how much does meso cost?", "I don't have this clinic's prices"),
-    ("what's actually in the injections", "hyaluronic acid"),
-    ("who invented mesotherapy", "1952"),
-    ("how long will the results last", "several months"),
-    ("can mesotherapy replace my botox", "Botox relaxes muscles"),
-])
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("how many sessions do i need for my face", "4 to 6 sessions"),
+        ("how much does meso cost?", "I don't have this clinic's prices"),
+        ("what's actually in the injections", "hyaluronic acid"),
+        ("who invented mesotherapy", "1952"),
+        ("how long will the results last", "several months"),
+        ("can mesotherapy replace my botox", "Botox relaxes muscles"),
+    ],
+)
 def test_faq_answers(servers, question, expected):
     replies = servers.send(new_patient(), question)
     assert expected in texts(replies)
@@ -141,31 +145,57 @@ def test_the_http_api_is_off_by_default(servers):
 
 # ---- Bad input against the real servers: a 4xx or a polite reply, and the servers keep answering ----
 
+
 def post_raw(servers, data, content_type="application/json"):
     import requests
 
-    return requests.post(f"{servers.rasa_url}/webhooks/rest/webhook", data=data,
-                         headers={"Content-Type": content_type}, timeout=60)
+    return requests.post(
+        f"{servers.rasa_url}/webhooks/rest/webhook", data=data, headers={"Content-Type": content_type}, timeout=60
+    )
 
 
-@pytest.mark.parametrize("data,content_type,status", [
-    ('{"sender": "a", "message": ', "application/json", 400),
-    ("sender=a&message=hi", "application/x-www-form-urlencoded", 415),
-    ('{"message": "hi"}', "application/json", 400),
-    ('{"sender": "' + "s" * 5000 + '", "message": "hi"}', "application/json", 400),
-    ('{"sender": "a", "message": 12}', "application/json", 400),
-], ids=["broken JSON", "wrong content type", "no sender", "5000-char sender", "message not text"])
+@pytest.mark.parametrize(
+    "data,content_type,status",
+    [
+        ('{"sender": "a", "message": ', "application/json", 400),
+        ("sender=a&message=hi", "application/x-www-form-urlencoded", 415),
+        ('{"message": "hi"}', "application/json", 400),
+        ('{"sender": "' + "s" * 5000 + '", "message": "hi"}', "application/json", 400),
+        ('{"sender": "a", "message": 12}', "application/json", 400),
+    ],
+    ids=["broken JSON", "wrong content type", "no sender", "5000-char sender", "message not text"],
+)
 def test_malformed_requests_get_a_4xx(servers, data, content_type, status):
     reply = post_raw(servers, data, content_type)
     assert reply.status_code == status and reply.json()["error"]
     assert servers.send(new_patient(), "does it hurt")  # and the server still answers others
 
 
-@pytest.mark.parametrize("message", [
-    "", "    ", "\U0001F600\U0001F44D\U0001F489", "x" * 10_000, "مرحبا، هل يؤلم العلاج؟", "注射疼吗？",
-    "<script>alert('x')</script> does it hurt?", "'; DROP TABLE booking_requests; --", "hello\x00\x07\x1b[31m",
-], ids=["empty", "blank", "emoji only", "10,000 characters", "Arabic (RTL)", "Chinese", "script tag",
-        "SQL injection", "control characters"])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "",
+        "    ",
+        "\U0001f600\U0001f44d\U0001f489",
+        "x" * 10_000,
+        "مرحبا، هل يؤلم العلاج؟",
+        "注射疼吗？",
+        "<script>alert('x')</script> does it hurt?",
+        "'; DROP TABLE booking_requests; --",
+        "hello\x00\x07\x1b[31m",
+    ],
+    ids=[
+        "empty",
+        "blank",
+        "emoji only",
+        "10,000 characters",
+        "Arabic (RTL)",
+        "Chinese",
+        "script tag",
+        "SQL injection",
+        "control characters",
+    ],
+)
 def test_odd_messages_get_a_polite_reply(servers, message):
     replies = servers.send(new_patient(), message)
     said = texts(replies)
@@ -182,10 +212,15 @@ def test_sql_injection_in_booking_fields_is_refused_or_stored_as_plain_text(serv
     patient = new_patient()
     injection = "Robert'); DROP TABLE booking_requests;--"
     concern = "fine lines' OR '1'='1"  # free text: kept as typed, as data
-    steps = [("I'd like to book an appointment", "Is that OK?"), ("yes", "What name"),
-             ("Sam Taylor", "phone number or e-mail"), ("020 7946 0123", "Which day and time"),
-             ("friday at 10am", "What would you like the visit to be for"), (concern, "first visit"),
-             ("first visit", "Name: Sam Taylor")]
+    steps = [
+        ("I'd like to book an appointment", "Is that OK?"),
+        ("yes", "What name"),
+        ("Sam Taylor", "phone number or e-mail"),
+        ("020 7946 0123", "Which day and time"),
+        ("friday at 10am", "What would you like the visit to be for"),
+        (concern, "first visit"),
+        ("first visit", "Name: Sam Taylor"),
+    ]
     probes = {2: injection, 3: "1' OR '1'='1", 4: "1 OR 1=1; --"}  # at the name, contact and day questions
     for i, (answer, expected) in enumerate(steps):
         if i in probes:
@@ -200,8 +235,9 @@ def test_sql_injection_in_booking_fields_is_refused_or_stored_as_plain_text(serv
     engine = sa.create_engine(db_url)
     try:
         with engine.connect() as conn:
-            rows = conn.execute(sa.text("select name, contact, concern from booking_requests "
-                                        "where reference = :r"), {"r": reference}).all()
+            rows = conn.execute(
+                sa.text("select name, contact, concern from booking_requests where reference = :r"), {"r": reference}
+            ).all()
     finally:
         engine.dispose()
     assert [tuple(r) for r in rows] == [("Sam Taylor", "+442079460123", concern)]

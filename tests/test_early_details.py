@@ -3,6 +3,7 @@
 Every slot is tested both ways: a patient who wrote it earlier is not asked again (the form is told the
 value and the patient is told what was noted), and one who did not, or wrote it malformed, is asked.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -23,19 +24,23 @@ def consent_given(earlier, slots=None):
     from rasa_sdk.executor import CollectingDispatcher
 
     dispatcher = CollectingDispatcher()
-    tracker = make_tracker("yes", "affirm", active_loop="booking_form", requested_slot="booking_consent",
-                           earlier=earlier, slots=slots)
+    tracker = make_tracker(
+        "yes", "affirm", active_loop="booking_form", requested_slot="booking_consent", earlier=earlier, slots=slots
+    )
     result = asyncio.run(BOOKING.validate_booking_consent("yes", dispatcher, tracker, DOMAIN))
     return result, texts(dispatcher.messages)
 
 
-@pytest.mark.parametrize("message, name", [
-    ("hi i'm Priya Shah, i want to book mesotherapy", "Priya Shah"),
-    ("Hi, Daniel Okafor here, id like to book", "Daniel Okafor"),
-    ("hey its Hannah Clarke, how much does it cost?", "Hannah Clarke"),
-    ("can i come saturday morning? name's Chloe Martin", "Chloe Martin"),
-    ("my name is sam taylor and i'd like an appointment", "Sam Taylor"),
-])
+@pytest.mark.parametrize(
+    "message, name",
+    [
+        ("hi i'm Priya Shah, i want to book mesotherapy", "Priya Shah"),
+        ("Hi, Daniel Okafor here, id like to book", "Daniel Okafor"),
+        ("hey its Hannah Clarke, how much does it cost?", "Hannah Clarke"),
+        ("can i come saturday morning? name's Chloe Martin", "Chloe Martin"),
+        ("my name is sam taylor and i'd like an appointment", "Sam Taylor"),
+    ],
+)
 def test_a_name_given_early_is_kept_and_confirmed(clock_at, message, name):
     clock_at(2026, 11, 24, 10, 0)
     result, said = consent_given([(message, "book_appointment")])
@@ -43,31 +48,45 @@ def test_a_name_given_early_is_kept_and_confirmed(clock_at, message, name):
     assert name in said
 
 
-@pytest.mark.parametrize("message", [
-    "i want to book please", "I'm looking to book something", "im worried it will hurt, can i book",
-    "can i come here on Friday", "This Is Great can I book",
-])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "i want to book please",
+        "I'm looking to book something",
+        "im worried it will hurt, can i book",
+        "can i come here on Friday",
+        "This Is Great can I book",
+    ],
+)
 def test_no_name_is_made_up_so_the_name_is_asked(clock_at, message):
     clock_at(2026, 11, 24, 10, 0)
     result, _ = consent_given([(message, "book_appointment")])
     assert "patient_name" not in result
 
 
-@pytest.mark.parametrize("message, contact", [
-    ("want to book, my email is tom.becker@example.com", "tom.becker@example.com"),
-    ("can i book tues 10am? my number is +44 7700 900587", "+447700900587"),
-    ("does it hurt? btw you can text me on 07700 900644", "+447700900644"),
-])
+@pytest.mark.parametrize(
+    "message, contact",
+    [
+        ("want to book, my email is tom.becker@example.com", "tom.becker@example.com"),
+        ("can i book tues 10am? my number is +44 7700 900587", "+447700900587"),
+        ("does it hurt? btw you can text me on 07700 900644", "+447700900644"),
+    ],
+)
 def test_a_contact_given_early_is_kept(clock_at, message, contact):
     clock_at(2026, 11, 24, 10, 0)
     result, said = consent_given([(message, "faq")])
     assert result["patient_contact"] == contact and contact in said
 
 
-@pytest.mark.parametrize("message", [
-    "book me in pls, email sophie.w@examplecom", "i want an appointment, call me on 0770",
-    "my email is j.doe@@example.com", "i want to book",
-])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "book me in pls, email sophie.w@examplecom",
+        "i want an appointment, call me on 0770",
+        "my email is j.doe@@example.com",
+        "i want to book",
+    ],
+)
 def test_a_malformed_or_missing_contact_is_asked_for(clock_at, message):
     clock_at(2026, 11, 24, 10, 0)
     result, _ = consent_given([(message, "book_appointment")])
@@ -76,19 +95,24 @@ def test_a_malformed_or_missing_contact_is_asked_for(clock_at, message):
 
 def test_a_call_back_takes_a_phone_number_only(clock_at):
     clock_at(2026, 11, 24, 10, 0)
-    result, _ = consent_given([("can someone call me, sam@example.com", "request_human")],
-                              slots={"request_kind": "callback"})
+    result, _ = consent_given(
+        [("can someone call me, sam@example.com", "request_human")], slots={"request_kind": "callback"}
+    )
     assert "patient_contact" not in result
-    result, _ = consent_given([("can someone call me on 020 7946 0123", "request_human")],
-                              slots={"request_kind": "callback"})
+    result, _ = consent_given(
+        [("can someone call me on 020 7946 0123", "request_human")], slots={"request_kind": "callback"}
+    )
     assert result["patient_contact"] == "+442079460123"
 
 
-@pytest.mark.parametrize("message, described", [
-    ("can i book thursday at 5pm", "Thursday 26 November at 5pm"),
-    ("can i come saturday morning?", "Saturday 28 November at 10am"),  # as for a typed answer: opening time
-    ("I'd like to book for the 1st of December at 11am", "Tuesday 1 December at 11am"),
-])
+@pytest.mark.parametrize(
+    "message, described",
+    [
+        ("can i book thursday at 5pm", "Thursday 26 November at 5pm"),
+        ("can i come saturday morning?", "Saturday 28 November at 10am"),  # as for a typed answer: opening time
+        ("I'd like to book for the 1st of December at 11am", "Tuesday 1 December at 11am"),
+    ],
+)
 def test_a_day_asked_for_when_booking_is_kept(clock_at, message, described):
     clock_at(2026, 11, 24, 10, 0)  # a Tuesday
     result, said = consent_given([(message, "book_appointment")])
@@ -96,12 +120,15 @@ def test_a_day_asked_for_when_booking_is_kept(clock_at, message, described):
     assert result["preferred_start"].startswith("2026-")
 
 
-@pytest.mark.parametrize("message, intent", [
-    ("can i book for sunday", "book_appointment"),        # closed on Sundays: the form asks and says so then
-    ("I had it last thursday, can i book again", "book_appointment"),  # a past treatment, not a wish
-    ("is it ok to have it on friday before a party?", "faq"),         # not a booking message
-    ("can i book please", "book_appointment"),
-])
+@pytest.mark.parametrize(
+    "message, intent",
+    [
+        ("can i book for sunday", "book_appointment"),  # closed on Sundays: the form asks and says so then
+        ("I had it last thursday, can i book again", "book_appointment"),  # a past treatment, not a wish
+        ("is it ok to have it on friday before a party?", "faq"),  # not a booking message
+        ("can i book please", "book_appointment"),
+    ],
+)
 def test_a_day_not_wished_for_or_not_bookable_is_asked(clock_at, message, intent):
     clock_at(2026, 11, 24, 10, 0)
     result, _ = consent_given([(message, intent)])
@@ -119,16 +146,23 @@ def test_no_consent_takes_nothing(clock_at):
 
     clock_at(2026, 11, 24, 10, 0)
     dispatcher = CollectingDispatcher()
-    tracker = make_tracker("no thanks", "deny", active_loop="booking_form", requested_slot="booking_consent",
-                           earlier=[("I'm Priya Shah, sam@example.com, can i book", "book_appointment")])
+    tracker = make_tracker(
+        "no thanks",
+        "deny",
+        active_loop="booking_form",
+        requested_slot="booking_consent",
+        earlier=[("I'm Priya Shah, sam@example.com, can i book", "book_appointment")],
+    )
     assert asyncio.run(BOOKING.validate_booking_consent("no thanks", dispatcher, tracker, DOMAIN)) == {
-        "booking_consent": False}
+        "booking_consent": False
+    }
 
 
 def test_a_detail_already_answered_is_not_overwritten(clock_at):
     clock_at(2026, 11, 24, 10, 0)
-    result, _ = consent_given([("I'm Priya Shah, can i book", "book_appointment")],
-                              slots={"patient_name": "Priya Shah-Jones"})
+    result, _ = consent_given(
+        [("I'm Priya Shah, can i book", "book_appointment")], slots={"patient_name": "Priya Shah-Jones"}
+    )
     assert "patient_name" not in result
 
 
@@ -136,18 +170,22 @@ def test_only_this_sessions_messages_count(clock_at):
     clock_at(2026, 11, 24, 10, 0)
     tracker = make_tracker("yes", "affirm", earlier=[("my name is Sam Taylor", "inform")])
     tracker.events.insert(1, {"event": "session_started"})
-    assert early_details.booking_details(tracker, profile(), __import__("clinic").clock.now(), False,
-                                         booking.BOOKING_INTENTS) == {}
+    assert (
+        early_details.booking_details(
+            tracker, profile(), __import__("clinic").clock.now(), False, booking.BOOKING_INTENTS
+        )
+        == {}
+    )
 
 
 # ---- look-up: reference and contact -------------------------------------------------------------
+
 
 def lookup_reference(text, earlier, slots=None):
     from rasa_sdk.executor import CollectingDispatcher
 
     dispatcher = CollectingDispatcher()
-    tracker = make_tracker(text, "check_booking_status", active_loop="lookup_form",
-                           earlier=earlier, slots=slots)
+    tracker = make_tracker(text, "check_booking_status", active_loop="lookup_form", earlier=earlier, slots=slots)
     return asyncio.run(LOOKUP.validate_booking_reference(text, dispatcher, tracker, DOMAIN))
 
 
@@ -157,8 +195,9 @@ def test_a_contact_in_the_lookup_message_is_kept():
 
 
 def test_a_contact_from_an_earlier_message_is_kept():
-    result = lookup_reference("its BR-7KQ4XP", [("i booked last week with anna.k@example.com, any update?",
-                                                 "check_booking_status")])
+    result = lookup_reference(
+        "its BR-7KQ4XP", [("i booked last week with anna.k@example.com, any update?", "check_booking_status")]
+    )
     assert result["lookup_contact"] == "anna.k@example.com"
 
 

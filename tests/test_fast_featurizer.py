@@ -1,4 +1,5 @@
 """The compiled MiniLM featurizer gives the same features as Rasa's eager one."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -14,8 +15,12 @@ def featurize(cls, texts, **extra):
     from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
     from rasa.shared.nlu.training_data.message import Message
 
-    config = {**cls.get_default_config(), "model_name": "bert",
-              "model_weights": str(ROOT / "lang" / "all-MiniLM-L6-v2"), **extra}
+    config = {
+        **cls.get_default_config(),
+        "model_name": "bert",
+        "model_weights": str(ROOT / "lang" / "all-MiniLM-L6-v2"),
+        **extra,
+    }
     featurizer = cls(config, ExecutionContext(GraphSchema({}), node_name="lm"))
     tokenizer = WhitespaceTokenizer(WhitespaceTokenizer.get_default_config())
     out = []
@@ -32,8 +37,11 @@ def test_graph_features_equal_eager_features():
 
     from components.fast_lm_featurizer import FastLanguageModelFeaturizer
 
-    texts = ["does it hurt", "how many sessions will I need for my face?",
-             "what's in the injections and who decides the mix"]
+    texts = [
+        "does it hurt",
+        "how many sessions will I need for my face?",
+        "what's in the injections and who decides the mix",
+    ]
     eager = featurize(LanguageModelFeaturizer, texts)
     graph = featurize(FastLanguageModelFeaturizer, texts, sentence_pooling="cls")
     for a, b in zip(eager, graph):
@@ -63,8 +71,8 @@ def test_unknown_pooling_is_refused_with_a_clear_message():
 
     with pytest.raises(ValueError, match="sentence_pooling"):
         FastLanguageModelFeaturizer.validate_config(
-            {**FastLanguageModelFeaturizer.get_default_config(), "model_name": "bert",
-             "sentence_pooling": "max"})
+            {**FastLanguageModelFeaturizer.get_default_config(), "model_name": "bert", "sentence_pooling": "max"}
+        )
 
 
 def test_training_batches_by_length_give_each_text_its_own_features_and_skip_answers():
@@ -77,13 +85,20 @@ def test_training_batches_by_length_give_each_text_its_own_features_and_skip_ans
 
     from components.fast_lm_featurizer import FastLanguageModelFeaturizer
 
-    texts = ["does it hurt", "how many sessions will I need for my face and how far apart should they be",
-             "cost", "what's in the injections and who decides the mix"] * 20
+    texts = [
+        "does it hurt",
+        "how many sessions will I need for my face and how far apart should they be",
+        "cost",
+        "what's in the injections and who decides the mix",
+    ] * 20
     examples = [Message({"text": t, "intent": "faq", "response": "An answer about mesotherapy."}) for t in texts]
     tokenizer = WhitespaceTokenizer(WhitespaceTokenizer.get_default_config())
     data = tokenizer.process_training_data(TrainingData(training_examples=examples))
-    config = {**FastLanguageModelFeaturizer.get_default_config(), "model_name": "bert",
-              "model_weights": str(ROOT / "lang" / "all-MiniLM-L6-v2")}
+    config = {
+        **FastLanguageModelFeaturizer.get_default_config(),
+        "model_name": "bert",
+        "model_weights": str(ROOT / "lang" / "all-MiniLM-L6-v2"),
+    }
     FastLanguageModelFeaturizer(config, ExecutionContext(GraphSchema({}), node_name="lm")).process_training_data(data)
     alone = dict(zip(texts[:4], featurize(FastLanguageModelFeaturizer, texts[:4])))
     for example in data.training_examples:

@@ -1,4 +1,5 @@
 """Open now / opens next, in the clinic's time zone, with weekday hours and closure dates."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,9 +18,9 @@ def at(*args) -> dt.datetime:
 
 
 def test_open_during_hours_and_closed_outside():
-    assert is_open(CLINIC, at(2026, 11, 23, 9, 0))       # Monday, opening minute
+    assert is_open(CLINIC, at(2026, 11, 23, 9, 0))  # Monday, opening minute
     assert not is_open(CLINIC, at(2026, 11, 23, 18, 0))  # Monday, closing minute
-    assert is_open(CLINIC, at(2026, 11, 25, 19, 30))     # Wednesday late opening
+    assert is_open(CLINIC, at(2026, 11, 25, 19, 30))  # Wednesday late opening
     assert not is_open(CLINIC, at(2026, 11, 29, 12, 0))  # Sunday
 
 

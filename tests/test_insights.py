@@ -5,6 +5,7 @@ known times in the week of Monday 23 November 2026, when London time is UTC) and
 database with the action server's models, then run the report on them. The slow test does the same
 with conversations sent through the real servers and saves docs/insights-report.png.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -13,7 +14,7 @@ import json
 import re
 import shutil
 import uuid
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 import pytest
 
@@ -26,12 +27,34 @@ from tests.harness.servers import TUESDAY_TEN
 pytestmark = pytest.mark.clock(TUESDAY_TEN)  # the slow test's servers; the unit tests need none
 UTC = dt.timezone.utc
 FIRST, LAST = dt.date(2026, 11, 23), dt.date(2026, 11, 29)  # Monday to Sunday
-SENDERS = {"regular": "whatsapp:+447700900111", "night": "+447700900222", "saturday": "telegram-5550001",
-           "booking": "p-booking-patient", "evening": "+447700900555", "before": "p-before-period",
-           "after": "p-after-period", "checkin": "p-checkin-only"}
-PERSONAL = ["Sam Taylor", "Taylor", "020 7946 0123", "7946", "sam@example.org", "Jo Bloggs", "Bloggs",
-            "07700 900456", "900456", "jo@example.com", "jo.bloggs@example.com", "900789", "Alex Morgan",
-            "900999", "dark circles", "forehead"]
+SENDERS = {
+    "regular": "whatsapp:+447700900111",
+    "night": "+447700900222",
+    "saturday": "telegram-5550001",
+    "booking": "p-booking-patient",
+    "evening": "+447700900555",
+    "before": "p-before-period",
+    "after": "p-after-period",
+    "checkin": "p-checkin-only",
+}
+PERSONAL = [
+    "Sam Taylor",
+    "Taylor",
+    "020 7946 0123",
+    "7946",
+    "sam@example.org",
+    "Jo Bloggs",
+    "Bloggs",
+    "07700 900456",
+    "900456",
+    "jo@example.com",
+    "jo.bloggs@example.com",
+    "900789",
+    "Alex Morgan",
+    "900999",
+    "dark circles",
+    "forehead",
+]
 
 
 def moment(day: int, hour: int, minute: int = 0) -> float:
@@ -42,30 +65,53 @@ class Script:
     """One sender's events, the way the Rasa server writes them, with controlled timestamps."""
 
     def __init__(self) -> None:
-        self.events: List[Any] = []
+        self.events: list[Any] = []
         self.t = 0.0
 
-    def session(self, start: float) -> "Script":
+    def session(self, start: float) -> Script:
         from rasa.shared.core.events import ActionExecuted, SessionStarted
 
         self.t = start
-        self.events += [ActionExecuted("action_session_start", timestamp=self.t),
-                        SessionStarted(timestamp=self.t), ActionExecuted("action_listen", timestamp=self.t)]
+        self.events += [
+            ActionExecuted("action_session_start", timestamp=self.t),
+            SessionStarted(timestamp=self.t),
+            ActionExecuted("action_listen", timestamp=self.t),
+        ]
         return self
 
-    def user(self, text: str, intent: str, reply: Optional[float] = 1.0, faq: Optional[str] = None,
-             then: Optional[List[Any]] = None, full_name: bool = True, replies: int = 1) -> "Script":
+    def user(
+        self,
+        text: str,
+        intent: str,
+        reply: float | None = 1.0,
+        faq: str | None = None,
+        then: list[Any] | None = None,
+        full_name: bool = True,
+        replies: int = 1,
+    ) -> Script:
         from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 
-        parsed: Dict[str, Any] = {"intent": {"name": intent, "confidence": 0.93}, "entities": [], "text": text}
+        parsed: dict[str, Any] = {"intent": {"name": intent, "confidence": 0.93}, "entities": [], "text": text}
         if faq:
             if full_name:  # the Rasa server adds it; older trackers only have the response selector's pick
                 parsed["intent"]["full_retrieval_intent_name"] = faq
-            parsed["response_selector"] = {"all_retrieval_intents": ["faq"], "faq": {
-                "response": {"intent_response_key": faq, "utter_action": f"utter_{faq}", "confidence": 0.9},
-                "ranking": []}}
-        self.events.append(UserUttered(text, intent=parsed["intent"], parse_data=parsed, timestamp=self.t,
-                                       input_channel="rest", message_id=uuid.uuid4().hex))
+            parsed["response_selector"] = {
+                "all_retrieval_intents": ["faq"],
+                "faq": {
+                    "response": {"intent_response_key": faq, "utter_action": f"utter_{faq}", "confidence": 0.9},
+                    "ranking": [],
+                },
+            }
+        self.events.append(
+            UserUttered(
+                text,
+                intent=parsed["intent"],
+                parse_data=parsed,
+                timestamp=self.t,
+                input_channel="rest",
+                message_id=uuid.uuid4().hex,
+            )
+        )
         for event in then or []:
             event.timestamp = self.t + 0.1
             self.events.append(event)
@@ -78,38 +124,55 @@ class Script:
         return self
 
 
-def conversations() -> Dict[str, Script]:
+def conversations() -> dict[str, Script]:
     from rasa.shared.core.events import ActiveLoop, SlotSet
 
     ask = lambda slot: SlotSet("requested_slot", slot)  # noqa: E731
     return {
-        "regular": Script().session(moment(23, 10))  # Monday 10:00, open
+        "regular": Script()
+        .session(moment(23, 10))  # Monday 10:00, open
         .user("does it hurt?", "faq", 1.0, faq="faq/pain")
         .user("how many sessions will I need?", "faq", 2.0, faq="faq/number_of_sessions", full_name=False)
         .session(moment(26, 8, 30))  # a new session on Thursday 08:30, before opening
         .user("asdfgh", "nlu_fallback", reply=None),  # no reply came
-        "night": Script().session(moment(23, 22, 30))  # Monday 22:30, closed
+        "night": Script()
+        .session(moment(23, 22, 30))  # Monday 22:30, closed
         .user("book me a flight to Rome", "out_of_scope", 1.0)
         .user("can you book me a flight to Paris", "out_of_scope", 3.0)
         .user("does it hurt? call me on 07700 900456", "faq", 1.0, faq="faq/pain")
         .user("goodbye", "goodbye", 1.0),
-        "saturday": Script().session(moment(28, 15))  # Saturday 15:00, closed since 14:00
+        "saturday": Script()
+        .session(moment(28, 15))  # Saturday 15:00, closed since 14:00
         .user("hdjsk lol ???", "nlu_fallback", 0.5)
         .user("hdjsk lol", "nlu_fallback", 0.5)
         .user("hi my name is Jo Bloggs call me back on 07700 900456 or jo@example.com ok??", "nlu_fallback", 0.5),
-        "booking": Script().session(moment(24, 11))  # Tuesday 11:00, open
-        .user("I'd like to book an appointment", "book_appointment", 1.0,
-              then=[ActiveLoop("booking_form"), ask("booking_consent")])
+        "booking": Script()
+        .session(moment(24, 11))  # Tuesday 11:00, open
+        .user(
+            "I'd like to book an appointment",
+            "book_appointment",
+            1.0,
+            then=[ActiveLoop("booking_form"), ask("booking_consent")],
+        )
         .user("yes that's fine", "affirm", 1.0, then=[SlotSet("booking_consent", True), ask("patient_name")])
         .user("Sam Taylor", "nlu_fallback", 1.0, then=[SlotSet("patient_name", "Sam Taylor"), ask("patient_contact")])
         .user("020 7946 0123", "nlu_fallback", 2.0)  # asked again: the slot stays requested
-        .user("sam@example.org", "inform", 1.0,
-              then=[SlotSet("patient_contact", "sam@example.org"), ActiveLoop(None), ask(None)])
+        .user(
+            "sam@example.org",
+            "inform",
+            1.0,
+            then=[SlotSet("patient_contact", "sam@example.org"), ActiveLoop(None), ask(None)],
+        )
         .user("thanks", "thank", 1.0, replies=2),  # the first of two replies counts
-        "evening": Script().session(moment(25, 19, 30))  # Wednesday 19:30, open until 20:00
+        "evening": Script()
+        .session(moment(25, 19, 30))  # Wednesday 19:30, open until 20:00
         .user("what is mesotherapy", "faq", 4.0, faq="faq/what_is_mesotherapy")
-        .user("I'm Jo Bloggs, my phone is +44 7700 900789, e-mail jo.bloggs@example.com - is it safe in pregnancy?",
-              "faq", 2.0, faq="faq/suitability_contraindications")
+        .user(
+            "I'm Jo Bloggs, my phone is +44 7700 900789, e-mail jo.bloggs@example.com - is it safe in pregnancy?",
+            "faq",
+            2.0,
+            faq="faq/suitability_contraindications",
+        )
         .user("how much does it cost", "faq", 2.0, faq="faq/cost")
         .user("thanks", "thank", 1.0)
         .user("EXTERNAL: checkin_due", "checkin_due", 1.0),  # the clinic's side, not the patient
@@ -133,33 +196,49 @@ def write_tracker_store(url: str) -> None:
 
 
 def write_bookings(url: str) -> None:
-    rows = [(dt.datetime(2026, 11, 24, 11, 5), "booking", store.PENDING),
-            (dt.datetime(2026, 11, 23, 22, 40), "callback", store.PENDING),
-            (dt.datetime(2026, 11, 25, 19, 45), "booking", store.CONFIRMED),
-            (dt.datetime(2026, 11, 26, 12, 0), "booking", store.CANCELLED),
-            (dt.datetime(2026, 11, 20, 9, 0), "booking", store.DECLINED),  # before the period
-            (dt.datetime(2026, 11, 30, 0, 30), "booking", store.PENDING)]  # after it
+    rows = [
+        (dt.datetime(2026, 11, 24, 11, 5), "booking", store.PENDING),
+        (dt.datetime(2026, 11, 23, 22, 40), "callback", store.PENDING),
+        (dt.datetime(2026, 11, 25, 19, 45), "booking", store.CONFIRMED),
+        (dt.datetime(2026, 11, 26, 12, 0), "booking", store.CANCELLED),
+        (dt.datetime(2026, 11, 20, 9, 0), "booking", store.DECLINED),  # before the period
+        (dt.datetime(2026, 11, 30, 0, 30), "booking", store.PENDING),
+    ]  # after it
     with store.session(url) as db:
         for created, kind, status in rows:
-            db.add(store.BookingRequest(
-                reference=store.new_reference(db), kind=kind, status=status, created_at=created,
-                name="Alex Morgan", contact="+447700900999", contact_kind="phone",
-                concern="dark circles under my eyes", practitioner_role="Lead aesthetic practitioner",
-                practitioner_email="lead.practitioner@riverside-skin.example"))
+            db.add(
+                store.BookingRequest(
+                    reference=store.new_reference(db),
+                    kind=kind,
+                    status=status,
+                    created_at=created,
+                    name="Alex Morgan",
+                    contact="+447700900999",
+                    contact_kind="phone",
+                    concern="dark circles under my eyes",
+                    practitioner_role="Lead aesthetic practitioner",
+                    practitioner_email="lead.practitioner@riverside-skin.example",
+                )
+            )
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Dict[str, Any]:
+def built(tmp_path_factory) -> dict[str, Any]:
     folder = tmp_path_factory.mktemp("insights")
     tracker_url, bookings_url = f"sqlite:///{folder / 'conv.db'}", f"sqlite:///{folder / 'bookings.db'}"
     write_tracker_store(tracker_url)
     write_bookings(bookings_url)
-    result = report.build_report(FIRST, LAST, folder / "report.html", tracker_url, bookings_url,
-                                 export_fallbacks=folder / "to_label.yml")
+    result = report.build_report(
+        FIRST, LAST, folder / "report.html", tracker_url, bookings_url, export_fallbacks=folder / "to_label.yml"
+    )
     insights = report.collect(FIRST, LAST, tracker_url, bookings_url)
-    return {"result": result, "insights": insights, "folder": folder,
-            "html": (folder / "report.html").read_text(encoding="utf-8"),
-            "json": (folder / "report.json").read_text(encoding="utf-8")}
+    return {
+        "result": result,
+        "insights": insights,
+        "folder": folder,
+        "html": (folder / "report.html").read_text(encoding="utf-8"),
+        "json": (folder / "report.json").read_text(encoding="utf-8"),
+    }
 
 
 def without_images(html: str) -> str:
@@ -170,14 +249,26 @@ def test_summary_figures_are_exact(built):
     figures = json.loads(built["json"])
     assert {key: built["result"][key] for key in figures} == figures  # what build_report returns is the JSON
     assert figures == {
-        "period_from": "2026-11-23", "period_to": "2026-11-29", "timezone": "Europe/London",
-        "conversations": 6, "conversations_after_hours": 3, "after_hours_share": 0.5,
-        "user_messages": 20, "form_answers": 4, "questions": 16,
-        "fallback_messages": 4, "fallback_rate": 0.25, "out_of_scope_messages": 2, "out_of_scope_rate": 0.125,
+        "period_from": "2026-11-23",
+        "period_to": "2026-11-29",
+        "timezone": "Europe/London",
+        "conversations": 6,
+        "conversations_after_hours": 3,
+        "after_hours_share": 0.5,
+        "user_messages": 20,
+        "form_answers": 4,
+        "questions": 16,
+        "fallback_messages": 4,
+        "fallback_rate": 0.25,
+        "out_of_scope_messages": 2,
+        "out_of_scope_rate": 0.125,
         "fallback_groups": 4,
-        "bookings": 4, "bookings_by_status": {"pending": 2, "confirmed": 1, "declined": 0, "cancelled": 1},
+        "bookings": 4,
+        "bookings_by_status": {"pending": 2, "confirmed": 1, "declined": 0, "cancelled": 1},
         "bookings_by_kind": {"booking": 3, "callback": 1},
-        "median_latency_s": 1.0, "p90_latency_s": 2.2, "unanswered_messages": 1,
+        "median_latency_s": 1.0,
+        "p90_latency_s": 2.2,
+        "unanswered_messages": 1,
     }
 
 
@@ -187,9 +278,17 @@ def test_series_per_day_hour_topic_and_latency(built):
     assert [h for h, n in enumerate(insights.conversations_per_hour["open"]) for _ in range(n)] == [10, 11, 19]
     assert [h for h, n in enumerate(insights.conversations_per_hour["after_hours"]) for _ in range(n)] == [8, 15, 22]
     assert dict(insights.topics) == {
-        "nlu_fallback": 4, "faq/pain": 2, "out_of_scope": 2, "thank": 2, "book_appointment": 1, "faq/cost": 1,
-        "faq/number_of_sessions": 1, "faq/suitability_contraindications": 1, "faq/what_is_mesotherapy": 1,
-        "goodbye": 1}
+        "nlu_fallback": 4,
+        "faq/pain": 2,
+        "out_of_scope": 2,
+        "thank": 2,
+        "book_appointment": 1,
+        "faq/cost": 1,
+        "faq/number_of_sessions": 1,
+        "faq/suitability_contraindications": 1,
+        "faq/what_is_mesotherapy": 1,
+        "goodbye": 1,
+    }
     assert insights.fallback_rate_per_day == [0.0, 0.0, 0.0, 1.0, None, 1.0, None]
     assert insights.out_of_scope_rate_per_day == [0.3333, 0.0, 0.0, 0.0, None, 0.0, None]
     assert [m for m, _, _ in insights.latency_per_day] == [1.0, 1.0, 2.0, None, None, 0.5, None]
@@ -204,8 +303,13 @@ def test_fallbacks_are_grouped_by_similarity(built):
     assert groups[("hi my name is [name] call me back on [phone] or [e-mail] ok??",)] == (1, {"nlu_fallback": 1})
     assert groups[("asdfgh",)] == (1, {"nlu_fallback": 1})
     html = built["html"]
-    for text in ("book me a flight to Rome", "can you book me a flight to Paris", "hdjsk lol ???", "asdfgh",
-                 "hi my name is [name] call me back on [phone] or [e-mail] ok??"):
+    for text in (
+        "book me a flight to Rome",
+        "can you book me a flight to Paris",
+        "hdjsk lol ???",
+        "asdfgh",
+        "hi my name is [name] call me back on [phone] or [e-mail] ok??",
+    ):
         assert text in html
     assert "a message before the period" not in html and "a message after the period" not in html
 
@@ -235,10 +339,18 @@ def test_exported_fallbacks_load_as_rasa_nlu_data(built):
     examples = {(m.get("text"), m.get("intent")) for m in data.intent_examples}
     assert {intent for _, intent in examples} == {f"to_label_group_{n}" for n in range(1, 5)}
     texts = {text for text, _ in examples}
-    assert texts == {"book me a flight to Rome", "can you book me a flight to Paris", "hdjsk lol ???", "hdjsk lol",
-                     "hi my name is [name] call me back on [phone] or [e-mail] ok??", "asdfgh"}
-    assert ("book me a flight to Rome", "to_label_group_1") in examples or \
-           ("book me a flight to Rome", "to_label_group_2") in examples  # the two groups of 2 come first
+    assert texts == {
+        "book me a flight to Rome",
+        "can you book me a flight to Paris",
+        "hdjsk lol ???",
+        "hdjsk lol",
+        "hi my name is [name] call me back on [phone] or [e-mail] ok??",
+        "asdfgh",
+    }
+    assert ("book me a flight to Rome", "to_label_group_1") in examples or (
+        "book me a flight to Rome",
+        "to_label_group_2",
+    ) in examples  # the two groups of 2 come first
 
 
 def test_masking():
@@ -246,16 +358,30 @@ def test_masking():
     assert mask("my number is +33 6 12 34 56 78!") == "my number is [phone]!"
     assert mask("ring 1234567") == "ring [phone]"  # not a valid number, masked all the same
     assert mask("I'm Sam Taylor, does it hurt?") == "I'm [name], does it hurt?"
-    assert mask("I'm worried, 3 sessions on 2026-11-27 for 250 pounds?") == \
-           "I'm worried, 3 sessions on 2026-11-27 for 250 pounds?"
+    assert (
+        mask("I'm worried, 3 sessions on 2026-11-27 for 250 pounds?")
+        == "I'm worried, 3 sessions on 2026-11-27 for 250 pounds?"
+    )
 
 
 def test_cli_with_empty_stores_writes_a_report_saying_so(tmp_path, capsys):
     out = tmp_path / "empty.html"
-    code = report.main(["--from", "2026-11-01", "--to", "2026-11-30", "--out", str(out),
-                        "--tracker-url", f"sqlite:///{tmp_path / 'none.db'}",
-                        "--bookings-url", f"sqlite:///{tmp_path / 'none-bookings.db'}",
-                        "--export-fallbacks", str(tmp_path / "none.yml")])
+    code = report.main(
+        [
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2026-11-30",
+            "--out",
+            str(out),
+            "--tracker-url",
+            f"sqlite:///{tmp_path / 'none.db'}",
+            "--bookings-url",
+            f"sqlite:///{tmp_path / 'none-bookings.db'}",
+            "--export-fallbacks",
+            str(tmp_path / "none.yml"),
+        ]
+    )
     assert code == 0 and "0 conversations" in capsys.readouterr().out
     assert "No conversation database" in out.read_text(encoding="utf-8")
     assert json.loads((tmp_path / "empty.json").read_text())["fallback_rate"] is None
@@ -273,8 +399,9 @@ def test_report_on_conversations_through_the_real_servers(servers, tmp_path):
 
     servers.empty_stores()  # the report counts every conversation and booking in the servers' stores
     tracker_url, bookings_url = servers.tracker_db_url, servers.bookings_db_url
-    patients = {name: f"p-insights-{name}-{uuid.uuid4().hex[:8]}" for name in
-                ("pain", "sessions", "flight", "vague", "booking")}
+    patients = {
+        name: f"p-insights-{name}-{uuid.uuid4().hex[:8]}" for name in ("pain", "sessions", "flight", "vague", "booking")
+    }
     assert "pinch" in say(servers, patients["pain"], "does it hurt?")
     assert "4 to 6 sessions" in say(servers, patients["sessions"], "how many sessions will I need?")
     say(servers, patients["flight"], "book me a flight to Rome")
@@ -283,8 +410,14 @@ def test_report_on_conversations_through_the_real_servers(servers, tmp_path):
     # Event timestamps are the real clock (CLINIC_CLOCK pins only the actions'), so report around today.
     today = dt.datetime.now(UTC).date()
     out = tmp_path / "report.html"
-    result = report.build_report(today - dt.timedelta(days=1), today + dt.timedelta(days=1), out, tracker_url,
-                                 bookings_url, export_fallbacks=tmp_path / "to_label.yml")
+    result = report.build_report(
+        today - dt.timedelta(days=1),
+        today + dt.timedelta(days=1),
+        out,
+        tracker_url,
+        bookings_url,
+        export_fallbacks=tmp_path / "to_label.yml",
+    )
     assert result["conversations"] == 5 and result["user_messages"] == 12
     assert result["form_answers"] == 7 and result["questions"] == 5
     # "book me a flight to Rome" is refused as out of scope, "hdjsk lol ???" gets "Did you mean".
@@ -298,8 +431,16 @@ def test_report_on_conversations_through_the_real_servers(servers, tmp_path):
 
     exported = load_data(str(tmp_path / "to_label.yml")).intent_examples
     assert "book me a flight to Rome" in {m.get("text") for m in exported}
-    personal = ["Sam Taylor", "Taylor", "020 7946 0123", "+442079460123", "79460123", "forehead",
-                "friday at 10am", *patients.values()]
+    personal = [
+        "Sam Taylor",
+        "Taylor",
+        "020 7946 0123",
+        "+442079460123",
+        "79460123",
+        "forehead",
+        "friday at 10am",
+        *patients.values(),
+    ]
     for text in (without_images(html), out.with_suffix(".json").read_text()):
         assert not [p for p in personal if p in text]
 
@@ -309,8 +450,10 @@ def test_report_on_conversations_through_the_real_servers(servers, tmp_path):
     picture = ROOT / "docs" / "insights-report.png"
     picture.unlink(missing_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=[
-            "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"])
+        browser = playwright.chromium.launch(
+            executable_path=chromium,
+            args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
+        )
         try:
             page = browser.new_page(viewport={"width": 1100, "height": 900})
             page.goto(out.as_uri())

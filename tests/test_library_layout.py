@@ -5,6 +5,7 @@ check-in scheduler run from the action server's image, which has neither Rasa no
 module of clinic/ may import Rasa, rasa_sdk, TensorFlow, components/ or actions/, not even inside a
 function (checked in the source), and each loads and runs in a process where those imports fail.
 """
+
 from __future__ import annotations
 
 import ast
@@ -72,12 +73,22 @@ def _imported_names(path) -> list:
 
 
 def test_the_library_and_its_command_lines_run_without_rasa(tmp_path):
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-           "PYTHONDONTWRITEBYTECODE": "1",
-           "BOOKINGS_DB_URL": f"sqlite:///{tmp_path / 'bookings.db'}",
-           "TRACKER_DB_URL": f"sqlite:///{tmp_path / 'conversations.db'}"}
-    done = subprocess.run([str(VENV_BIN / "python"), "-c", WITHOUT_RASA.format(forbidden=FORBIDDEN)],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "BOOKINGS_DB_URL": f"sqlite:///{tmp_path / 'bookings.db'}",
+        "TRACKER_DB_URL": f"sqlite:///{tmp_path / 'conversations.db'}",
+    }
+    done = subprocess.run(
+        [str(VENV_BIN / "python"), "-c", WITHOUT_RASA.format(forbidden=FORBIDDEN)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     assert "usage: make bookings" in done.stdout
     assert "deleted 0 request(s) and 0 conversation(s)" in done.stdout
@@ -101,6 +112,9 @@ def test_every_module_of_actions_defines_a_rasa_sdk_action(name):
     from rasa_sdk import Action
 
     module = importlib.import_module(f"actions.{name}")
-    own = [cls for _, cls in inspect.getmembers(module, inspect.isclass)
-           if cls.__module__ == module.__name__ and issubclass(cls, Action)]
+    own = [
+        cls
+        for _, cls in inspect.getmembers(module, inspect.isclass)
+        if cls.__module__ == module.__name__ and issubclass(cls, Action)
+    ]
     assert own, f"actions/{name}.py defines no Action: library code belongs in clinic/"

@@ -6,6 +6,7 @@ sent. Then one sender floods 1,000 messages while another patient chats: the flo
 replies or 429s, and the other patient is answered as usual. Messages understood at the same time
 (the NLU runs in worker threads, components/parse_in_thread.py) are understood exactly as one by one.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -27,8 +28,12 @@ pytestmark = [pytest.mark.slow, pytest.mark.clock(TUESDAY_TEN)]
 PATIENTS = 50
 CONVERSATION = [
     *QUESTIONS_THEN_BOOKING,
-    "what are your opening hours", "is there any downtime", "can I wear makeup the day after",
-    "what's in the injections", "will it help with acne scars", "are you a bot",
+    "what are your opening hours",
+    "is there any downtime",
+    "can I wear makeup the day after",
+    "what's in the injections",
+    "will it help with acne scars",
+    "are you a bot",
     *UNCLEAR_THEN_THANKS,
 ]
 CONFIRM = CONVERSATION.index("/affirm")
@@ -95,11 +100,14 @@ def test_fifty_patients_at_once_lose_nothing_and_book_once_each(loaded):
         engine.dispose()
     assert sorted(stored) == sorted(references) and len(set(stored)) == PATIENTS  # each exactly once
     for sender in senders[:10]:  # order as stored by Rasa, through the authenticated API
-        tracker = requests.get(f"{servers.rasa_url}/conversations/{sender}/tracker",
-                               params={"token": servers.api_token}, timeout=30).json()
+        tracker = requests.get(
+            f"{servers.rasa_url}/conversations/{sender}/tracker", params={"token": servers.api_token}, timeout=30
+        ).json()
         assert said_in_order(tracker["events"]) == CONVERSATION
-    print(f"\n{PATIENTS * len(CONVERSATION)} messages from {PATIENTS} patients in {seconds:.0f} s, "
-          f"0 errors, {len(stored)} bookings stored once each")
+    print(
+        f"\n{PATIENTS * len(CONVERSATION)} messages from {PATIENTS} patients in {seconds:.0f} s, "
+        f"0 errors, {len(stored)} bookings stored once each"
+    )
 
 
 def test_one_sender_flooding_does_not_stop_others_being_answered(loaded):
@@ -148,17 +156,23 @@ def test_messages_understood_at_the_same_time_get_the_same_reading_as_one_by_one
 
     def reading(body):
         selector = body.get("response_selector", {}).get("faq", {}).get("response", {})
-        return (body["intent"]["name"], round(body["intent"]["confidence"], 4),
-                selector.get("intent_response_key"), round(selector.get("confidence") or 0.0, 4))
+        return (
+            body["intent"]["name"],
+            round(body["intent"]["confidence"], 4),
+            selector.get("intent_response_key"),
+            round(selector.get("confidence") or 0.0, 4),
+        )
 
     one_by_one = {t: reading(requests.post(url, json={"text": t}, timeout=30).json()) for t in texts}
 
     async def all_at_once():
         semaphore = asyncio.Semaphore(12)
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120)) as session:
+
             async def parse(t):
                 async with semaphore, session.post(url, json={"text": t}) as reply:
                     return t, reading(await reply.json())
+
             return dict(await asyncio.gather(*(parse(t) for t in texts)))
 
     together = asyncio.run(all_at_once())

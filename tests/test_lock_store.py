@@ -3,10 +3,12 @@
 Against a real redis-server on loopback. Rasa's own RedisLockStore fails this (benchmarks/lock_race.py
 records how often); components/lock_store.py's AtomicRedisLockStore must not.
 """
+
 from __future__ import annotations
 
 import pytest
 from rasa.core.lock_store import InMemoryLockStore
+from redis.exceptions import AuthenticationError
 
 from components.lock_store import AtomicRedisLockStore, ClinicLockStore, redis_lock_store
 from tests.harness.infra import missing_servers, start_redis
@@ -47,5 +49,5 @@ def test_a_wrong_lock_store_url_stops_start_up_with_a_clear_error(redis, monkeyp
     with pytest.raises(ValueError, match="redis://"):
         ClinicLockStore(endpoint_config=None)
     monkeypatch.setenv("LOCK_STORE_URL", redis.url.replace("clinic-test", "wrong-password"))
-    with pytest.raises(Exception):
+    with pytest.raises(AuthenticationError):
         ClinicLockStore(endpoint_config=None)

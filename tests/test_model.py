@@ -1,12 +1,13 @@
 """Checks on the trained model itself: every button a patient can press lands on its own topic."""
+
 from __future__ import annotations
 
 import asyncio
 
 import pytest
 
-from clinic import topics
 from benchmarks.nlu_eval import full_label
+from clinic import topics
 
 pytestmark = pytest.mark.slow
 

@@ -8,6 +8,7 @@ facial mesotherapy only" that issue 17 made the answer for other treatments such
 labelled out_of_scope before that topic existed). Every message in the file asks one thing, so at most
 1% may be answered as several questions (issue 18).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -35,11 +36,25 @@ def fallback_threshold() -> float:
 
 @pytest.fixture(scope="module")
 def reports(model_path, agent):
-    cmd = [str(VENV_BIN / "rasa"), "test", "nlu", "--nlu", str(HELDOUT), "-m", str(model_path),
-           "--out", str(OUT), "--successes", "--no-plot"]
+    cmd = [
+        str(VENV_BIN / "rasa"),
+        "test",
+        "nlu",
+        "--nlu",
+        str(HELDOUT),
+        "-m",
+        str(model_path),
+        "--out",
+        str(OUT),
+        "--successes",
+        "--no-plot",
+    ]
     done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    read = lambda name: json.loads((OUT / name).read_text()) if (OUT / name).exists() else []
+
+    def read(name):
+        return json.loads((OUT / name).read_text()) if (OUT / name).exists() else []
+
     return {
         "intents": read("intent_report.json"),
         "responses": read("response_selection_report.json"),
@@ -60,9 +75,11 @@ def with_topics(predictions, agent):
 
 def refused(prediction, threshold: float) -> bool:
     """Nothing was answered: out of scope, another language's notice, not covered, or a fallback."""
-    return (prediction["intent_prediction"]["name"] in ("out_of_scope", "other_language")
-            or prediction.get("topic") == "faq/not_covered"
-            or prediction["intent_prediction"]["confidence"] < threshold)
+    return (
+        prediction["intent_prediction"]["name"] in ("out_of_scope", "other_language")
+        or prediction.get("topic") == "faq/not_covered"
+        or prediction["intent_prediction"]["confidence"] < threshold
+    )
 
 
 def answered_out_of_scope(predictions) -> list:
@@ -83,11 +100,15 @@ def test_heldout_scores_meet_thresholds(reports):
     recall = oos_recall(reports["predictions"])
     predictions = reports["predictions"]
     split = [p["text"] for p in predictions if p["intent_prediction"]["name"] == "several_questions"]
-    summary = {"wrongly_split": round(len(split) / len(predictions), 4), "wrongly_split_messages": split,"intent_accuracy": round(accuracy, 4),
-               "faq_topic_accuracy": round(reports["responses"]["accuracy"], 4),
-               "weakest_topics_f1": {k: round(v, 3) for k, v in weakest},
-               "out_of_scope_recall": round(recall, 4),
-               "out_of_scope_answered": answered_out_of_scope(predictions)}
+    summary = {
+        "wrongly_split": round(len(split) / len(predictions), 4),
+        "wrongly_split_messages": split,
+        "intent_accuracy": round(accuracy, 4),
+        "faq_topic_accuracy": round(reports["responses"]["accuracy"], 4),
+        "weakest_topics_f1": {k: round(v, 3) for k, v in weakest},
+        "out_of_scope_recall": round(recall, 4),
+        "out_of_scope_answered": answered_out_of_scope(predictions),
+    }
     (OUT / "summary.json").write_text(json.dumps(summary, indent=2))
     print(json.dumps(summary, indent=2))
     assert len(topics) == 29, "every FAQ topic must be in the held-out set"

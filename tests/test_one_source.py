@@ -1,22 +1,23 @@
 """One source per fact (issue 19, item 3): each fact is written once, and every copy is made from it.
 
-  - the clinic's contacts: clinic.yml. The domain's contact slot defaults are written from it by
-    scripts/sync_domain.py (the session start action sets the same slots from clinic.yml);
-  - button titles: data/content/topics.yml. The domain's topic buttons are written from it, the
-    actions and care.yml name topics by label;
-  - the intents that interrupt a form: one list per form in domain.yml (YAML anchors);
-  - the website origins allowed by default: channels/origins.py;
-  - what the patient reads: data files (domain.yml responses, data/content/*.yml), not Python;
-  - the treatment's name: clinic.yml and the data files, never a Python module.
+- the clinic's contacts: clinic.yml. The domain's contact slot defaults are written from it by
+  scripts/sync_domain.py (the session start action sets the same slots from clinic.yml);
+- button titles: data/content/topics.yml. The domain's topic buttons are written from it, the
+  actions and care.yml name topics by label;
+- the intents that interrupt a form: one list per form in domain.yml (YAML anchors);
+- the website origins allowed by default: channels/origins.py;
+- what the patient reads: data files (domain.yml responses, data/content/*.yml), not Python;
+- the treatment's name: clinic.yml and the data files, never a Python module.
 """
+
 from __future__ import annotations
 
 import ast
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator, List, Tuple
 
 from clinic import topics
 from clinic.profile import profile
@@ -27,9 +28,11 @@ import sync_domain  # noqa: E402
 
 # Python that talks to patients: the actions, the channels, and the library modules whose words
 # reach a patient (re-prompt reasons, opening hours, details noted, warning-sign replies).
-PATIENT_FACING = [*sorted((ROOT / "actions").glob("*.py")), *sorted((ROOT / "channels").glob("*.py")),
-                  *(ROOT / "clinic" / f"{name}.py" for name in ("validators", "hours", "early_details",
-                                                                 "warning_signs"))]
+PATIENT_FACING = [
+    *sorted((ROOT / "actions").glob("*.py")),
+    *sorted((ROOT / "channels").glob("*.py")),
+    *(ROOT / "clinic" / f"{name}.py" for name in ("validators", "hours", "early_details", "warning_signs")),
+]
 CODE_DIRS = ("actions", "clinic", "channels", "components", "insights", "scripts")
 LOGGERS = {"logger", "logging", "log", "structlogger"}
 SENTENCE_END = re.compile(r"[.?!][\"'”’)\]]*$")
@@ -38,17 +41,21 @@ SENTENCE_INSIDE = re.compile(r"[a-z][.?!] +[A-Z]")
 
 # ---- Contacts and button titles: domain.yml's copies are generated ----
 
+
 def test_the_domain_copies_of_clinic_yml_and_topics_yml_are_up_to_date():
-    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "sync_domain.py"), "--check"],
-                          cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "sync_domain.py"), "--check"], cwd=ROOT, capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_the_generator_rewrites_contacts_and_button_titles():
-    text = ('slots:\n  clinic_phone:\n    type: text\n    initial_value: "old"\n  other:\n'
-            '    initial_value: "kept"\nresponses:\n  utter_x:\n    - text: "Hi"\n      buttons:\n'
-            '        - {title: "Old title", payload: "/book_appointment"}  # book_appointment\n'
-            '        - {title: "Hand-written", payload: "/affirm"}\n')
+    text = (
+        'slots:\n  clinic_phone:\n    type: text\n    initial_value: "old"\n  other:\n'
+        '    initial_value: "kept"\nresponses:\n  utter_x:\n    - text: "Hi"\n      buttons:\n'
+        '        - {title: "Old title", payload: "/book_appointment"}  # book_appointment\n'
+        '        - {title: "Hand-written", payload: "/affirm"}\n'
+    )
     out = sync_domain.generate(text, {"clinic_phone": "+44 1"})
     title = topics.titles()["book_appointment"]
     assert 'initial_value: "+44 1"' in out and 'initial_value: "kept"' in out
@@ -91,8 +98,9 @@ def test_button_titles_are_written_only_in_topics_yml():
 
 # ---- The intents that interrupt a form ----
 
+
 def test_each_not_intent_list_is_written_once():
-    lists: List[str] = []
+    lists: list[str] = []
     for path in [ROOT / "domain.yml", *sorted((ROOT / "data").rglob("*.yml"))]:
         for line in path.read_text(encoding="utf-8").split("\n"):
             found = re.search(r"not_intent:\s*(?:&\w+\s*)?(\[.*\])", line)
@@ -106,29 +114,46 @@ def test_each_not_intent_list_is_written_once():
 def test_the_slots_still_exclude_the_interrupting_intents():
     slots = load_yaml(ROOT / "domain.yml")["slots"]
     form = ["stop", "cancel_booking", "report_adverse_reaction", "request_human", "forget_me", "other_language"]
-    for slot in ("booking_consent", "patient_name", "patient_contact", "preferred_time", "concern",
-                 "first_visit", "booking_change"):
+    for slot in (
+        "booking_consent",
+        "patient_name",
+        "patient_contact",
+        "preferred_time",
+        "concern",
+        "first_visit",
+        "booking_change",
+    ):
         assert slots[slot]["mappings"][0]["not_intent"] == form, slot
     for slot in ("booking_reference", "lookup_contact"):
-        assert slots[slot]["mappings"][-1]["not_intent"] == ["stop", "report_adverse_reaction",
-                                                              "request_human", "other_language"], slot
+        assert slots[slot]["mappings"][-1]["not_intent"] == [
+            "stop",
+            "report_adverse_reaction",
+            "request_human",
+            "other_language",
+        ], slot
 
 
 # ---- The default website origins ----
+
 
 def test_the_default_origins_are_written_once():
     """scripts/run.sh and the socket.io channel both take them from channels/origins.py."""
     from channels.origins import DEFAULT_ORIGINS
 
-    found = [str(path.relative_to(ROOT))
-             for path in _files(("channels", "clinic", "scripts", "deploy", "components", "actions"),
-                                extra=("clinic.yml", "credentials.yml", "endpoints.yml", "Makefile"))
-             if DEFAULT_ORIGINS in path.read_text(encoding="utf-8", errors="ignore")
-             or DEFAULT_ORIGINS.split()[-1] in path.read_text(encoding="utf-8", errors="ignore")]
+    found = [
+        str(path.relative_to(ROOT))
+        for path in _files(
+            ("channels", "clinic", "scripts", "deploy", "components", "actions"),
+            extra=("clinic.yml", "credentials.yml", "endpoints.yml", "Makefile"),
+        )
+        if DEFAULT_ORIGINS in path.read_text(encoding="utf-8", errors="ignore")
+        or DEFAULT_ORIGINS.split()[-1] in path.read_text(encoding="utf-8", errors="ignore")
+    ]
     assert found == ["channels/origins.py"], found
 
 
 # ---- Words the patient reads live in data files ----
+
 
 def _parents(tree: ast.AST) -> dict:
     return {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
@@ -140,8 +165,9 @@ def _excluded(node: ast.AST, parents: dict) -> bool:
         parent = parents[node]
         if isinstance(parent, ast.Expr) and isinstance(node, (ast.Constant, ast.JoinedStr)):
             return True
-        if isinstance(parent, ast.Assign) and any(isinstance(target, ast.Attribute) and target.attr == "__doc__"
-                                                  for target in parent.targets):
+        if isinstance(parent, ast.Assign) and any(
+            isinstance(target, ast.Attribute) and target.attr == "__doc__" for target in parent.targets
+        ):
             return True
         if isinstance(parent, ast.Raise):
             return True
@@ -153,7 +179,7 @@ def _excluded(node: ast.AST, parents: dict) -> bool:
     return False
 
 
-def _strings(path: Path) -> Iterator[Tuple[str, int]]:
+def _strings(path: Path) -> Iterator[tuple[str, int]]:
     """Every string literal in the file (an f-string with {} for its values), with its line."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     parents = _parents(tree)
@@ -188,12 +214,17 @@ def test_the_sentence_check_finds_sentences():
 
 def test_no_reply_sentence_is_written_in_python():
     """Every sentence a patient reads comes from domain.yml or data/content/*.yml (clinic/content.py)."""
-    found = [f"{path.relative_to(ROOT)}:{line}: {value!r}"
-             for path in PATIENT_FACING for value, line in _strings(path) if looks_like_a_sentence(value)]
+    found = [
+        f"{path.relative_to(ROOT)}:{line}: {value!r}"
+        for path in PATIENT_FACING
+        for value, line in _strings(path)
+        if looks_like_a_sentence(value)
+    ]
     assert not found, "move these to data/content/*.yml:\n" + "\n".join(found)
 
 
 # ---- The treatment's name ----
+
 
 def _files(dirs, extra=(), suffix=None):
     for name in dirs:
@@ -206,10 +237,12 @@ def _files(dirs, extra=(), suffix=None):
 
 def test_no_python_module_names_the_treatment():
     """The treatment's name comes from clinic.yml (`treatment`) or the data files a module reads."""
-    found = [f"{path.relative_to(ROOT)}:{number}"
-             for path in _files(CODE_DIRS, suffix=".py")
-             for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1)
-             if "mesotherapy" in line.lower()]
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in _files(CODE_DIRS, suffix=".py")
+        for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1)
+        if "mesotherapy" in line.lower()
+    ]
     assert not found, found
 
 

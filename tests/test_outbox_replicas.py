@@ -4,6 +4,7 @@ Each action server runs its own outbox retry pass; two passes at the same moment
 waiting e-mails between them, not both send them. Real PostgreSQL on loopback, a real SMTP server,
 and two separate processes (the in-process delivery lock cannot help across servers).
 """
+
 from __future__ import annotations
 
 import multiprocessing
@@ -36,11 +37,22 @@ def test_two_action_servers_delivering_at_once_send_each_email_exactly_once():
         with store.session(postgres.url) as db:
             for i in range(60):
                 request = store.BookingRequest(
-                    reference=f"BR-TEST{i:02d}", name="Test Patient", contact="+447700900123",
-                    contact_kind="phone", practitioner_role="nurse", practitioner_email="nurse@example.org")
+                    reference=f"BR-TEST{i:02d}",
+                    name="Test Patient",
+                    contact="+447700900123",
+                    contact_kind="phone",
+                    practitioner_role="nurse",
+                    practitioner_email="nurse@example.org",
+                )
                 db.add(request)
-                db.add(store.OutboxEmail(request=request, to_address="nurse@example.org",
-                                         subject=f"New booking request BR-TEST{i:02d}", body="A request."))
+                db.add(
+                    store.OutboxEmail(
+                        request=request,
+                        to_address="nurse@example.org",
+                        subject=f"New booking request BR-TEST{i:02d}",
+                        body="A request.",
+                    )
+                )
         context = multiprocessing.get_context("spawn")
         results = context.Queue()
         servers = [context.Process(target=_deliver, args=(postgres.url, smtp.port, 5, results)) for _ in range(2)]

@@ -1,5 +1,6 @@
 """The project's changes to Rasa (components/patches.py): version-checked, idempotent, applied only by
 install(), never by importing the module that holds a patch."""
+
 from __future__ import annotations
 
 import json
@@ -7,21 +8,23 @@ import subprocess
 import types
 
 import pytest
-
-import components  # noqa: F401  (components/__init__.py calls patches.install(): the one place)
 import rasa
-from components import action_failure, action_result_check, duplicate_messages, parse_in_thread, patches
 from rasa.core.actions.action import RemoteAction
 from rasa.core.processor import MessageProcessor
 from rasa.validator import Validator
+
+import components  # noqa: F401  (components/__init__.py calls patches.install(): the one place)
+from components import action_failure, action_result_check, duplicate_messages, parse_in_thread, patches
 from tests.harness.paths import ROOT, VENV_BIN
 
 # Each Rasa attribute a patch replaces, by the module that replaces it.
 PATCHED = {
     "components.action_failure": ["RemoteAction.run"],
     "components.action_result_check": ["RemoteAction._validate_action_result"],
-    "components.duplicate_messages": ["MessageProcessor.handle_message",
-                                      "MessageProcessor._handle_message_with_tracker"],
+    "components.duplicate_messages": [
+        "MessageProcessor.handle_message",
+        "MessageProcessor._handle_message_with_tracker",
+    ],
     "components.parse_in_thread": ["MessageProcessor.parse_message"],
     "scripts.validate_data": ["Validator._non_default_intents"],
 }
@@ -114,11 +117,16 @@ print("RESULT " + json.dumps(changed))
 
 @pytest.fixture(scope="module")
 def changed_by_import():
-    done = subprocess.run([str(VENV_BIN / "python"), "-c", _IMPORT_EACH, str(ROOT), json.dumps(PATCHED)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [str(VENV_BIN / "python"), "-c", _IMPORT_EACH, str(ROOT), json.dumps(PATCHED)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
     assert done.returncode == 0 and lines, done.stdout[-3000:] + done.stderr[-3000:]
-    return json.loads(lines[-1][len("RESULT "):])
+    return json.loads(lines[-1][len("RESULT ") :])
 
 
 @pytest.mark.parametrize("module", sorted(PATCHED))

@@ -1,4 +1,5 @@
 """'Forget me' and retention: what is deleted, and that nothing else is."""
+
 from __future__ import annotations
 
 import asyncio
@@ -13,8 +14,9 @@ from tests.harness.trackers import make_tracker, run_action, texts
 
 
 def _request(sender_id, name="Sam Taylor"):
-    return booking_requests.create_request(profile(), booking_requests.NewRequest(
-        kind="callback", name=name, contact="+442079460123", sender_id=sender_id))
+    return booking_requests.create_request(
+        profile(), booking_requests.NewRequest(kind="callback", name=name, contact="+442079460123", sender_id=sender_id)
+    )
 
 
 def test_forget_me_deletes_this_chats_requests_and_keeps_everyone_elses(bookings_db):
@@ -51,9 +53,13 @@ def _conversation(sender, *extra, when=None):
     from rasa.shared.core.trackers import DialogueStateTracker
 
     stamp = when or time.time()
-    events = [ActionExecuted("action_session_start", timestamp=stamp), SessionStarted(timestamp=stamp),
-              ActionExecuted("action_listen", timestamp=stamp),
-              UserUttered("hello", {"name": "greet", "confidence": 1.0}, timestamp=stamp), *extra]
+    events = [
+        ActionExecuted("action_session_start", timestamp=stamp),
+        SessionStarted(timestamp=stamp),
+        ActionExecuted("action_listen", timestamp=stamp),
+        UserUttered("hello", {"name": "greet", "confidence": 1.0}, timestamp=stamp),
+        *extra,
+    ]
     return DialogueStateTracker.from_events(sender, events)
 
 
@@ -64,9 +70,15 @@ def test_the_conversation_is_deleted_right_after_forget_me(tmp_path, monkeypatch
     asyncio.run(trackers.save(_conversation("keep-me")))
     asyncio.run(trackers.save(_conversation("forget-me")))
     assert asyncio.run(trackers.retrieve("forget-me")) is not None
-    asyncio.run(trackers.save(_conversation(
-        "forget-me", UserUttered("delete my data", {"name": "forget_me", "confidence": 1.0}),
-        ActionExecuted("action_forget_me"))))
+    asyncio.run(
+        trackers.save(
+            _conversation(
+                "forget-me",
+                UserUttered("delete my data", {"name": "forget_me", "confidence": 1.0}),
+                ActionExecuted("action_forget_me"),
+            )
+        )
+    )
     assert asyncio.run(trackers.retrieve("forget-me")) is None
     assert asyncio.run(trackers.retrieve("keep-me")) is not None
 

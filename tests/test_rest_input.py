@@ -1,5 +1,6 @@
 """The REST channel's checks (channels/rest.py) without servers; tests/test_e2e_bad_input.py sends the
 same requests to the real servers."""
+
 from __future__ import annotations
 
 import json
@@ -44,8 +45,12 @@ def test_malformed_requests_are_refused_with_a_status_and_a_reason(body, content
 
 
 def test_a_good_request_keeps_sender_message_id_and_metadata():
-    fields = parse_body(FakeRequest({"sender": " patient-1 ", "message": "hi", "message_id": 7,
-                                     "metadata": {"page": "/prices"}}, "application/json; charset=utf-8"))
+    fields = parse_body(
+        FakeRequest(
+            {"sender": " patient-1 ", "message": "hi", "message_id": 7, "metadata": {"page": "/prices"}},
+            "application/json; charset=utf-8",
+        )
+    )
     assert fields == {"sender": "patient-1", "message": "hi", "message_id": "7", "metadata": {"page": "/prices"}}
 
 

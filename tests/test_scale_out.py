@@ -10,6 +10,7 @@ What a clinic group needs to be true, checked here:
   - every booking row is in the database exactly once, and its practitioner e-mail went out once;
   - the web chat (socket.io) works through nginx, whose ip_hash keeps each browser on one replica.
 """
+
 from __future__ import annotations
 
 import json
@@ -17,7 +18,6 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from typing import List
 
 import pytest
 import requests
@@ -35,8 +35,13 @@ NOW = TUESDAY_TEN  # Tuesday 10:00 in London: the clinic is open
 
 @pytest.fixture(scope="module")
 def cluster(model_path, smtp):
-    env = {"CLINIC_CLOCK": NOW, "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp.port), "SMTP_TIMEOUT": "3",
-           "OUTBOX_RETRY_SECONDS": "1"}
+    env = {
+        "CLINIC_CLOCK": NOW,
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(smtp.port),
+        "SMTP_TIMEOUT": "3",
+        "OUTBOX_RETRY_SECONDS": "1",
+    }
     with running_cluster(model_path, ROOT / "results" / "scale-logs", replicas=2, extra_env=env) as running:
         yield running
 
@@ -61,8 +66,16 @@ def test_a_booking_form_filled_across_both_replicas_lands_once(cluster, smtp):
 
 def test_messages_of_one_patient_sent_at_once_are_answered_one_at_a_time_in_order(cluster):
     patient = f"burst-{uuid.uuid4().hex[:8]}"
-    questions = ["what is mesotherapy?", "does it hurt?", "how long does it last?", "how many sessions?",
-                 "is there downtime?", "where is the clinic?", "when are you open?", "can I wear makeup after?"]
+    questions = [
+        "what is mesotherapy?",
+        "does it hurt?",
+        "how long does it last?",
+        "how many sessions?",
+        "is there downtime?",
+        "where is the clinic?",
+        "when are you open?",
+        "can I wear makeup after?",
+    ]
     results = {}
 
     def ask(i: int) -> None:
@@ -88,7 +101,7 @@ def test_messages_of_one_patient_sent_at_once_are_answered_one_at_a_time_in_orde
         assert sum(e.get("name") == "action_listen" for e in turn) == 1, turn
 
 
-def _patient_books_with_retries(cluster, patient: str, log: List[str]) -> str:
+def _patient_books_with_retries(cluster, patient: str, log: list[str]) -> str:
     """A patient's whole booking through nginx; a failed request is sent again with the same id."""
     reply = ""
     for turn, (message, expected) in enumerate(BOOKING):
@@ -109,7 +122,7 @@ def _patient_books_with_retries(cluster, patient: str, log: List[str]) -> str:
 
 def test_a_rasa_replica_killed_mid_run_loses_no_conversation_and_no_booking(cluster, smtp):
     patients = [f"kill-{i}-{uuid.uuid4().hex[:6]}" for i in range(8)]
-    retried: List[str] = []
+    retried: list[str] = []
     killer = threading.Timer(2.5, cluster.rasa[0].kill)
     killer.start()
     try:
@@ -120,13 +133,24 @@ def test_a_rasa_replica_killed_mid_run_loses_no_conversation_and_no_booking(clus
         killed = cluster.rasa[0].process.poll() is not None
         cluster.rasa[0].restart()
     assert killed, "the replica was killed during the run"
-    (ROOT / "results" / "scale-logs" / "kill-run.json").write_text(json.dumps(
-        {"patients": len(patients), "messages": len(patients) * len(BOOKING), "retried_requests": len(retried),
-         "retries": retried}, indent=2))
+    (ROOT / "results" / "scale-logs" / "kill-run.json").write_text(
+        json.dumps(
+            {
+                "patients": len(patients),
+                "messages": len(patients) * len(BOOKING),
+                "retried_requests": len(retried),
+                "retries": retried,
+            },
+            indent=2,
+        )
+    )
     assert len(set(references)) == len(patients)
     for patient, reference in zip(patients, references):  # each patient's booking exactly once
-        stored = rows(cluster.bookings_db_url, "select reference from booking_requests where conversation_key = :k",
-                      k=conversation_key(patient))
+        stored = rows(
+            cluster.bookings_db_url,
+            "select reference from booking_requests where conversation_key = :k",
+            k=conversation_key(patient),
+        )
         assert [r["reference"] for r in stored] == [reference], (patient, retried)
     for patient in patients:  # every conversation is whole: each message once, in order
         users = [e["text"] for e in cluster.tracker(patient)["events"] if e["event"] == "user"]
@@ -134,9 +158,12 @@ def test_a_rasa_replica_killed_mid_run_loses_no_conversation_and_no_booking(clus
 
 
 def test_no_booking_row_is_duplicated_anywhere(cluster):
-    duplicates = rows(cluster.bookings_db_url, "select submission_key, count(*) as n from booking_requests "
-                                               "where submission_key is not null group by submission_key "
-                                               "having count(*) > 1")
+    duplicates = rows(
+        cluster.bookings_db_url,
+        "select submission_key, count(*) as n from booking_requests "
+        "where submission_key is not null group by submission_key "
+        "having count(*) > 1",
+    )
     assert duplicates == []
 
 
@@ -157,8 +184,13 @@ def test_the_web_chat_works_through_nginx_with_sticky_sessions(cluster):
         confirmed.set()
 
     # Long-polling first (several HTTP requests that must reach the same replica), then websocket.
-    client.connect(cluster.url, transports=["polling", "websocket"], socketio_path="socket.io",
-                   headers={"Origin": cluster.url}, wait_timeout=20)
+    client.connect(
+        cluster.url,
+        transports=["polling", "websocket"],
+        socketio_path="socket.io",
+        headers={"Origin": cluster.url},
+        wait_timeout=20,
+    )
     try:
         session = f"web-{uuid.uuid4().hex[:8]}"
         client.emit("session_request", {"session_id": session})

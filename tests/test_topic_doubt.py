@@ -1,7 +1,8 @@
 """The FAQ answer waits for the selector's own confidence in the topic (RasaHQ/rasa#9751)."""
+
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any
 
 from rasa.shared.nlu.training_data.message import Message
 
@@ -10,13 +11,14 @@ from components.topic_doubt import TopicDoubt, topic_scores
 CONFIG = {"answer_at": 0.5, "margin_at": 0.2}
 
 
-def faq_message(ranking: List[Dict[str, Any]], intent: str = "faq") -> Message:
+def faq_message(ranking: list[dict[str, Any]], intent: str = "faq") -> Message:
     """A message as the pipeline leaves it before this step: the classifier sure it is an FAQ question."""
     message = Message(data={"text": "q"})
     message.data["intent"] = {"name": intent, "confidence": 0.99}
     message.data["intent_ranking"] = [{"name": intent, "confidence": 0.99}]
-    message.data["response_selector"] = {"faq": {"ranking": [
-        {"intent_response_key": key, "confidence": confidence} for key, confidence in ranking]}}
+    message.data["response_selector"] = {
+        "faq": {"ranking": [{"intent_response_key": key, "confidence": confidence} for key, confidence in ranking]}
+    }
     return message
 
 
@@ -49,8 +51,16 @@ def test_other_intents_are_left_alone():
 
 
 def test_the_scores_are_read_from_the_parse_result():
-    parse = {"response_selector": {"faq": {"ranking": [
-        {"intent_response_key": "faq/cost", "confidence": 0.7}, {"intent_response_key": "faq/pain", "confidence": 0.2}]}}}
+    parse = {
+        "response_selector": {
+            "faq": {
+                "ranking": [
+                    {"intent_response_key": "faq/cost", "confidence": 0.7},
+                    {"intent_response_key": "faq/pain", "confidence": 0.2},
+                ]
+            }
+        }
+    }
     topic, confidence, margin = topic_scores(parse)
     assert (topic, confidence) == ("faq/cost", 0.7) and abs(margin - 0.5) < 1e-9
     assert topic_scores({}) == (None, 0.0, 0.0)

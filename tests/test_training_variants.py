@@ -1,4 +1,5 @@
 """Training variants: what the classifier is taught besides the team's tidy phrasings."""
+
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RESPONSE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -28,11 +29,21 @@ def test_short_messages_get_no_variant():
 
 
 def _examples() -> TrainingData:
-    faq = Message(data={TEXT: "How long do the results of mesotherapy last", INTENT: "faq",
-                        INTENT_RESPONSE_KEY: "faq/results_duration"})
+    faq = Message(
+        data={
+            TEXT: "How long do the results of mesotherapy last",
+            INTENT: "faq",
+            INTENT_RESPONSE_KEY: "faq/results_duration",
+        }
+    )
     booking = Message(data={TEXT: "I would like to book an appointment please", INTENT: "book_appointment"})
-    with_entity = Message(data={TEXT: "I had my treatment on Friday morning", INTENT: "inform",
-                                ENTITIES: [{"start": 22, "end": 28, "value": "Friday", "entity": "treatment_time"}]})
+    with_entity = Message(
+        data={
+            TEXT: "I had my treatment on Friday morning",
+            INTENT: "inform",
+            ENTITIES: [{"start": 22, "end": 28, "value": "Friday", "entity": "treatment_time"}],
+        }
+    )
     return TrainingData(training_examples=[faq, booking, with_entity])
 
 
@@ -43,8 +54,9 @@ def test_each_phrasing_gains_one_variant_with_its_own_label():
     labels = {m.get(TEXT): (m.get(INTENT), m.get(INTENT_RESPONSE_KEY)) for m in data.training_examples}
     faq_variants = [t for t, label in labels.items() if label == ("faq", "faq/results_duration")]
     assert len(faq_variants) == 2
-    assert not [t for t, (intent, _) in labels.items() if intent == "inform" and "Friday" not in t], \
+    assert not [t for t, (intent, _) in labels.items() if intent == "inform" and "Friday" not in t], (
         "an example with entities keeps its only phrasing (its spans would move)"
+    )
 
 
 def test_switched_off_it_adds_nothing_and_live_messages_are_untouched():

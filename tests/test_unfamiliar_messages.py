@@ -3,6 +3,7 @@
 Unit tests on the component with hand-made token vectors (no model needed); the trained model's
 behaviour on real messages is covered by tests/test_e2e_rest.py ("the thing") and the benchmarks.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -15,8 +16,13 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components.unfamiliar_messages import UnfamiliarMessageCheck, decide
 
-DIRECTIONS = {"mesotherapy": [1, 0, 0], "weather": [0, 1, 0], "gibberish": [0, 0, 1],
-              "mostly_meso": [0.9, 0.1, 0.42], "half_weather": [0.5, 0.8, 0.3]}
+DIRECTIONS = {
+    "mesotherapy": [1, 0, 0],
+    "weather": [0, 1, 0],
+    "gibberish": [0, 0, 1],
+    "mostly_meso": [0.9, 0.1, 0.42],
+    "half_weather": [0.5, 0.8, 0.3],
+}
 
 
 def message(text: str, direction: str, intent: str = None, confidence: float = 0.97) -> Message:
@@ -42,6 +48,7 @@ def check(tmp_path):
         training[1].set("intent", "out_of_scope")
         component.train(TrainingData(training))
         return UnfamiliarMessageCheck.load(full, storage, resource, None)
+
     return make
 
 
@@ -61,12 +68,16 @@ def test_closer_to_an_out_of_scope_example_becomes_out_of_scope_only_when_that_r
     text = message("book me a flight", "half_weather", "book_appointment")
     assert check(unfamiliar_below=0.3).process([text])[0].get("intent")["name"] == "book_appointment"
     text = message("book me a flight", "half_weather", "book_appointment")
-    assert check(unfamiliar_below=0.3, out_of_scope_margin=0.1).process([text])[0].get("intent")["name"] == "out_of_scope"
+    assert (
+        check(unfamiliar_below=0.3, out_of_scope_margin=0.1).process([text])[0].get("intent")["name"] == "out_of_scope"
+    )
 
 
 def test_answers_inside_a_form_safety_and_ways_out_are_never_second_guessed():
     for intent in ("inform", "report_adverse_reaction", "stop", "cancel_booking", "request_human", "forget_me"):
-        assert decide(intent, 0.0, 1.0, 0.9, 0.0, UnfamiliarMessageCheck.get_default_config()["checked_intents"]) is None
+        assert (
+            decide(intent, 0.0, 1.0, 0.9, 0.0, UnfamiliarMessageCheck.get_default_config()["checked_intents"]) is None
+        )
 
 
 def test_with_both_settings_off_nothing_changes(check):

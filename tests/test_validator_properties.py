@@ -3,6 +3,7 @@
 A validator either accepts (value, None) or refuses (None, reason) with a short reason the form can
 show; it never raises, never accepts something a booking cannot use, and accepts what it should.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -54,8 +55,11 @@ def test_contacts_are_a_valid_phone_or_email_or_refused(text):
 
 
 @FAST
-@given(st.integers(min_value=0, max_value=999_999_999), st.sampled_from(["", " ", "-"]),
-       st.sampled_from(["", "my number is ", "call me on ", "it's "]))
+@given(
+    st.integers(min_value=0, max_value=999_999_999),
+    st.sampled_from(["", " ", "-"]),
+    st.sampled_from(["", "my number is ", "call me on ", "it's "]),
+)
 def test_a_valid_uk_mobile_in_any_layout_comes_back_as_e164(digits, sep, prefix):
     national = f"07{digits:09d}"
     number = phonenumbers.parse(national, "GB")
@@ -77,9 +81,27 @@ def test_email_addresses_are_accepted_or_refused_never_crash(address):
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.one_of(ANY_TEXT, st.sampled_from([
-    "tomorrow", "next tuesday 3pm", "friday morning", "in two weeks", "1st december", "sunday",
-    "yesterday", "25/12", "10am", "next month", "the 31st of february", "asap"])))
+@given(
+    st.one_of(
+        ANY_TEXT,
+        st.sampled_from(
+            [
+                "tomorrow",
+                "next tuesday 3pm",
+                "friday morning",
+                "in two weeks",
+                "1st december",
+                "sunday",
+                "yesterday",
+                "25/12",
+                "10am",
+                "next month",
+                "the 31st of february",
+                "asap",
+            ]
+        ),
+    )
+)
 def test_an_accepted_day_is_a_future_open_day_within_hours(text):
     result = validators.validate_preferred_time(text, CLINIC, NOW)
     assert _well_formed(result)
@@ -93,9 +115,11 @@ def test_an_accepted_day_is_a_future_open_day_within_hours(text):
 
 
 @FAST
-@given(st.text(alphabet=store.REFERENCE_ALPHABET, min_size=6, max_size=6),
-       st.sampled_from(["BR-{}", "br {}", "br-{}", "{}", "my reference is BR{} thanks", "it's br {} i think"]),
-       st.booleans())
+@given(
+    st.text(alphabet=store.REFERENCE_ALPHABET, min_size=6, max_size=6),
+    st.sampled_from(["BR-{}", "br {}", "br-{}", "{}", "my reference is BR{} thanks", "it's br {} i think"]),
+    st.booleans(),
+)
 def test_every_way_of_typing_a_reference_finds_it(code, layout, lower):
     typed = layout.format(code.lower() if lower else code)
     assert store.normalise_reference(typed) == "BR-" + code
@@ -105,7 +129,7 @@ def test_every_way_of_typing_a_reference_finds_it(code, layout, lower):
 @given(ANY_TEXT)
 def test_any_text_yields_no_reference_or_a_well_formed_one(text):
     found = store.normalise_reference(text)
-    assert found is None or re.fullmatch(r"BR-[%s]{6}" % store.REFERENCE_ALPHABET, found)
+    assert found is None or re.fullmatch(rf"BR-[{store.REFERENCE_ALPHABET}]{{6}}", found)
 
 
 @FAST

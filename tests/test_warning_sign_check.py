@@ -5,6 +5,7 @@ a report is told from a look-alike by meaning, the classifier's leaning lowers t
 report alone, a classifier report the check does not back gets its next intent, the level is the
 most urgent of the likely kinds, and a saved check loads and judges the same.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -35,8 +36,10 @@ def message(text: str, centre: str, intent: str = None, confidence: float = 0.9)
     m = Message(data={"text": text})
     if intent:
         m.set("intent", {"name": intent, "confidence": confidence})
-        m.set("intent_ranking", [{"name": intent, "confidence": confidence},
-                                 {"name": "faq", "confidence": 1 - confidence}])
+        m.set(
+            "intent_ranking",
+            [{"name": intent, "confidence": confidence}, {"name": "faq", "confidence": 1 - confidence}],
+        )
     tokens = (CENTRES[centre] + RNG.normal(scale=0.3, size=(3, 16))).astype(np.float32)
     m.add_features(Features(tokens, "sequence", "text", "minilm"))
     return m
@@ -45,14 +48,23 @@ def message(text: str, centre: str, intent: str = None, confidence: float = 0.9)
 @pytest.fixture
 def check(tmp_path):
     storage, resource = LocalModelStorage(tmp_path), Resource("warning_signs")
-    config = {**WarningSignCheck.get_default_config(), "featurizers": ["minilm"], "hidden_units": 8,
-              "ensemble": 2, "report_at": 0.5, "report_at_with_intent": 0.5, "intent_report_at": 0.9}
+    config = {
+        **WarningSignCheck.get_default_config(),
+        "featurizers": ["minilm"],
+        "hidden_units": 8,
+        "ensemble": 2,
+        "report_at": 0.5,
+        "report_at_with_intent": 0.5,
+        "intent_report_at": 0.9,
+    }
     component = WarningSignCheck.create(config, storage, resource, None)
-    training = ([example(f"r{i}", "anaphylaxis", "report_adverse_reaction", "anaphylaxis") for i in range(20)]
-                + [example(f"l{i}", "lasting_effects", "report_adverse_reaction", "lasting_effects") for i in range(20)]
-                + [example(f"u{i}", "anaphylaxis", "report_adverse_reaction") for i in range(3)]
-                + [example(f"q{i}", "question", "faq") for i in range(30)]
-                + [example(f"c{i}", "chat", "greet") for i in range(30)])
+    training = (
+        [example(f"r{i}", "anaphylaxis", "report_adverse_reaction", "anaphylaxis") for i in range(20)]
+        + [example(f"l{i}", "lasting_effects", "report_adverse_reaction", "lasting_effects") for i in range(20)]
+        + [example(f"u{i}", "anaphylaxis", "report_adverse_reaction") for i in range(3)]
+        + [example(f"q{i}", "question", "faq") for i in range(30)]
+        + [example(f"c{i}", "chat", "greet") for i in range(30)]
+    )
     component.train(TrainingData(training))
     return component, config, storage, resource
 
@@ -83,23 +95,29 @@ def test_diet_leaning_to_a_report_lowers_the_bar_but_never_replaces_the_check():
     from components.warning_signs import decide
 
     config = {"report_at": 0.45, "report_at_with_intent": 0.15, "intent_report_at": 0.5}
-    assert decide(0.5, 0.0, False, config) is True           # the check alone
-    assert decide(0.2, 0.6, True, config) is True            # the classifier leans, the check is above the lower bar
-    assert decide(0.2, 0.4, False, config) is None           # the classifier does not lean: not a report
-    assert decide(0.1, 0.99, True, config) is False          # the classifier alone: demoted to its next intent
+    assert decide(0.5, 0.0, False, config) is True  # the check alone
+    assert decide(0.2, 0.6, True, config) is True  # the classifier leans, the check is above the lower bar
+    assert decide(0.2, 0.4, False, config) is None  # the classifier does not lean: not a report
+    assert decide(0.1, 0.99, True, config) is False  # the classifier alone: demoted to its next intent
+    # a report as the classifier's first choice leans too, however unsure it is (a lasting effect at 0.41)
+    assert decide(0.2, 0.41, True, config) is True
+    assert decide(0.1, 0.41, True, config) is False  # ...and the check can still rule it out
 
 
-@pytest.mark.parametrize("text, hours", [
-    ("my face is a bit red an hour after the treatment", 1.0),
-    ("the bumps are still there after 3 days", 72.0),
-    ("5 days later and still swollen", 120.0),
-    ("day 3 and the redness hasn't gone", 48.0),
-    ("a week on and my forehead is still tender", 168.0),
-    ("my cheeks are red", None),
-    ("it's red now, I'll see how it is tomorrow", None),
-    ("it's been a few hours and the redness is still there", 3.0),  # not "hours and the" = midnight
-    ("a couple of days later still swollen", 48.0),
-])
+@pytest.mark.parametrize(
+    "text, hours",
+    [
+        ("my face is a bit red an hour after the treatment", 1.0),
+        ("the bumps are still there after 3 days", 72.0),
+        ("5 days later and still swollen", 120.0),
+        ("day 3 and the redness hasn't gone", 48.0),
+        ("a week on and my forehead is still tender", 168.0),
+        ("my cheeks are red", None),
+        ("it's red now, I'll see how it is tomorrow", None),
+        ("it's been a few hours and the redness is still there", 3.0),  # not "hours and the" = midnight
+        ("a couple of days later still swollen", 48.0),
+    ],
+)
 def test_the_time_since_treatment_is_read_from_the_message(text, hours):
     from datetime import datetime
 
@@ -116,7 +134,7 @@ def test_a_lasting_effect_told_hours_after_treatment_is_the_expected_effect():
     config = {"expected_within_hours": 12}
     assert expected_in_its_time("clinic", "a bit red an hour after the treatment", config)[0] is True
     assert expected_in_its_time("clinic", "still red 4 days after the treatment", config)[0] is False
-    assert expected_in_its_time("clinic", "still a bit red", config)[0] is False     # no time: not judged
+    assert expected_in_its_time("clinic", "still a bit red", config)[0] is False  # no time: not judged
     assert expected_in_its_time("urgent", "pus and fever an hour after", config)[0] is False
     assert expected_in_its_time("emergency", "can't breathe, 10 minutes after", config)[0] is False
 

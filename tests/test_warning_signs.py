@@ -1,13 +1,15 @@
 """Warning signs, as the trained model reads them: reports reach urgent care at their level, look-alikes don't.
 
 The blind reporting set (tests/blind/warning_signs_v5.yml, never trained or tuned on, its messages
-not read) must keep every report: a miss is the one failure a clinic cannot accept. The messages of the safety tests that came before the
-warning-sign check (the regular-expression net) are kept here with the same expectations.
+not read) must keep every report: a miss is the one failure a clinic cannot accept. The messages of
+the safety tests that came before the warning-sign check (the regular-expression net) are kept here
+with the same expectations.
 """
+
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Dict
+from typing import Any
 
 import pytest
 import yaml
@@ -28,7 +30,7 @@ def open_case(message: str):
     return pytest.param(message, marks=pytest.mark.xfail(strict=True, reason="issue 16 open: read wrongly"))
 
 
-def parse(agent, text: str) -> Dict[str, Any]:
+def parse(agent, text: str) -> dict[str, Any]:
     return _loop.run_until_complete(agent.parse_message(text))
 
 
@@ -57,56 +59,84 @@ def test_the_blind_reporting_half_does_no_worse_than_measured(agent):
     assert len(escalated) <= MEASURED_ESCALATED + RETRAINING_SLACK, sorted(escalated)
 
 
-@pytest.mark.parametrize("message", [
-    "one of the injection spots is red hot and has pus in it",
-    "I feel like my throat is tightening since the injections, help",
-    "i cant breathe properly and my lips are swelling",
-    "I've had a fever since my meso yesterday",
-    "my face is really swollen and hot two days after meso",
-    "there are hard lumps under my skin where she injected",
-    "the skin on my chin is turning dark",
-    "red streaks are spreading out from the injection sites",
-    "struggling to swallow",
-    "I think I'm having an allergic reaction",
-    "it looks infected",
-    "the pain is getting worse not better",
-    "the ache in my left cheek keeps getting worse since friday",
-    "my entire face has blown up overnight",
-    "one eye is swollen shut this morning",
-    "the injection area is hot to the touch",
-    open_case("a small bruise by my nose is turning purple"),
-    "the bumps where she injected are getting bigger",
-    "the bumps from the injections are still there after 3 days, is that normal",
-    "5 days later and my face is still swollen",
-    "is it normal to still have some swelling after two days",
-    "it's been a week and the redness is still there",
-    "the lumps haven't gone down and it's been 4 days",
-])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "one of the injection spots is red hot and has pus in it",
+        "I feel like my throat is tightening since the injections, help",
+        "i cant breathe properly and my lips are swelling",
+        "I've had a fever since my meso yesterday",
+        "my face is really swollen and hot two days after meso",
+        "there are hard lumps under my skin where she injected",
+        "the skin on my chin is turning dark",
+        "red streaks are spreading out from the injection sites",
+        "struggling to swallow",
+        "I think I'm having an allergic reaction",
+        "it looks infected",
+        "the pain is getting worse not better",
+        "the ache in my left cheek keeps getting worse since friday",
+        "my entire face has blown up overnight",
+        "one eye is swollen shut this morning",
+        "the injection area is hot to the touch",
+        open_case("a small bruise by my nose is turning purple"),
+        "the bumps where she injected are getting bigger",
+        "the bumps from the injections are still there after 3 days, is that normal",
+        "5 days later and my face is still swollen",
+        "is it normal to still have some swelling after two days",
+        "it's been a week and the redness is still there",
+        "the lumps haven't gone down and it's been 4 days",
+    ],
+)
 def test_warning_signs_are_caught(agent, message):
     assert is_report(agent, message)
 
 
-@pytest.mark.parametrize("message", [
-    "will my face swell?", "is swelling normal after mesotherapy", "what are the side effects",
-    "does it cause bruising", "can I have it if I have a skin infection", "can it help with dark spots",
-    "how long does the redness last", "will I have lumps after", "does it hurt", "what if I have an allergic reaction",
-    "Sam Taylor", "it's for the puffiness under my eyes", "hyperpigmentation dark patches on my cheeks",
-    "can it fix dark circles", "help me book an appointment", "my skin looks dull and grey",
-    "does the swelling get worse before it gets better", "will my pigmentation get darker in summer",
-    "how long until the swelling goes down", "it's been a few hours and the redness is still there",
-    "the swelling hasn't gone down yet, it's only been an hour", open_case("i still have bruises after 4 days"),
-    "will I still be red the next day", "still thinking about booking in a few days",
-    # Negation and time (issue 16)
-    "no swelling at all", "the redness went after an hour", "what if my lips swell?",
-])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "will my face swell?",
+        "is swelling normal after mesotherapy",
+        "what are the side effects",
+        "does it cause bruising",
+        "can I have it if I have a skin infection",
+        "can it help with dark spots",
+        "how long does the redness last",
+        "will I have lumps after",
+        "does it hurt",
+        "what if I have an allergic reaction",
+        "Sam Taylor",
+        "it's for the puffiness under my eyes",
+        "hyperpigmentation dark patches on my cheeks",
+        "can it fix dark circles",
+        "help me book an appointment",
+        "my skin looks dull and grey",
+        "does the swelling get worse before it gets better",
+        "will my pigmentation get darker in summer",
+        "how long until the swelling goes down",
+        "it's been a few hours and the redness is still there",
+        "the swelling hasn't gone down yet, it's only been an hour",
+        open_case("i still have bruises after 4 days"),
+        "will I still be red the next day",
+        "still thinking about booking in a few days",
+        # Negation and time (issue 16)
+        "no swelling at all",
+        "the redness went after an hour",
+        "what if my lips swell?",
+    ],
+)
 def test_questions_and_form_answers_are_not(agent, message):
     assert not is_report(agent, message)
 
 
-@pytest.mark.parametrize("message", [
-    "i cant breathe properly and my lips are swelling", "my throat feels tight after the injections",
-    "my tongue is swollen", "struggling to swallow since my meso",
-])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "i cant breathe properly and my lips are swelling",
+        "my throat feels tight after the injections",
+        "my tongue is swollen",
+        "struggling to swallow since my meso",
+    ],
+)
 def test_airway_signs_are_emergencies(agent, message):
     result = parse(agent, message)
     assert result["intent"]["name"] == REPORT and result["warning_sign"]["level"] == "emergency"

@@ -1,4 +1,5 @@
 """What a WhatsApp patient reads when a reply has buttons (channels/twilio.py), without a server."""
+
 from __future__ import annotations
 
 import asyncio
@@ -17,10 +18,19 @@ class Recorded(ClinicTwilioOutput):
 
 def test_buttons_become_one_message_with_the_titles_to_type_back_and_no_payloads():
     output = Recorded()
-    asyncio.run(output.send_text_with_buttons("whatsapp:+447700900555", "How is your skin doing?", [
-        {"title": "All fine", "payload": "/checkin_fine"}, {"title": "Some redness", "payload": "/checkin_redness"}]))
-    assert output.sent == [("whatsapp:+447700900555",
-                            "How is your skin doing?\nYou can reply:\n• All fine\n• Some redness")]
+    asyncio.run(
+        output.send_text_with_buttons(
+            "whatsapp:+447700900555",
+            "How is your skin doing?",
+            [
+                {"title": "All fine", "payload": "/checkin_fine"},
+                {"title": "Some redness", "payload": "/checkin_redness"},
+            ],
+        )
+    )
+    assert output.sent == [
+        ("whatsapp:+447700900555", "How is your skin doing?\nYou can reply:\n• All fine\n• Some redness")
+    ]
 
 
 def test_a_reply_without_buttons_is_just_its_text():
@@ -31,8 +41,11 @@ def test_a_reply_without_buttons_is_just_its_text():
 
 # ---- a choice typed back is the button it names (channels/typed_choices.py) ----------------------
 
-CHECK_IN = [{"title": "All fine", "payload": "/checkin_fine"}, {"title": "Some redness", "payload": "/checkin_redness"},
-            {"title": "Something worries me", "payload": "/report_adverse_reaction"}]
+CHECK_IN = [
+    {"title": "All fine", "payload": "/checkin_fine"},
+    {"title": "Some redness", "payload": "/checkin_redness"},
+    {"title": "Something worries me", "payload": "/report_adverse_reaction"},
+]
 
 
 def typed_after(events, text: str) -> str:
@@ -51,8 +64,12 @@ def typed_after(events, text: str) -> str:
 
 def check_in_asked():
     from rasa.shared.core.events import BotUttered, UserUttered
-    return [UserUttered("hi"), BotUttered("Hello", data={}),
-            BotUttered("How is your skin doing?", data={"buttons": CHECK_IN})]
+
+    return [
+        UserUttered("hi"),
+        BotUttered("Hello", data={}),
+        BotUttered("How is your skin doing?", data={"buttons": CHECK_IN}),
+    ]
 
 
 def test_typed_titles_of_the_offered_buttons_are_their_choices_whatever_the_case_or_punctuation():
@@ -63,6 +80,7 @@ def test_typed_titles_of_the_offered_buttons_are_their_choices_whatever_the_case
 
 def test_other_words_and_titles_nobody_offered_go_to_the_model_untouched():
     from rasa.shared.core.events import UserUttered
+
     assert typed_after(check_in_asked(), "all fine but my lip is swelling") == "all fine but my lip is swelling"
     assert typed_after(check_in_asked() + [UserUttered("thanks")], "All fine") == "All fine"
     assert typed_after([], "All fine") == "All fine"

@@ -4,25 +4,36 @@ BOOKING is the booking conversation from "I'd like to book" to the confirmation,
 what the reply to it must contain, on a day the clinic is open (TUESDAY_TEN in servers.py): Friday at
 10am is then Friday 27 November.
 """
+
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List
+from typing import Any
 
 from sqlalchemy import create_engine, text
 
-BOOKING = [("I'd like to book an appointment", "Is that OK?"), ("yes that's fine", "What name"),
-           ("Sam Taylor", "phone number or e-mail"), ("020 7946 0123", "Which day and time"),
-           ("friday at 10am", "What would you like the visit to be for"),
-           ("fine lines on my forehead", "first visit"), ("first visit", "Name: Sam Taylor"),
-           ("/affirm", "BR-")]
+BOOKING = [
+    ("I'd like to book an appointment", "Is that OK?"),
+    ("yes that's fine", "What name"),
+    ("Sam Taylor", "phone number or e-mail"),
+    ("020 7946 0123", "Which day and time"),
+    ("friday at 10am", "What would you like the visit to be for"),
+    ("fine lines on my forehead", "first visit"),
+    ("first visit", "Name: Sam Taylor"),
+    ("/affirm", "BR-"),
+]
 # A whole conversation for load: a greeting, three FAQ questions, then a complete booking.
-QUESTIONS_THEN_BOOKING = ["hello", "what is mesotherapy?", "does it hurt?", "how many sessions will I need?",
-                          *(message for message, _ in BOOKING)]
+QUESTIONS_THEN_BOOKING = [
+    "hello",
+    "what is mesotherapy?",
+    "does it hurt?",
+    "how many sessions will I need?",
+    *(message for message, _ in BOOKING),
+]
 UNCLEAR_THEN_THANKS = ["and the thing with my friend", "thanks a lot"]
 
 
-def said(replies: List[Dict[str, Any]]) -> str:
+def said(replies: list[dict[str, Any]]) -> str:
     """The text of the bot's replies, one a line."""
     return "\n".join(r.get("text", "") for r in replies)
 
@@ -53,7 +64,7 @@ def book(servers, patient: str) -> str:
     return say(servers, patient, "/affirm")
 
 
-def rows(db_url: str, sql: str, **params) -> List[dict]:
+def rows(db_url: str, sql: str, **params) -> list[dict]:
     engine = create_engine(db_url, future=True)
     try:
         with engine.connect() as connection:

@@ -3,6 +3,7 @@
 Only the methods the channels call are implemented: getMe, setWebhook and sendMessage (Telegram) and
 Messages.json (Twilio). Each runs in a thread on 127.0.0.1 and stops with the test.
 """
+
 from __future__ import annotations
 
 import json
@@ -10,24 +11,24 @@ import re
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Dict, List
+from typing import Any
 from urllib.parse import parse_qs
 
 
 class _Recorder(BaseHTTPRequestHandler):
-    calls: List[Dict[str, Any]]
+    calls: list[dict[str, Any]]
     bot_name = "clinic_test_bot"
 
     def log_message(self, *args: Any) -> None:
         pass
 
-    def _fields(self) -> Dict[str, Any]:
+    def _fields(self) -> dict[str, Any]:
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
         if "json" in (self.headers.get("Content-Type") or ""):
             return json.loads(body or "{}")
         return {k: v[0] for k, v in parse_qs(body).items()}
 
-    def _reply(self, status: int, payload: Dict[str, Any]) -> None:
+    def _reply(self, status: int, payload: dict[str, Any]) -> None:
         body = json.dumps(payload).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
@@ -43,18 +44,40 @@ class _Recorder(BaseHTTPRequestHandler):
             method = telegram.group(1)
             self.calls.append({"api": "telegram", "method": method, **fields})
             if method == "getMe":
-                return self._reply(200, {"ok": True, "result": {"id": 42, "is_bot": True, "first_name": "Clinic",
-                                                                 "username": self.bot_name}})
+                return self._reply(
+                    200,
+                    {
+                        "ok": True,
+                        "result": {"id": 42, "is_bot": True, "first_name": "Clinic", "username": self.bot_name},
+                    },
+                )
             if method == "sendMessage":
-                return self._reply(200, {"ok": True, "result": {
-                    "message_id": len(self.calls), "date": int(time.time()),
-                    "chat": {"id": int(fields.get("chat_id", 0)), "type": "private"}, "text": fields.get("text", "")}})
+                return self._reply(
+                    200,
+                    {
+                        "ok": True,
+                        "result": {
+                            "message_id": len(self.calls),
+                            "date": int(time.time()),
+                            "chat": {"id": int(fields.get("chat_id", 0)), "type": "private"},
+                            "text": fields.get("text", ""),
+                        },
+                    },
+                )
             return self._reply(200, {"ok": True, "result": True})
         if twilio:
             self.calls.append({"api": "twilio", **fields})
-            return self._reply(201, {"sid": f"SM{len(self.calls):032d}", "account_sid": twilio.group(1),
-                                     "to": fields.get("To"), "from": fields.get("From"),
-                                     "body": fields.get("Body"), "status": "queued"})
+            return self._reply(
+                201,
+                {
+                    "sid": f"SM{len(self.calls):032d}",
+                    "account_sid": twilio.group(1),
+                    "to": fields.get("To"),
+                    "from": fields.get("From"),
+                    "body": fields.get("Body"),
+                    "status": "queued",
+                },
+            )
         self._reply(404, {"ok": False, "description": "not implemented here"})
 
     do_GET = do_POST
@@ -62,13 +85,13 @@ class _Recorder(BaseHTTPRequestHandler):
 
 class FakeApis:
     def __init__(self) -> None:
-        self.calls: List[Dict[str, Any]] = []
+        self.calls: list[dict[str, Any]] = []
         handler = type("Handler", (_Recorder,), {"calls": self.calls})
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
-    def __enter__(self) -> "FakeApis":
+    def __enter__(self) -> FakeApis:
         self.thread.start()
         return self
 
@@ -76,5 +99,5 @@ class FakeApis:
         self.server.shutdown()
         self.server.server_close()
 
-    def sent(self, api: str, method: str = "sendMessage") -> List[Dict[str, Any]]:
+    def sent(self, api: str, method: str = "sendMessage") -> list[dict[str, Any]]:
         return [c for c in self.calls if c["api"] == api and (api == "twilio" or c["method"] == method)]

@@ -5,6 +5,7 @@ bounded time for the server to answer, and returns a handle whose `stop()` ends 
 Debian's packages (scripts/ensure_servers.sh installs them for `make test`); PostgreSQL refuses to
 run as root, so when the tests run as root it runs as the `postgres` system user.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -15,14 +16,14 @@ import signal
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, List, Optional
 
 from tests.harness.polling import free_port, wait_for_port
 
 
-def postgres_binary(name: str) -> Optional[str]:
+def postgres_binary(name: str) -> str | None:
     found = shutil.which(name)
     if found:
         return found
@@ -30,11 +31,13 @@ def postgres_binary(name: str) -> Optional[str]:
     return candidates[-1] if candidates else None
 
 
-def missing_servers() -> List[str]:
+def missing_servers() -> list[str]:
     """What is not installed, in the words of the Debian package to install."""
-    wanted = {"postgresql": postgres_binary("postgres") and postgres_binary("initdb"),
-              "redis-server": shutil.which("redis-server"), "nginx-light": shutil.which("nginx")
-              or os.path.exists("/usr/sbin/nginx")}
+    wanted = {
+        "postgresql": postgres_binary("postgres") and postgres_binary("initdb"),
+        "redis-server": shutil.which("redis-server"),
+        "nginx-light": shutil.which("nginx") or os.path.exists("/usr/sbin/nginx"),
+    }
     return [package for package, found in wanted.items() if not found]
 
 
@@ -48,7 +51,7 @@ class Server:
     log: Path
     extra: dict = field(default_factory=dict)
 
-    def stop(self, timeout: float = 15, keep_log: Optional[Path] = None) -> None:
+    def stop(self, timeout: float = 15, keep_log: Path | None = None) -> None:
         """Stop the server and delete its data; `keep_log` saves its log there first."""
         if self.process.poll() is None:
             # SIGINT: PostgreSQL's fast shutdown (SIGTERM would wait for clients); Redis and nginx
@@ -67,7 +70,7 @@ class Server:
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
-def _private_dir(prefix: str, owner: Optional[str] = None) -> Path:
+def _private_dir(prefix: str, owner: str | None = None) -> Path:
     directory = Path(tempfile.mkdtemp(prefix=prefix))
     if owner:
         shutil.chown(directory, owner, owner)
@@ -88,19 +91,55 @@ def start_postgres(databases: tuple = ("clinic",), user: str = "clinic", passwor
     pwfile.write_text(password + "\n")
     if owner:
         shutil.chown(pwfile, owner, owner)
-    subprocess.run(run_as + [postgres_binary("initdb"), "-D", str(data), "-U", user, "--pwfile", str(pwfile),
-                             "-A", "scram-sha-256", "-E", "UTF8", "--locale", "C.UTF-8"],
-                   check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        run_as
+        + [
+            postgres_binary("initdb"),
+            "-D",
+            str(data),
+            "-U",
+            user,
+            "--pwfile",
+            str(pwfile),
+            "-A",
+            "scram-sha-256",
+            "-E",
+            "UTF8",
+            "--locale",
+            "C.UTF-8",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     port = free_port()
     log = directory / "postgres.log"
     with open(log, "wb") as out:
         if owner:
             shutil.chown(log, owner, owner)
         process = subprocess.Popen(
-            run_as + [postgres_binary("postgres"), "-D", str(data), "-p", str(port), "-c", "listen_addresses=127.0.0.1",
-                      "-c", f"unix_socket_directories={directory}", "-c", "max_connections=200",
-                      "-c", "fsync=off", "-c", "full_page_writes=off"],
-            stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+            run_as
+            + [
+                postgres_binary("postgres"),
+                "-D",
+                str(data),
+                "-p",
+                str(port),
+                "-c",
+                "listen_addresses=127.0.0.1",
+                "-c",
+                f"unix_socket_directories={directory}",
+                "-c",
+                "max_connections=200",
+                "-c",
+                "fsync=off",
+                "-c",
+                "full_page_writes=off",
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     wait_for_port(port, 60, process)
     base = f"postgresql+psycopg2://{user}:{password}@127.0.0.1:{port}"
     urls = {}
@@ -132,9 +171,27 @@ def start_redis(password: str = "clinic-test") -> Server:
     port = free_port()
     log = directory / "redis.log"
     process = subprocess.Popen(
-        ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no",
-         "--dir", str(directory), "--requirepass", password, "--logfile", str(log)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        [
+            "redis-server",
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(directory),
+            "--requirepass",
+            password,
+            "--logfile",
+            str(log),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     wait_for_port(port, 30, process)
     return Server("redis", process, port, f"redis://:{password}@127.0.0.1:{port}/0", directory, log)
 
@@ -146,8 +203,11 @@ def start_nginx(render: Callable[[str], str], port: int) -> Server:
     (directory / "nginx.conf").write_text(render(str(directory)))
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     log = directory / "error.log"
-    process = subprocess.Popen([nginx, "-p", str(directory), "-c", str(directory / "nginx.conf"),
-                                "-g", "daemon off;", "-e", str(log)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True)
+    process = subprocess.Popen(
+        [nginx, "-p", str(directory), "-c", str(directory / "nginx.conf"), "-g", "daemon off;", "-e", str(log)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     wait_for_port(port, 20, process)
     return Server("nginx", process, port, f"http://127.0.0.1:{port}", directory, log)

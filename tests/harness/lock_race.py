@@ -5,16 +5,18 @@ inside at once; more than one is a race (two messages of one patient processed t
 take the lock is a message that would have been lost. Used by tests/test_lock_store.py and
 benchmarks/lock_race.py.
 """
+
 from __future__ import annotations
 
 import asyncio
 import threading
 import time
-from typing import Callable, Dict
+from collections.abc import Callable
 
 
-def hammer(make_store: Callable[[], object], replicas: int = 4, rounds: int = 50,
-           conversation: str = "patient-race") -> Dict[str, float]:
+def hammer(
+    make_store: Callable[[], object], replicas: int = 4, rounds: int = 50, conversation: str = "patient-race"
+) -> dict[str, float]:
     """Every replica takes the lock `rounds` times; returns the most seen inside at once and errors."""
     inside, most, errors, done = [0], [0], [0], [0]
     guard = threading.Lock()
@@ -34,11 +36,20 @@ def hammer(make_store: Callable[[], object], replicas: int = 4, rounds: int = 50
                 with guard:
                     errors[0] += 1
 
-    threads = [threading.Thread(target=lambda s=make_store(): asyncio.run(replica(s))) for _ in range(replicas)]
+    def run_replica(store) -> None:
+        asyncio.run(replica(store))
+
+    threads = [threading.Thread(target=run_replica, args=(make_store(),)) for _ in range(replicas)]
     start = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=300)
-    return {"replicas": replicas, "rounds": rounds, "processed": done[0], "most_inside_at_once": most[0],
-            "failed_messages": errors[0], "seconds": round(time.perf_counter() - start, 2)}
+    return {
+        "replicas": replicas,
+        "rounds": rounds,
+        "processed": done[0],
+        "most_inside_at_once": most[0],
+        "failed_messages": errors[0],
+        "seconds": round(time.perf_counter() - start, 2),
+    }

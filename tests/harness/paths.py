@@ -1,4 +1,5 @@
 """The project's folders and files, for tests and benchmarks."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,11 +1,13 @@
 """Free ports and waits that poll with a bounded timeout, instead of sleeping for a fixed time."""
+
 from __future__ import annotations
 
 import asyncio
 import socket
 import subprocess
 import time
-from typing import Callable, Optional, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 T = TypeVar("T")
 
@@ -45,7 +47,7 @@ def port_open(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
-def wait_for_port(port: int, seconds: float, process: Optional[subprocess.Popen] = None) -> None:
+def wait_for_port(port: int, seconds: float, process: subprocess.Popen | None = None) -> None:
     def answered() -> bool:
         if process is not None and process.poll() is not None:
             raise RuntimeError(f"server on port {port} exited with {process.returncode}")

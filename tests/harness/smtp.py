@@ -2,11 +2,11 @@
 
 It can be stopped and started again on the same port, to show that the outbox waits and retries.
 """
+
 from __future__ import annotations
 
 import email
 from email.message import Message
-from typing import List, Optional
 
 from aiosmtpd.controller import Controller
 
@@ -14,7 +14,7 @@ from tests.harness.polling import free_port
 
 
 class _Keep:
-    def __init__(self, inbox: List[Message]):
+    def __init__(self, inbox: list[Message]):
         self.inbox = inbox
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
@@ -23,14 +23,13 @@ class _Keep:
 
 
 class LoopbackSmtp:
-    def __init__(self, port: Optional[int] = None):
+    def __init__(self, port: int | None = None):
         self.port = port or free_port()
-        self.messages: List[Message] = []
-        self._controller: Optional[Controller] = None
+        self.messages: list[Message] = []
+        self._controller: Controller | None = None
 
     def start(self) -> None:
-        self._controller = Controller(_Keep(self.messages), hostname="127.0.0.1", port=self.port,
-                                      ready_timeout=10)
+        self._controller = Controller(_Keep(self.messages), hostname="127.0.0.1", port=self.port, ready_timeout=10)
         self._controller.start()
 
     def stop(self) -> None:
@@ -38,6 +37,10 @@ class LoopbackSmtp:
             self._controller.stop()
             self._controller = None
 
-    def bodies(self) -> List[str]:
-        return [m.get_payload(decode=True).decode() if not m.is_multipart()
-                else m.get_payload(0).get_payload(decode=True).decode() for m in self.messages]
+    def bodies(self) -> list[str]:
+        return [
+            m.get_payload(decode=True).decode()
+            if not m.is_multipart()
+            else m.get_payload(0).get_payload(decode=True).decode()
+            for m in self.messages
+        ]
