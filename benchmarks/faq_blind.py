@@ -149,7 +149,7 @@ def peers(items: list[dict[str, str]]) -> dict[str, dict[str, Any]]:
     from sklearn.linear_model import LogisticRegression
 
     from benchmarks.baselines import ENCODERS, decide, nearest, tune_threshold
-    from benchmarks.nlu_eval import load_examples
+    from tests.harness.nlu import load_examples
 
     train = load_examples(ROOT / "data" / "nlu")
     texts, labels = [t for t, _ in train], [label for _, label in train]

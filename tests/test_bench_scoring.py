@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from benchmarks.fallback_curve import choose, curve
-from benchmarks.nlu_eval import FALLBACK, replay_fallback, score
+from benchmarks.nlu_eval import replay_fallback, score
+from tests.harness.nlu import FALLBACK
 
 
 def p(gold, raw, confidence, runner_up=0.0, predicted=None):

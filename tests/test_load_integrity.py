@@ -148,7 +148,7 @@ def test_one_sender_flooding_does_not_stop_others_being_answered(loaded):
 
 def test_messages_understood_at_the_same_time_get_the_same_reading_as_one_by_one(loaded):
     """The NLU graph runs in worker threads: 12 at once must not mix up one message's features."""
-    from benchmarks.nlu_eval import load_examples
+    from tests.harness.nlu import load_examples
 
     servers, _ = loaded
     url = f"{servers.rasa_url}/model/parse?token={servers.api_token}"

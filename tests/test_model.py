@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 
-from benchmarks.nlu_eval import full_label
 from clinic import topics
+from tests.harness.nlu import full_label
 
 pytestmark = pytest.mark.slow
 
