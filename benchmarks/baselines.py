@@ -25,9 +25,9 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from benchmarks.nlu_eval import FALLBACK, OOS, load_examples, percentile, score  # noqa: E402
+from benchmarks.nlu_eval import FALLBACK, OOS, percentile, score  # noqa: E402
+from tests.harness.nlu import load_examples, minilm_encoder  # noqa: E402
 
-MINILM = ROOT / "lang" / "all-MiniLM-L6-v2"
 Encoder = Callable[[Sequence[str]], np.ndarray]
 
 
@@ -47,31 +47,6 @@ def tfidf_encoder(train_texts: Sequence[str]) -> Encoder:
         matrix = union.transform(texts).toarray()
         norms = np.linalg.norm(matrix, axis=1, keepdims=True)
         return matrix / np.maximum(norms, 1e-12)
-
-    return encode
-
-
-def minilm_encoder(_: Sequence[str]) -> Encoder:
-    """all-MiniLM-L6-v2 sentence embeddings (mean pooling, L2-normalised), the model's standard use."""
-    import os
-
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    from transformers import AutoTokenizer, TFBertModel
-
-    tokenizer = AutoTokenizer.from_pretrained(str(MINILM))
-    model = TFBertModel.from_pretrained(str(MINILM))
-
-    def encode(texts: Sequence[str]) -> np.ndarray:
-        out = []
-        for start in range(0, len(texts), 64):
-            batch = tokenizer(
-                list(texts[start : start + 64]), padding=True, truncation=True, max_length=128, return_tensors="tf"
-            )
-            hidden = model(**batch).last_hidden_state.numpy()
-            mask = batch["attention_mask"].numpy()[..., None]
-            pooled = (hidden * mask).sum(1) / np.maximum(mask.sum(1), 1)
-            out.append(pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12))
-        return np.vstack(out)
 
     return encode
 

@@ -14,7 +14,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from benchmarks.nlu_eval import evaluate_model, load_examples  # noqa: E402
+from benchmarks.nlu_eval import evaluate_model  # noqa: E402
+from tests.harness.nlu import load_examples  # noqa: E402
 
 
 def main() -> None:

@@ -38,8 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from actions.fallback import likely_topics  # noqa: E402
 from components.topic_doubt import FALLBACK, FAQ, doubtful, topic_scores  # noqa: E402
+from tests.harness.paths import BLIND  # noqa: E402
 
-BLIND = ROOT / "tests" / "blind"
 RESULTS = ROOT / "benchmarks" / "results"
 OOS = "out_of_scope"
 NOT_COVERED = "faq/not_covered"
@@ -149,7 +149,7 @@ def peers(items: list[dict[str, str]]) -> dict[str, dict[str, Any]]:
     from sklearn.linear_model import LogisticRegression
 
     from benchmarks.baselines import ENCODERS, decide, nearest, tune_threshold
-    from benchmarks.nlu_eval import load_examples
+    from tests.harness.nlu import load_examples
 
     train = load_examples(ROOT / "data" / "nlu")
     texts, labels = [t for t, _ in train], [label for _, label in train]

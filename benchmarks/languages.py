@@ -23,7 +23,6 @@ Writes benchmarks/results/languages.json and languages.md.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import itertools
 import json
@@ -36,10 +35,10 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.side_by_side import latency_with_and_without  # noqa: E402
+from benchmarks.side_by_side import latency_with_and_without, parse_args  # noqa: E402
 from components.other_languages import decide  # noqa: E402
+from tests.harness.paths import BLIND  # noqa: E402
 
-BLIND = ROOT / "tests" / "blind"
 RESULTS = ROOT / "benchmarks" / "results"
 REPORT = "report_adverse_reaction"
 MARGINS = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5]
@@ -133,11 +132,7 @@ def latency(agent: Any, texts: list[str], rounds: int) -> dict[str, Any]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--model", default=str(ROOT / "models" / "clinic.tar.gz"))
-    ap.add_argument("--latency-rounds", type=int, default=3)
-    ap.add_argument("--results", default=str(RESULTS), help="where languages.json and .md go")
-    args = ap.parse_args()
+    args = parse_args(__doc__, RESULTS, "languages.json and .md")
     from rasa.core.agent import Agent
 
     agent = Agent.load(args.model)

@@ -1,6 +1,6 @@
 """Serving load: 1, 10 and 50 simulated patients at once, each holding a whole conversation.
 
-Starts the real action and Rasa servers on loopback (tests/servers.py), then for each level runs that
+Starts the real action and Rasa servers on loopback (tests/harness/servers.py), then for each level runs that
 many concurrent patients over the REST channel with a small asyncio client (aiohttp, shipped with
 Rasa). A conversation: greeting, three FAQ questions, a complete booking request, an unclear message,
 thanks. Per level: p50/p95/p99 latency, messages per second, errors, and each process's RSS. In the
@@ -34,28 +34,27 @@ import aiohttp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from benchmarks.nlu_eval import percentile  # noqa: E402
-from tests.servers import running_servers  # noqa: E402
+from tests.harness.conversations import QUESTIONS_THEN_BOOKING, UNCLEAR_THEN_THANKS  # noqa: E402
+from tests.harness.paths import MODEL  # noqa: E402
+from tests.harness.servers import TUESDAY_TEN, running_servers  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
-MODEL = ROOT / "models" / "clinic.tar.gz"
-CONVERSATION = [
-    "hello",
-    "what is mesotherapy?",
-    "does it hurt?",
-    "how many sessions will I need?",
-    "I'd like to book an appointment",
-    "yes that's fine",
-    "Sam Taylor",
-    "020 7946 0123",
-    "friday at 10am",
-    "fine lines on my forehead",
-    "first visit",
-    "/affirm",
-    "and the thing with my friend",
-    "thanks a lot",
-]
+CONVERSATION = [*QUESTIONS_THEN_BOOKING, *UNCLEAR_THEN_THANKS]
 TIMEOUT = aiohttp.ClientTimeout(total=60)
 THINK = (1.0, 3.0)
+
+
+def latency_cells(r: dict) -> str:
+    """A pass's messages | errors | p50 / p95 / p99 (ms) | messages/s, as the results tables show it."""
+    return f"{r['messages']} | {r['errors']} | {r['p50_ms']} / {r['p95_ms']} / {r['p99_ms']} | {r['messages_per_s']}"
+
+
+def write_results(name: str, data: dict, lines: list[str]) -> None:
+    """benchmarks/results/<name>.json, and <name>.md with `lines` (printed too)."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"{name}.json").write_text(json.dumps(data, indent=2))
+    (RESULTS / f"{name}.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
 
 
 def rss_mb(pid: int) -> dict[str, float]:
@@ -130,16 +129,13 @@ async def bare_parse(url: str, count: int = 100) -> dict[str, float]:
 def measure(levels: list[int], extra_env: dict[str, str]) -> dict:
     """Start the servers, warm up, time a bare parse, then each level and the no-pause stress pass."""
     with tempfile.TemporaryDirectory() as tmp:
-        env = {
-            "BOOKINGS_DB_URL": f"sqlite:///{tmp}/bookings.db",
-            "CLINIC_CLOCK": "2026-11-24T10:00:00+00:00",
-            **extra_env,
-        }
+        env = {"BOOKINGS_DB_URL": f"sqlite:///{tmp}/bookings.db", "CLINIC_CLOCK": TUESDAY_TEN, **extra_env}
         with running_servers(MODEL, RESULTS / "tmp" / "load-logs", env, enable_api=True) as servers:
             rest = f"{servers.rasa_url}/webhooks/rest/webhook"
             asyncio.run(level(rest, 1, 0, think=False))  # warm-up
             parse = asyncio.run(bare_parse(f"{servers.rasa_url}/model/parse?token={servers.api_token}"))
             rows = []
+            assert servers.rasa is not None and servers.actions is not None  # started by running_servers
             for users in levels:
                 row = asyncio.run(level(rest, users, 1))
                 row["rss_mb"] = {"rasa": rss_mb(servers.rasa.pid), "actions": rss_mb(servers.actions.pid)}
@@ -179,10 +175,6 @@ def compare_nlu_thread(rounds: int) -> None:
     for row in table.values():
         row["thread_over_event_loop"] = round(row["thread"] / row["event_loop"], 2)
     errors = sum(lv["errors"] for rs in runs.values() for r in rs for lv in r["levels"] + [r["stress_10_no_think"]])
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "load_nlu_thread.json").write_text(
-        json.dumps({"rounds": rounds, "errors": errors, "medians": table, "runs": runs}, indent=2)
-    )
     lines = [
         f"NLU in the event loop (Rasa 3.6) vs in a worker thread (components/parse_in_thread.py): "
         f"medians of {rounds} alternating rounds in one run, {errors} errors in all.",
@@ -194,8 +186,7 @@ def compare_nlu_thread(rounds: int) -> None:
         f"| {name} | {row['event_loop']} | {row['thread']} | {row['thread_over_event_loop']} |"
         for name, row in table.items()
     ]
-    (RESULTS / "load_nlu_thread.md").write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
+    write_results("load_nlu_thread", {"rounds": rounds, "errors": errors, "medians": table, "runs": runs}, lines)
 
 
 def main() -> None:
@@ -214,8 +205,6 @@ def main() -> None:
         return
     result = measure(args.levels, {})
     rows, parse, stress = result["levels"], result["bare_parse"], result["stress_10_no_think"]
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "load.json").write_text(json.dumps(result, indent=2))
     lines = [
         "| patients at once | messages | errors | p50 / p95 / p99 (ms) | messages/s | p50 ÷ bare parse p50 "
         "| RSS Rasa / actions (MB) |",
@@ -223,8 +212,7 @@ def main() -> None:
     ]
     for r in rows:
         lines.append(
-            f"| {r['users']} | {r['messages']} | {r['errors']} | {r['p50_ms']} / {r['p95_ms']} / "
-            f"{r['p99_ms']} | {r['messages_per_s']} | {r['ratio_p50_over_bare_parse']} | "
+            f"| {r['users']} | {latency_cells(r)} | {r['ratio_p50_over_bare_parse']} | "
             f"{r['rss_mb']['rasa']['VmRSS']} / {r['rss_mb']['actions']['VmRSS']} |"
         )
     lines.append(
@@ -233,8 +221,7 @@ def main() -> None:
         f"{stress['messages_per_s']} messages/s, p50 {stress['p50_ms']} ms, p95 {stress['p95_ms']} ms, "
         f"{stress['errors']} errors."
     )
-    (RESULTS / "load.md").write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
+    write_results("load", result, lines)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Scale-out load: the same patients through nginx with 1 and then 2 Rasa + action server replicas.
 
-Each setup is the full loopback deployment of tests/cluster.py (PostgreSQL conversations and
+Each setup is the full loopback deployment of tests/harness/cluster.py (PostgreSQL conversations and
 bookings, Redis locks, nginx in front); only the number of replicas changes, in the same run. The
 load is benchmarks/load.py's: whole conversations (FAQ questions, a booking, an unclear message),
 first with patients pausing 1-3 s between messages, then a stress pass with no pauses, which gives
@@ -23,19 +23,20 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from benchmarks.load import RESULTS, level  # noqa: E402
-from tests.cluster import running_cluster  # noqa: E402
+from benchmarks.load import RESULTS, latency_cells, level, write_results  # noqa: E402
+from tests.harness.cluster import running_cluster  # noqa: E402
+from tests.harness.paths import MODEL  # noqa: E402
+from tests.harness.servers import TUESDAY_TEN  # noqa: E402
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--patients", type=int, default=20)
     args = ap.parse_args()
-    model = ROOT / "models" / "clinic.tar.gz"
-    env = {"CLINIC_CLOCK": "2026-11-24T10:00:00+00:00"}
+    env = {"CLINIC_CLOCK": TUESDAY_TEN}
     rows: list[dict[str, Any]] = []
     for replicas in (1, 2):
-        with running_cluster(model, RESULTS / "tmp" / f"scale-load-{replicas}", replicas, env) as cluster:
+        with running_cluster(MODEL, RESULTS / "tmp" / f"scale-load-{replicas}", replicas, env) as cluster:
             rest = f"{cluster.url}/webhooks/rest/webhook"
             asyncio.run(level(rest, 2, 0, think=False))  # warm-up: every replica loads its caches
             chatting = asyncio.run(level(rest, args.patients, 1))
@@ -49,26 +50,20 @@ def main() -> None:
         "stress_p95": round(two["stress"]["p95_ms"] / one["stress"]["p95_ms"], 2),
         "chatting_p95": round(two["chatting"]["p95_ms"] / one["chatting"]["p95_ms"], 2),
     }
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "scale_load.json").write_text(
-        json.dumps({"patients": args.patients, "rows": rows, "two_over_one": ratios}, indent=2)
-    )
     lines = ["| replicas | pass | messages | errors | p50 / p95 / p99 (ms) | messages/s |", "|---|---|---|---|---|---|"]
     for row in rows:
         for name in ("chatting", "stress"):
             r = row[name]
             lines.append(
                 f"| {row['replicas']} | {name} ({'1-3 s pauses' if name == 'chatting' else 'no pauses'}) "
-                f"| {r['messages']} | {r['errors']} | {r['p50_ms']} / {r['p95_ms']} / {r['p99_ms']} "
-                f"| {r['messages_per_s']} |"
+                f"| {latency_cells(r)} |"
             )
     lines.append(
         f"\n{args.patients} patients at once through nginx, PostgreSQL + Redis, one 2-core machine. "
         f"2 replicas ÷ 1: stress messages/s ×{ratios['stress_messages_per_s']}, stress p95 "
         f"×{ratios['stress_p95']}, chatting p95 ×{ratios['chatting_p95']}."
     )
-    (RESULTS / "scale_load.md").write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
+    write_results("scale_load", {"patients": args.patients, "rows": rows, "two_over_one": ratios}, lines)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ Simulates replicas as threads, each with its own lock-store instance (its own Re
 taking the lock of the same conversation in a loop, the way Rasa's MessageProcessor does for each
 message. Inside the lock each counts how many are inside; more than one is a race (two messages of
 one patient processed at once). Errors are "Could not acquire lock" and the like: a message that
-would have failed. Needs a redis-server binary (started on loopback by tests/infra.py).
+would have failed. Needs a redis-server binary (started on loopback by tests/harness/infra.py).
 Results: benchmarks/results/lock_race.json.
 
     .venv/bin/python benchmarks/lock_race.py [--replicas 4] [--rounds 30] [--runs 2]
@@ -16,66 +16,22 @@ so longer runs of it take minutes.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
-import threading
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from tests.harness.lock_race import hammer  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
-
-
-def hammer(
-    make_store: Callable[[], object], replicas: int = 4, rounds: int = 50, conversation: str = "patient-race"
-) -> dict[str, float]:
-    """Every replica takes the lock `rounds` times; returns the most seen inside at once and errors."""
-    inside, most, errors, done = [0], [0], [0], [0]
-    guard = threading.Lock()
-
-    async def replica(store) -> None:
-        for _ in range(rounds):
-            try:
-                async with store.lock(conversation, lock_lifetime=30, wait_time_in_seconds=0.005):
-                    with guard:
-                        inside[0] += 1
-                        most[0] = max(most[0], inside[0])
-                    await asyncio.sleep(0.002)  # the message being processed
-                    with guard:
-                        inside[0] -= 1
-                        done[0] += 1
-            except Exception:  # noqa: BLE001 - every failure is a lost message here
-                with guard:
-                    errors[0] += 1
-
-    def run_replica(store) -> None:
-        asyncio.run(replica(store))
-
-    threads = [threading.Thread(target=run_replica, args=(make_store(),)) for _ in range(replicas)]
-    start = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=300)
-    return {
-        "replicas": replicas,
-        "rounds": rounds,
-        "processed": done[0],
-        "most_inside_at_once": most[0],
-        "failed_messages": errors[0],
-        "seconds": round(time.perf_counter() - start, 2),
-    }
 
 
 def main() -> None:
     from rasa.core.lock_store import RedisLockStore
 
     from components.lock_store import redis_lock_store
-    from tests.infra import start_redis
+    from tests.harness.infra import start_redis
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--replicas", type=int, default=4)

@@ -13,7 +13,6 @@ Writes benchmarks/results/message_parts.json and message_parts.md.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import re
@@ -26,7 +25,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.side_by_side import latency_with_and_without  # noqa: E402
+from benchmarks.side_by_side import latency_with_and_without, parse_args  # noqa: E402
 from components.message_parts import MessageParts  # noqa: E402
 
 HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
@@ -56,10 +55,7 @@ def multi_turns() -> list[dict[str, Any]]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--model", default=str(ROOT / "models" / "clinic.tar.gz"))
-    ap.add_argument("--latency-rounds", type=int, default=3)
-    args = ap.parse_args()
+    args = parse_args(__doc__)
     from rasa.core.agent import Agent
 
     agent = Agent.load(args.model)

@@ -14,26 +14,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-FALLBACK = "nlu_fallback"
+from tests.harness.nlu import FALLBACK, full_label
+
 OOS = "out_of_scope"
 OTHER_LANGUAGE = "other_language"  # the notice in the patient's language: nothing is answered either
-
-
-def load_examples(path: Path) -> list[tuple[str, str]]:
-    """(text, full label) pairs from a Rasa NLU YAML file."""
-    from rasa.shared.nlu.training_data.loading import load_data
-
-    data = load_data(str(path))
-    return [(m.get("text"), m.get("intent_response_key") or m.get("intent")) for m in data.intent_examples]
-
-
-def full_label(parse: dict) -> str:
-    intent = (parse.get("intent") or {}).get("name") or FALLBACK
-    if intent == "faq":
-        selectors = parse.get("response_selector", {})
-        selected = (selectors.get("faq") or selectors.get("default") or {}).get("response", {})
-        return selected.get("intent_response_key") or "faq"
-    return intent
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -27,7 +27,6 @@ Writes benchmarks/results/safety.json and safety.md.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import functools
 import json
@@ -40,10 +39,10 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from benchmarks.side_by_side import latency_with_and_without  # noqa: E402
+from benchmarks.side_by_side import latency_with_and_without, parse_args  # noqa: E402
 from components.warning_signs import decide, expected_in_its_time  # noqa: E402
+from tests.harness.paths import BLIND  # noqa: E402
 
-BLIND = ROOT / "tests" / "blind"
 RESULTS = ROOT / "benchmarks" / "results"
 REGEX_NET = ROOT / "benchmarks" / "baseline_nets" / "regex_net_2026-11-30.yml"
 REPORT = "report_adverse_reaction"
@@ -206,11 +205,7 @@ def table(rows: dict[str, dict[str, Any]], kinds: list[str]) -> list[str]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--model", default=str(ROOT / "models" / "clinic.tar.gz"))
-    ap.add_argument("--latency-rounds", type=int, default=3)
-    ap.add_argument("--results", default=str(RESULTS), help="where safety.json and .md go")
-    args = ap.parse_args()
+    args = parse_args(__doc__, RESULTS, "safety.json and .md")
     results = Path(args.results)
 
     from rasa.core.agent import Agent

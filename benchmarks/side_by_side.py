@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import statistics
 import time
+from pathlib import Path
 from typing import Any
+
+from tests.harness.paths import MODEL
+
+
+def parse_args(description: str, results: Path | None = None, written: str = "") -> argparse.Namespace:
+    """What the side-by-side benchmarks take: --model, --latency-rounds and (`results`) --results."""
+    ap = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model", default=str(MODEL))
+    ap.add_argument("--latency-rounds", type=int, default=3)
+    if results is not None:
+        ap.add_argument("--results", default=str(results), help=f"where {written} go")
+    return ap.parse_args()
 
 
 def latency_with_and_without(agent: Any, component: Any, texts: list[str], rounds: int) -> dict[str, Any]:

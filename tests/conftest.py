@@ -1,4 +1,10 @@
-"""Shared fixtures: project paths, the ../shared folder (absent in a user's clone), the model."""
+"""Shared fixtures: the ../shared folder (absent in a user's clone), the model, stores, stand-ins, and the
+real servers, started once for each clock setting (tests/harness/servers.py).
+
+A test file that talks to the servers says which clock they run at, `pytestmark = pytest.mark.clock(
+TUESDAY_TEN)` (None: the real clock), and asks for `servers`: every file with the same clock gets the
+same servers, started the first time a test needs them and stopped after the last test that does.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +12,43 @@ import os
 from pathlib import Path
 
 import pytest
-import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-MODEL = ROOT / "models" / "clinic.tar.gz"
-VENV_BIN = ROOT / ".venv" / "bin"
+from tests.harness.paths import MODEL, RESULTS, ROOT, SHARED, load_yaml
+from tests.harness.servers import ServerSets
+from tests.harness.smtp import LoopbackSmtp
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+SERVER_SETS = pytest.StashKey[ServerSets]()
+LAST_USERS = pytest.StashKey[dict]()  # test id -> the clock whose servers no later test uses
 
-def load_yaml(path: Path):
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+def clock_of(node):
+    mark = node.get_closest_marker("clock")
+    if mark is None:
+        raise pytest.UsageError(f"{node.nodeid} uses `servers`: say at which clock, pytest.mark.clock(...)")
+    return mark.args[0]
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Note the last test that uses each clock's servers (in the order they will run)."""
+    last = {}
+    for item in items:
+        if "servers" in item.fixturenames:
+            last[clock_of(item)] = item.nodeid
+    config.stash[LAST_USERS] = {nodeid: clock for clock, nodeid in last.items()}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After the last test that uses a clock's servers, stop them: at most two sets run at once."""
+    yield
+    sets = item.config.stash.get(SERVER_SETS, None)
+    clock = item.config.stash.get(LAST_USERS, {}).get(item.nodeid, "no set")
+    if sets is not None and clock != "no set":
+        sets.stop(clock)
 
 
 @pytest.fixture(scope="session")
@@ -82,8 +112,6 @@ def bookings_db(tmp_path, monkeypatch) -> str:
 @pytest.fixture
 def smtp_server(monkeypatch):
     """A real SMTP server (aiosmtpd) on a loopback port; .messages holds what it received."""
-    from tests.smtp import LoopbackSmtp
-
     server = LoopbackSmtp()
     server.start()
     monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
@@ -93,12 +121,40 @@ def smtp_server(monkeypatch):
     server.stop()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def smtp():
-    """A real SMTP server on loopback for a module's end-to-end tests; its `messages` are what arrived."""
-    from tests.smtp import LoopbackSmtp
-
+    """The real SMTP server on loopback that the shared servers and the scale-out cluster send to;
+    `messages` is everything that arrived in the session."""
     server = LoopbackSmtp()
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def server_sets(request, model_path, smtp, tmp_path_factory):
+    sets = ServerSets(model_path, RESULTS / "servers", tmp_path_factory.mktemp("servers"), smtp.port)
+    request.config.stash[SERVER_SETS] = sets
+    try:
+        yield sets
+    finally:
+        sets.stop_all()
+
+
+@pytest.fixture(scope="module")
+def servers(request, server_sets):
+    """The action server and Rasa server at this module's clock (pytest.mark.clock), shared with every
+    module at the same clock: a test tells its conversations apart by their sender ids."""
+    return server_sets.get(clock_of(request.node))
+
+
+@pytest.fixture(scope="module")
+def db_url(servers) -> str:
+    """The bookings database of this module's servers."""
+    return servers.bookings_db_url
+
+
+@pytest.fixture(scope="module")
+def apis(servers):
+    """The Telegram Bot API and Twilio stand-ins this module's servers send to."""
+    return servers.apis

@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.fallback import ActionAskWhichTopic, likely_topics
 from actions.session import ActionSessionStart
 from clinic.profile import profile
-from tests.conftest import ROOT, load_yaml
+from tests.harness.paths import ROOT, load_yaml
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DOMAIN = load_yaml(ROOT / "domain.yml")

@@ -7,7 +7,8 @@ import time
 import pytest
 
 from scripts.rasa_command import ApiSettingsError, api_args, rasa_run_args
-from tests.conftest import ROOT
+
+pytestmark = pytest.mark.clock(None)  # the slow test's servers run on the real clock
 
 
 def test_api_is_off_unless_a_secret_is_configured():
@@ -36,26 +37,23 @@ def test_rasa_reads_back_any_secret_even_one_that_starts_with_a_dash(secret):
 
 
 @pytest.mark.slow
-def test_the_running_api_refuses_anyone_without_the_token_or_a_valid_jwt(model_path):
+def test_the_running_api_refuses_anyone_without_the_token_or_a_valid_jwt(servers):
     import jwt
     import requests
 
-    from tests.servers import running_servers
+    env = {"RASA_API_TOKEN": servers.api_token, "RASA_JWT_SECRET": servers.jwt_secret}  # the servers' secrets
+    status = f"{servers.rasa_url}/status"
+    tracker = f"{servers.rasa_url}/conversations/anyone/tracker"
+    assert requests.get(status, timeout=10).status_code == 401
+    assert requests.get(tracker, timeout=10).status_code == 401
+    assert requests.get(status, params={"token": "wrong"}, timeout=10).status_code == 401
+    assert requests.get(status, params={"token": env["RASA_API_TOKEN"]}, timeout=10).status_code == 200
 
-    env = {"RASA_API_TOKEN": "clinic-test-token-5f2c", "RASA_JWT_SECRET": "clinic-test-jwt-secret-9a41"}
-    with running_servers(model_path, ROOT / "results" / "api-logs", env) as servers:
-        status = f"{servers.rasa_url}/status"
-        tracker = f"{servers.rasa_url}/conversations/anyone/tracker"
-        assert requests.get(status, timeout=10).status_code == 401
-        assert requests.get(tracker, timeout=10).status_code == 401
-        assert requests.get(status, params={"token": "wrong"}, timeout=10).status_code == 401
-        assert requests.get(status, params={"token": env["RASA_API_TOKEN"]}, timeout=10).status_code == 200
+    def bearer(secret: str) -> dict:
+        claims = {"user": {"username": "clinic-admin", "role": "admin"}, "exp": int(time.time()) + 300}
+        return {"Authorization": "Bearer " + jwt.encode(claims, secret, algorithm="HS256")}
 
-        def bearer(secret: str) -> dict:
-            claims = {"user": {"username": "clinic-admin", "role": "admin"}, "exp": int(time.time()) + 300}
-            return {"Authorization": "Bearer " + jwt.encode(claims, secret, algorithm="HS256")}
-
-        assert requests.get(status, headers=bearer("not-the-secret"), timeout=10).status_code == 401
-        assert requests.get(status, headers=bearer(env["RASA_JWT_SECRET"]), timeout=10).status_code == 200
-        # The patient-facing chat needs no API secret.
-        assert servers.send("patient-api-check", "hello")
+    assert requests.get(status, headers=bearer("not-the-secret"), timeout=10).status_code == 401
+    assert requests.get(status, headers=bearer(env["RASA_JWT_SECRET"]), timeout=10).status_code == 200
+    # The patient-facing chat needs no API secret.
+    assert servers.send("patient-api-check", "hello")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from benchmarks.fallback_curve import choose, curve
-from benchmarks.nlu_eval import FALLBACK, replay_fallback, score
+from benchmarks.nlu_eval import replay_fallback, score
+from tests.harness.nlu import FALLBACK
 
 
 def p(gold, raw, confidence, runner_up=0.0, predicted=None):
@@ -72,7 +73,7 @@ def test_the_deployed_fallback_settings_were_measured_and_cost_patients_no_more_
     pick (the pick may differ when an end-to-end test rules it out: configs_tried.md says why)."""
     import json
 
-    from tests.conftest import ROOT, load_yaml
+    from tests.harness.paths import ROOT, load_yaml
 
     curve_file = ROOT / "benchmarks" / "results" / "fallback_curve.json"
     if not curve_file.exists():

@@ -22,15 +22,18 @@ import requests
 import yaml
 
 from actions.fallback import likely_topics
-from tests.conftest import ROOT
-from tests.servers import running_servers
+from tests.harness.paths import ROOT
+from tests.harness.servers import SATURDAY_ELEVEN
 
-pytestmark = pytest.mark.slow
+# The conversations name days ("thursday at 5pm", "tues 10am") without dates: the action server's
+# clock is pinned to a Saturday late morning (clinic open) so each such day is bookable whatever
+# day the suite runs, as it was when the helper wrote the turns.
+PINNED_CLOCK = SATURDAY_ELEVEN  # Saturday 21 November 2026, 11:00 in London
+pytestmark = [pytest.mark.slow, pytest.mark.clock(PINNED_CLOCK)]
 
 SET = ROOT / "tests" / "blind" / "conversations_v1.yml"
 BUILT = {"other_language", "early_details", "multi_question", "follow_up"}  # issue 18, items 1-4
 CONVERSATIONS = [c for c in yaml.safe_load(SET.read_text(encoding="utf-8"))["conversations"]]
-PINNED_CLOCK = "2026-11-21T11:00:00+00:00"  # Saturday 21 November 2026, 11:00 in London
 DID_YOU_MEAN = {"action_two_stage_fallback", "action_default_ask_affirmation"}  # Rasa's loop, our question
 ACTION_FOR = {
     "ask_post_treatment_care": "action_post_treatment_care",
@@ -38,20 +41,6 @@ ACTION_FOR = {
     "ask_warning_signs": "action_warning_signs",
     "ask_clinic_info": "action_clinic_info",
 }
-
-
-@pytest.fixture(scope="module")
-def servers(model_path, tmp_path_factory):
-    # The conversations name days ("thursday at 5pm", "tues 10am") without dates: the action server's
-    # clock is pinned to a Saturday late morning (clinic open) so each such day is bookable whatever
-    # day the suite runs, as it was when the helper wrote the turns.
-    env = {
-        "BOOKINGS_DB_URL": f"sqlite:///{tmp_path_factory.mktemp('db') / 'bookings.db'}",
-        "CLINIC_CLOCK": PINNED_CLOCK,
-    }
-    with running_servers(model_path, ROOT / "results" / "conversation-logs", env, enable_api=True) as running:
-        running.bookings_db = env["BOOKINGS_DB_URL"]
-        yield running
 
 
 def stored_request(servers, setup: dict[str, str]) -> str:
@@ -76,7 +65,7 @@ def stored_request(servers, setup: dict[str, str]) -> str:
             concern="fine lines",
             first_visit=True,
         ),
-        db_url=servers.bookings_db,
+        db_url=servers.bookings_db_url,
     )
     return view.reference
 

@@ -13,7 +13,7 @@ import sys
 import pytest
 import yaml
 
-from tests.conftest import ROOT
+from tests.harness.paths import ROOT
 
 BLIND = ROOT / "tests" / "blind"
 FROZEN = {  # sha256 of each file as the helper's set was split on 2026-12-01

@@ -15,7 +15,7 @@ from actions import booking, lookup
 from clinic import booking_requests, store
 from clinic.profile import profile
 from clinic.when import When
-from tests.trackers import DOMAIN, make_tracker, run_action, slot_values, texts
+from tests.harness.trackers import DOMAIN, make_tracker, run_action, slot_values, texts
 
 FORM = booking.ValidateBookingForm()
 
@@ -377,7 +377,7 @@ def test_after_hours_request_says_when_the_clinic_will_see_it(bookings_db, clock
 def test_outbox_waits_while_smtp_is_down_and_delivers_later(bookings_db, clock_at):
     import os
 
-    from tests.smtp import LoopbackSmtp
+    from tests.harness.smtp import LoopbackSmtp
 
     clock_at(2026, 11, 24, 10, 0)
     server = LoopbackSmtp()  # not started yet: connection refused

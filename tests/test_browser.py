@@ -7,16 +7,17 @@ the README is a copy of it).
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 
 import pytest
 import requests
 
 from clinic.profile import profile
-from tests.conftest import ROOT
-from tests.servers import running_servers
+from tests.harness.paths import ROOT
+from tests.harness.servers import TUESDAY_TEN
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.clock(TUESDAY_TEN)]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [
     "--no-sandbox",
@@ -30,14 +31,10 @@ ARGS = [
 SCREENSHOT = ROOT / "results" / "chat-page.png"  # copied to docs/ for the README when the page changes
 
 
-@pytest.fixture(scope="module")
-def servers(model_path, tmp_path_factory):
-    env = {
-        "BOOKINGS_DB_URL": f"sqlite:///{tmp_path_factory.mktemp('db') / 'bookings.db'}",
-        "CLINIC_CLOCK": "2026-11-24T10:00:00+00:00",
-    }
-    with running_servers(model_path, ROOT / "results" / "browser-logs", env, page=True) as running:
-        yield running
+@pytest.fixture(scope="module", autouse=True)
+def clinic_page(servers):
+    """The clinic page with the widget, served for the shared servers (servers.page_url)."""
+    return servers.open_page()
 
 
 @pytest.fixture(scope="module")
@@ -109,12 +106,19 @@ def test_widget_greets_answers_and_keeps_the_conversation(servers, page):
 
 
 def test_markup_in_a_message_shows_as_text_and_never_runs(servers, page):
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     open_chat_with_keyboard(page, servers.page_url)
     wait_for_bot(page, "automated assistant")
     page.locator(".rw-new-message").fill("<script>alert('x')</script><img src=x onerror=alert(1)> hello")
     page.keyboard.press("Enter")
     page.locator(".rw-client", has_text="<script>").wait_for()
-    page.wait_for_timeout(1500)
+    # No fixed pause: once the bot's answer to it is shown, any script in the message would have run.
+    with contextlib.suppress(PlaywrightTimeout):
+        page.locator(
+            "xpath=//*[contains(@class, 'rw-client')][contains(., '<script>')]"
+            "/following::*[contains(@class, 'rw-response')]"
+        ).first.wait_for(timeout=15_000)
     assert page.dialogs == []
     assert (
         page.locator(".rw-client img").count() == 0

@@ -9,7 +9,7 @@ from actions.clinic_info import ActionClinicInfo
 from actions.handoff import ActionHandoff, ActionResumeBot
 from actions.safety import ActionUrgentCare
 from clinic.profile import profile
-from tests.trackers import make_tracker, run_action, slot_values, texts
+from tests.harness.trackers import make_tracker, run_action, slot_values, texts
 
 
 def when(value: str):

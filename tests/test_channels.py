@@ -1,11 +1,12 @@
 """Telegram and WhatsApp (Twilio) against the real Rasa server, with loopback stand-ins for their APIs.
 
-Real update payloads are posted to the webhooks; the bot's replies are captured by tests/fake_apis.py.
+Real update payloads are posted to the webhooks; the bot's replies are captured by tests/harness/fake_apis.py.
 Wrong secrets and forged signatures must be refused with nothing processed.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 
@@ -13,49 +14,12 @@ import pytest
 import requests
 from twilio.request_validator import RequestValidator
 
-from tests.conftest import ROOT
-from tests.fake_apis import FakeApis
-from tests.servers import running_servers
+from tests.harness.polling import wait_until as wait_for
+from tests.harness.servers import TELEGRAM_SECRET, TWILIO_TOKEN, TWILIO_WEBHOOK, WHATSAPP_NUMBER
 
-pytestmark = pytest.mark.slow
-SECRET = "s3cret-token-for-tests"
-TWILIO_TOKEN = "twilio-auth-token-for-tests"
-
-
-@pytest.fixture(scope="module")
-def apis():
-    with FakeApis() as fake:
-        yield fake
-
-
-@pytest.fixture(scope="module")
-def servers(model_path, apis, tmp_path_factory):
-    env = {
-        "TELEGRAM_TOKEN": "123456:TEST-token",
-        "TELEGRAM_BOT_NAME": "clinic_test_bot",
-        "TELEGRAM_WEBHOOK_URL": "https://clinic.example/webhooks/telegram/webhook",
-        "TELEGRAM_SECRET_TOKEN": SECRET,
-        "TELEGRAM_API_BASE_URL": apis.url,
-        "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
-        "TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
-        "TWILIO_NUMBER": "whatsapp:+442079460321",
-        "TWILIO_WEBHOOK_URL": "https://clinic.example/webhooks/twilio/webhook",
-        "TWILIO_API_BASE_URL": apis.url,
-        "BOOKINGS_DB_URL": f"sqlite:///{tmp_path_factory.mktemp('db') / 'bookings.db'}",
-    }
-    with running_servers(
-        model_path, ROOT / "results" / "channel-logs", env, credentials="tests/credentials_channels.yml"
-    ) as running:
-        yield running
-
-
-def wait_for(predicate, seconds: float = 20):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
+pytestmark = [pytest.mark.slow, pytest.mark.clock(None)]
+SECRET = TELEGRAM_SECRET
+_later = itertools.count(1)  # senders and ids of the messages sent after a refused one
 
 
 # ---- Telegram ----------------------------------------------------------------------------------------
@@ -101,6 +65,14 @@ def replies_to(apis, chat_id: int):
     return [c for c in apis.sent("telegram") if str(c.get("chat_id")) == str(chat_id)]
 
 
+def a_later_telegram_message_is_answered(servers, apis) -> None:
+    """Rather than a fixed pause for what a refused update might wrongly set off: wait (bounded) until
+    an update sent after it, with the secret, is answered; by then the refused one would have been."""
+    n = next(_later)
+    post_telegram(servers, update(900 + n, 5900 + n, "hello"))
+    wait_for(lambda: replies_to(apis, 5900 + n))
+
+
 def test_telegram_webhook_was_registered_with_the_secret(servers, apis):
     [registration] = apis.sent("telegram", "setWebhook")
     assert registration["secret_token"] == SECRET
@@ -126,13 +98,13 @@ def test_telegram_update_without_the_right_secret_is_refused_and_ignored(servers
     chat = 5002 if secret is None else 5003
     answer = post_telegram(servers, update(10, chat, "how much does it cost?"), secret=secret)
     assert answer.status_code == 403
-    time.sleep(2)
+    a_later_telegram_message_is_answered(servers, apis)
     assert replies_to(apis, chat) == []
 
 
 # ---- WhatsApp through Twilio -------------------------------------------------------------------------
 
-WEBHOOK = "https://clinic.example/webhooks/twilio/webhook"
+WEBHOOK = TWILIO_WEBHOOK
 
 
 def post_twilio(servers, form: dict, signature: str = None):
@@ -143,12 +115,21 @@ def post_twilio(servers, form: dict, signature: str = None):
 def whatsapp_form(sender: str, text: str) -> dict:
     return {
         "From": sender,
-        "To": "whatsapp:+442079460321",
+        "To": WHATSAPP_NUMBER,
         "Body": text,
         "MessageSid": "SM" + "1" * 32,
         "AccountSid": "AC" + "0" * 32,
         "NumMedia": "0",
     }
+
+
+def a_later_whatsapp_message_is_answered(servers, apis) -> None:
+    """As for Telegram: a signed message sent after the refused post is answered (bounded wait)."""
+    n = next(_later)
+    sender = f"whatsapp:+4420794609{n:02d}"
+    form = {**whatsapp_form(sender, "hello"), "MessageSid": f"SM{n:032d}"}
+    post_twilio(servers, form, RequestValidator(TWILIO_TOKEN).compute_signature(WEBHOOK, form))
+    wait_for(lambda: [c for c in apis.sent("twilio") if c.get("To") == sender])
 
 
 def test_signed_whatsapp_message_is_answered(servers, apis):
@@ -178,5 +159,5 @@ def test_unsigned_or_forged_whatsapp_posts_are_refused(servers, apis, how):
     if how == "tampered":
         form = {**form, "Body": "what does it cost?"}
     assert post_twilio(servers, form, signature).status_code == 403
-    time.sleep(2)
+    a_later_whatsapp_message_is_answered(servers, apis)
     assert not [c for c in apis.sent("twilio") if c.get("To") == sender]

@@ -10,7 +10,7 @@ import pytest
 
 from clinic import topics
 from clinic.profile import profile
-from tests.conftest import ROOT, load_yaml
+from tests.harness.paths import ROOT, load_yaml
 
 SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
 NO_FACTS_TOPICS = ("cost", "side_effects_risks", "suitability_contraindications", "not_covered")

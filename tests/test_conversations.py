@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from tests.conftest import ROOT, VENV_BIN
+from tests.harness.paths import ROOT, VENV_BIN
 
 pytestmark = pytest.mark.slow
 OUT = ROOT / "results" / "conversations"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.conftest import ROOT, load_yaml
+from tests.harness.paths import ROOT, load_yaml
 
 
 def _examples(path):

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from clinic import checkins, store
-from tests.conftest import ROOT
+from tests.harness.paths import ROOT
 
 DEPLOY = ROOT / "deploy"
 

@@ -6,74 +6,16 @@ open, so the conversation is the same on any day.
 
 from __future__ import annotations
 
-import time
 import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from clinic.profile import profile
-from tests.conftest import ROOT
-from tests.servers import running_servers
+from tests.harness.conversations import book, reference_in, rows, say, to_summary
+from tests.harness.polling import wait_until
+from tests.harness.servers import TUESDAY_TEN
 
-pytestmark = pytest.mark.slow
-NOW = "2026-11-24T10:00:00+00:00"
-
-
-@pytest.fixture(scope="module")
-def db_url(tmp_path_factory):
-    return f"sqlite:///{tmp_path_factory.mktemp('bookings') / 'bookings.db'}"
-
-
-@pytest.fixture(scope="module")
-def servers(model_path, smtp, db_url):
-    env = {
-        "CLINIC_CLOCK": NOW,
-        "BOOKINGS_DB_URL": db_url,
-        "SMTP_HOST": "127.0.0.1",
-        "SMTP_PORT": str(smtp.port),
-        "SMTP_TIMEOUT": "3",
-        "OUTBOX_RETRY_SECONDS": "1",
-    }
-    with running_servers(model_path, ROOT / "results" / "e2e-booking-logs", env) as running:
-        yield running
-
-
-def rows(db_url: str, sql: str):
-    engine = create_engine(db_url, future=True)
-    try:
-        with engine.connect() as conn:
-            return [dict(r._mapping) for r in conn.execute(text(sql))]
-    finally:
-        engine.dispose()
-
-
-def say(servers, patient: str, message: str) -> str:
-    return "\n".join(r.get("text", "") for r in servers.send(patient, message))
-
-
-def book(servers, patient: str) -> str:
-    """A whole booking conversation; returns the bot's last reply."""
-    to_summary(servers, patient)
-    return say(servers, patient, "/affirm")
-
-
-def to_summary(servers, patient: str) -> None:
-    """A booking conversation up to the summary with Confirm / Change / Cancel."""
-    assert "Is that OK?" in say(servers, patient, "I'd like to book an appointment")
-    assert "What name" in say(servers, patient, "yes that's fine")
-    assert "phone number or e-mail" in say(servers, patient, "Sam Taylor")
-    assert "Which day and time" in say(servers, patient, "020 7946 0123")
-    assert "What would you like the visit to be for" in say(servers, patient, "friday at 10am")
-    assert "first visit" in say(servers, patient, "fine lines on my forehead")
-    summary = say(servers, patient, "first visit")
-    assert "Name: Sam Taylor" in summary and "Friday 27 November at 10am" in summary
-
-
-def reference_in(reply: str) -> str:
-    import re
-
-    return re.search(r"BR-[A-Z0-9]{6}", reply).group(0)
+pytestmark = [pytest.mark.slow, pytest.mark.clock(TUESDAY_TEN)]
 
 
 def test_booking_lands_in_the_database_and_reaches_the_practitioner(servers, smtp, db_url):
@@ -100,9 +42,7 @@ def test_with_smtp_down_the_email_waits_and_is_delivered_when_it_is_back(servers
         assert waiting["sent_at"] is None and waiting["attempts"] >= 1
     finally:
         smtp.start()
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not any(reference in m["Subject"] for m in smtp.messages):
-        time.sleep(0.5)
+    wait_until(lambda: any(reference in m["Subject"] for m in smtp.messages), 30)
     assert any(reference in m["Subject"] for m in smtp.messages), "outbox never delivered"
     [sent] = rows(
         db_url,
@@ -248,10 +188,8 @@ def test_forget_me_deletes_the_booking_and_the_conversation(servers, db_url):
 def test_no_personal_data_reaches_any_log(servers, smtp, db_url):
     """Last in this module: after every booking above, the server logs hold no name, phone or e-mail."""
     book(servers, "patient-log-check")  # one more complete booking, to be sure there is one
-    for _ in range(20):  # let the outbox worker finish its pass before reading its log
-        if not rows(db_url, "select id from outbox where sent_at is null"):
-            break
-        time.sleep(0.5)
+    # let the outbox worker finish its pass before reading its log
+    wait_until(lambda: not rows(db_url, "select id from outbox where sent_at is null"), 10)
     personal = ["Sam Taylor", "Taylor", "+442079460123", "020 7946 0123", "79460123", "sam@example.com"]
     for name, path in servers.logs.items():
         if path.exists():

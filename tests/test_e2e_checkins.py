@@ -1,7 +1,7 @@
 """Post-treatment check-ins end to end: Telegram conversation, practitioner, scheduler, real servers.
 
 The Rasa server runs with the Telegram channel pointed at the loopback Bot API stand-in
-(tests/fake_apis.py) and its HTTP API on (token). A patient books on Telegram and taps "Yes, check in
+(tests/harness/fake_apis.py) and its HTTP API on (token). A patient books on Telegram and taps "Yes, check in
 on me"; the practitioner records the treatment (`clinic.practitioner treated`); the scheduler
 (`clinic.checkins run --once`, a new process each time, with an injected clock) sends each check-in
 through Rasa's trigger_intent to the patient's Telegram chat. Checked: exactly its check-ins, on their
@@ -20,61 +20,15 @@ import time
 import pytest
 
 from clinic.profile import profile
-from tests.conftest import ROOT
-from tests.fake_apis import FakeApis
-from tests.servers import running_servers
+from tests.harness.conversations import BOOKING
+from tests.harness.paths import ROOT, VENV_BIN
+from tests.harness.polling import wait_until
+from tests.harness.servers import TELEGRAM_SECRET, TUESDAY_TEN, TWILIO_TOKEN, TWILIO_WEBHOOK, WHATSAPP_NUMBER
 
-pytestmark = pytest.mark.slow
-PY = str(ROOT / ".venv" / "bin" / "python")
-SECRET = "checkin-webhook-secret"
-BOOKING = [
-    ("I'd like to book an appointment", "Is that OK?"),
-    ("yes that's fine", "What name"),
-    ("Sam Taylor", "phone number or e-mail"),
-    ("020 7946 0123", "Which day and time"),
-    ("friday at 10am", "What would you like the visit to be for"),
-    ("fine lines on my forehead", "first visit"),
-    ("first visit", "Name: Sam Taylor"),
-    ("/affirm", "BR-"),
-]
+pytestmark = [pytest.mark.slow, pytest.mark.clock(TUESDAY_TEN)]
+PY = str(VENV_BIN / "python")
+SECRET = TELEGRAM_SECRET
 _update_ids = iter(range(1000, 100000))
-
-
-@pytest.fixture(scope="module")
-def apis():
-    with FakeApis() as fake:
-        yield fake
-
-
-@pytest.fixture(scope="module")
-def db_url(tmp_path_factory):
-    return f"sqlite:///{tmp_path_factory.mktemp('checkins') / 'bookings.db'}"
-
-
-@pytest.fixture(scope="module")
-def servers(model_path, apis, db_url):
-    env = {
-        "TELEGRAM_TOKEN": "123456:TEST-token",
-        "TELEGRAM_BOT_NAME": "clinic_test_bot",
-        "TELEGRAM_WEBHOOK_URL": "https://clinic.example/webhooks/telegram/webhook",
-        "TELEGRAM_SECRET_TOKEN": SECRET,
-        "TELEGRAM_API_BASE_URL": apis.url,
-        "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
-        "TWILIO_AUTH_TOKEN": "twilio-token",
-        "TWILIO_NUMBER": "whatsapp:+442079460321",
-        "TWILIO_WEBHOOK_URL": "https://clinic.example/webhooks/twilio/webhook",
-        "TWILIO_API_BASE_URL": apis.url,
-        "BOOKINGS_DB_URL": db_url,
-        "CLINIC_CLOCK": "2026-11-24T10:00:00+00:00",
-    }
-    with running_servers(
-        model_path,
-        ROOT / "results" / "checkin-logs",
-        env,
-        credentials="tests/credentials_channels.yml",
-        enable_api=True,
-    ) as running:
-        yield running
 
 
 def telegram(servers, chat: int, text: str = None, button: str = None) -> None:
@@ -123,14 +77,10 @@ def sent_to(apis, chat: int):
 
 
 def new_text(apis, chat: int, before: int, seconds: float = 20) -> str:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        messages = sent_to(apis, chat)[before:]
-        if messages:
-            time.sleep(0.5)  # the rest of this turn's messages
-            return "\n".join(m.get("text", "") for m in sent_to(apis, chat)[before:])
-        time.sleep(0.2)
-    return ""
+    """What the bot sent to the chat since `before`. The webhook answers once the turn is over, so the
+    turn's messages are all in by then: this waits only in case they are not."""
+    wait_until(lambda: sent_to(apis, chat)[before:], seconds)
+    return "\n".join(m.get("text", "") for m in sent_to(apis, chat)[before:])
 
 
 def say(servers, apis, chat: int, text: str = None, button: str = None) -> str:
@@ -236,7 +186,7 @@ def test_the_website_chat_cannot_sign_up_for_check_ins(servers):
 
 # ---- WhatsApp (Twilio): the same check-in, with the choices shown as words to type back ----
 
-WHATSAPP_WEBHOOK = "https://clinic.example/webhooks/twilio/webhook"
+WHATSAPP_WEBHOOK = TWILIO_WEBHOOK
 _message_sids = iter(range(1, 10**6))
 
 
@@ -246,13 +196,13 @@ def whatsapp(servers, sender: str, text: str) -> None:
 
     form = {
         "From": sender,
-        "To": "whatsapp:+442079460321",
+        "To": WHATSAPP_NUMBER,
         "Body": text,
         "MessageSid": f"SM{next(_message_sids):032d}",
         "AccountSid": "AC" + "0" * 32,
         "NumMedia": "0",
     }
-    signature = RequestValidator("twilio-token").compute_signature(WHATSAPP_WEBHOOK, form)
+    signature = RequestValidator(TWILIO_TOKEN).compute_signature(WHATSAPP_WEBHOOK, form)
     answer = requests.post(
         f"{servers.rasa_url}/webhooks/twilio/webhook", data=form, headers={"X-Twilio-Signature": signature}, timeout=60
     )
@@ -266,10 +216,7 @@ def whatsapp_sent(apis, sender: str):
 def whatsapp_say(servers, apis, sender: str, text: str, seconds: float = 20) -> str:
     before = len(whatsapp_sent(apis, sender))
     whatsapp(servers, sender, text)
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and len(whatsapp_sent(apis, sender)) == before:
-        time.sleep(0.2)
-    time.sleep(0.5)
+    wait_until(lambda: len(whatsapp_sent(apis, sender)) > before, seconds)  # in already: see new_text
     return "\n".join(whatsapp_sent(apis, sender)[before:])
 
 

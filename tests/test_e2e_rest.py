@@ -9,33 +9,14 @@ import pytest
 
 from clinic import topics
 from clinic.profile import profile
-from tests.conftest import ROOT
-from tests.servers import running_servers
+from tests.harness.conversations import said as texts
+from tests.harness.servers import SUNDAY_NOON  # the clinic is closed on Sundays
 
-pytestmark = pytest.mark.slow
-
-
-SUNDAY_NOON = "2026-11-29T12:00:00+00:00"  # the clinic is closed on Sundays
-
-
-@pytest.fixture(scope="module")
-def db_url(tmp_path_factory):
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'bookings.db'}"
-
-
-@pytest.fixture(scope="module")
-def servers(model_path, db_url):
-    env = {"CLINIC_CLOCK": SUNDAY_NOON, "BOOKINGS_DB_URL": db_url}
-    with running_servers(model_path, ROOT / "results" / "e2e-logs", env) as running:
-        yield running
+pytestmark = [pytest.mark.slow, pytest.mark.clock(SUNDAY_NOON)]
 
 
 def new_patient() -> str:
     return f"patient-{uuid.uuid4().hex[:8]}"
-
-
-def texts(replies) -> str:
-    return "\n".join(r.get("text", "") for r in replies)
 
 
 def test_first_reply_carries_the_disclaimer_once_then_greets_with_topic_buttons(servers):

@@ -13,7 +13,7 @@ import pytest
 from actions import booking, lookup
 from clinic import early_details
 from clinic.profile import profile
-from tests.trackers import DOMAIN, make_tracker, texts
+from tests.harness.trackers import DOMAIN, make_tracker, texts
 
 BOOKING = booking.ValidateBookingForm()
 LOOKUP = lookup.ValidateLookupForm()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.conftest import ROOT
+from tests.harness.paths import ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -53,8 +53,8 @@ def test_graph_features_equal_eager_features():
 def test_mean_pooled_sentence_feature_is_the_sentence_transformers_embedding():
     """The sentence feature is MiniLM's own sentence embedding (mean of token states, unit length),
     the vector the baseline matcher compares, not the [CLS] state Rasa takes for BERT."""
-    from benchmarks.baselines import minilm_encoder
     from components.fast_lm_featurizer import FastLanguageModelFeaturizer
+    from tests.harness.nlu import minilm_encoder
 
     # No punctuation: Rasa's tokenizers drop it before MiniLM sees the words.
     texts = ["does it hurt", "how many sessions will I need for my face"]

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from clinic.hours import is_open, next_opening
 from clinic.profile import load_profile
-from tests.conftest import ROOT
+from tests.harness.paths import ROOT
 
 CLINIC = load_profile(ROOT / "clinic.yml")  # Mon-Thu 09-18 (Wed to 20), Fri 09-17, Sat 10-14, Sun closed
 LONDON = ZoneInfo("Europe/London")

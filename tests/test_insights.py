@@ -21,8 +21,10 @@ import pytest
 from clinic import store
 from insights import report
 from insights.privacy import mask
-from tests.conftest import ROOT
+from tests.harness.paths import ROOT
+from tests.harness.servers import TUESDAY_TEN
 
+pytestmark = pytest.mark.clock(TUESDAY_TEN)  # the slow test's servers; the unit tests need none
 UTC = dt.timezone.utc
 FIRST, LAST = dt.date(2026, 11, 23), dt.date(2026, 11, 29)  # Monday to Sunday
 SENDERS = {
@@ -390,29 +392,21 @@ def test_cli_with_empty_stores_writes_a_report_saying_so(tmp_path, capsys):
 
 
 @pytest.mark.slow
-def test_report_on_conversations_through_the_real_servers(model_path, tmp_path):
+def test_report_on_conversations_through_the_real_servers(servers, tmp_path):
     """Patients talk to the real servers; the report counts them, shows no personal data, and is
     rendered in headless Chromium to docs/insights-report.png (the README's picture)."""
-    from tests.servers import running_servers
-    from tests.test_e2e_booking import book, reference_in, say
+    from tests.harness.conversations import book, reference_in, say
 
-    tracker_url = f"sqlite:///{tmp_path / 'conversations.db'}"
-    bookings_url = f"sqlite:///{tmp_path / 'bookings.db'}"
-    env = {
-        "TRACKER_DB_URL": tracker_url,
-        "BOOKINGS_DB_URL": bookings_url,
-        "SMTP_HOST": "",
-        "CLINIC_CLOCK": "2026-11-24T10:00:00+00:00",
-    }  # Tuesday 10:00 in London: open, as in test_e2e_booking
+    servers.empty_stores()  # the report counts every conversation and booking in the servers' stores
+    tracker_url, bookings_url = servers.tracker_db_url, servers.bookings_db_url
     patients = {
         name: f"p-insights-{name}-{uuid.uuid4().hex[:8]}" for name in ("pain", "sessions", "flight", "vague", "booking")
     }
-    with running_servers(model_path, ROOT / "results" / "insights-logs", env) as servers:
-        assert "pinch" in say(servers, patients["pain"], "does it hurt?")
-        assert "4 to 6 sessions" in say(servers, patients["sessions"], "how many sessions will I need?")
-        say(servers, patients["flight"], "book me a flight to Rome")
-        say(servers, patients["vague"], "hdjsk lol ???")
-        reference_in(book(servers, patients["booking"]))  # 8 messages, 7 of them form answers
+    assert "pinch" in say(servers, patients["pain"], "does it hurt?")
+    assert "4 to 6 sessions" in say(servers, patients["sessions"], "how many sessions will I need?")
+    say(servers, patients["flight"], "book me a flight to Rome")
+    say(servers, patients["vague"], "hdjsk lol ???")
+    reference_in(book(servers, patients["booking"]))  # 8 messages, 7 of them form answers
     # Event timestamps are the real clock (CLINIC_CLOCK pins only the actions'), so report around today.
     today = dt.datetime.now(UTC).date()
     out = tmp_path / "report.html"

@@ -19,7 +19,7 @@ import pytest
 
 import actions
 import clinic
-from tests.conftest import ROOT, VENV_BIN
+from tests.harness.paths import ROOT, VENV_BIN
 
 FORBIDDEN = ("rasa", "rasa_sdk", "tensorflow", "components", "actions")
 LIBRARY_MODULES = sorted(m.name for m in pkgutil.iter_modules(clinic.__path__))

@@ -18,44 +18,33 @@ import pytest
 import requests
 from sqlalchemy import create_engine, text
 
-from tests.conftest import ROOT
-from tests.servers import running_servers
+from tests.harness.conversations import QUESTIONS_THEN_BOOKING, UNCLEAR_THEN_THANKS
+from tests.harness.paths import ROOT
+from tests.harness.polling import wait_until_async
+from tests.harness.servers import TUESDAY_TEN
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.clock(TUESDAY_TEN)]
 
-TUESDAY_TEN = "2026-11-24T10:00:00+00:00"
 PATIENTS = 50
 CONVERSATION = [
-    "hello",
-    "what is mesotherapy?",
-    "does it hurt?",
-    "how many sessions will I need?",
-    "I'd like to book an appointment",
-    "yes that's fine",
-    "Sam Taylor",
-    "020 7946 0123",
-    "friday at 10am",
-    "fine lines on my forehead",
-    "first visit",
-    "/affirm",
+    *QUESTIONS_THEN_BOOKING,
     "what are your opening hours",
     "is there any downtime",
     "can I wear makeup the day after",
     "what's in the injections",
     "will it help with acne scars",
     "are you a bot",
-    "and the thing with my friend",
-    "thanks a lot",
+    *UNCLEAR_THEN_THANKS,
 ]
 CONFIRM = CONVERSATION.index("/affirm")
 
 
 @pytest.fixture(scope="module")
-def loaded(model_path, tmp_path_factory):
-    db_url = f"sqlite:///{tmp_path_factory.mktemp('load') / 'bookings.db'}"
-    env = {"CLINIC_CLOCK": TUESDAY_TEN, "BOOKINGS_DB_URL": db_url}
-    with running_servers(model_path, ROOT / "results" / "load-logs", env, enable_api=True) as servers:
-        yield servers, db_url
+def loaded(servers):
+    """The shared servers with no conversation or booking in their databases yet: every booking the
+    test finds there is one of its own."""
+    servers.empty_stores()
+    return servers, servers.bookings_db_url
 
 
 async def _patient(session, url, sender, replies, errors):
@@ -138,7 +127,7 @@ def test_one_sender_flooding_does_not_stop_others_being_answered(loaded):
         await asyncio.gather(*(one(i) for i in range(1000)))
 
     async def chat(session):
-        await asyncio.sleep(0.5)
+        await wait_until_async(lambda: statuses, 5)  # the flood is under way
         for question in ["does it hurt?", "how many sessions will I need?", "is there any downtime"]:
             start = time.perf_counter()
             async with session.post(url, json={"sender": "calm-patient", "message": question}) as reply:
@@ -159,7 +148,7 @@ def test_one_sender_flooding_does_not_stop_others_being_answered(loaded):
 
 def test_messages_understood_at_the_same_time_get_the_same_reading_as_one_by_one(loaded):
     """The NLU graph runs in worker threads: 12 at once must not mix up one message's features."""
-    from benchmarks.nlu_eval import load_examples
+    from tests.harness.nlu import load_examples
 
     servers, _ = loaded
     url = f"{servers.rasa_url}/model/parse?token={servers.api_token}"

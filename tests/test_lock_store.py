@@ -10,9 +10,9 @@ import pytest
 from rasa.core.lock_store import InMemoryLockStore
 from redis.exceptions import AuthenticationError
 
-from benchmarks.lock_race import hammer
 from components.lock_store import AtomicRedisLockStore, ClinicLockStore, redis_lock_store
-from tests.infra import missing_servers, start_redis
+from tests.harness.infra import missing_servers, start_redis
+from tests.harness.lock_race import hammer
 
 pytestmark = pytest.mark.slow
 

@@ -24,7 +24,7 @@ from components.message_parts import (
     question_parts,
     split_message,
 )
-from tests.trackers import DOMAIN, make_tracker, texts
+from tests.harness.trackers import DOMAIN, make_tracker, texts
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 
-from benchmarks.nlu_eval import full_label
 from clinic import topics
+from tests.harness.nlu import full_label
 
 pytestmark = pytest.mark.slow
 
@@ -42,7 +42,7 @@ def test_menu_button_titles_typed_as_words_reach_the_buttons_intent(agent):
     """Patients type menu words ("Book an appointment", "Talk to a person") at any point, not only
     after the menu. Answers to a question just asked ("All fine", "Confirm") are read as the button
     they name by the channel (channels/typed_choices.py, tests/test_whatsapp_output.py)."""
-    from tests.conftest import ROOT, load_yaml
+    from tests.harness.paths import ROOT, load_yaml
 
     buttons = _intent_buttons(load_yaml(ROOT / "domain.yml"), {})
     assert {"Book an appointment", "Talk to a person"} <= set(buttons)

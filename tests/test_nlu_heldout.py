@@ -17,7 +17,7 @@ import subprocess
 
 import pytest
 
-from tests.conftest import ROOT, VENV_BIN, load_yaml
+from tests.harness.paths import ROOT, VENV_BIN, load_yaml
 
 HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
 OUT = ROOT / "results" / "heldout"

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from clinic import topics
 from clinic.profile import profile
-from tests.conftest import ROOT, load_yaml
+from tests.harness.paths import ROOT, load_yaml
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import sync_domain  # noqa: E402

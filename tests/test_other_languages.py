@@ -17,7 +17,7 @@ from components.other_languages import (
     load_languages,
     script_language,
 )
-from tests.trackers import make_tracker, run_action, texts
+from tests.harness.trackers import make_tracker, run_action, texts
 
 CONTENT = load_languages()
 REQUIRED = ["es", "fr", "de", "it", "pt", "ar", "pl", "ro", "ru"]  # issue 18

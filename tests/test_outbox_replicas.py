@@ -13,8 +13,8 @@ from collections import Counter
 
 import pytest
 
-from tests.infra import missing_servers, start_postgres
-from tests.smtp import LoopbackSmtp
+from tests.harness.infra import missing_servers, start_postgres
+from tests.harness.smtp import LoopbackSmtp
 
 pytestmark = pytest.mark.slow
 

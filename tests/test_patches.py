@@ -15,7 +15,7 @@ from rasa.validator import Validator
 
 import components  # noqa: F401  (components/__init__.py calls patches.install(): the one place)
 from components import action_failure, action_result_check, duplicate_messages, parse_in_thread, patches
-from tests.conftest import ROOT, VENV_BIN
+from tests.harness.paths import ROOT, VENV_BIN
 
 # Each Rasa attribute a patch replaces, by the module that replaces it.
 PATCHED = {

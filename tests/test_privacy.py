@@ -10,7 +10,7 @@ from sqlalchemy import select
 from actions import privacy
 from clinic import booking_requests, store
 from clinic.profile import profile
-from tests.trackers import make_tracker, run_action, texts
+from tests.harness.trackers import make_tracker, run_action, texts
 
 
 def _request(sender_id, name="Sam Taylor"):

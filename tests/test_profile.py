@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from clinic.profile import ProfileError, load_profile
-from tests.conftest import ROOT, VENV_BIN
+from tests.harness.paths import ROOT, VENV_BIN
 
 SAMPLE = yaml.safe_load((ROOT / "clinic.yml").read_text())
 

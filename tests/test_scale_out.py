@@ -1,5 +1,5 @@
 """Scale-out on real servers (`make test-scale`): two Rasa servers and two action servers behind nginx,
-sharing PostgreSQL (conversations, bookings) and Redis (conversation locks). tests/cluster.py starts
+sharing PostgreSQL (conversations, bookings) and Redis (conversation locks). tests/harness/cluster.py starts
 them on loopback with the same environment variables a deployment uses.
 
 What a clinic group needs to be true, checked here:
@@ -14,7 +14,6 @@ What a clinic group needs to be true, checked here:
 from __future__ import annotations
 
 import json
-import re
 import threading
 import time
 import uuid
@@ -22,24 +21,16 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
-from sqlalchemy import create_engine, text
 
 from clinic.store import conversation_key
-from tests.cluster import running_cluster
-from tests.conftest import ROOT
+from tests.harness.cluster import running_cluster
+from tests.harness.conversations import BOOKING, reference_in, rows, said
+from tests.harness.paths import ROOT
+from tests.harness.polling import wait_until
+from tests.harness.servers import TUESDAY_TEN
 
 pytestmark = pytest.mark.slow
-NOW = "2026-11-24T10:00:00+00:00"  # Tuesday 10:00 in London: the clinic is open
-BOOKING = [
-    ("I'd like to book an appointment", "Is that OK?"),
-    ("yes that's fine", "What name"),
-    ("Sam Taylor", "phone number or e-mail"),
-    ("020 7946 0123", "Which day and time"),
-    ("friday at 10am", "What would you like the visit to be for"),
-    ("fine lines on my forehead", "first visit"),
-    ("first visit", "Name: Sam Taylor"),
-    ("/affirm", "BR-"),
-]
+NOW = TUESDAY_TEN  # Tuesday 10:00 in London: the clinic is open
 
 
 @pytest.fixture(scope="module")
@@ -55,23 +46,6 @@ def cluster(model_path, smtp):
         yield running
 
 
-def rows(db_url: str, sql: str, **params) -> list[dict]:
-    engine = create_engine(db_url, future=True)
-    try:
-        with engine.connect() as connection:
-            return [dict(r._mapping) for r in connection.execute(text(sql), params)]
-    finally:
-        engine.dispose()
-
-
-def said(replies: list[dict]) -> str:
-    return "\n".join(r.get("text", "") for r in replies)
-
-
-def reference_in(reply: str) -> str:
-    return re.search(r"BR-[A-Z0-9]{6}", reply).group(0)
-
-
 def test_a_booking_form_filled_across_both_replicas_lands_once(cluster, smtp):
     patient = f"alt-{uuid.uuid4().hex[:8]}"
     replicas = [r.url for r in cluster.rasa]
@@ -82,9 +56,7 @@ def test_a_booking_form_filled_across_both_replicas_lands_once(cluster, smtp):
     reference = reference_in(reply)
     [row] = rows(cluster.bookings_db_url, "select * from booking_requests where reference = :r", r=reference)
     assert row["name"] == "Sam Taylor" and row["contact"] == "+442079460123"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and not any(reference in m["Subject"] for m in smtp.messages):
-        time.sleep(0.2)
+    wait_until(lambda: any(reference in m["Subject"] for m in smtp.messages), 20)
     assert sum(reference in m["Subject"] for m in smtp.messages) == 1
     # Both replicas see the whole conversation in the shared tracker store.
     for url in replicas:
@@ -198,7 +170,7 @@ def test_no_booking_row_is_duplicated_anywhere(cluster):
 def test_the_web_chat_works_through_nginx_with_sticky_sessions(cluster):
     import socketio
 
-    replies, done = [], threading.Event()
+    replies, done, confirmed = [], threading.Event(), threading.Event()
     client = socketio.Client(reconnection=False)
 
     @client.on("bot_uttered")
@@ -206,6 +178,10 @@ def test_the_web_chat_works_through_nginx_with_sticky_sessions(cluster):
         replies.append(data)
         if "mesotherapy" in (data.get("text") or "").lower():
             done.set()
+
+    @client.on("session_confirm")
+    def on_session(data):
+        confirmed.set()
 
     # Long-polling first (several HTTP requests that must reach the same replica), then websocket.
     client.connect(
@@ -218,7 +194,7 @@ def test_the_web_chat_works_through_nginx_with_sticky_sessions(cluster):
     try:
         session = f"web-{uuid.uuid4().hex[:8]}"
         client.emit("session_request", {"session_id": session})
-        time.sleep(1)
+        confirmed.wait(10)  # the session is set up before the message is sent
         client.emit("user_uttered", {"message": "what is mesotherapy?", "session_id": session})
         assert done.wait(30), replies
     finally:

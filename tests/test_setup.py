@@ -11,7 +11,7 @@ from pathlib import Path
 from packaging.requirements import Requirement
 
 from scripts.split_pins import UNPINNED, normalize, read_list
-from tests.conftest import ROOT
+from tests.harness.paths import ROOT
 
 FINDER = ROOT / "scripts" / "find_python.sh"
 

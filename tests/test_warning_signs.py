@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import ROOT
+from tests.harness.paths import ROOT
 
 pytestmark = pytest.mark.slow
 

@@ -23,11 +23,10 @@ import requests
 
 from scripts.nginx_conf import render
 from scripts.rasa_command import rasa_run_args
-from tests.infra import Server, free_port, missing_servers, start_nginx, start_postgres, start_redis
-from tests.servers import _stop, _wait
-
-ROOT = Path(__file__).resolve().parent.parent
-RASA = ROOT / ".venv" / "bin" / "rasa"
+from tests.harness.infra import Server, missing_servers, start_nginx, start_postgres, start_redis
+from tests.harness.paths import RASA, ROOT
+from tests.harness.polling import free_port
+from tests.harness.servers import stop_process, wait_ready
 
 
 @dataclass
@@ -45,7 +44,7 @@ class Replica:
             self.process.wait(10)
 
     def restart(self) -> None:
-        _stop(self.process)
+        stop_process(self.process)
         self.process = self.start()
 
 
@@ -128,7 +127,7 @@ def running_cluster(
 
             def start() -> subprocess.Popen:
                 proc = subprocess.Popen(command(port), cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-                _wait(lambda: requests.get(url + health, timeout=2).ok, proc, log, seconds, label)
+                wait_ready(lambda: requests.get(url + health, timeout=2).ok, proc, log, seconds, label)
                 return proc
 
             return Replica(name, url, log, start)
@@ -178,7 +177,7 @@ def running_cluster(
         )
     finally:
         for replica in replicas_started:
-            _stop(replica.process)
+            stop_process(replica.process)
         for server in reversed(started):
             server.stop(keep_log=log_dir / f"{server.name}.log")
         for out in log_files:

@@ -6,10 +6,11 @@ It can be stopped and started again on the same port, to show that the outbox wa
 from __future__ import annotations
 
 import email
-import socket
 from email.message import Message
 
 from aiosmtpd.controller import Controller
+
+from tests.harness.polling import free_port
 
 
 class _Keep:
@@ -21,15 +22,9 @@ class _Keep:
         return "250 Message accepted for delivery"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class LoopbackSmtp:
     def __init__(self, port: int | None = None):
-        self.port = port or _free_port()
+        self.port = port or free_port()
         self.messages: list[Message] = []
         self._controller: Controller | None = None
 
