@@ -49,6 +49,18 @@ if [ -f web/node_modules/rasa-webchat/lib/index.js ]; then
   echo "Clinic page with the chat widget: http://localhost:${PAGE_PORT}/ (log: logs/page-server.log)"
 fi
 
+# The staff app (requests inbox, live chats, insights) on its own port, 127.0.0.1 unless STAFF_HOST says
+# otherwise; live chats reach patients through Rasa's HTTP API, so they need RASA_API_TOKEN.
+staff_pid=""
+if [ "$mode" = serve ]; then
+  STAFF_PORT="${STAFF_PORT:-8090}"
+  RASA_URL="http://127.0.0.1:${RASA_PORT}" .venv/bin/python -m staff.app --host "${STAFF_HOST:-127.0.0.1}" \
+    --port "$STAFF_PORT" >logs/staff-app.log 2>&1 &
+  staff_pid=$!
+  trap 'kill $actions_pid $page_pid $staff_pid 2>/dev/null || true' EXIT INT TERM
+  echo "Staff app: http://localhost:${STAFF_PORT}/ (accounts: make staff ARGS=\"add name@clinic --role admin\"; log: logs/staff-app.log)"
+fi
+
 # Post-treatment check-ins go out through Rasa's HTTP API (trigger_intent), so the scheduler runs
 # only when that API has a token (clinic/checkins.py; nothing to do without Telegram or WhatsApp).
 checkins_pid=""
@@ -56,7 +68,7 @@ if [ -n "${RASA_API_TOKEN:-}" ] && [ "$mode" = serve ]; then
   RASA_URL="http://127.0.0.1:${RASA_PORT}" .venv/bin/python -m clinic.checkins run --every 60 \
     >logs/checkins.log 2>&1 &
   checkins_pid=$!
-  trap 'kill $actions_pid $page_pid $checkins_pid 2>/dev/null || true' EXIT INT TERM
+  trap 'kill $actions_pid $page_pid $staff_pid $checkins_pid 2>/dev/null || true' EXIT INT TERM
   echo "Check-in scheduler running (log: logs/checkins.log)"
 fi
 
