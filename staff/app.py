@@ -80,7 +80,6 @@ def create_app(clinic: ClinicProfile | None = None, rasa: RasaApi | None = None)
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
     idle = dt.timedelta(minutes=float(os.environ.get("STAFF_SESSION_MINUTES", "30")))
-    CSRFProtect(app)
     limiter = Limiter(app, key_func=get_remote_address, storage_uri="memory://")
     login_limit = os.environ.get("STAFF_LOGIN_LIMIT", "5 per minute")
     zone = ZoneInfo(clinic.timezone)
@@ -112,6 +111,8 @@ def create_app(clinic: ClinicProfile | None = None, rasa: RasaApi | None = None)
         if request.path.startswith("/api/"):
             return jsonify(error="log in first"), 401  # type: ignore[return-value]
         return redirect(url_for("login", next=request.full_path if request.method == "GET" else None))
+
+    CSRFProtect(app)  # after require_login: a post without a session is sent to log in, not told about tokens
 
     @app.after_request
     def headers(response: Response) -> Response:
