@@ -58,5 +58,11 @@ class RasaApi:
         self._post(sender_id, "tracker/events", events)
 
     def execute(self, sender_id: str, action: str) -> None:
-        """Run one of the assistant's actions in the conversation, its replies sent to the patient."""
+        """Run one of the assistant's actions in the conversation, its replies sent to the patient.
+
+        /execute runs the action alone; the action_listen Rasa would predict next is appended, as after
+        any turn, or the policies read the patient's next message as a turn without a listen (found by
+        tests/test_staff_browser.py: "does it hurt?" after a hand-back got the fallback).
+        """
         self._post(sender_id, "execute", {"name": action})
+        self._post(sender_id, "tracker/events", [{"event": "action", "name": "action_listen"}])
