@@ -390,7 +390,7 @@ def create_app(clinic: ClinicProfile | None = None, rasa: RasaApi | None = None)
     @admin_only
     def purge() -> Response:
         if request.form.get("confirm") != "purge":
-            flash('Type "purge" in the box to confirm.')
+            flash("Type the word purge in the box to confirm.")
             return redirect(url_for("privacy_page"))
         purged = booking_requests.purge_expired(clinic)
         detail = f"{purged.requests} request(s), {purged.conversations} conversation(s)"

@@ -259,3 +259,40 @@ def test_accounts_need_a_real_password_and_a_known_role(db_env, monkeypatch):
 
         stored = db.query(StaffUser).filter_by(email=ADMIN).one().password_hash
     assert stored.startswith("$argon2id$") and PASSWORD not in stored
+
+
+def test_admins_forget_a_patient_and_run_the_purge_only_after_confirming(app, db_env, monkeypatch):
+    from tests.test_live_chats import _tracker_db
+
+    monkeypatch.setenv("BOOKINGS_DB_URL", db_env["BOOKINGS_DB_URL"])
+    tracker_path = db_env["TRACKER_DB_URL"][len("sqlite:///") :]
+    _tracker_db(tracker_path, "patient-9", ["can someone call me back", "Of course"])
+    view = booking_requests.create_request(
+        load_profile(),
+        booking_requests.NewRequest("callback", "Alex Morgan", "+442079460456", sender_id="patient-9"),
+    )
+    admin = log_in(app.url, ADMIN)
+    page = admin.get(f"{app.url}/requests/{view.reference}", timeout=10)
+    assert "can someone call me back" in page.text  # the conversation, found by the request's hash
+    token = csrf_of(page.text)
+    unconfirmed = admin.post(
+        f"{app.url}/requests/{view.reference}/forget", data={"csrf_token": token, "confirm": "yes"}, timeout=10
+    )
+    assert unconfirmed.ok and f"Type {view.reference} in the box" in unconfirmed.text
+    with store.session() as db:
+        assert store.find_request(db, view.reference) is not None
+    done = admin.post(
+        f"{app.url}/requests/{view.reference}/forget",
+        data={"csrf_token": token, "confirm": view.reference},
+        timeout=10,
+    )
+    assert done.ok and "Deleted 1 request(s) and 1 conversation(s)." in done.text
+    with store.session() as db:
+        assert store.find_request(db, view.reference) is None
+    assert admin.get(f"{app.url}/requests/{view.reference}", timeout=10).status_code == 404
+    purge = admin.post(f"{app.url}/admin/purge", data={"csrf_token": token, "confirm": "no"}, timeout=10)
+    assert "Type the word purge in the box" in purge.text
+    purge = admin.post(f"{app.url}/admin/purge", data={"csrf_token": token, "confirm": "purge"}, timeout=10)
+    assert "Deleted 0 request(s), 0 conversation(s) older than 180 days." in purge.text
+    audit = admin.get(f"{app.url}/admin/audit", timeout=10).text
+    assert "patient_forgotten" in audit and "retention_purge" in audit and "Alex Morgan" not in audit
