@@ -352,18 +352,26 @@ def create_app(clinic: ClinicProfile | None = None, rasa: RasaApi | None = None)
         first, last = _period()
         return render_template("insights.html", first=first, last=last)
 
+    def _report_module() -> Any:
+        """insights.report, which draws with matplotlib: Rasa's image and the development venv have it."""
+        try:
+            from insights import report
+        except ImportError:
+            abort(503, "The insights need matplotlib, which comes with Rasa: run the staff app beside it.")
+        return report
+
     @app.get("/insights/report")
     def insights_report() -> str:
-        from insights import report
-
+        report = _report_module()
         first, last = _period()
         with _report_lock:
             return report.render_html(report.collect(first, last, clinic=clinic), clinic.name)
 
     @app.get("/insights/export")
     def insights_export() -> Response:
-        from insights import export, report
+        from insights import export
 
+        report = _report_module()
         first, last = _period()
         with _report_lock:
             groups = report.collect(first, last, clinic=clinic).groups

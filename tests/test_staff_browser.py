@@ -11,6 +11,7 @@ time from "can I talk to someone" to the chat in the inbox (results/staff-handof
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import time
@@ -142,6 +143,34 @@ def test_log_in_and_out(browser, stack):
     page.context.close()
 
 
+def seed_other_requests(db_url: str) -> str:
+    """Two earlier requests (a call-back, a declined booking) so the inbox looks like a working day."""
+    from clinic import booking_requests, store
+    from clinic.when import When
+
+    clinic = profile()
+    callback = booking_requests.create_request(
+        clinic, booking_requests.NewRequest("callback", "Alex Morgan", "+442079460456"), db_url
+    )
+    declined = booking_requests.create_request(
+        clinic,
+        booking_requests.NewRequest(
+            "booking",
+            "Priya Shah",
+            "priya@example.com",
+            When(dt.date(2026, 11, 28), dt.time(11, 0)),
+            "dull skin",
+            False,
+        ),
+        db_url,
+    )
+    booking_requests.set_status(declined.reference, store.DECLINED, "Fully booked that day", db_url)
+    with store.session(db_url) as db:  # received before the widget booking
+        for hours, reference in ((1, callback.reference), (3, declined.reference)):
+            store.find_request(db, reference).created_at -= dt.timedelta(hours=hours)
+    return declined.reference
+
+
 def test_a_widget_booking_confirmed_in_the_browser_reaches_the_patient(stack, patient, staff_page):
     servers, staff = stack
     patient_opens_chat(patient, servers)
@@ -160,11 +189,17 @@ def test_a_widget_booking_confirmed_in_the_browser_reaches_the_patient(stack, pa
     wait_for_bot(patient, "BR-")
     reference = re.search(r"BR-[A-Z0-9]{6}", bot_texts(patient)).group(0)
 
-    staff_page.goto(f"{staff.url}/requests?status=pending")
+    declined = seed_other_requests(staff.env["BOOKINGS_DB_URL"])
+    staff_page.goto(f"{staff.url}/requests")
     row = staff_page.locator("tr", has_text=reference)
     row.wait_for()
     assert "pending" in row.inner_text() and "Sam Taylor" in row.inner_text()
+    assert staff_page.locator("table.requests tbody tr").first.inner_text().startswith(reference)  # newest first
     staff_page.screenshot(path=str(RESULTS / "staff-inbox.png"))
+    staff_page.select_option("select[name=status]", "pending")
+    staff_page.click("button:has-text('Filter')")
+    staff_page.locator("tr", has_text=reference).wait_for()
+    assert staff_page.locator("tr", has_text=declined).count() == 0
     row.locator("a", has_text=reference).click()
     staff_page.locator("#transcript li.patient", has_text="fine lines on my forehead").wait_for()
     staff_page.fill("input[name=note]", "Friday 10:00 with the lead practitioner")
