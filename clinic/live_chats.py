@@ -118,6 +118,14 @@ def take(chat_id: int, staff: str, url: str | None = None) -> ChatView | None:
         return _view(row)
 
 
+def release(chat_id: int, url: str | None = None) -> None:
+    """Back to waiting (the patient could not be told that someone took it)."""
+    with store.session(url) as db:
+        row = db.get(store.LiveChat, chat_id)
+        if row is not None and row.status == TAKEN:
+            row.status, row.taken_by, row.taken_at = WAITING, None, None
+
+
 def close(chat_id: int, how: str, url: str | None = None) -> ChatView | None:
     """Close a chat and forget its chat id; None when it was closed already."""
     with store.session(url) as db:

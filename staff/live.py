@@ -28,8 +28,12 @@ def take(api: RasaApi, clinic: ClinicProfile, chat_id: int, staff: str) -> live_
     if chat is None or chat.sender_id is None:
         raise ChatError("This chat is closed or another staff member has it.")
     if before is not None and before.status == live_chats.WAITING:
-        api.set_slots(chat.sender_id, handoff_active=True)
-        api.say(chat.sender_id, content.text("replies", "handoff.joined", clinic_name=clinic.name), staff=staff)
+        try:
+            api.set_slots(chat.sender_id, handoff_active=True)
+            api.say(chat.sender_id, content.text("replies", "handoff.joined", clinic_name=clinic.name), staff=staff)
+        except RasaUnavailable:
+            live_chats.release(chat_id)  # still waiting: someone can try again, or the call-back offer comes
+            raise
         accounts.audit(staff, "chat_taken", f"chat #{chat_id}")
     return chat
 

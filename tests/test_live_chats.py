@@ -129,3 +129,74 @@ def test_make_staff_refuses_a_missing_or_short_password(bookings_db, password):
         timeout=60,
     )
     assert out.returncode == 2 and "at least 12 characters" in out.stderr
+
+
+class FakeRasa:
+    """Records what the staff app asks Rasa's HTTP API to do; fails every call when `down`."""
+
+    def __init__(self, down: bool = False) -> None:
+        self.calls: list[tuple] = []
+        self.down = down
+
+    def _record(self, *call) -> None:
+        from staff.rasa_api import RasaUnavailable
+
+        if self.down:
+            raise RasaUnavailable("Rasa server not reachable (ConnectionError)")
+        self.calls.append(call)
+
+    def say(self, sender_id, text, staff=None, buttons=None):
+        self._record("say", sender_id, text, staff)
+
+    def set_slots(self, sender_id, **slots):
+        self._record("slots", sender_id, slots)
+
+    def execute(self, sender_id, action):
+        self._record("execute", sender_id, action)
+
+
+def test_taking_talking_and_handing_back_reach_the_patient_through_rasa(bookings_db):
+    from staff import live
+
+    clinic = load_profile()
+    rasa = FakeRasa()
+    chat = live_chats.open_chat("web-1", "socketio")
+    with pytest.raises(live.ChatError):
+        live.send(rasa, chat.id, "nurse@clinic", "hello")  # not taken yet
+    live.take(rasa, clinic, chat.id, "nurse@clinic")
+    assert rasa.calls[0] == ("slots", "web-1", {"handoff_active": True})
+    assert rasa.calls[1][0] == "say" and "has joined the chat" in rasa.calls[1][2]
+    live.send(rasa, chat.id, "nurse@clinic", "  Hello Sam  ")
+    assert rasa.calls[2] == ("say", "web-1", "Hello Sam", "nurse@clinic")
+    with pytest.raises(live.ChatError):
+        live.send(rasa, chat.id, "lead@clinic", "me too")  # only whoever took it
+    live.hand_back(rasa, chat.id, "nurse@clinic")
+    assert rasa.calls[3] == ("execute", "web-1", "action_resume_bot")
+    assert live_chats.get(chat.id).status == "closed"
+
+
+def test_when_rasa_is_down_a_taken_chat_goes_back_to_waiting(bookings_db):
+    from staff import live
+    from staff.rasa_api import RasaUnavailable
+
+    chat = live_chats.open_chat("web-1", "socketio")
+    with pytest.raises(RasaUnavailable):
+        live.take(FakeRasa(down=True), load_profile(), chat.id, "nurse@clinic")
+    assert live_chats.get(chat.id).status == "waiting"
+
+
+def test_a_chat_nobody_took_gets_the_call_back_form(bookings_db, monkeypatch):
+    from staff import live
+
+    clinic = load_profile()
+    rasa = FakeRasa()
+    live_chats.open_chat("web-1", "socketio")
+    assert live.offer_callbacks(rasa, clinic) == 0  # not yet
+    later = store.utcnow() + dt.timedelta(minutes=clinic.handoff.wait_minutes + 1)
+    monkeypatch.setattr(store, "utcnow", lambda: later)
+    assert live.offer_callbacks(rasa, clinic) == 1
+    assert rasa.calls[0] == ("slots", "web-1", {"handoff_active": False, "request_kind": "callback"})
+    assert "nobody from the team is free" in rasa.calls[1][2]
+    assert rasa.calls[2] == ("execute", "web-1", "booking_form")
+    [chat] = live_chats.listing()
+    assert chat.closed_how == "callback_offered"

@@ -302,10 +302,15 @@ def test_take_over_a_telegram_chat(stack, apis, staff_page):
     staff_page.fill("#message", "Of course, go ahead.")
     staff_page.keyboard.press("Enter")
     wait_for_telegram("go ahead")
-    post(3, "can I wear makeup tomorrow?")
-    staff_page.locator("#transcript li.patient", has_text="makeup tomorrow").wait_for()
-    staff_page.click("#hand-back")
+    post(3, "does it hurt?")
+    staff_page.locator("#transcript li.patient", has_text="does it hurt?").wait_for()
+    assert not any("pinch" in sent for sent in sent_to_patient())  # the assistant stayed quiet
+    # this time the patient asks for the bot back: the chat closes in the staff app
+    post(4, "back to the bot")
     wait_for_telegram("I'm here.")
+    staff_page.locator("#chat-status", has_text="closed").wait_for()
+    post(5, "does it hurt?")
+    wait_for_telegram("pinch")
 
 
 def test_nobody_takes_the_chat_in_time_and_the_patient_is_offered_a_call_back(stack, patient, browser):
