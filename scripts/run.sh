@@ -5,7 +5,8 @@
 #   scripts/run.sh shell   chat in the terminal
 # HOST (default 127.0.0.1), RASA_PORT (5005), ACTION_PORT (5055) and CLINIC_SITE_ORIGINS
 # (space-separated origins allowed by CORS) can be set in the environment. Rasa's HTTP API stays off
-# unless RASA_API_TOKEN or RASA_JWT_SECRET is set (see scripts/rasa_command.py).
+# unless RASA_API_TOKEN or RASA_JWT_SECRET is set (see scripts/rasa_command.py); `serve` sets a random
+# RASA_API_TOKEN when neither is, for the staff app's live chats.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-serve}"
@@ -49,8 +50,16 @@ if [ -f web/node_modules/rasa-webchat/lib/index.js ]; then
   echo "Clinic page with the chat widget: http://localhost:${PAGE_PORT}/ (log: logs/page-server.log)"
 fi
 
+# Live chats reach patients through Rasa's HTTP API: without RASA_API_TOKEN or RASA_JWT_SECRET, this run
+# turns it on with a random token, given to the staff app and the check-in scheduler only.
+if [ "$mode" = serve ] && [ -z "${RASA_API_TOKEN:-}" ] && [ -z "${RASA_JWT_SECRET:-}" ]; then
+  RASA_API_TOKEN=$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))')
+  export RASA_API_TOKEN
+  echo "Rasa's HTTP API is on for this run with a random token, for the staff app's live chats (RASA_API_TOKEN)"
+fi
+
 # The staff app (requests inbox, live chats, insights) on its own port, 127.0.0.1 unless STAFF_HOST says
-# otherwise; live chats reach patients through Rasa's HTTP API, so they need RASA_API_TOKEN.
+# otherwise.
 staff_pid=""
 if [ "$mode" = serve ]; then
   STAFF_PORT="${STAFF_PORT:-8090}"
