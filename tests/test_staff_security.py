@@ -296,3 +296,34 @@ def test_admins_forget_a_patient_and_run_the_purge_only_after_confirming(app, db
     assert "Deleted 0 request(s), 0 conversation(s) older than 180 days." in purge.text
     audit = admin.get(f"{app.url}/admin/audit", timeout=10).text
     assert "patient_forgotten" in audit and "retention_purge" in audit and "Alex Morgan" not in audit
+
+
+def test_a_practitioner_declines_with_a_note_and_records_treated_on(app, db_env, monkeypatch):
+    monkeypatch.setenv("BOOKINGS_DB_URL", db_env["BOOKINGS_DB_URL"])
+    view = booking_requests.create_request(
+        load_profile(),
+        booking_requests.NewRequest(
+            "booking", "Jo Lee", "jo@example.com", When(dt.date(2026, 12, 4), dt.time(11, 0)), "pores", False
+        ),
+    )
+    nurse = log_in(app.url, PRACTITIONER)
+    token = csrf_of(nurse.get(f"{app.url}/requests/{view.reference}", timeout=10).text)
+    treated = nurse.post(
+        f"{app.url}/requests/{view.reference}/treated",
+        data={"csrf_token": token, "treated_on": "2026-12-04"},
+        timeout=10,
+    )
+    assert f"{view.reference} treated on 04 Dec 2026" in treated.text
+    declined = nurse.post(
+        f"{app.url}/requests/{view.reference}/decision",
+        data={"csrf_token": token, "decision": "decline", "note": "Fully booked that day"},
+        timeout=10,
+    )
+    assert f"{view.reference} is now declined" in declined.text and "Fully booked that day" in declined.text
+    patient_sees = booking_requests.find_for_patient(load_profile(), view.reference, "jo@example.com")
+    assert patient_sees.status == "declined" and patient_sees.clinic_note == "Fully booked that day"
+    inbox = nurse.get(f"{app.url}/requests", params={"status": "declined"}, timeout=10).text
+    assert view.reference in inbox
+    admin = log_in(app.url, ADMIN)
+    audit = admin.get(f"{app.url}/admin/audit", timeout=10).text
+    assert "request_declined" in audit and "treated_on" in audit
