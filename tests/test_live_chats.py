@@ -200,3 +200,29 @@ def test_a_chat_nobody_took_gets_the_call_back_form(bookings_db, monkeypatch):
     assert rasa.calls[2] == ("execute", "web-1", "booking_form")
     [chat] = live_chats.listing()
     assert chat.closed_how == "callback_offered"
+
+
+def test_the_staff_app_loads_without_rasa(tmp_path):
+    """It runs from the action server's image, which has no Rasa (tests/test_library_layout.py)."""
+    script = (
+        "import sys\n"
+        "class NoRasa:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] in ('rasa', 'rasa_sdk', 'tensorflow', 'components', 'actions'):\n"
+        "            raise ImportError(name)\n"
+        "sys.meta_path.insert(0, NoRasa())\n"
+        "from staff.app import create_app\n"
+        "app = create_app()\n"
+        "assert app.test_client().get('/requests').status_code == 302\n"
+        "print('staff ok')\n"
+    )
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "BOOKINGS_DB_URL": f"sqlite:///{tmp_path / 'b.db'}",
+        "STAFF_SECRET_KEY": "test",
+    }
+    out = subprocess.run(
+        [str(VENV_BIN / "python"), "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0 and "staff ok" in out.stdout, out.stderr[-2000:]
