@@ -226,3 +226,12 @@ def test_the_staff_app_loads_without_rasa(tmp_path):
         [str(VENV_BIN / "python"), "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
     assert out.returncode == 0 and "staff ok" in out.stdout, out.stderr[-2000:]
+
+
+def test_forget_me_in_the_chat_also_removes_its_live_chat(bookings_db):
+    from actions.privacy import _forget
+
+    live_chats.open_chat("web-1", "socketio")
+    live_chats.open_chat("web-2", "socketio")
+    _forget("web-1")
+    assert [chat.sender_id for chat in live_chats.listing()] == ["web-2"]
