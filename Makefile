@@ -9,7 +9,7 @@ RASA  := $(VENV)/bin/rasa
 RUFF  ?= $(VENV)/bin/ruff
 MYPY  ?= $(VENV)/bin/mypy
 # The Python packages `make lint` type-checks (tests/ gets ruff only).
-PACKAGES := actions clinic components channels insights scripts benchmarks
+PACKAGES := actions clinic components channels insights scripts benchmarks staff
 MODEL := models/clinic.tar.gz
 # Exact pins: the Rasa server's, the action server's (each image installs its own) and the tests' and
 # tools'; the development venv has all three.
@@ -25,7 +25,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 export ACTION_SERVER_URL ?= http://127.0.0.1:5055/webhook
 
-.PHONY: help run shell test test-scale servers bench-scale test-fast lint setup web browser model train domain validate bench bench-safety bench-faq bench-languages bench-parts bench-load bench-readme lock clean bookings outbox report checkins
+.PHONY: help run shell test test-scale servers bench-scale test-fast lint setup web browser model train domain validate bench bench-safety bench-faq bench-languages bench-parts bench-load bench-readme lock clean bookings outbox report checkins staff
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -82,6 +82,9 @@ $(MODEL): $(TRAINING_FILES) lang/.built
 
 bookings: setup  ## practitioners: list open requests; ARGS="confirm BR-XXXXXX --note '...'" / "decline ..." / "all"
 	$(PY) -m clinic.practitioner $(ARGS)
+
+staff: setup  ## staff accounts for the staff app: ARGS="add name@clinic --role practitioner|admin" (password asked), "list"
+	$(PY) -m staff.cli $(ARGS)
 
 checkins: setup  ## post-treatment check-ins: send the due ones now (RASA_URL, RASA_API_TOKEN); make run does it every minute
 	$(PY) -m clinic.checkins run --once

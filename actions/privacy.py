@@ -15,14 +15,16 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from clinic import content, store
+from clinic import content, live_chats, store
 from clinic.profile import profile
 
 ACTION_NAME = "action_forget_me"
 
 
 def _forget(sender_id: str) -> int:
+    """The chat's requests (returns how many) and its live chat in the staff app, if one is open."""
     with store.session() as db:
+        live_chats.forget_sender(db, sender_id)
         return store.forget_conversation(db, sender_id)
 
 

@@ -9,6 +9,7 @@ gets the urgent reply. It never diagnoses and never reassures about a warning si
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from typing import Any
 
@@ -18,7 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import languages
 from actions.form_base import reset_booking_slots
-from clinic import clock, warning_signs
+from clinic import clock, live_chats, warning_signs
 from clinic.profile import profile
 
 
@@ -49,6 +50,8 @@ class ActionUrgentCare(Action):
             dispatcher.utter_message(text=in_language)
         else:
             dispatcher.utter_message(text=warning_signs.report_reply(level, clinic, treated_on(tracker), clock.now()))
+        if tracker.get_slot("handoff_active"):  # a person has this chat: flag it in the staff app at once
+            await asyncio.to_thread(live_chats.flag_warning, tracker.sender_id, level)
         if level == "clinic" and not in_language:  # not an emergency on its own: the signs that would make it one
             dispatcher.utter_message(text=warning_signs.watch_for(clinic))
         if tracker.active_loop_name:

@@ -231,3 +231,39 @@ def set_status(reference: str, status: str, note: str | None = None, db_url: str
         if note:
             request.clinic_note = note[:500]
         return _view(request)
+
+
+@dataclass(frozen=True)
+class Purged:
+    requests: int
+    conversations: int
+
+
+def purge_expired(clinic: ClinicProfile, db_url: str | None = None, tracker_url: str | None = None) -> Purged:
+    """The retention purge: requests and conversations older than data_retention_days (CLI and staff app)."""
+    from clinic.tracker_db import purge_conversations
+
+    with store.session(db_url) as db:
+        removed = store.purge_expired(db, clinic.data_retention_days)
+    return Purged(removed, purge_conversations(clinic.data_retention_days, tracker_url))
+
+
+def forget_patient(reference: str, db_url: str | None = None, tracker_url: str | None = None) -> Purged | None:
+    """Staff's "forget this patient": the request, every request and live chat of its conversation, and
+    the conversation itself, as the patient's own "forget me" would; None when the reference is unknown."""
+    from clinic import live_chats, tracker_db
+
+    with store.session(db_url) as db:
+        request = store.find_request(db, reference)
+        if request is None:
+            return None
+        key = request.conversation_key
+    sender = tracker_db.sender_for_key(key, tracker_url) if key else None
+    with store.session(db_url) as db:
+        condition = store.BookingRequest.conversation_key == key if key else store.BookingRequest.reference == reference
+        removed = store.delete_requests(db, condition)
+        if sender:
+            live_chats.forget_sender(db, sender)
+    conversations = 1 if sender and tracker_db.delete_conversation(sender, tracker_url) else 0
+    logger.info("forgot the patient of a request: %d request(s), %d conversation(s)", removed, conversations)
+    return Purged(removed, conversations)

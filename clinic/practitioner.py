@@ -22,7 +22,6 @@ from sqlalchemy import select
 
 from clinic import booking_requests, notify, store
 from clinic.profile import ProfileError, load_profile
-from clinic.tracker_db import purge_conversations
 
 
 def _local(clinic, moment) -> str:
@@ -118,11 +117,9 @@ def main(argv: list[str] | None = None) -> int:
         configured = notify.SmtpSettings.from_env(clinic.email) is not None
         print(f"sent {sent}, still waiting {waiting}" + ("" if configured else " (SMTP_HOST is not set)"))
     elif command == "purge":
-        with store.session() as db:
-            removed = store.purge_expired(db, clinic.data_retention_days)
-        conversations = purge_conversations(clinic.data_retention_days)
+        purged = booking_requests.purge_expired(clinic)
         print(
-            f"deleted {removed} request(s) and {conversations} conversation(s) older than "
+            f"deleted {purged.requests} request(s) and {purged.conversations} conversation(s) older than "
             f"{clinic.data_retention_days} days"
         )
     return 0

@@ -75,6 +75,13 @@ class CheckinSettings(BaseModel):
         return span
 
 
+class HandoffSettings(BaseModel):
+    """A patient's request for a person in opening hours (the staff app's live chats)."""
+
+    # Nobody took the chat within this many minutes: the patient is offered a call-back request.
+    wait_minutes: float = Field(default=3, gt=0, le=120)
+
+
 class Treatment(BaseModel):
     """The treatment the assistant is about: its name as the practitioners' `treatments` give it."""
 
@@ -97,6 +104,7 @@ class ClinicProfile(BaseModel):
     booking_lead_time_hours: int = Field(..., ge=0, le=24 * 60)
     data_retention_days: int = Field(..., ge=1, le=3650)
     checkins: CheckinSettings = CheckinSettings()
+    handoff: HandoffSettings = HandoffSettings()
 
     @validator("phone", "urgent_phone")
     def _valid_phone(cls, value: str, values: dict) -> str:

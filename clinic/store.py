@@ -122,6 +122,27 @@ class CheckIn(Base):
     request = relationship("BookingRequest", back_populates="checkins")
 
 
+class LiveChat(Base):
+    """A patient who asked for a person in opening hours: waiting, taken by a staff member, or closed.
+
+    The chat's own id (sender_id) is what Rasa's HTTP API needs to reach the patient, so it is kept
+    while the chat is open and cleared when it closes (a closed row keeps only times, for the inbox).
+    """
+
+    __tablename__ = "live_chats"
+    id = Column(Integer, primary_key=True)
+    sender_id = Column(String(255), index=True)
+    channel = Column(String(32))  # the patient's input channel: socketio, telegram, twilio, rest
+    status = Column(String(12), nullable=False, default="waiting", index=True)  # waiting/taken/closed
+    requested_at = Column(DateTime, nullable=False, default=utcnow)  # UTC
+    taken_by = Column(String(254))  # the staff member's account e-mail
+    taken_at = Column(DateTime)
+    closed_at = Column(DateTime)
+    closed_how = Column(String(24))  # handed_back, patient_asked_bot, callback_offered, forgotten
+    warning_at = Column(DateTime)  # a warning sign came in while the chat waited or was taken
+    warning_level = Column(String(12))
+
+
 def database_url() -> str:
     return os.environ.get(DB_ENV, "").strip() or f"sqlite:///{DEFAULT_DB}"
 
@@ -258,6 +279,11 @@ def purge_expired(db: Session, retention_days: int, now: dt.datetime | None = No
     """Delete requests (and their e-mails) older than the retention period; returns how many."""
     cutoff = (now or dt.datetime.now(dt.timezone.utc)).replace(tzinfo=None) - dt.timedelta(days=retention_days)
     return _delete_with_emails(db, BookingRequest.created_at < cutoff)
+
+
+def delete_requests(db: Session, condition) -> int:
+    """Delete the requests matching a SQLAlchemy condition, with their e-mails (staff's "forget this patient")."""
+    return _delete_with_emails(db, condition)
 
 
 def _delete_with_emails(db: Session, condition) -> int:

@@ -53,3 +53,95 @@ def purge_conversations(retention_days: int, url: str | None = None, now: float 
         return len(old)
     finally:
         engine.dispose()
+
+
+def _events_table():
+    import sqlalchemy as sa
+
+    return sa.table(
+        "events",
+        sa.column("id"),
+        sa.column("sender_id"),
+        sa.column("type_name"),
+        sa.column("timestamp"),
+        sa.column("data"),
+    )
+
+
+def transcript(sender_id: str, url: str | None = None, limit: int = 500) -> list[dict]:
+    """The patient's and the assistant's (or staff's) messages in one conversation, oldest first.
+
+    Each item: {"who": "patient" | "assistant" | "staff", "text", "at" (UTC timestamp), "warning": level or
+    None, "buttons": [titles]}. Read with plain SQL like the purge, so the staff app needs no Rasa code.
+    """
+    import json
+
+    import sqlalchemy as sa
+
+    events = _events_table()
+    engine = sa.create_engine(url or tracker_db_url())
+    try:
+        with engine.connect() as conn:
+            if not sa.inspect(conn).has_table("events"):
+                return []
+            rows = conn.execute(
+                sa.select(events.c.type_name, events.c.timestamp, events.c.data)
+                .where(events.c.sender_id == sender_id, events.c.type_name.in_(("user", "bot")))
+                .order_by(events.c.id.desc())
+                .limit(limit)
+            ).all()
+    finally:
+        engine.dispose()
+    lines = []
+    for type_name, timestamp, raw in reversed(rows):
+        data = json.loads(raw) if isinstance(raw, str) else dict(raw or {})
+        text = str(data.get("text") or "")
+        if type_name == "user":
+            if text.startswith("EXTERNAL_") or not text:
+                continue
+            found = (data.get("parse_data") or {}).get("warning_sign") or {}
+            warning = (found.get("level") or "urgent") if found.get("reported") else None
+            lines.append({"who": "patient", "text": text, "at": timestamp, "warning": warning, "buttons": []})
+        else:
+            payload = data.get("data") or {}
+            staff = bool((data.get("metadata") or {}).get("staff"))
+            buttons = [str(b.get("title")) for b in payload.get("buttons") or [] if isinstance(b, dict)]
+            if text or buttons:
+                who = "staff" if staff else "assistant"
+                lines.append({"who": who, "text": text, "at": timestamp, "warning": None, "buttons": buttons})
+    return lines
+
+
+def sender_for_key(conversation_key: str, url: str | None = None) -> str | None:
+    """The chat id whose SHA-256 a booking request stored (clinic.store.conversation_key), if it still exists."""
+    import hashlib
+
+    import sqlalchemy as sa
+
+    events = _events_table()
+    engine = sa.create_engine(url or tracker_db_url())
+    try:
+        with engine.connect() as conn:
+            if not sa.inspect(conn).has_table("events"):
+                return None
+            for (sender_id,) in conn.execute(sa.select(events.c.sender_id).distinct()):
+                if hashlib.sha256(str(sender_id).encode("utf-8")).hexdigest() == conversation_key:
+                    return str(sender_id)
+    finally:
+        engine.dispose()
+    return None
+
+
+def delete_conversation(sender_id: str, url: str | None = None) -> int:
+    """Delete one whole conversation ("forget this patient" in the staff app); returns its event count."""
+    import sqlalchemy as sa
+
+    events = _events_table()
+    engine = sa.create_engine(url or tracker_db_url())
+    try:
+        with engine.begin() as conn:
+            if not sa.inspect(conn).has_table("events"):
+                return 0
+            return conn.execute(sa.delete(events).where(events.c.sender_id == sender_id)).rowcount or 0
+    finally:
+        engine.dispose()

@@ -5,7 +5,8 @@
 #   scripts/run.sh shell   chat in the terminal
 # HOST (default 127.0.0.1), RASA_PORT (5005), ACTION_PORT (5055) and CLINIC_SITE_ORIGINS
 # (space-separated origins allowed by CORS) can be set in the environment. Rasa's HTTP API stays off
-# unless RASA_API_TOKEN or RASA_JWT_SECRET is set (see scripts/rasa_command.py).
+# unless RASA_API_TOKEN or RASA_JWT_SECRET is set (see scripts/rasa_command.py); `serve` sets a random
+# RASA_API_TOKEN when neither is, for the staff app's live chats.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-serve}"
@@ -49,6 +50,26 @@ if [ -f web/node_modules/rasa-webchat/lib/index.js ]; then
   echo "Clinic page with the chat widget: http://localhost:${PAGE_PORT}/ (log: logs/page-server.log)"
 fi
 
+# Live chats reach patients through Rasa's HTTP API: without RASA_API_TOKEN or RASA_JWT_SECRET, this run
+# turns it on with a random token, given to the staff app and the check-in scheduler only.
+if [ "$mode" = serve ] && [ -z "${RASA_API_TOKEN:-}" ] && [ -z "${RASA_JWT_SECRET:-}" ]; then
+  RASA_API_TOKEN=$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))')
+  export RASA_API_TOKEN
+  echo "Rasa's HTTP API is on for this run with a random token, for the staff app's live chats (RASA_API_TOKEN)"
+fi
+
+# The staff app (requests inbox, live chats, insights) on its own port, 127.0.0.1 unless STAFF_HOST says
+# otherwise.
+staff_pid=""
+if [ "$mode" = serve ]; then
+  STAFF_PORT="${STAFF_PORT:-8090}"
+  RASA_URL="http://127.0.0.1:${RASA_PORT}" .venv/bin/python -m staff.app --host "${STAFF_HOST:-127.0.0.1}" \
+    --port "$STAFF_PORT" >logs/staff-app.log 2>&1 &
+  staff_pid=$!
+  trap 'kill $actions_pid $page_pid $staff_pid 2>/dev/null || true' EXIT INT TERM
+  echo "Staff app: http://localhost:${STAFF_PORT}/ (accounts: make staff ARGS=\"add name@clinic --role admin\"; log: logs/staff-app.log)"
+fi
+
 # Post-treatment check-ins go out through Rasa's HTTP API (trigger_intent), so the scheduler runs
 # only when that API has a token (clinic/checkins.py; nothing to do without Telegram or WhatsApp).
 checkins_pid=""
@@ -56,7 +77,7 @@ if [ -n "${RASA_API_TOKEN:-}" ] && [ "$mode" = serve ]; then
   RASA_URL="http://127.0.0.1:${RASA_PORT}" .venv/bin/python -m clinic.checkins run --every 60 \
     >logs/checkins.log 2>&1 &
   checkins_pid=$!
-  trap 'kill $actions_pid $page_pid $checkins_pid 2>/dev/null || true' EXIT INT TERM
+  trap 'kill $actions_pid $page_pid $staff_pid $checkins_pid 2>/dev/null || true' EXIT INT TERM
   echo "Check-in scheduler running (log: logs/checkins.log)"
 fi
 

@@ -201,11 +201,18 @@ def test_a_reaction_mid_booking_stops_the_form_and_forgets_the_details():
 # ---- handoff ------------------------------------------------------------------------------------
 
 
-def test_handoff_in_opening_hours_hands_over_and_goes_quiet(clock_at):
+def test_handoff_in_opening_hours_hands_over_and_goes_quiet(clock_at, bookings_db):
+    from clinic import live_chats
+
     clock_at(2026, 11, 24, 11, 0)
-    messages, events = run_action(ActionHandoff(), make_tracker("can i talk to a person", "request_human"))
+    tracker = make_tracker("can i talk to a person", "request_human")
+    messages, events = run_action(ActionHandoff(), tracker)
     assert profile().phone in texts(messages) and "back to the bot" in texts(messages)
+    assert "join this chat" in texts(messages)
     assert slot_values(events) == {"handoff_active": True, "request_kind": None}
+    # the chat waits in the staff app's live chats until someone takes it
+    [chat] = live_chats.listing()
+    assert chat.status == "waiting" and chat.sender_id == tracker.sender_id
 
 
 def test_handoff_after_hours_offers_a_call_back(clock_at):
@@ -215,6 +222,28 @@ def test_handoff_after_hours_offers_a_call_back(clock_at):
     assert slot_values(events) == {"handoff_active": False, "request_kind": "callback"}
 
 
-def test_patient_can_have_the_bot_back():
-    messages, events = run_action(ActionResumeBot(), make_tracker("back to the bot", "resume_bot"))
+def test_patient_can_have_the_bot_back(bookings_db):
+    from clinic import live_chats
+
+    tracker = make_tracker("back to the bot", "resume_bot")
+    live_chats.open_chat(tracker.sender_id, "socketio")
+    messages, events = run_action(ActionResumeBot(), tracker)
     assert messages[0]["response"] == "utter_bot_back" and slot_values(events) == {"handoff_active": False}
+    [chat] = live_chats.listing()
+    assert chat.status == "closed" and chat.closed_how == "patient_asked_bot" and chat.sender_id is None
+
+
+def test_a_warning_sign_during_a_live_chat_gets_the_urgent_reply_and_is_flagged_to_the_staff(bookings_db):
+    from clinic import live_chats
+
+    tracker = make_tracker(
+        "my lips are swelling and I can't breathe",
+        "report_adverse_reaction",
+        warning_level="emergency",
+        slots={"handoff_active": True},
+    )
+    live_chats.open_chat(tracker.sender_id, "socketio")
+    messages, _ = run_action(ActionUrgentCare(), tracker)
+    assert f"call {profile().emergency_number} now" in texts(messages)
+    [chat] = live_chats.listing()
+    assert chat.warning_at is not None and chat.warning_level == "emergency"

@@ -135,7 +135,7 @@ def test_make_test_fast_runs_make_lint_first_with_the_pinned_ruff_and_mypy():
     )
     assert out.returncode == 0, out.stderr
     commands = out.stdout.splitlines()
-    packages = "actions clinic components channels insights scripts benchmarks"
+    packages = "actions clinic components channels insights scripts benchmarks staff"
     assert commands == [
         f".venv/bin/ruff check {packages} tests",
         f".venv/bin/ruff format --check {packages} tests",

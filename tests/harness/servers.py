@@ -330,3 +330,47 @@ class ServerSets:
     def stop_all(self) -> None:
         for clock in list(self._open):
             self.stop(clock)
+
+
+@dataclass
+class StaffApp:
+    url: str
+    proc: subprocess.Popen
+    log: Path
+    env: dict[str, str]
+
+    def add_account(self, email: str, role: str, password: str) -> None:
+        """`make staff ARGS="add ..."` with the password on standard input, as a script gives it."""
+        out = subprocess.run(
+            [str(VENV_BIN / "python"), "-m", "staff.cli", "add", email, "--role", role],
+            cwd=ROOT,
+            env=self.env,
+            input=password + "\n",
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert out.returncode == 0, out.stderr
+
+
+@contextlib.contextmanager
+def running_staff_app(log_dir: Path, extra_env: dict[str, str] | None = None) -> Iterator[StaffApp]:
+    """The staff app (python -m staff.app, waitress) on a loopback port; BOOKINGS_DB_URL etc. from extra_env."""
+    log_dir.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    env = {**os.environ, "STAFF_SECRET_KEY": secrets.token_urlsafe(32), **(extra_env or {})}
+    log = log_dir / "staff-app.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [str(VENV_BIN / "python"), "-m", "staff.app", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            wait_ready(lambda: requests.get(f"{url}/healthz", timeout=2).ok, proc, log, 60, "staff app")
+            yield StaffApp(url, proc, log, env)
+        finally:
+            stop_process(proc)
