@@ -24,6 +24,7 @@ expects them from DIET and the ResponseSelector together:
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, Optional
 
 import joblib
@@ -101,6 +102,7 @@ class CalibratedClassifier(GraphComponent, IntentClassifier):
         ).tocsr()
 
     def train(self, training_data: TrainingData) -> Resource:
+        from sklearn.exceptions import ConvergenceWarning
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
 
@@ -115,9 +117,12 @@ class CalibratedClassifier(GraphComponent, IntentClassifier):
         self.chars = TfidfVectorizer(
             analyzer="char_wb", ngram_range=tuple(config["char_ngrams"]), sublinear_tf=True, lowercase=True
         ).fit(texts)
-        self.model = LogisticRegression(C=config["C"], max_iter=config["max_iter"]).fit(
-            self._features(examples), [label_of(e) for e in examples]
-        )
+        with warnings.catch_warnings():
+            # max_iter is set below convergence on purpose (config.yml): its warning is not news.
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            self.model = LogisticRegression(C=config["C"], max_iter=config["max_iter"]).fit(
+                self._features(examples), [label_of(e) for e in examples]
+            )
         self.retrieval_intents = sorted(training_data.retrieval_intents)
         with self._storage.write_to(self._resource) as directory:
             joblib.dump(
