@@ -32,7 +32,8 @@ SAFETY_SETS = {
     "v2": "second set (development)",
     "v4": "fourth set (development)",
     "v3": "third set (development)",
-    "v5": "**fifth set: the reporting set**",
+    "v5": "fifth set (development)",
+    "v6": "**sixth set: the reporting set**",
 }
 
 
