@@ -27,7 +27,8 @@ hours, so a clinic-level "report" (lasting effects) that says it is only hours s
 below `expected_within_hours` it is not a report. The time is read with dateparser, plus "day N".
 
 The level is the most urgent level among the kinds holding at least `level_share` of the kind
-probability (a blocked vessel with blurred sight is an emergency, not only urgent). What the check
+probability, or `emergency_share` for an emergency kind (a blocked vessel with blurred sight is an
+emergency, not only urgent). What the check
 found goes into the parse result under `warning_sign`: action_urgent_care reads the level from it,
 and benchmarks replay the thresholds on it.
 """
@@ -91,9 +92,15 @@ def softmax(scores: np.ndarray) -> np.ndarray:
     return shifted / shifted.sum()
 
 
-def level_of(kind_shares: dict[str, float], levels: dict[str, str], share: float) -> str:
-    """The most urgent level among kinds holding at least `share` of the report probability."""
-    found = {levels.get(kind, "urgent") for kind, p in kind_shares.items() if p >= share}
+def level_of(kind_shares: dict[str, float], levels: dict[str, str], share: float, emergency_share: float = 1.0) -> str:
+    """The most urgent level among kinds holding at least `share` of the report probability; an
+    emergency kind needs only `emergency_share` when that is lower (a vision report read mostly as a
+    lasting effect must not be told it is expected)."""
+    found = {
+        levels.get(kind, "urgent")
+        for kind, p in kind_shares.items()
+        if p >= (min(share, emergency_share) if levels.get(kind) == "emergency" else share)
+    }
     for level in LEVELS:
         if level in found:
             return level
@@ -173,6 +180,7 @@ class WarningSignCheck(GraphComponent, IntentClassifier):
             "report_at_with_intent": 0.2,
             "intent_report_at": 0.5,
             "level_share": 0.25,
+            "emergency_share": 0.25,
             "expected_within_hours": 12,
         }
 
@@ -281,7 +289,7 @@ class WarningSignCheck(GraphComponent, IntentClassifier):
             )
             verdict = decide(report_probability, intent_confidence, top == REPORT_INTENT, config)
             kind = max(kinds, key=kinds.__getitem__) if kinds else "unspecified"
-            level = level_of(kinds, self.levels, config["level_share"])
+            level = level_of(kinds, self.levels, config["level_share"], config["emergency_share"])
             hours = None
             if verdict:
                 expected, hours = expected_in_its_time(level, message.get(TEXT) or "", config)

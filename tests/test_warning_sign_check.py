@@ -152,3 +152,7 @@ def test_the_most_urgent_likely_kind_sets_the_level():
     assert level_of({"blocked_vessel": 0.6, "vision": 0.3, "lasting_effects": 0.1}, levels, 0.25) == "emergency"
     assert level_of({"blocked_vessel": 0.8, "vision": 0.1, "lasting_effects": 0.1}, levels, 0.25) == "urgent"
     assert level_of({"lasting_effects": 0.9, "vision": 0.1}, levels, 0.25) == "clinic"
+    # An emergency kind needs less: a vision report read mostly as a lasting effect stays an emergency,
+    # while an urgent kind at the same share does not lift a lasting effect (the expected-effect veto stays).
+    assert level_of({"lasting_effects": 0.64, "vision": 0.24}, levels, 0.25, 0.1) == "emergency"
+    assert level_of({"lasting_effects": 0.72, "bleeding": 0.24}, levels, 0.25, 0.1) == "clinic"
