@@ -33,7 +33,8 @@ SAFETY_SETS = {
     "v4": "fourth set (development)",
     "v3": "third set (development)",
     "v5": "fifth set (development)",
-    "v6": "**sixth set: the reporting set**",
+    "v6": "sixth set (development)",
+    "v7": "**seventh set: the reporting set**",
 }
 
 

@@ -15,7 +15,9 @@ together they are the DEVELOPMENT sets: the check's thresholds are chosen on the
 benign escalation at MOST_BENIGN_ESCALATED or less first, then the best recall, then the least benign
 escalation), and the run says whether config.yml holds them. The fifth set (v5) was the reporting set
 until a miss there steered the decision rule (2026-12-03); it is development since, its messages still
-unread. The sixth set (v6) is the REPORTING set: nothing is tuned on it and its messages are not read.
+unread. The sixth set (v6) was the reporting set until the scores of its misses steered the decision
+rule (2026-12-03 13:40); development since. The seventh set (v7) is the REPORTING set: nothing is tuned
+on it and its messages are not read.
 
 Latency: the same model parses the same messages with the check and with the check switched off
 (its `process` replaced by a pass-through), in alternating rounds; the ratio of the p50s is the
@@ -53,9 +55,10 @@ SETS = {  # tests/blind/warning_signs_<key>.yml
     "v4": "Fourth set (development: written later to take over from the sets already fitted)",
     "v3": "Third set (development from 2026-12-02: its figures steered the choice rule; messages never read)",
     "v5": "Fifth set (development from 2026-12-03: a miss there steered the decision rule; messages never read)",
-    "v6": "Sixth set: the reporting set from 2026-12-03 (nothing tuned here, messages not read)",
+    "v6": "Sixth set (development from 2026-12-03 13:40: the scores of its misses steered the decision rule; messages never read)",
+    "v7": "Seventh set: the reporting set from 2026-12-03 13:40 (nothing tuned here, messages not read)",
 }
-DEVELOPMENT = ("dev", "report", "v2", "v4", "v3", "v5")
+DEVELOPMENT = ("dev", "report", "v2", "v4", "v3", "v5", "v6")
 # Settings that escalate at most this share of look-alikes are preferred, then the best recall. The
 # issue's bar is 5%; on 2026-12-02 the settings chosen within 5% missed more reports on v3 without
 # escalating fewer look-alikes there, so the bar became one and a half times the issue's: a missed

@@ -31,8 +31,10 @@ FROZEN = {  # sha256 of each file as the helper's set was split on 2026-12-01
     "warning_signs_v4.yml": "df5b1fca9cbb2a7867f45d39f71e5fb12223226c77f7b8024945fdf6dd79eade",
     # fifth, the reporting set from 2026-12-02 to 2026-12-03, development since
     "warning_signs_v5.yml": "8355ead439a5e120d810b03e430dfc4f37579a20b830fdb3506fa0331e2df249",
-    # sixth, the reporting set from 2026-12-03 (issue 16)
+    # sixth, the reporting set on 2026-12-03 (issue 16), development since
     "warning_signs_v6.yml": "b8736156cc27670410b8e8108d0695062f009624ecef902591631b21347e4398",
+    # seventh, the reporting set from 2026-12-03 13:40 (issue 16)
+    "warning_signs_v7.yml": "39cefd58b1fd99f943153bee883663483928bfefc5e8af0f7b37e77aff2eae52",
     # issue 18, development half
     "languages_dev.yml": "8da5d49d816048babdf38c509cfff89e6620ee0a7cd75f7fddbbdb1956a14b1d",
     # issue 18, reporting half
