@@ -11,9 +11,8 @@ message is parsed once by the trained model; the systems below are then scored o
 
 Development and reporting. The first set's two halves, the second and the fourth set have all been
 read while the check was built, and the third set's figures steered how settings are chosen, so
-together they are the DEVELOPMENT sets: the check's thresholds are chosen on them (settings keeping
-benign escalation at MOST_BENIGN_ESCALATED or less first, then the best recall, then the least benign
-escalation), and the run says whether config.yml holds them. The fifth set (v5) was the reporting set
+together they are the DEVELOPMENT sets: the check's thresholds are chosen on them (the best recall first, then the least
+benign escalation: `choose_thresholds`), and the run says whether config.yml holds them. The fifth set (v5) was the reporting set
 until a miss there steered the decision rule (2026-12-03); it is development since, its messages still
 unread. The sixth set (v6) was the reporting set until the scores of its misses steered the decision
 rule (2026-12-03 13:40); development since. The seventh set (v7) is the REPORTING set: nothing is tuned
@@ -59,14 +58,12 @@ SETS = {  # tests/blind/warning_signs_<key>.yml
     "v7": "Seventh set: the reporting set from 2026-12-03 13:40 (nothing tuned here, messages not read)",
 }
 DEVELOPMENT = ("dev", "report", "v2", "v4", "v3", "v5", "v6")
-# Settings that escalate at most this share of look-alikes are preferred, then the best recall. The
-# issue's bar is 5%; on 2026-12-02 the settings chosen within 5% missed more reports on v3 without
-# escalating fewer look-alikes there, so the bar became one and a half times the issue's: a missed
-# warning sign is the one failure a clinic cannot accept, a false alarm costs a phone call.
-MOST_BENIGN_ESCALATED = 0.075
 # The classifier's confidence in a report from which it "leans" to one. A calibrated classifier
 # spreads its probability more than DIET did, so this is chosen too.
 INTENT_LEANINGS = [0.2, 0.3, 0.4, 0.5]
+# The classifier's confidence from which its first-choice report stands whatever the check says (1.01: never).
+CLASSIFIER_SURE = [0.4, 0.5, 0.6, 0.7, 1.01]
+THRESHOLD_KEYS = ("report_at", "report_at_with_intent", "intent_report_at", "classifier_sure_at")
 LEVEL_RANK: dict[str | None, int] = {"emergency": 0, "urgent": 1, "clinic": 2}
 
 
@@ -148,33 +145,28 @@ def score(items: list[dict[str, Any]], flagged: list[bool], levels: list[str | N
 def choose_thresholds(
     items: list[dict[str, Any]], parses: list[dict[str, Any]], config: dict[str, Any]
 ) -> dict[str, Any]:
-    """On the development sets: settings keeping benign escalation within the bar first, then the
-    best recall, then the least benign escalation, then the earliest leaning of the classifier and the
-    lowest bar with its agreement (safety first among equals), then the highest bar alone."""
-    grid = [round(0.05 * i, 2) for i in range(1, 20)]
+    """On the development sets: the best recall first (a missed warning sign is the one failure a clinic
+    cannot accept; a false alarm costs a phone call), then the least benign escalation, then the earliest
+    leaning of the classifier and the lowest bar with its agreement (safety first among equals), then the
+    highest bars alone. Until 2026-12-03 settings within 7.5% benign escalation were preferred to recall;
+    on the seventh set that rule would have kept six misses of the sixth."""
+    grid = [round(0.05 * i, 2) for i in range(10, 20)]
     best: tuple[Any, dict[str, Any]] | None = None
-    for leaning in INTENT_LEANINGS:
-        for report_at in grid:
-            for with_intent in [0.0, 0.01, 0.02] + grid:
-                if with_intent > report_at:
-                    continue
-                settings = {
-                    **config,
-                    "report_at": report_at,
-                    "report_at_with_intent": with_intent,
-                    "intent_report_at": leaning,
-                }
-                result = score(items, [replay(p, settings) for p in parses])
-                key = (
-                    result["benign_escalation"] <= MOST_BENIGN_ESCALATED,
-                    result["recall"],
-                    -result["benign_escalation"],
-                    -leaning,
-                    -with_intent,
-                    report_at,
-                )
-                if best is None or key > best[0]:
-                    best = (key, {**settings, **result})
+    for sure in CLASSIFIER_SURE:
+        for leaning in INTENT_LEANINGS:
+            for report_at in grid:
+                for with_intent in [0.0, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2]:
+                    settings = {
+                        **config,
+                        "report_at": report_at,
+                        "report_at_with_intent": with_intent,
+                        "intent_report_at": leaning,
+                        "classifier_sure_at": sure,
+                    }
+                    result = score(items, [replay(p, settings) for p in parses])
+                    key = (result["recall"], -result["benign_escalation"], -leaning, -with_intent, report_at, sure)
+                    if best is None or key > best[0]:
+                        best = (key, {**settings, **result})
     assert best is not None  # the grid is not empty
     return best[1]
 
@@ -215,7 +207,7 @@ def main() -> None:
 
     agent = Agent.load(args.model)
     config, patterns = check_config(), regex_net()
-    settings = ("report_at", "report_at_with_intent", "intent_report_at", "level_share", "expected_within_hours")
+    settings = (*THRESHOLD_KEYS, "level_share", "emergency_share", "expected_within_hours")
     out: dict[str, Any] = {"model": Path(args.model).name, "config": {k: config[k] for k in settings}}
     md = [
         "# Warning signs on the blind set",
@@ -247,7 +239,7 @@ def main() -> None:
                                     **config,
                                     **{
                                         k: out["chosen_on_development"][k]
-                                        for k in ("report_at", "report_at_with_intent", "intent_report_at")
+                                        for k in THRESHOLD_KEYS
                                     },
                                 },
                             )
@@ -287,7 +279,7 @@ def main() -> None:
         if half == DEVELOPMENT[-1]:
             chosen = choose_thresholds([i for i, _ in development], [p for _, p in development], config)
             out["chosen_on_development"] = chosen
-            keys = ("report_at", "report_at_with_intent", "intent_report_at")
+            keys = THRESHOLD_KEYS
             holds = all(chosen[k] == config[k] for k in keys)
             md += [
                 f"**Chosen on the development sets together** ({chosen['benign_total']} look-alikes): "

@@ -15,7 +15,9 @@ the pipeline already computed, so no extra model call):
 
 The NLU intent and this check decide together: a message is a report when the check's probability
 of a report reaches `report_at`, or when the intent classifier leans to `report_adverse_reaction` (confidence at
-least `intent_report_at`, 0.5 by design) and the check reaches the lower `report_at_with_intent`.
+least `intent_report_at`) and the check reaches the lower `report_at_with_intent`, or when a report is
+the classifier's first choice at `classifier_sure_at` or more (the check's networks were confidently
+wrong about such reports on a fresh blind set).
 When the classifier's top intent is a report that the check does not back, the message gets its next
 intent ("what if my lips swell?" reads like a report to a word model). The two check thresholds are
 chosen on the development half of the blind warning-sign set (benchmarks/safety.py), never on the
@@ -151,10 +153,12 @@ def decide(
     """True: a report. False: the classifier said report but the check does not back it (demote). None: leave it.
 
     The check alone decides at `report_at`; when the intent classifier leans to a report (`intent_report_at`, or
-    a report is its first choice at any confidence), a lower bar, `report_at_with_intent`, is enough. The
-    classifier's first choice counts because it alone has reached every report of every blind set, and the
-    reporting set of 2026-12-03 had a lasting effect it ranked first at 0.41 (benchmarks/results/safety.md):
-    the check may overrule it only when it is sure there is no report."""
+    a report is its first choice at any confidence), a lower bar, `report_at_with_intent`, is enough. A report
+    that is the classifier's first choice at `classifier_sure_at` or more stands whatever the check says: on the
+    2026-12-03 reporting set (v6) the check's networks overruled three such reports (a stroke at 0.79, two
+    lasting effects at 0.59 and 0.44) with report probabilities of 0.0001-0.0055, confident and wrong."""
+    if diet_says_report and intent_confidence >= config.get("classifier_sure_at", 1.01):
+        return True
     leans = intent_confidence >= config["intent_report_at"] or diet_says_report
     if report_probability >= config["report_at"] or (leans and report_probability >= config["report_at_with_intent"]):
         return True
@@ -179,6 +183,7 @@ class WarningSignCheck(GraphComponent, IntentClassifier):
             "report_at": 0.5,
             "report_at_with_intent": 0.2,
             "intent_report_at": 0.5,
+            "classifier_sure_at": 1.01,  # off unless config.yml sets it
             "level_share": 0.25,
             "emergency_share": 0.25,
             "expected_within_hours": 12,

@@ -102,6 +102,11 @@ def test_diet_leaning_to_a_report_lowers_the_bar_but_never_replaces_the_check():
     # a report as the classifier's first choice leans too, however unsure it is (a lasting effect at 0.41)
     assert decide(0.2, 0.41, True, config) is True
     assert decide(0.1, 0.41, True, config) is False  # ...and the check can still rule it out
+    # unless the classifier is sure enough of its first-choice report: then the check cannot overrule it
+    sure = {**config, "classifier_sure_at": 0.4}
+    assert decide(0.0001, 0.44, True, sure) is True
+    assert decide(0.0001, 0.39, True, sure) is False
+    assert decide(0.0001, 0.9, False, sure) is None  # a report that is not its first choice is not enough
 
 
 @pytest.mark.parametrize(
