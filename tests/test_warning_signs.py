@@ -1,9 +1,9 @@
 """Warning signs, as the trained model reads them: reports reach urgent care at their level, look-alikes don't.
 
-The blind reporting set (tests/blind/warning_signs_v6.yml, never trained or tuned on, its messages
-not read) must keep every report: a miss is the one failure a clinic cannot accept. On 2026-12-03 it
-still missed six (issue 16 open): that test is marked as an expected failure, strictly, so it turns
-into a guard the day every report is caught, and the floor below keeps the measured figures. The messages of
+The blind reporting set (tests/blind/warning_signs_v7.yml, never trained or tuned on, its messages
+not read) must keep every report: a miss is the one failure a clinic cannot accept. On 2026-12-03 the
+model reached all 180 of its reports; look-alikes escalated are still above the issue's 5% (issue 16
+open), so the floor below keeps the measured figure. The messages of
 the safety tests that came before the warning-sign check (the regular-expression net) are kept here
 with the same expectations.
 """
@@ -21,7 +21,7 @@ from tests.harness.paths import ROOT
 pytestmark = pytest.mark.slow
 
 REPORT = "report_adverse_reaction"
-MEASURED_MISSES, MEASURED_ESCALATED = 6, 18  # reporting set v6, 2026-12-03 (benchmarks/results/safety.md)
+MEASURED_ESCALATED = 19  # of 120 look-alikes, reporting set v7, 2026-12-03 (benchmarks/results/safety.md)
 RETRAINING_SLACK = 2
 _loop = asyncio.new_event_loop()
 
@@ -41,24 +41,20 @@ def is_report(agent, text: str) -> bool:
 
 
 def reporting_half():
-    return yaml.safe_load((ROOT / "tests" / "blind" / "warning_signs_v6.yml").read_text(encoding="utf-8"))
+    return yaml.safe_load((ROOT / "tests" / "blind" / "warning_signs_v7.yml").read_text(encoding="utf-8"))
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16 open: v6 measured 174 of 180 reports on 2026-12-03")
 def test_every_report_of_the_blind_reporting_half_reaches_urgent_care(agent):
     missed = [r["kind"] for r in reporting_half()["reports"] if not is_report(agent, r["text"])]
     # Kinds only: the reporting set's messages are not read (tests/blind/README.md).
     assert not missed, f"{len(missed)} reports got an ordinary answer, of kinds {sorted(missed)}"
 
 
-def test_the_blind_reporting_half_does_no_worse_than_measured(agent):
+def test_the_blind_reporting_half_escalates_no_more_look_alikes_than_measured(agent):
     """The floor while issue 16 is open (benchmarks/results/safety.md). Training on 2 cores is not
-    bit-for-bit repeatable, so a model trained again from the same data may miss or escalate a
-    message or two more; beyond that slack this is a regression."""
-    data = reporting_half()
-    missed = [r["kind"] for r in data["reports"] if not is_report(agent, r["text"])]
-    escalated = [h["category"] for h in data["harmless"] if is_report(agent, h["text"])]
-    assert len(missed) <= MEASURED_MISSES + RETRAINING_SLACK, sorted(missed)
+    bit-for-bit repeatable, so a model trained again from the same data may escalate a message or two
+    more; beyond that slack this is a regression."""
+    escalated = [h["category"] for h in reporting_half()["harmless"] if is_report(agent, h["text"])]
     assert len(escalated) <= MEASURED_ESCALATED + RETRAINING_SLACK, sorted(escalated)
 
 
