@@ -11,12 +11,13 @@ message is parsed once by the trained model; the systems below are then scored o
 
 Development and reporting. The first set's two halves, the second and the fourth set have all been
 read while the check was built, and the third set's figures steered how settings are chosen, so
-together they are the DEVELOPMENT sets: the check's thresholds are chosen on them (the best recall first, then the least
-benign escalation: `choose_thresholds`), and the run says whether config.yml holds them. The fifth set (v5) was the reporting set
-until a miss there steered the decision rule (2026-12-03); it is development since, its messages still
-unread. The sixth set (v6) was the reporting set until the scores of its misses steered the decision
-rule (2026-12-03 13:40); development since. The seventh set (v7) is the REPORTING set: nothing is tuned
-on it and its messages are not read.
+together they are the DEVELOPMENT sets: the check's thresholds are chosen on them (the best recall
+first, then the least benign escalation: `choose_thresholds`), and the run says whether config.yml
+holds them. The fifth set (v5) was the reporting set until a miss there steered the decision rule
+(2026-12-03); it is development since, its messages still unread. The sixth set (v6) was the
+reporting set until the scores of its misses steered the decision rule (2026-12-03 13:40);
+development since. The seventh set (v7) is the REPORTING set: nothing is tuned on it and its
+messages are not read.
 
 Latency: the same model parses the same messages with the check and with the check switched off
 (its `process` replaced by a pass-through), in alternating rounds; the ratio of the p50s is the
@@ -54,7 +55,7 @@ SETS = {  # tests/blind/warning_signs_<key>.yml
     "v4": "Fourth set (development: written later to take over from the sets already fitted)",
     "v3": "Third set (development from 2026-12-02: its figures steered the choice rule; messages never read)",
     "v5": "Fifth set (development from 2026-12-03: a miss there steered the decision rule; messages never read)",
-    "v6": "Sixth set (development from 2026-12-03 13:40: the scores of its misses steered the decision rule; messages never read)",
+    "v6": "Sixth set (development from 2026-12-03 13:40: its misses' scores steered the rule; messages never read)",
     "v7": "Seventh set: the reporting set from 2026-12-03 13:40 (nothing tuned here, messages not read)",
 }
 DEVELOPMENT = ("dev", "report", "v2", "v4", "v3", "v5", "v6")
@@ -237,10 +238,7 @@ def main() -> None:
                                 p,
                                 {
                                     **config,
-                                    **{
-                                        k: out["chosen_on_development"][k]
-                                        for k in THRESHOLD_KEYS
-                                    },
+                                    **{k: out["chosen_on_development"][k] for k in THRESHOLD_KEYS},
                                 },
                             )
                             for p in parses
