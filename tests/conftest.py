@@ -77,7 +77,8 @@ def model_path() -> Path:
 
 @pytest.fixture(scope="session")
 def agent(model_path: Path):
-    """The trained model loaded in-process, for parse-level checks."""
+    """The trained model loaded in-process, once a session: parse-level checks, and the `rasa test nlu` /
+    `rasa test core --e2e` evaluations (tests/harness/inprocess.py), which would load it again."""
     from rasa.core.agent import Agent
 
     return Agent.load(str(model_path))

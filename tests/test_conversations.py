@@ -7,6 +7,7 @@ import subprocess
 
 import pytest
 
+from tests.harness.inprocess import rasa_test_core_e2e
 from tests.harness.paths import ROOT, VENV_BIN
 
 pytestmark = pytest.mark.slow
@@ -21,26 +22,9 @@ def test_training_data_validates_cleanly():
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
 
 
-def test_every_test_story_passes(model_path):
-    done = subprocess.run(
-        [
-            str(VENV_BIN / "rasa"),
-            "test",
-            "core",
-            "--stories",
-            "tests/stories",
-            "-m",
-            str(model_path),
-            "--out",
-            str(OUT),
-            "--e2e",
-            "--no-plot",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
+def test_every_test_story_passes(agent):
+    # `rasa test core --stories tests/stories --out OUT --e2e --no-plot` on the session's loaded model
+    done = rasa_test_core_e2e(agent, ROOT / "tests" / "stories", OUT)
     failed = OUT / "failed_test_stories.yml"
     details = failed.read_text() if failed.exists() else done.stdout[-4000:] + done.stderr[-4000:]
     assert done.returncode == 0, details

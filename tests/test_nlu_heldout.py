@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-import subprocess
 
 import pytest
 
-from tests.harness.paths import ROOT, VENV_BIN, load_yaml
+from tests.harness.inprocess import rasa_test_nlu
+from tests.harness.paths import ROOT, load_yaml
 
 HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
 OUT = ROOT / "results" / "heldout"
@@ -35,21 +35,9 @@ def fallback_threshold() -> float:
 
 
 @pytest.fixture(scope="module")
-def reports(model_path, agent):
-    cmd = [
-        str(VENV_BIN / "rasa"),
-        "test",
-        "nlu",
-        "--nlu",
-        str(HELDOUT),
-        "-m",
-        str(model_path),
-        "--out",
-        str(OUT),
-        "--successes",
-        "--no-plot",
-    ]
-    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=900)
+def reports(agent):
+    # `rasa test nlu --nlu HELDOUT --out OUT --successes --no-plot` on the session's loaded model
+    done = rasa_test_nlu(agent, HELDOUT, OUT)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
 
     def read(name):

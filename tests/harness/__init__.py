@@ -14,6 +14,7 @@ conversations.py  the patient scripts more than one file sends (the booking abov
 lock_race.py      replicas taking one conversation's lock at once (tests/test_lock_store.py and
                   benchmarks/lock_race.py)
 nlu.py            NLU examples from YAML, the full label of a parse, MiniLM's sentence embedding
+inprocess.py      `rasa test nlu` / `rasa test core --e2e` on the session's loaded model (no second load)
 
 The one way round is benchmarks -> tests.harness. Tests import benchmarks/ only to test the benchmarks'
 own code (test_bench_scoring.py, test_benchmarks_readme.py).
