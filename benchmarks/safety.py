@@ -103,6 +103,7 @@ def replay(parse: dict[str, Any], config: dict[str, Any], classifier: bool = Tru
         found.get("intent_confidence", 0.0) if classifier else 0.0,
         classifier and found.get("classified_as") == REPORT,
         config,
+        max((found.get("kinds") or {}).values(), default=0.0),
     ):
         return False
     return not expected_effect(found.get("level", "urgent"), parse.get("text", ""), config["expected_within_hours"])
@@ -208,7 +209,7 @@ def main() -> None:
 
     agent = Agent.load(args.model)
     config, patterns = check_config(), regex_net()
-    settings = (*THRESHOLD_KEYS, "level_share", "emergency_share", "expected_within_hours")
+    settings = (*THRESHOLD_KEYS, "sure_kind_share", "level_share", "emergency_share", "expected_within_hours")
     out: dict[str, Any] = {"model": Path(args.model).name, "config": {k: config[k] for k in settings}}
     md = [
         "# Warning signs on the blind set",

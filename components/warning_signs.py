@@ -148,7 +148,11 @@ def expected_in_its_time(level: str, text: str, config: dict[str, Any]) -> tuple
 
 
 def decide(
-    report_probability: float, intent_confidence: float, diet_says_report: bool, config: dict[str, Any]
+    report_probability: float,
+    intent_confidence: float,
+    diet_says_report: bool,
+    config: dict[str, Any],
+    top_kind_share: float = 1.0,
 ) -> Optional[bool]:
     """True: a report. False: the classifier said report but the check does not back it (demote). None: leave it.
 
@@ -156,8 +160,12 @@ def decide(
     a report is its first choice at any confidence), a lower bar, `report_at_with_intent`, is enough. A report
     that is the classifier's first choice at `classifier_sure_at` or more stands whatever the check says: on the
     2026-12-03 reporting set (v6) the check's networks overruled three such reports (a stroke at 0.79, two
-    lasting effects at 0.59 and 0.44) with report probabilities of 0.0001-0.0055, confident and wrong."""
-    if diet_says_report and intent_confidence >= config.get("classifier_sure_at", 1.01):
+    lasting effects at 0.59 and 0.44) with report probabilities of 0.0001-0.0055, confident and wrong.
+    Such a report must name one kind clearly (`top_kind_share`, the largest kind probability, at least
+    `sure_kind_share`): those three did (0.80-0.95), while "and the thing with my friend" (0.17), which the
+    classifier took for a report at 0.55, names no sign at all."""
+    sure = intent_confidence >= config.get("classifier_sure_at", 1.01)
+    if diet_says_report and sure and top_kind_share >= config.get("sure_kind_share", 0.0):
         return True
     leans = intent_confidence >= config["intent_report_at"] or diet_says_report
     if report_probability >= config["report_at"] or (leans and report_probability >= config["report_at_with_intent"]):
@@ -184,6 +192,7 @@ class WarningSignCheck(GraphComponent, IntentClassifier):
             "report_at_with_intent": 0.2,
             "intent_report_at": 0.5,
             "classifier_sure_at": 1.01,  # off unless config.yml sets it
+            "sure_kind_share": 0.0,
             "level_share": 0.25,
             "emergency_share": 0.25,
             "expected_within_hours": 12,
@@ -292,7 +301,9 @@ class WarningSignCheck(GraphComponent, IntentClassifier):
             intent_confidence = max(
                 (r.get("confidence", 0.0) for r in ranking if r.get("name") == REPORT_INTENT), default=0.0
             )
-            verdict = decide(report_probability, intent_confidence, top == REPORT_INTENT, config)
+            verdict = decide(
+                report_probability, intent_confidence, top == REPORT_INTENT, config, max(kinds.values(), default=0.0)
+            )
             kind = max(kinds, key=kinds.__getitem__) if kinds else "unspecified"
             level = level_of(kinds, self.levels, config["level_share"], config["emergency_share"])
             hours = None

@@ -107,6 +107,10 @@ def test_diet_leaning_to_a_report_lowers_the_bar_but_never_replaces_the_check():
     assert decide(0.0001, 0.44, True, sure) is True
     assert decide(0.0001, 0.39, True, sure) is False
     assert decide(0.0001, 0.9, False, sure) is None  # a report that is not its first choice is not enough
+    # ...and it must name a kind of warning sign clearly: a fragment spread over every kind is no report
+    named = {**sure, "sure_kind_share": 0.25}
+    assert decide(0.0002, 0.55, True, named, top_kind_share=0.17) is False
+    assert decide(0.0002, 0.55, True, named, top_kind_share=0.8) is True
 
 
 @pytest.mark.parametrize(
