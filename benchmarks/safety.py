@@ -42,7 +42,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from benchmarks.side_by_side import latency_with_and_without, parse_args  # noqa: E402
-from components.warning_signs import decide, expected_in_its_time  # noqa: E402
+from components.warning_signs import NEVER_SURE, decide, expected_in_its_time  # noqa: E402
 from tests.harness.paths import BLIND  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
@@ -62,8 +62,8 @@ DEVELOPMENT = ("dev", "report", "v2", "v4", "v3", "v5", "v6")
 # The classifier's confidence in a report from which it "leans" to one. A calibrated classifier
 # spreads its probability more than DIET did, so this is chosen too.
 INTENT_LEANINGS = [0.2, 0.3, 0.4, 0.5]
-# The classifier's confidence from which its first-choice report stands whatever the check says (1.01: never).
-CLASSIFIER_SURE = [0.4, 0.5, 0.6, 0.7, 1.01]
+# The classifier's confidence from which its first-choice report stands whatever the check says.
+CLASSIFIER_SURE = [0.4, 0.5, 0.6, 0.7, NEVER_SURE]
 THRESHOLD_KEYS = ("report_at", "report_at_with_intent", "intent_report_at", "classifier_sure_at")
 LEVEL_RANK: dict[str | None, int] = {"emergency": 0, "urgent": 1, "clinic": 2}
 
@@ -150,8 +150,8 @@ def choose_thresholds(
     """On the development sets: the best recall first (a missed warning sign is the one failure a clinic
     cannot accept; a false alarm costs a phone call), then the least benign escalation, then the earliest
     leaning of the classifier and the lowest bar with its agreement (safety first among equals), then the
-    highest bars alone. Until 2026-12-03 settings within 7.5% benign escalation were preferred to recall;
-    on the seventh set that rule would have kept six misses of the sixth."""
+    highest bars alone. Until 2026-12-03 settings within 7.5% benign escalation were preferred to recall,
+    which kept misses on the development sets that a recall-first choice reaches."""
     grid = [round(0.05 * i, 2) for i in range(10, 20)]
     best: tuple[Any, dict[str, Any]] | None = None
     for sure in CLASSIFIER_SURE:

@@ -60,6 +60,7 @@ NOT_A_REPORT = "none"
 OUTPUT_KEY = "warning_sign"
 CATALOGUE = Path(__file__).resolve().parent.parent / "data" / "content" / "warning_signs.yml"
 LEVELS = ["emergency", "urgent", "clinic"]  # most urgent first
+NEVER_SURE = 1.01  # classifier_sure_at that no confidence reaches: the check may overrule any report
 
 
 def sentence_vector(message: Message, featurizers: list[str]) -> Optional[np.ndarray]:
@@ -164,7 +165,7 @@ def decide(
     Such a report must name one kind clearly (`top_kind_share`, the largest kind probability, at least
     `sure_kind_share`): those three did (0.80-0.95), while "and the thing with my friend" (0.17), which the
     classifier took for a report at 0.55, names no sign at all."""
-    sure = intent_confidence >= config.get("classifier_sure_at", 1.01)
+    sure = intent_confidence >= config.get("classifier_sure_at", NEVER_SURE)
     if diet_says_report and sure and top_kind_share >= config.get("sure_kind_share", 0.0):
         return True
     leans = intent_confidence >= config["intent_report_at"] or diet_says_report
@@ -191,7 +192,7 @@ class WarningSignCheck(GraphComponent, IntentClassifier):
             "report_at": 0.5,
             "report_at_with_intent": 0.2,
             "intent_report_at": 0.5,
-            "classifier_sure_at": 1.01,  # off unless config.yml sets it
+            "classifier_sure_at": NEVER_SURE,  # off unless config.yml sets it
             "sure_kind_share": 0.0,
             "level_share": 0.25,
             "emergency_share": 0.25,
