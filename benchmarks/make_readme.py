@@ -34,7 +34,8 @@ SAFETY_SETS = {
     "v3": "third set (development)",
     "v5": "fifth set (development)",
     "v6": "sixth set (development)",
-    "v7": "**seventh set: the reporting set**",
+    "v7": "seventh set (development)",
+    "v8": "**eighth set: the reporting set**",
 }
 
 
