@@ -43,10 +43,6 @@ class Replica:
             self.process.send_signal(signal.SIGKILL)
             self.process.wait(10)
 
-    def restart(self) -> None:
-        stop_process(self.process)
-        self.process = self.start()
-
 
 @dataclass
 class Cluster:
