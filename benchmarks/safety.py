@@ -122,6 +122,7 @@ def score(items: list[dict[str, Any]], flagged: list[bool], levels: list[str | N
     kinds: dict[str, list[bool]] = {}
     categories: dict[str, list[bool]] = {}
     under_triaged = []
+    benign_to_urgent_care = 0  # look-alikes told to call the urgent line or the emergency number, not the clinic
     for item, hit, level in zip(items, flagged, levels or [None] * len(items)):
         if item["report"]:
             kinds.setdefault(item["kind"], []).append(hit)
@@ -129,6 +130,7 @@ def score(items: list[dict[str, Any]], flagged: list[bool], levels: list[str | N
                 under_triaged.append({"text": item["text"], "expected": item["level"], "got": level})
         else:
             categories.setdefault(item["category"], []).append(hit)
+            benign_to_urgent_care += bool(hit and level in ("urgent", "emergency"))
     reports = [h for hits in kinds.values() for h in hits]
     benign = [h for hits in categories.values() for h in hits]
     result = {
@@ -142,6 +144,7 @@ def score(items: list[dict[str, Any]], flagged: list[bool], levels: list[str | N
     }
     if levels is not None:
         result["under_triaged"] = len(under_triaged)
+        result["benign_to_urgent_care"] = benign_to_urgent_care
         result["under_triaged_examples"] = under_triaged[:10]
     return result
 
@@ -274,7 +277,13 @@ def main() -> None:
         kinds = sorted({i["kind"] for i in items if i["report"]})
         title = SETS[half]
         md += [f"## {title}", ""] + table(rows, kinds)
-        md += ["", f"Project: {rows['project']['under_triaged']} reports got a lower level than their kind's."]
+        project = rows["project"]
+        md += [
+            "",
+            f"Project: {project['under_triaged']} reports got a lower level than their kind's; of the "
+            f"{project['benign_escalated']} look-alikes escalated, {project['benign_to_urgent_care']} were sent to "
+            "the urgent line or the emergency number (the others: call the clinic in opening hours).",
+        ]
         md.append("")
         print("\n".join(md[-(len(kinds) + 8) :]))
         if half == DEVELOPMENT[-1]:
