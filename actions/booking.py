@@ -13,11 +13,12 @@ import asyncio
 import datetime as dt
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.base import ClinicAction
 from actions.form_base import NEVER, Answer, ClinicFormValidation, Step, reset_booking_slots
 from clinic import booking_requests, checkins, clock, content, early_details, hours, validators
 from clinic.profile import ClinicProfile, profile
@@ -176,9 +177,8 @@ class ValidateBookingForm(ClinicFormValidation):
         return steps
 
 
-class AskBookingConsent(Action):
-    def name(self) -> str:
-        return "action_ask_booking_consent"
+class AskBookingConsent(ClinicAction):
+    action_name = "action_ask_booking_consent"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         clinic = profile()
@@ -192,18 +192,16 @@ class AskBookingConsent(Action):
         return []
 
 
-class AskPatientContact(Action):
-    def name(self) -> str:
-        return "action_ask_patient_contact"
+class AskPatientContact(ClinicAction):
+    action_name = "action_ask_patient_contact"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         dispatcher.utter_message(text=content.text("booking", f"ask_contact.{request_kind(tracker)}"))
         return []
 
 
-class AskPreferredTime(Action):
-    def name(self) -> str:
-        return "action_ask_preferred_time"
+class AskPreferredTime(ClinicAction):
+    action_name = "action_ask_preferred_time"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         clinic, now = profile(), clock.now()
@@ -241,9 +239,8 @@ def summary(tracker: Tracker) -> str:
     return "\n".join(lines)
 
 
-class AskBookingConfirm(Action):
-    def name(self) -> str:
-        return "action_ask_booking_confirm"
+class AskBookingConfirm(ClinicAction):
+    action_name = "action_ask_booking_confirm"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         dispatcher.utter_message(
@@ -258,9 +255,8 @@ class AskBookingConfirm(Action):
         return []
 
 
-class AskBookingChange(Action):
-    def name(self) -> str:
-        return "action_ask_booking_change"
+class AskBookingChange(ClinicAction):
+    action_name = "action_ask_booking_change"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         titles = content.entry("booking", f"change_buttons.{request_kind(tracker)}")
@@ -283,9 +279,8 @@ def next_steps(clinic: ClinicProfile, view: booking_requests.RequestView, now: d
     return content.text("booking", "submitted", reference=view.reference, when_seen=when_seen, who=who)
 
 
-class ActionSubmitBooking(Action):
-    def name(self) -> str:
-        return "action_submit_booking"
+class ActionSubmitBooking(ClinicAction):
+    action_name = "action_submit_booking"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         clinic, now = profile(), clock.now()
@@ -321,11 +316,10 @@ class ActionSubmitBooking(Action):
         return reset
 
 
-class ActionCancelForm(Action):
+class ActionCancelForm(ClinicAction):
     """The patient said stop/cancel in the middle of a form: leave it and keep nothing."""
 
-    def name(self) -> str:
-        return "action_cancel_form"
+    action_name = "action_cancel_form"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         dispatcher.utter_message(response="utter_booking_cancelled")

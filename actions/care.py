@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.base import ClinicAction
 from clinic import clock, content, hours, topics, warning_signs
 from clinic.profile import ClinicProfile, profile
 from clinic.when import parse_when
@@ -106,15 +107,11 @@ class _CareAnswer:
         return [SlotSet("treatment_time", None)]
 
 
-class ActionPreTreatmentCare(_CareAnswer, Action):
+class ActionPreTreatmentCare(_CareAnswer, ClinicAction):
     kind, prefer = PRE, "future"
-
-    def name(self) -> str:
-        return "action_pre_treatment_care"
+    action_name = "action_pre_treatment_care"
 
 
-class ActionPostTreatmentCare(_CareAnswer, Action):
+class ActionPostTreatmentCare(_CareAnswer, ClinicAction):
     kind, prefer = POST, "past"
-
-    def name(self) -> str:
-        return "action_post_treatment_care"
+    action_name = "action_post_treatment_care"

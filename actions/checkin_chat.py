@@ -15,11 +15,12 @@ import asyncio
 import datetime as dt
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import care
+from actions.base import ClinicAction
 from clinic import checkins, clock, content, warning_signs
 from clinic.profile import profile
 
@@ -38,11 +39,10 @@ def _checkin_dates(tracker: Tracker) -> tuple | None:
     return treated, days
 
 
-class ActionCheckin(Action):
+class ActionCheckin(ClinicAction):
     """The scheduled question: how is your skin doing?"""
 
-    def name(self) -> str:
-        return "action_checkin"
+    action_name = "action_checkin"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         texts, clinic = content.load("checkins"), profile()
@@ -58,11 +58,10 @@ class ActionCheckin(Action):
         return []
 
 
-class ActionCheckinReply(Action):
+class ActionCheckinReply(ClinicAction):
     """The answer to "All fine" or "Some redness", for the stage the check-in was sent at."""
 
-    def name(self) -> str:
-        return "action_checkin_reply"
+    action_name = "action_checkin_reply"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         texts, clinic = content.load("checkins"), profile()
@@ -87,11 +86,10 @@ class ActionCheckinReply(Action):
         return []
 
 
-class ActionStartCheckins(Action):
+class ActionStartCheckins(ClinicAction):
     """The patient asks for check-ins (the button after booking, or in their own words later)."""
 
-    def name(self) -> str:
-        return "action_start_checkins"
+    action_name = "action_start_checkins"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         texts, clinic = content.load("checkins"), profile()
@@ -113,11 +111,10 @@ class ActionStartCheckins(Action):
         return []
 
 
-class ActionStopCheckins(Action):
+class ActionStopCheckins(ClinicAction):
     """ "Stop check-ins": no more messages, and the chat id is no longer kept."""
 
-    def name(self) -> str:
-        return "action_stop_checkins"
+    action_name = "action_stop_checkins"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         await asyncio.to_thread(checkins.opt_out, tracker.sender_id)

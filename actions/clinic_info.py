@@ -8,10 +8,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.base import ClinicAction
 from clinic import clock, content, hours, topics
 from clinic.profile import ClinicProfile, profile
 
@@ -37,9 +38,8 @@ def clinic_info_message(clinic: ClinicProfile, now: dt.datetime) -> str:
     return "\n".join(lines)
 
 
-class ActionClinicInfo(Action):
-    def name(self) -> str:
-        return "action_clinic_info"
+class ActionClinicInfo(ClinicAction):
+    action_name = "action_clinic_info"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         dispatcher.utter_message(

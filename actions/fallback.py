@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.base import ClinicAction
 from clinic import content, topics
 
 MAX_SUGGESTIONS = 3
@@ -44,9 +45,8 @@ def likely_topics(parse_data: dict[str, Any], limit: int = MAX_SUGGESTIONS) -> l
     return picked[:limit]
 
 
-class ActionAskWhichTopic(Action):
-    def name(self) -> str:
-        return "action_default_ask_affirmation"
+class ActionAskWhichTopic(ClinicAction):
+    action_name = "action_default_ask_affirmation"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         labels = likely_topics(tracker.latest_message or {})

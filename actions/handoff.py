@@ -13,17 +13,17 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.base import ClinicAction
 from clinic import clock, content, hours, live_chats
 from clinic.profile import profile
 
 
-class ActionHandoff(Action):
-    def name(self) -> str:
-        return "action_handoff"
+class ActionHandoff(ClinicAction):
+    action_name = "action_handoff"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         clinic, now = profile(), clock.now()
@@ -47,9 +47,8 @@ class ActionHandoff(Action):
         return [SlotSet("handoff_active", False), SlotSet("request_kind", "callback")]
 
 
-class ActionResumeBot(Action):
-    def name(self) -> str:
-        return "action_resume_bot"
+class ActionResumeBot(ClinicAction):
+    action_name = "action_resume_bot"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         await asyncio.to_thread(live_chats.close_for_sender, tracker.sender_id, "patient_asked_bot")

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.base import ClinicAction
 from clinic import content
 from clinic.profile import ClinicProfile, profile
 
@@ -46,9 +47,8 @@ def urgent_reply(code: str, level: str | None, clinic: ClinicProfile) -> str | N
     return found["emergency" if level == "emergency" else "urgent"].format(**_values(clinic))
 
 
-class ActionOtherLanguage(Action):
-    def name(self) -> str:
-        return "action_other_language"
+class ActionOtherLanguage(ClinicAction):
+    action_name = "action_other_language"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         code = message_language(tracker)

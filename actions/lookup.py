@@ -9,10 +9,11 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.base import ClinicAction
 from actions.form_base import ON_MISS, Answer, ClinicFormValidation, Step, reset_booking_slots
 from clinic import booking_requests, content, early_details, store, validators
 from clinic.profile import profile
@@ -56,9 +57,8 @@ class ValidateLookupForm(ClinicFormValidation):
         return "validate_lookup_form"
 
 
-class ActionLookupRequest(Action):
-    def name(self) -> str:
-        return "action_lookup_request"
+class ActionLookupRequest(ClinicAction):
+    action_name = "action_lookup_request"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         clinic = profile()

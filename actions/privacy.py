@@ -11,10 +11,11 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.base import ClinicAction
 from clinic import content, live_chats, store
 from clinic.profile import profile
 
@@ -28,9 +29,8 @@ def _forget(sender_id: str) -> int:
         return store.forget_conversation(db, sender_id)
 
 
-class ActionForgetMe(Action):
-    def name(self) -> str:
-        return ACTION_NAME
+class ActionForgetMe(ClinicAction):
+    action_name = ACTION_NAME
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         clinic = profile()

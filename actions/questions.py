@@ -14,10 +14,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.base import ClinicAction
 from clinic import clock
 from clinic.profile import profile
 from clinic.topics import titles
@@ -79,9 +80,8 @@ def answer_each(
     return wants_booking
 
 
-class ActionAnswerQuestions(Action):
-    def name(self) -> str:
-        return "action_answer_questions"
+class ActionAnswerQuestions(ClinicAction):
+    action_name = "action_answer_questions"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         questions = (tracker.latest_message or {}).get("questions") or []

@@ -13,11 +13,12 @@ import asyncio
 import datetime as dt
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import languages
+from actions.base import ClinicAction
 from actions.form_base import reset_booking_slots
 from clinic import clock, live_chats, warning_signs
 from clinic.profile import profile
@@ -37,9 +38,8 @@ def treated_on(tracker: Tracker) -> dt.date | None:
         return None
 
 
-class ActionUrgentCare(Action):
-    def name(self) -> str:
-        return "action_urgent_care"
+class ActionUrgentCare(ClinicAction):
+    action_name = "action_urgent_care"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         clinic = profile()
@@ -60,11 +60,10 @@ class ActionUrgentCare(Action):
         return []
 
 
-class ActionWarningSigns(Action):
+class ActionWarningSigns(ClinicAction):
     """ "What should I watch out for after?": the signs, and whom to call for each."""
 
-    def name(self) -> str:
-        return "action_warning_signs"
+    action_name = "action_warning_signs"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         dispatcher.utter_message(text=warning_signs.watch_for_answer(profile()))

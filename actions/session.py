@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.base import ClinicAction
 from clinic.profile import CONTACT_SLOTS, ClinicProfile, contact_slots, profile
 
 CLINIC_SLOTS = tuple(CONTACT_SLOTS)
@@ -22,9 +23,8 @@ def clinic_slots(clinic: ClinicProfile) -> list[SlotSet]:
     return [SlotSet(slot, value) for slot, value in contact_slots(clinic).items()]
 
 
-class ActionSessionStart(Action):
-    def name(self) -> str:
-        return "action_session_start"
+class ActionSessionStart(ClinicAction):
+    action_name = "action_session_start"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         clinic = profile()

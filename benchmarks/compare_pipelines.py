@@ -17,50 +17,25 @@ from __future__ import annotations
 import argparse
 import functools
 import json
-import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PY = str(ROOT / ".venv" / "bin" / "python")
-RASA = str(ROOT / ".venv" / "bin" / "rasa")
+sys.path.insert(0, str(ROOT))
+from benchmarks.rasa_runs import ENV, PY, train_nlu  # noqa: E402
+
 RESULTS = ROOT / "benchmarks" / "results"
-ENV = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONPATH": str(ROOT)}
 
 
 def train(config: Path, name: str, out: Path) -> float:
     """Cold training time: an empty Rasa training cache, so nothing is reused from earlier runs."""
     cache = tempfile.mkdtemp(prefix="rasa-cache-")
-    start = time.perf_counter()
-    # With the domain, as `rasa train` builds the assistant's own model (the FAQ answers are part of
-    # what the featurizers and ResponseSelector see).
-    subprocess.run(
-        [
-            RASA,
-            "train",
-            "nlu",
-            "-c",
-            str(config),
-            "-d",
-            "domain.yml",
-            "--nlu",
-            "data/nlu",
-            "--out",
-            str(out),
-            "--fixed-model-name",
-            name,
-        ],
-        cwd=ROOT,
-        check=True,
-        env={**ENV, "RASA_CACHE_DIRECTORY": cache},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    seconds = time.perf_counter() - start
+    seconds = train_nlu(config, "data/nlu", out, name, env={**ENV, "RASA_CACHE_DIRECTORY": cache})
     shutil.rmtree(cache, ignore_errors=True)
     return seconds
 

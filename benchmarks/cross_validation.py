@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -29,13 +28,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from benchmarks.nlu_eval import score  # noqa: E402
+from benchmarks.rasa_runs import ENV, PY, train_nlu  # noqa: E402
 
-PY = str(ROOT / ".venv" / "bin" / "python")
-RASA = str(ROOT / ".venv" / "bin" / "rasa")
 OUT = ROOT / "benchmarks" / "results" / "tmp" / "cv"
 RESULTS = ROOT / "benchmarks" / "results"
 CATALOGUE = ROOT / "data" / "content" / "warning_signs.yml"
-ENV = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONPATH": str(ROOT)}
 
 
 def write_folds(folds: int) -> list[Path]:
@@ -68,30 +65,7 @@ def write_folds(folds: int) -> list[Path]:
 
 
 def run_fold(fold: Path, config: Path) -> dict:
-    start = time.perf_counter()
-    subprocess.run(
-        [
-            RASA,
-            "train",
-            "nlu",
-            "-c",
-            str(config),
-            "-d",
-            "domain.yml",
-            "--nlu",
-            str(fold / "train"),
-            "--out",
-            str(fold),
-            "--fixed-model-name",
-            "model",
-        ],
-        cwd=ROOT,
-        check=True,
-        env=ENV,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    seconds = time.perf_counter() - start
+    seconds = train_nlu(config, str(fold / "train"), fold, "model")
     done = subprocess.run(
         [PY, "benchmarks/eval_model.py", str(fold / "model.tar.gz"), "--eval", str(fold / "test.yml")],
         cwd=ROOT,

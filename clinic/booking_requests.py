@@ -153,15 +153,7 @@ def _store_request(
 
 
 def _view(request: store.BookingRequest) -> RequestView:
-    return RequestView(
-        request.reference,
-        request.kind,
-        request.status,
-        request.preferred_text,
-        request.practitioner_role,
-        request.clinic_note,
-        request.created_at,
-    )
+    return store.view_of(RequestView, request)
 
 
 def _patients_request(db, clinic: ClinicProfile, reference: str, contact: str) -> store.BookingRequest | None:

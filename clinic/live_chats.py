@@ -36,19 +36,7 @@ class ChatView:
 
 
 def _view(row: store.LiveChat) -> ChatView:
-    return ChatView(
-        row.id,
-        row.sender_id,
-        row.channel,
-        row.status,
-        row.requested_at,
-        row.taken_by,
-        row.taken_at,
-        row.closed_at,
-        row.closed_how,
-        row.warning_at,
-        row.warning_level,
-    )
+    return store.view_of(ChatView, row)
 
 
 def _open_row(db, sender_id: str) -> store.LiveChat | None:

@@ -8,6 +8,7 @@ Rows are purged after the profile's data_retention_days (see `purge_expired`).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import secrets
@@ -17,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import (
     Boolean,
@@ -35,6 +36,9 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, declarative_base, relationship, sessionmaker
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
 DB_ENV = "BOOKINGS_DB_URL"
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "var" / "bookings.db"
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: easy to read out on the phone
@@ -45,6 +49,13 @@ PENDING, CONFIRMED, DECLINED, CANCELLED = "pending", "confirmed", "declined", "c
 STATUSES = (PENDING, CONFIRMED, DECLINED, CANCELLED)
 
 Base: Any = declarative_base()  # SQLAlchemy 1.4 has no type hints: its classes are Any to mypy
+View = TypeVar("View", bound="DataclassInstance")
+
+
+def view_of(view: type[View], row: Any) -> View:
+    """A frozen dataclass `view` filled from the row's columns of the same names: a row is live only inside its
+    session, a view can leave it."""
+    return view(**{field.name: getattr(row, field.name) for field in dataclasses.fields(view)})
 
 
 def utcnow() -> dt.datetime:

@@ -25,20 +25,19 @@ expects them from DIET and the ResponseSelector together:
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 from typing import Any, Optional
 
 import joblib
 import numpy as np
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
-from rasa.nlu.featurizers.dense_featurizer.lm_featurizer import LanguageModelFeaturizer
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, INTENT_RESPONSE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from components.base import ReadsSentenceVectors, TrainedComponent
 from components.unfamiliar_messages import sentence_embedding
 
 SELECTOR_KEY = "response_selector"
@@ -54,41 +53,21 @@ def label_of(example: Message) -> Optional[str]:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
-class CalibratedClassifier(GraphComponent, IntentClassifier):
+class CalibratedClassifier(ReadsSentenceVectors, TrainedComponent, IntentClassifier):
     """Intent and FAQ topic from one logistic regression over meaning and wording."""
 
-    @classmethod
-    def required_components(cls) -> list[type]:
-        return [LanguageModelFeaturizer]
+    NOT_TRAINED = (ValueError, FileNotFoundError)  # not trained (a model trained without NLU data)
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         return {"featurizer": "minilm", "C": 10.0, "max_iter": 3000, "word_ngrams": [1, 2], "char_ngrams": [2, 5]}
 
-    def __init__(
-        self,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        state: Optional[dict[str, Any]] = None,
-    ) -> None:
-        self.component_config = config
-        self._storage, self._resource = model_storage, resource
+    def use_trained(self, state: Optional[dict[str, Any]] = None) -> None:
         state = state or {}
         self.words: Any = state.get("words")  # TfidfVectorizers once trained or loaded
         self.chars: Any = state.get("chars")
         self.model = state.get("model")
         self.retrieval_intents: list[str] = state.get("retrieval_intents") or []
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> CalibratedClassifier:
-        return cls(config, model_storage, resource)
 
     def _features(self, messages: list[Message]) -> Any:
         from scipy import sparse
@@ -137,19 +116,8 @@ class CalibratedClassifier(GraphComponent, IntentClassifier):
         return self._resource
 
     @classmethod
-    def load(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> CalibratedClassifier:
-        try:
-            with model_storage.read_from(resource) as directory:
-                return cls(config, model_storage, resource, joblib.load(directory / "classifier.joblib"))
-        except (ValueError, FileNotFoundError):  # not trained (a model trained without NLU data)
-            return cls(config, model_storage, resource)
+    def read_state(cls, directory: Path) -> tuple[Any, ...]:
+        return (joblib.load(directory / "classifier.joblib"),)
 
     def process(self, messages: list[Message]) -> list[Message]:
         if self.model is None:

@@ -30,15 +30,13 @@ import re
 import uuid
 from typing import Any, Optional
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from components.base import ConfiguredComponent
 
 PART_OF = "part_of"  # on an added message: (id of the patient's message, "question" | "context")
 PARTS_ID = "parts_id"  # on the patient's message: the id its added messages carry
@@ -225,28 +223,12 @@ def answer_key(found: dict[str, Any]) -> Optional[str]:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
-class MessageParts(GraphComponent):
+class MessageParts(ConfiguredComponent):
     """Adds each question of a several-question message, and a follow-up with its context, to the batch."""
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         return {"most_questions": 3, "follow_up_words": 8}
-
-    def __init__(self, config: dict[str, Any]) -> None:
-        self.config = config
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> MessageParts:
-        return cls(config)
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
 
     def process(self, messages: list[Message], tracker: Optional[DialogueStateTracker] = None) -> list[Message]:
         added: list[Message] = []
@@ -256,13 +238,13 @@ class MessageParts(GraphComponent):
                 continue
             key = uuid.uuid4().hex
             found, statements, core = split_message(text)
-            parts = joined_parts(found, statements, text, self.config["most_questions"])
+            parts = joined_parts(found, statements, text, self.component_config["most_questions"])
             extra = [(part, "question") for part in parts] if len(parts) > 1 else []
             # A statement after a question ("…? also my lips are swelling") is read for warning signs alone.
             extra += [(said, "statement") for said in statements if len(said.split()) >= 3]
             before = (
                 previous_question(tracker)
-                if len(parts) == 1 and is_elliptic(text, self.config["follow_up_words"])
+                if len(parts) == 1 and is_elliptic(text, self.component_config["follow_up_words"])
                 else None
             )
             if before:
@@ -276,7 +258,7 @@ class MessageParts(GraphComponent):
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class PartsCollector(GraphComponent):
+class PartsCollector(ConfiguredComponent):
     """Takes the added messages out of the batch and writes what they found into the patient's message."""
 
     @staticmethod
@@ -284,20 +266,7 @@ class PartsCollector(GraphComponent):
         return {"points_back_margin": 0.1}
 
     def __init__(self, config: Optional[dict[str, Any]] = None) -> None:
-        self.config = {**self.get_default_config(), **(config or {})}
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> PartsCollector:
-        return cls(config)
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
+        super().__init__({**self.get_default_config(), **(config or {})})
 
     def process(self, messages: list[Message]) -> list[Message]:
         originals = [m for m in messages if not m.get(PART_OF)]
@@ -318,7 +287,7 @@ class PartsCollector(GraphComponent):
             if core:
                 self._core(message, core[0])
             if context:
-                self._follow_up(message, context[0], self.config["points_back_margin"])
+                self._follow_up(message, context[0], self.component_config["points_back_margin"])
         return originals
 
     @staticmethod

@@ -32,10 +32,8 @@ from re import Pattern
 from typing import Any, Optional
 
 import yaml
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.core.constants import REQUESTED_SLOT
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -43,6 +41,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from components.base import TrainedComponent
 from components.spelling import as_typed, english_words
 
 LANGUAGES_FILE = Path(__file__).resolve().parent.parent / "data" / "content" / "languages.yml"
@@ -198,7 +197,7 @@ class LanguageDetector:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
-class OtherLanguageCheck(GraphComponent, IntentClassifier):
+class OtherLanguageCheck(TrainedComponent, IntentClassifier):
     """Turns a message in another language into `other_language`, or a report if it names a warning sign."""
 
     @staticmethod
@@ -207,16 +206,7 @@ class OtherLanguageCheck(GraphComponent, IntentClassifier):
         # Lopes" looks Portuguese to any detector. A warning word still counts.
         return {"margin_over_english": 0.2, "known_words_below": 0.5, "answers_to": ["patient_name"]}
 
-    def __init__(
-        self,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        known: Optional[set[str]] = None,
-        content: Optional[dict[str, Any]] = None,
-    ) -> None:
-        self.component_config = config
-        self._storage, self._resource = model_storage, resource
+    def use_trained(self, known: Optional[set[str]] = None, content: Optional[dict[str, Any]] = None) -> None:
         self.known = known or set()
         self.content = content or {"languages": {}}
         self.names = {code: block.get("name", code) for code, block in self.content["languages"].items()}
@@ -226,19 +216,9 @@ class OtherLanguageCheck(GraphComponent, IntentClassifier):
             self.detector = LanguageDetector(
                 self.content["languages"],
                 self.known,
-                float(config["margin_over_english"]),
-                float(config["known_words_below"]),
+                float(self.component_config["margin_over_english"]),
+                float(self.component_config["known_words_below"]),
             )
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> OtherLanguageCheck:
-        return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
         """Remembers the training data's words. The languages and their warning words are read from
@@ -252,20 +232,8 @@ class OtherLanguageCheck(GraphComponent, IntentClassifier):
         return self._resource
 
     @classmethod
-    def load(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> OtherLanguageCheck:
-        try:
-            with model_storage.read_from(resource) as directory:
-                known = set(json.loads((directory / "known_words.json").read_text(encoding="utf-8")))
-            return cls(config, model_storage, resource, known, load_languages())
-        except ValueError:  # not trained (a model trained without NLU data)
-            return cls(config, model_storage, resource)
+    def read_state(cls, directory: Path) -> tuple[Any, ...]:
+        return set(json.loads((directory / "known_words.json").read_text(encoding="utf-8"))), load_languages()
 
     def process(self, messages: list[Message], tracker: Optional[DialogueStateTracker] = None) -> list[Message]:
         """`tracker`: the conversation so far, which Rasa 3.6's recipe passes to a `process` that asks for it."""

@@ -20,15 +20,16 @@ import json
 import re
 from collections import Counter
 from functools import cache
+from pathlib import Path
 from typing import Any, Optional
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from components.base import TrainedComponent
 
 OUTPUT_KEY = "spelling"
 TOKEN = re.compile(r"\S+")
@@ -96,29 +97,11 @@ class Speller:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
-class SpellingCorrection(GraphComponent):
+class SpellingCorrection(TrainedComponent):
     """Corrects unknown words in a live message; training data is left as written."""
 
-    def __init__(
-        self,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        training_words: Optional[dict[str, int]] = None,
-    ) -> None:
-        self.component_config = config
-        self._storage, self._resource = model_storage, resource
+    def use_trained(self, training_words: Optional[dict[str, int]] = None) -> None:
         self.speller = Speller(training_words) if training_words else None
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> SpellingCorrection:
-        return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
         words = Counter(
@@ -132,20 +115,8 @@ class SpellingCorrection(GraphComponent):
         return self._resource
 
     @classmethod
-    def load(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> SpellingCorrection:
-        try:
-            with model_storage.read_from(resource) as directory:
-                words = json.loads((directory / "training_words.json").read_text(encoding="utf-8"))
-            return cls(config, model_storage, resource, words)
-        except ValueError:
-            return cls(config, model_storage, resource)
+    def read_state(cls, directory: Path) -> tuple[Any, ...]:
+        return (json.loads((directory / "training_words.json").read_text(encoding="utf-8")),)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data

@@ -18,13 +18,12 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
 from rasa.shared.nlu.training_data.message import Message
+
+from components.base import ConfiguredComponent
 
 FAQ = "faq"
 FALLBACK = "nlu_fallback"
@@ -47,25 +46,12 @@ def doubtful(confidence: float, margin: float, config: dict[str, Any]) -> bool:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class TopicDoubt(GraphComponent, IntentClassifier):
+class TopicDoubt(ConfiguredComponent, IntentClassifier):
     """Turns an FAQ question whose topic is unclear into "Did you mean…?"."""
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         return {"answer_at": 0.0, "margin_at": 0.0}
-
-    def __init__(self, config: dict[str, Any]) -> None:
-        self.component_config = config
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> TopicDoubt:
-        return cls(config)
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:

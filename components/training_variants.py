@@ -22,13 +22,12 @@ import hashlib
 import random
 from typing import Any, Optional
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from components.base import ConfiguredComponent
 
 LEAD_INS = [
     "Hi, ",
@@ -128,7 +127,7 @@ def variant(text: str) -> Optional[str]:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
-class TrainingVariants(GraphComponent):
+class TrainingVariants(ConfiguredComponent):
     """Adds one variant of each intent example to the training data; leaves live messages alone."""
 
     @staticmethod
@@ -136,17 +135,8 @@ class TrainingVariants(GraphComponent):
         return {"enabled": True}
 
     def __init__(self, config: dict[str, Any]) -> None:
+        super().__init__(config)
         self.enabled = bool(config.get("enabled", True))
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> TrainingVariants:
-        return cls(config)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         if not self.enabled:

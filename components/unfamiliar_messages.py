@@ -24,18 +24,18 @@ settings over cross-validation predictions (benchmarks/fallback_curve.py chooses
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any, Optional
 
 import numpy as np
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
-from rasa.nlu.featurizers.dense_featurizer.lm_featurizer import LanguageModelFeaturizer
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from components.base import ReadsSentenceVectors, TrainedComponent
 
 OUT_OF_SCOPE = "out_of_scope"
 FALLBACK = "nlu_fallback"
@@ -93,12 +93,8 @@ def decide(
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
-class UnfamiliarMessageCheck(GraphComponent, IntentClassifier):
+class UnfamiliarMessageCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier):
     """Turns questions unlike any training example into a fallback, or out-of-scope ones into a refusal."""
-
-    @classmethod
-    def required_components(cls) -> list[type]:
-        return [LanguageModelFeaturizer]  # its token vectors are what is compared
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
@@ -109,29 +105,10 @@ class UnfamiliarMessageCheck(GraphComponent, IntentClassifier):
             "checked_intents": CHECKED_INTENTS,
         }
 
-    def __init__(
-        self,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        in_scope: Optional[np.ndarray] = None,
-        out_of_scope: Optional[np.ndarray] = None,
-    ) -> None:
-        self.component_config = config
-        self._storage, self._resource = model_storage, resource
+    def use_trained(self, in_scope: Optional[np.ndarray] = None, out_of_scope: Optional[np.ndarray] = None) -> None:
         dim = 1
         self.in_scope = in_scope if in_scope is not None else np.zeros((0, dim), np.float32)
         self.out_of_scope = out_of_scope if out_of_scope is not None else np.zeros((0, dim), np.float32)
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> UnfamiliarMessageCheck:
-        return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
         inside: list[np.ndarray] = []
@@ -154,25 +131,8 @@ class UnfamiliarMessageCheck(GraphComponent, IntentClassifier):
         return self._resource
 
     @classmethod
-    def load(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> UnfamiliarMessageCheck:
-        try:
-            with model_storage.read_from(resource) as directory:
-                return cls(
-                    config,
-                    model_storage,
-                    resource,
-                    np.load(directory / "in_scope.npy"),
-                    np.load(directory / "out_of_scope.npy"),
-                )
-        except ValueError:  # not trained (e.g. a model trained without NLU data)
-            return cls(config, model_storage, resource)
+    def read_state(cls, directory: Path) -> tuple[Any, ...]:
+        return np.load(directory / "in_scope.npy"), np.load(directory / "out_of_scope.npy")
 
     def similarities(self, vector: np.ndarray) -> dict[str, float]:
         def best(matrix: np.ndarray) -> float:

@@ -45,15 +45,14 @@ from typing import Any, Optional
 
 import numpy as np
 import yaml
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
-from rasa.nlu.featurizers.dense_featurizer.lm_featurizer import LanguageModelFeaturizer
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, METADATA, METADATA_INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from components.base import ReadsSentenceVectors, TrainedComponent
 
 REPORT_INTENT = "report_adverse_reaction"
 NOT_A_REPORT = "none"
@@ -175,12 +174,8 @@ def decide(
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
-class WarningSignCheck(GraphComponent, IntentClassifier):
+class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier):
     """Turns a described warning sign into `report_adverse_reaction` with its kind and level."""
-
-    @classmethod
-    def required_components(cls) -> list[type]:
-        return [LanguageModelFeaturizer]
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
@@ -199,24 +194,14 @@ class WarningSignCheck(GraphComponent, IntentClassifier):
             "expected_within_hours": 12,
         }
 
-    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource) -> None:
-        self.component_config = config
-        self._storage, self._resource = model_storage, resource
-        self.report_layers: list[list[np.ndarray]] = []
-        self.kind_weights: Optional[np.ndarray] = None
-        self.kind_bias: Optional[np.ndarray] = None
-        self.classes: list[str] = []
-        self.levels: dict[str, str] = {}
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> WarningSignCheck:
-        return cls(config, model_storage, resource)
+    def use_trained(self, trained: Optional[dict[str, Any]] = None) -> None:
+        """`trained`: the weights, classes and levels that `read_state` read."""
+        trained = trained or {}
+        self.report_layers: list[list[np.ndarray]] = trained.get("report_layers", [])
+        self.kind_weights: Optional[np.ndarray] = trained.get("kind_weights")
+        self.kind_bias: Optional[np.ndarray] = trained.get("kind_bias")
+        self.classes: list[str] = trained.get("classes", [])
+        self.levels: dict[str, str] = trained.get("levels", {})
 
     def train(self, training_data: TrainingData) -> Resource:
         from sklearn.linear_model import LogisticRegression
@@ -260,26 +245,18 @@ class WarningSignCheck(GraphComponent, IntentClassifier):
         return self._resource
 
     @classmethod
-    def load(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> WarningSignCheck:
-        component = cls(config, model_storage, resource)
-        try:
-            with model_storage.read_from(resource) as directory:
-                meta = json.loads((directory / "classes.json").read_text())
-                with np.load(directory / "weights.npz") as arrays:
-                    component.report_layers = [[arrays[f"net{i}_{j}"] for j in range(4)] for i in range(meta["nets"])]
-                    component.kind_weights, component.kind_bias = arrays["kind_weights"], arrays["kind_bias"]
-                component.classes, component.levels = meta["classes"], meta["levels"]
-            hours_since_mentioned("warm up")  # dateparser's first call builds its tables (~60 ms)
-        except ValueError:  # not trained (a model trained without NLU data)
-            pass
-        return component
+    def read_state(cls, directory: Path) -> tuple[Any, ...]:
+        meta = json.loads((directory / "classes.json").read_text())
+        with np.load(directory / "weights.npz") as arrays:
+            trained = {
+                "report_layers": [[arrays[f"net{i}_{j}"] for j in range(4)] for i in range(meta["nets"])],
+                "kind_weights": arrays["kind_weights"],
+                "kind_bias": arrays["kind_bias"],
+                "classes": meta["classes"],
+                "levels": meta["levels"],
+            }
+        hours_since_mentioned("warm up")  # dateparser's first call builds its tables (~60 ms)
+        return (trained,)
 
     def judge(self, vector: np.ndarray) -> tuple[float, dict[str, float]]:
         """The probability that this is a report, and each kind's share of it."""

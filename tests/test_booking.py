@@ -374,6 +374,21 @@ def test_after_hours_request_says_when_the_clinic_will_see_it(bookings_db, clock
         assert waiting.sent_at is None  # SMTP not configured: the e-mail waits in the outbox
 
 
+def _sams_booking(contact: str) -> booking_requests.RequestView:
+    """Sam Taylor's first visit on Tuesday 1 December at 10:00, stored as the form would store it."""
+    return booking_requests.create_request(
+        profile(),
+        booking_requests.NewRequest(
+            kind="booking",
+            name="Sam Taylor",
+            contact=contact,
+            when=When(__import__("datetime").date(2026, 12, 1), __import__("datetime").time(10)),
+            concern="dull skin",
+            first_visit=True,
+        ),
+    )
+
+
 def test_outbox_waits_while_smtp_is_down_and_delivers_later(bookings_db, clock_at):
     import os
 
@@ -383,17 +398,7 @@ def test_outbox_waits_while_smtp_is_down_and_delivers_later(bookings_db, clock_a
     server = LoopbackSmtp()  # not started yet: connection refused
     os.environ["SMTP_HOST"], os.environ["SMTP_PORT"] = "127.0.0.1", str(server.port)
     try:
-        view = booking_requests.create_request(
-            profile(),
-            booking_requests.NewRequest(
-                kind="booking",
-                name="Sam Taylor",
-                contact="sam@example.com",
-                when=When(__import__("datetime").date(2026, 12, 1), __import__("datetime").time(10)),
-                concern="dull skin",
-                first_visit=True,
-            ),
-        )
+        view = _sams_booking("sam@example.com")
         with store.session(bookings_db) as db:
             email = db.execute(select(store.OutboxEmail)).scalar_one()
             assert email.sent_at is None and email.attempts == 1 and "Refused" in email.last_error
@@ -423,17 +428,7 @@ def test_cancel_at_the_summary_keeps_nothing(bookings_db, clock_at):
 
 
 def _stored(bookings_db) -> str:
-    return booking_requests.create_request(
-        profile(),
-        booking_requests.NewRequest(
-            kind="booking",
-            name="Sam Taylor",
-            contact="+442079460123",
-            when=When(__import__("datetime").date(2026, 12, 1), __import__("datetime").time(10)),
-            concern="dull skin",
-            first_visit=True,
-        ),
-    ).reference
+    return _sams_booking("+442079460123").reference
 
 
 def lookup_reply(reference: str, contact: str, purpose: str = "status") -> str:

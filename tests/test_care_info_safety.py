@@ -9,11 +9,17 @@ from actions.clinic_info import ActionClinicInfo
 from actions.handoff import ActionHandoff, ActionResumeBot
 from actions.safety import ActionUrgentCare
 from clinic.profile import profile
+from tests.harness.conversations import AIRWAY_SIGNS
 from tests.harness.trackers import make_tracker, run_action, slot_values, texts
 
 
 def when(value: str):
     return [{"entity": "treatment_time", "value": value, "start": 0, "end": len(value)}]
+
+
+def care_reply(action, message: str, intent: str, said: str) -> str:
+    """What a care action tells a patient whose message gives the treatment's or appointment's time as `said`."""
+    return texts(run_action(action, make_tracker(message, intent, entities=when(said)))[0])
 
 
 # ---- care ------------------------------------------------------------------------------------
@@ -59,36 +65,21 @@ def test_aftercare_without_a_time_is_the_general_checklist(clock_at):
 )
 def test_preparation_speaks_to_how_soon(clock_at, said, expected):
     clock_at(2026, 11, 24, 19, 0)
-    text = texts(
-        run_action(
-            ActionPreTreatmentCare(),
-            make_tracker(f"my appointment is {said}", "ask_pre_treatment_care", entities=when(said)),
-        )[0]
-    )
+    text = care_reply(ActionPreTreatmentCare(), f"my appointment is {said}", "ask_pre_treatment_care", said)
     assert expected in text and "Leave out alcohol" in text
     assert "Never stop a prescribed medicine on your own" in text
 
 
 def test_a_past_appointment_gets_aftercare_instead(clock_at):
     clock_at(2026, 11, 24, 19, 0)
-    text = texts(
-        run_action(
-            ActionPreTreatmentCare(),
-            make_tracker("my appointment was yesterday", "ask_pre_treatment_care", entities=when("yesterday")),
-        )[0]
-    )
+    text = care_reply(ActionPreTreatmentCare(), "my appointment was yesterday", "ask_pre_treatment_care", "yesterday")
     assert "already happened" in text and "Aftercare for mesotherapy" in text
 
 
 def test_care_uses_the_clinic_day_not_the_servers(clock_at):
     # 00:30 in London on a summer Wednesday is still Tuesday 23:30 UTC.
     clock_at(2026, 7, 1, 0, 30)
-    text = texts(
-        run_action(
-            ActionPostTreatmentCare(),
-            make_tracker("had it yesterday", "ask_post_treatment_care", entities=when("yesterday")),
-        )[0]
-    )
+    text = care_reply(ActionPostTreatmentCare(), "had it yesterday", "ask_post_treatment_care", "yesterday")
     assert "Tuesday 30 June, yesterday" in text
 
 
@@ -117,15 +108,7 @@ def test_clinic_info_says_open_now_or_when_it_opens(clock_at, now, status):
 # ---- urgent safety ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "message",
-    [
-        "i cant breathe properly and my lips are swelling",
-        "my throat feels tight after the injections",
-        "my tongue is swollen",
-        "struggling to swallow since my meso",
-    ],
-)
+@pytest.mark.parametrize("message", AIRWAY_SIGNS)
 def test_airway_signs_mean_call_emergency_services_now(message):
     # The level comes from the Rasa server's warning-sign check (tests/test_warning_signs.py checks it there).
     tracker = make_tracker(message, "report_adverse_reaction", warning_level="emergency")

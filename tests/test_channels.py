@@ -14,6 +14,7 @@ import pytest
 import requests
 from twilio.request_validator import RequestValidator
 
+from tests.harness.conversations import telegram_update
 from tests.harness.polling import wait_until as wait_for
 from tests.harness.servers import TELEGRAM_SECRET, TWILIO_TOKEN, TWILIO_WEBHOOK, WHATSAPP_NUMBER
 
@@ -23,19 +24,6 @@ _later = itertools.count(1)  # senders and ids of the messages sent after a refu
 
 
 # ---- Telegram ----------------------------------------------------------------------------------------
-
-
-def update(update_id: int, chat_id: int, text: str) -> dict:
-    return {
-        "update_id": update_id,
-        "message": {
-            "message_id": update_id,
-            "date": int(time.time()),
-            "text": text,
-            "chat": {"id": chat_id, "type": "private", "first_name": "Sam"},
-            "from": {"id": chat_id, "is_bot": False, "first_name": "Sam"},
-        },
-    }
 
 
 def button_press(update_id: int, chat_id: int, data: str) -> dict:
@@ -69,7 +57,7 @@ def a_later_telegram_message_is_answered(servers, apis) -> None:
     """Rather than a fixed pause for what a refused update might wrongly set off: wait (bounded) until
     an update sent after it, with the secret, is answered; by then the refused one would have been."""
     n = next(_later)
-    post_telegram(servers, update(900 + n, 5900 + n, "hello"))
+    post_telegram(servers, telegram_update(900 + n, 5900 + n, "hello"))
     wait_for(lambda: replies_to(apis, 5900 + n))
 
 
@@ -81,7 +69,7 @@ def test_telegram_webhook_was_registered_with_the_secret(servers, apis):
 
 def test_telegram_question_gets_the_answer_and_buttons_as_an_inline_keyboard(servers, apis):
     chat = 5001
-    assert post_telegram(servers, update(1, chat, "hello")).ok
+    assert post_telegram(servers, telegram_update(1, chat, "hello")).ok
     assert wait_for(lambda: any("reply_markup" in c for c in replies_to(apis, chat)))
     texts = " ".join(c["text"] for c in replies_to(apis, chat))
     assert "automated assistant" in texts
@@ -96,7 +84,7 @@ def test_telegram_question_gets_the_answer_and_buttons_as_an_inline_keyboard(ser
 @pytest.mark.parametrize("secret", [None, "wrong-secret"])
 def test_telegram_update_without_the_right_secret_is_refused_and_ignored(servers, apis, secret):
     chat = 5002 if secret is None else 5003
-    answer = post_telegram(servers, update(10, chat, "how much does it cost?"), secret=secret)
+    answer = post_telegram(servers, telegram_update(10, chat, "how much does it cost?"), secret=secret)
     assert answer.status_code == 403
     a_later_telegram_message_is_answered(servers, apis)
     assert replies_to(apis, chat) == []

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from clinic import checkins, store
 from clinic.profile import DEFAULT_PATH, ProfileError, load_profile, profile
+from tests.harness.conversations import booking_row
 
 CHAT = "70001"
 
@@ -25,18 +26,7 @@ def at(text: str) -> dt.datetime:
 
 def new_request(reference: str = "BR-CHECK2", chat: str = CHAT, status: str = store.PENDING) -> None:
     with store.session() as db:
-        db.add(
-            store.BookingRequest(
-                reference=reference,
-                status=status,
-                name="Test Patient",
-                contact="+447700900123",
-                contact_kind="phone",
-                practitioner_role="nurse",
-                practitioner_email="nurse@example.org",
-                conversation_key=store.conversation_key(chat),
-            )
-        )
+        db.add(booking_row(reference=reference, status=status, conversation_key=store.conversation_key(chat)))
 
 
 class Recorder:

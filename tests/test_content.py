@@ -20,21 +20,20 @@ def faq_responses(domain: dict) -> dict:
     return {k: v[0] for k, v in domain["responses"].items() if k.startswith("utter_faq/")}
 
 
-def test_taxonomy_check_passes(shared_dir):
-    out = subprocess.run(
-        [sys.executable, str(shared_dir / "tools" / "check_taxonomy.py"), "--root", str(ROOT)],
-        capture_output=True,
-        text=True,
+def shared_tool(shared_dir, name: str) -> subprocess.CompletedProcess:
+    """One of the shared checks (../shared/tools/) run on this project."""
+    return subprocess.run(
+        [sys.executable, str(shared_dir / "tools" / name), "--root", str(ROOT)], capture_output=True, text=True
     )
+
+
+def test_taxonomy_check_passes(shared_dir):
+    out = shared_tool(shared_dir, "check_taxonomy.py")
     assert out.returncode == 0, out.stdout
 
 
 def test_every_answer_is_in_the_projects_own_words(shared_dir):
-    out = subprocess.run(
-        [sys.executable, str(shared_dir / "tools" / "check_own_words.py"), "--root", str(ROOT)],
-        capture_output=True,
-        text=True,
-    )
+    out = shared_tool(shared_dir, "check_own_words.py")
     assert out.returncode == 0, out.stdout
     assert "0 line(s)" in out.stdout
 

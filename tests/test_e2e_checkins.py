@@ -20,7 +20,7 @@ import time
 import pytest
 
 from clinic.profile import profile
-from tests.harness.conversations import BOOKING
+from tests.harness.conversations import BOOKING, telegram_update
 from tests.harness.paths import ROOT, VENV_BIN
 from tests.harness.polling import wait_until
 from tests.harness.servers import TELEGRAM_SECRET, TUESDAY_TEN, TWILIO_TOKEN, TWILIO_WEBHOOK, WHATSAPP_NUMBER
@@ -53,16 +53,7 @@ def telegram(servers, chat: int, text: str = None, button: str = None) -> None:
             },
         }
     else:
-        payload = {
-            "update_id": update_id,
-            "message": {
-                "message_id": update_id,
-                "date": int(time.time()),
-                "text": text,
-                "chat": {"id": chat, "type": "private"},
-                "from": sender,
-            },
-        }
+        payload = telegram_update(update_id, chat, text, chat_name=None)
     answer = requests.post(
         f"{servers.rasa_url}/webhooks/telegram/webhook",
         json=payload,

@@ -21,6 +21,7 @@ import pytest
 from clinic import store
 from insights import report
 from insights.privacy import mask
+from tests.harness.conversations import booking_row
 from tests.harness.paths import ROOT
 from tests.harness.servers import TUESDAY_TEN
 
@@ -207,14 +208,13 @@ def write_bookings(url: str) -> None:
     with store.session(url) as db:
         for created, kind, status in rows:
             db.add(
-                store.BookingRequest(
+                booking_row(
                     reference=store.new_reference(db),
                     kind=kind,
                     status=status,
                     created_at=created,
                     name="Alex Morgan",
                     contact="+447700900999",
-                    contact_kind="phone",
                     concern="dark circles under my eyes",
                     practitioner_role="Lead aesthetic practitioner",
                     practitioner_email="lead.practitioner@riverside-skin.example",

@@ -21,6 +21,7 @@ import requests
 import yaml
 
 from clinic.profile import profile
+from tests.harness.conversations import telegram_update
 from tests.harness.fake_apis import FakeApis
 from tests.harness.paths import ROOT
 from tests.harness.servers import running_servers, running_staff_app
@@ -264,16 +265,7 @@ def test_take_over_a_telegram_chat(stack, apis, staff_page):
     chat_id = 4242
 
     def post(update_id: int, text: str) -> None:
-        update = {
-            "update_id": update_id,
-            "message": {
-                "message_id": update_id,
-                "date": int(time.time()),
-                "text": text,
-                "chat": {"id": chat_id, "type": "private", "first_name": "Sam"},
-                "from": {"id": chat_id, "is_bot": False, "first_name": "Sam"},
-            },
-        }
+        update = telegram_update(update_id, chat_id, text)
         headers = {"X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET}
         assert requests.post(
             f"{servers.rasa_url}/webhooks/telegram/webhook", json=update, headers=headers, timeout=60

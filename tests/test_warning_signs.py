@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.harness.conversations import AIRWAY_SIGNS
 from tests.harness.paths import ROOT
 
 pytestmark = pytest.mark.slow
@@ -132,15 +133,7 @@ def test_questions_and_form_answers_are_not(agent, message):
     assert not is_report(agent, message)
 
 
-@pytest.mark.parametrize(
-    "message",
-    [
-        "i cant breathe properly and my lips are swelling",
-        "my throat feels tight after the injections",
-        "my tongue is swollen",
-        "struggling to swallow since my meso",
-    ],
-)
+@pytest.mark.parametrize("message", AIRWAY_SIGNS)
 def test_airway_signs_are_emergencies(agent, message):
     result = parse(agent, message)
     assert result["intent"]["name"] == REPORT and result["warning_sign"]["level"] == "emergency"

@@ -9,8 +9,8 @@ cluster.py        N Rasa servers and N action servers behind nginx, on PostgreSQ
 smtp.py           an SMTP server that keeps what it receives
 fake_apis.py      the Telegram Bot API and Twilio stand-ins
 trackers.py       the Tracker an action sees, without a Rasa server
-conversations.py  the patient scripts more than one file sends (the booking above all) and readers
-                  of replies and database rows
+conversations.py  the patient scripts and messages more than one file sends (the booking above all,
+                  Telegram's updates) and readers of replies and database rows
 lock_race.py      replicas taking one conversation's lock at once (tests/test_lock_store.py and
                   benchmarks/lock_race.py)
 nlu.py            NLU examples from YAML, the full label of a parse, MiniLM's sentence embedding

@@ -8,9 +8,12 @@ what the reply to it must contain, on a day the clinic is open (TUESDAY_TEN in s
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
 from sqlalchemy import create_engine, text
+
+from clinic import store
 
 BOOKING = [
     ("I'd like to book an appointment", "Is that OK?"),
@@ -31,6 +34,29 @@ QUESTIONS_THEN_BOOKING = [
     *(message for message, _ in BOOKING),
 ]
 UNCLEAR_THEN_THANKS = ["and the thing with my friend", "thanks a lot"]
+# Airway signs, an emergency: the warning-sign check must read them so (tests/test_warning_signs.py) and
+# the urgent-care action must send the patient to the emergency services (tests/test_care_info_safety.py).
+AIRWAY_SIGNS = [
+    "i cant breathe properly and my lips are swelling",
+    "my throat feels tight after the injections",
+    "my tongue is swollen",
+    "struggling to swallow since my meso",
+]
+
+
+def telegram_update(update_id: int, chat_id: int, text: str, chat_name: str | None = "Sam") -> dict[str, Any]:
+    """A text message from the patient Sam in a private chat, as Telegram posts it to the webhook.
+    `chat_name`: the chat's first_name, where the update carries one."""
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "date": int(time.time()),
+            "text": text,
+            "chat": {"id": chat_id, "type": "private", **({"first_name": chat_name} if chat_name else {})},
+            "from": {"id": chat_id, "is_bot": False, "first_name": "Sam"},
+        },
+    }
 
 
 def said(replies: list[dict[str, Any]]) -> str:
@@ -71,3 +97,18 @@ def rows(db_url: str, sql: str, **params) -> list[dict]:
             return [dict(r._mapping) for r in connection.execute(text(sql), params)]
     finally:
         engine.dispose()
+
+
+def booking_row(**columns: Any) -> store.BookingRequest:
+    """A stored booking request for a test to add: a patient with a phone number, for the nurse, unless
+    `columns` say otherwise."""
+    return store.BookingRequest(
+        **{
+            "name": "Test Patient",
+            "contact": "+447700900123",
+            "contact_kind": "phone",
+            "practitioner_role": "nurse",
+            "practitioner_email": "nurse@example.org",
+            **columns,
+        }
+    )
