@@ -7,8 +7,9 @@ import time
 import pytest
 
 from scripts.rasa_command import ApiSettingsError, api_args, rasa_run_args
+from tests.harness.servers import TUESDAY_TEN
 
-pytestmark = pytest.mark.clock(None)  # the slow test's servers run on the real clock
+pytestmark = pytest.mark.clock(TUESDAY_TEN)  # the slow test's servers: the shared set at Tuesday 10:00 (no clock matters here)
 
 
 def test_api_is_off_unless_a_secret_is_configured():

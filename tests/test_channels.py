@@ -16,9 +16,10 @@ from twilio.request_validator import RequestValidator
 
 from tests.harness.conversations import telegram_update
 from tests.harness.polling import wait_until as wait_for
-from tests.harness.servers import TELEGRAM_SECRET, TWILIO_TOKEN, TWILIO_WEBHOOK, WHATSAPP_NUMBER
+from tests.harness.servers import TELEGRAM_SECRET, TUESDAY_TEN, TWILIO_TOKEN, TWILIO_WEBHOOK, WHATSAPP_NUMBER
 
-pytestmark = [pytest.mark.slow, pytest.mark.clock(None)]
+# No reply here depends on the time: the shared set at Tuesday 10:00 (one Rasa start fewer than a real-clock set).
+pytestmark = [pytest.mark.slow, pytest.mark.clock(TUESDAY_TEN)]
 SECRET = TELEGRAM_SECRET
 _later = itertools.count(1)  # senders and ids of the messages sent after a refused one
 
@@ -62,9 +63,12 @@ def a_later_telegram_message_is_answered(servers, apis) -> None:
 
 
 def test_telegram_webhook_was_registered_with_the_secret(servers, apis):
-    [registration] = apis.sent("telegram", "setWebhook")
-    assert registration["secret_token"] == SECRET
-    assert registration["url"].endswith("/webhooks/telegram/webhook")
+    """Once per Rasa start: a test at the same clock may have restarted the shared server before."""
+    registrations = apis.sent("telegram", "setWebhook")
+    assert registrations
+    for registration in registrations:
+        assert registration["secret_token"] == SECRET
+        assert registration["url"].endswith("/webhooks/telegram/webhook")
 
 
 def test_telegram_question_gets_the_answer_and_buttons_as_an_inline_keyboard(servers, apis):

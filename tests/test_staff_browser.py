@@ -22,58 +22,40 @@ import yaml
 
 from clinic.profile import profile
 from tests.harness.conversations import telegram_update
-from tests.harness.fake_apis import FakeApis
 from tests.harness.paths import ROOT
-from tests.harness.servers import running_servers, running_staff_app
+from tests.harness.servers import TELEGRAM_SECRET, TUESDAY_TEN, running_staff_app
 from tests.test_browser import ARGS, CHROMIUM, bot_texts, open_chat_with_keyboard, wait_for_bot
 
-pytestmark = pytest.mark.slow
-NOW = "2026-11-24T10:00:00+00:00"  # Tuesday 10:00 in London: open
+pytestmark = [pytest.mark.slow, pytest.mark.clock(TUESDAY_TEN)]  # open
 WAIT_MINUTES = 0.4  # nobody takes a chat within 24 s: the call-back offer
 PASSWORD = "correct horse battery staple"
 ADMIN, PRACTITIONER = "lead@riverside.example", "nurse@riverside.example"
 RESULTS = ROOT / "results"
-TELEGRAM_SECRET = "s3cret-token-for-staff-tests"
 PATIENT = {"name": "Sam Taylor", "phone": "020 7946 0123"}
 
 
 @pytest.fixture(scope="module")
-def apis():
-    with FakeApis() as fake:
-        yield fake
-
-
-@pytest.fixture(scope="module")
-def stack(model_path, apis, tmp_path_factory):
+def stack(servers, tmp_path_factory):
+    """The shared servers at Tuesday 10:00 (tests/conftest.py), emptied, with the staff app on their stores."""
     folder = tmp_path_factory.mktemp("staff-browser")
     clinic_file = folder / "clinic.yml"
     clinic = yaml.safe_load((ROOT / "clinic.yml").read_text())
     clinic["handoff"] = {"wait_minutes": WAIT_MINUTES}
     clinic_file.write_text(yaml.safe_dump(clinic))
-    env = {
-        "CLINIC_CLOCK": NOW,
-        "BOOKINGS_DB_URL": f"sqlite:///{folder / 'bookings.db'}",
-        "TRACKER_DB_URL": f"sqlite:///{folder / 'conversations.db'}",
-        "TELEGRAM_TOKEN": "123456:TEST-token",
-        "TELEGRAM_BOT_NAME": "clinic_test_bot",
-        "TELEGRAM_WEBHOOK_URL": "https://clinic.example/webhooks/telegram/webhook",
-        "TELEGRAM_SECRET_TOKEN": TELEGRAM_SECRET,
-        "TELEGRAM_API_BASE_URL": apis.url,
+    servers.empty_stores()  # the inbox and the screenshots show this file's patients only
+    servers.open_page()
+    staff_env = {
+        "CLINIC_CLOCK": servers.clock,
+        "BOOKINGS_DB_URL": servers.bookings_db_url,
+        "TRACKER_DB_URL": servers.tracker_db_url,
+        "CLINIC_PROFILE": str(clinic_file),
+        "RASA_URL": servers.rasa_url,
+        "RASA_API_TOKEN": servers.api_token,
     }
-    logs = RESULTS / "staff-browser-logs"
-    with running_servers(
-        model_path, logs, env, page=True, credentials="tests/credentials_staff.yml", enable_api=True
-    ) as servers:
-        staff_env = {
-            **env,
-            "CLINIC_PROFILE": str(clinic_file),
-            "RASA_URL": servers.rasa_url,
-            "RASA_API_TOKEN": servers.api_token,
-        }
-        with running_staff_app(logs, staff_env) as staff:
-            staff.add_account(ADMIN, "admin", PASSWORD)
-            staff.add_account(PRACTITIONER, "practitioner", PASSWORD)
-            yield servers, staff
+    with running_staff_app(RESULTS / "staff-browser-logs", staff_env) as staff:
+        staff.add_account(ADMIN, "admin", PASSWORD)
+        staff.add_account(PRACTITIONER, "practitioner", PASSWORD)
+        yield servers, staff
 
 
 @pytest.fixture(scope="module")
