@@ -9,7 +9,7 @@ import pytest
 from scripts.rasa_command import ApiSettingsError, api_args, rasa_run_args
 from tests.harness.servers import TUESDAY_TEN
 
-pytestmark = pytest.mark.clock(TUESDAY_TEN)  # the slow test's servers: the shared set at Tuesday 10:00 (no clock matters here)
+pytestmark = pytest.mark.clock(TUESDAY_TEN)  # the slow test: the shared servers (no time matters here)
 
 
 def test_api_is_off_unless_a_secret_is_configured():
