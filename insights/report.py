@@ -96,23 +96,17 @@ def render_html(insights: Insights, clinic_name: str) -> str:
 
 
 def build_report(
-    first: dt.date,
-    last: dt.date,
-    out: Path | None = None,
-    tracker_url: str | None = None,
-    bookings_url: str | None = None,
-    export_fallbacks: Path | None = None,
-    clinic: ClinicProfile | None = None,
+    insights: Insights, clinic_name: str, out: Path | None = None, export_fallbacks: Path | None = None
 ) -> dict[str, Any]:
-    """Write the HTML report, its JSON figures (same name, .json) and optionally the NLU export.
+    """Write the HTML report of what `collect` read, its JSON figures (same name, .json) and optionally the
+    NLU export.
 
     Returns the summary figures (what the JSON holds), plus where the files went under "files".
     """
-    clinic = clinic or profile()
-    insights = collect(first, last, tracker_url, bookings_url, clinic)
+    first, last = insights.period.first, insights.period.last
     out = Path(out or default_out(first, last))
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render_html(insights, clinic.name), encoding="utf-8")
+    out.write_text(render_html(insights, clinic_name), encoding="utf-8")
     figures = out.with_suffix(".json")
     figures.write_text(json.dumps(insights.summary, indent=2) + "\n", encoding="utf-8")
     files = {"html": str(out), "json": str(figures)}
@@ -172,7 +166,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     first = args.first or last - dt.timedelta(days=DEFAULT_DAYS - 1)
     if first > last:
         parser.error(f"--from {first} is after --to {last}")
-    result = build_report(first, last, args.out, args.tracker_url, args.bookings_url, args.export_fallbacks, clinic)
+    insights = collect(first, last, args.tracker_url, args.bookings_url, clinic)
+    result = build_report(insights, clinic.name, args.out, args.export_fallbacks)
     files: list[str] = list(result.pop("files").values())
     print(
         f"{result['conversations']} conversations, {result['user_messages']} messages, "

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from clinic import store
+from clinic.profile import profile
 from insights import report
 from insights.privacy import mask
 from tests.harness.conversations import booking_row
@@ -228,10 +229,10 @@ def built(tmp_path_factory) -> dict[str, Any]:
     tracker_url, bookings_url = f"sqlite:///{folder / 'conv.db'}", f"sqlite:///{folder / 'bookings.db'}"
     write_tracker_store(tracker_url)
     write_bookings(bookings_url)
-    result = report.build_report(
-        FIRST, LAST, folder / "report.html", tracker_url, bookings_url, export_fallbacks=folder / "to_label.yml"
-    )
     insights = report.collect(FIRST, LAST, tracker_url, bookings_url)
+    result = report.build_report(
+        insights, profile().name, folder / "report.html", export_fallbacks=folder / "to_label.yml"
+    )
     return {
         "result": result,
         "insights": insights,
@@ -410,14 +411,8 @@ def test_report_on_conversations_through_the_real_servers(servers, tmp_path):
     # Event timestamps are the real clock (CLINIC_CLOCK pins only the actions'), so report around today.
     today = dt.datetime.now(UTC).date()
     out = tmp_path / "report.html"
-    result = report.build_report(
-        today - dt.timedelta(days=1),
-        today + dt.timedelta(days=1),
-        out,
-        tracker_url,
-        bookings_url,
-        export_fallbacks=tmp_path / "to_label.yml",
-    )
+    insights = report.collect(today - dt.timedelta(days=1), today + dt.timedelta(days=1), tracker_url, bookings_url)
+    result = report.build_report(insights, profile().name, out, export_fallbacks=tmp_path / "to_label.yml")
     assert result["conversations"] == 5 and result["user_messages"] == 12
     assert result["form_answers"] == 7 and result["questions"] == 5
     # "book me a flight to Rome" is refused as out of scope, "hdjsk lol ???" gets "Did you mean".
