@@ -109,6 +109,7 @@ bench: model  ## accuracy side by side (project, rasa_default, TF-IDF, MiniLM) +
 	$(PY) benchmarks/compare_pipelines.py $(ARGS)
 	$(PY) benchmarks/cross_validation.py
 	$(PY) benchmarks/fallback_curve.py
+	$(PY) benchmarks/systems_table.py
 	$(PY) benchmarks/make_readme.py
 
 bench-safety: model  ## warning signs on the blind set: recall per kind, benign escalation, vs the old regex net; parse p50 with/without the check

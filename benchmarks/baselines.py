@@ -64,8 +64,12 @@ def decide(labels: list[str], sims: np.ndarray, threshold: float) -> list[str]:
     return [label if sim >= threshold else FALLBACK for label, sim in zip(labels, sims)]
 
 
-def tune_threshold(kind: str, texts: list[str], labels: list[str], folds: int = 5) -> float:
-    """The threshold that maximises accuracy on held-in folds of the training data."""
+def tune_threshold(
+    kind: str, texts: list[str], labels: list[str], folds: int = 5, encoders: dict[str, Callable] | None = None
+) -> float:
+    """The threshold that maximises accuracy on held-in folds of the training data (`encoders`: ENCODERS
+    unless a caller brings its own, e.g. MiniLM vectors computed once for many folds)."""
+    encoders = encoders or ENCODERS
     rng = np.random.default_rng(42)
     order = rng.permutation(len(texts))
     fold_of = np.empty(len(texts), dtype=int)
@@ -74,7 +78,7 @@ def tune_threshold(kind: str, texts: list[str], labels: list[str], folds: int = 
     for fold in range(folds):
         train_idx = [i for i in range(len(texts)) if fold_of[i] != fold]
         test_idx = [i for i in range(len(texts)) if fold_of[i] == fold]
-        encode = ENCODERS[kind]([texts[i] for i in train_idx])
+        encode = encoders[kind]([texts[i] for i in train_idx])
         train_vecs = encode([texts[i] for i in train_idx])
         got, sims = nearest(train_vecs, [labels[i] for i in train_idx], encode([texts[i] for i in test_idx]))
         all_labels += got

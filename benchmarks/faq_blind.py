@@ -141,35 +141,38 @@ def score_answers(items: list[dict[str, str]], answers: list[tuple[str, list[str
     return out
 
 
-def peers(items: list[dict[str, str]]) -> dict[str, dict[str, Any]]:
-    """The FAQ bots a clinic could pick instead, trained on the same data/nlu, scored the same way:
+def peer_answers(
+    items: list[dict[str, str]], train: list[tuple[str, str]] | None = None, encoders: dict[str, Any] | None = None
+) -> dict[str, list[tuple[str, list[str]]]]:
+    """What each FAQ bot a clinic could pick instead answers (label or nlu_fallback, and its buttons):
     nearest training question by TF-IDF and by MiniLM (benchmarks/baselines.py, threshold tuned on
     training folds), and a logistic regression on mean-pooled MiniLM plus word and character TF-IDF
-    with a 0.5 probability floor (the issue's baseline to beat)."""
+    with a 0.5 probability floor (the issue's baseline to beat). Trained on `train` (default data/nlu);
+    `encoders` as in baselines.tune_threshold."""
+    from scipy import sparse
     from sklearn.linear_model import LogisticRegression
 
     from benchmarks.baselines import ENCODERS, decide, nearest, tune_threshold
     from tests.harness.nlu import load_examples
 
-    train = load_examples(ROOT / "data" / "nlu")
+    encoders = encoders or ENCODERS
+    train = train if train is not None else load_examples(ROOT / "data" / "nlu")
     texts, labels = [t for t, _ in train], [label for _, label in train]
     asked = [m["text"] for m in items]
-    results, encoded = {}, {}
+    results: dict[str, list[tuple[str, list[str]]]] = {}
+    encoded: dict[str, tuple[Any, Any]] = {}
     for kind in ("tfidf", "minilm"):
-        threshold = tune_threshold(kind, texts, labels)
-        encode = ENCODERS[kind](texts)
+        threshold = tune_threshold(kind, texts, labels, encoders=encoders)
+        encode = encoders[kind](texts)
         train_vecs, vecs = encode(texts), encode(asked)
         encoded[kind] = (train_vecs, vecs)
         got, sims = nearest(train_vecs, labels, vecs)
-        results[f"nearest question, {kind}"] = score_answers(items, [(g, []) for g in decide(got, sims, threshold)])
-    from scipy import sparse
-
+        results[f"nearest question, {kind}"] = [(g, []) for g in decide(got, sims, threshold)]
     train_x = sparse.hstack([sparse.csr_matrix(encoded["minilm"][0]), sparse.csr_matrix(encoded["tfidf"][0])]).tocsr()
     test_x = sparse.hstack([sparse.csr_matrix(encoded["minilm"][1]), sparse.csr_matrix(encoded["tfidf"][1])]).tocsr()
     model = LogisticRegression(C=10.0, max_iter=3000).fit(train_x, labels)
-    probabilities = model.predict_proba(test_x)
     answers = []
-    for row in probabilities:
+    for row in model.predict_proba(test_x):
         best = int(row.argmax())
         answers.append(
             (
@@ -177,8 +180,13 @@ def peers(items: list[dict[str, str]]) -> dict[str, dict[str, Any]]:
                 [model.classes_[i] for i in row.argsort()[::-1][:3]],
             )
         )
-    results["logistic regression, MiniLM + TF-IDF, floor 0.5"] = score_answers(items, answers)
+    results["logistic regression, MiniLM + TF-IDF, floor 0.5"] = answers
     return results
+
+
+def peers(items: list[dict[str, str]]) -> dict[str, dict[str, Any]]:
+    """The peers' figures on `items`, trained on data/nlu (peer_answers)."""
+    return {name: score_answers(items, answers) for name, answers in peer_answers(items).items()}
 
 
 def choose(items: list[dict[str, str]], parses: list[dict[str, Any]]) -> dict[str, Any]:
