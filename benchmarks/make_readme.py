@@ -35,7 +35,8 @@ SAFETY_SETS = {
     "v5": "fifth set (development)",
     "v6": "sixth set (development)",
     "v7": "seventh set (development)",
-    "v8": "**eighth set: the reporting set**",
+    "v8": "eighth set (development)",
+    "v9": "**ninth set: the reporting set**",
 }
 
 
