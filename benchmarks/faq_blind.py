@@ -43,6 +43,15 @@ from tests.harness.paths import BLIND  # noqa: E402
 RESULTS = ROOT / "benchmarks" / "results"
 OOS = "out_of_scope"
 NOT_COVERED = "faq/not_covered"
+# The figures every table of this benchmark (and benchmarks/systems_table.py) shows, in order.
+COLUMNS = [
+    "right topic",
+    "wrong, confidently",
+    "clarified, right among buttons",
+    "out of scope refused",
+    "not_covered honest",
+    "cost",
+]
 COST = {"wrong": 1.0, "clarified_without": 0.5, "clarified_with": 0.3}
 LEAD_INS = [
     "hi there, quick question before I book: ",
@@ -257,14 +266,7 @@ def main() -> None:
         name, path = named.split("=", 1)
         peer = Agent.load(path)
         out.setdefault("peers", {})[name] = score(report, asyncio.run(_parse_with(peer, [m["text"] for m in report])))
-    columns = [
-        "right topic",
-        "wrong, confidently",
-        "clarified, right among buttons",
-        "out of scope refused",
-        "not_covered honest",
-        "cost",
-    ]
+    columns = COLUMNS
     md = [
         "# Strangers' questions: the blind FAQ set",
         "",

@@ -35,20 +35,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from benchmarks.baselines import ENCODERS  # noqa: E402
-from benchmarks.faq_blind import load, peer_answers, score, score_answers  # noqa: E402
+from benchmarks.faq_blind import COLUMNS, load, peer_answers, score, score_answers  # noqa: E402
 from tests.harness.nlu import load_examples, minilm_encoder  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 FOLDS = RESULTS / "tmp" / "cv"
 HELD_OUT = ROOT / "tests" / "nlu" / "heldout.yml"
-COLUMNS = [
-    "right topic",
-    "wrong, confidently",
-    "clarified, right among buttons",
-    "out of scope refused",
-    "not_covered honest",
-    "cost",
-]
 
 
 def cached_minilm(texts: Sequence[str]) -> dict[str, Any]:
