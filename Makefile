@@ -24,6 +24,9 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 export ACTION_SERVER_URL ?= http://127.0.0.1:5055/webhook
+# make test's pytest workers (pytest-xdist): much of the suite waits on servers, so two workers on two
+# cores overlap the waits; TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= 2
 
 .PHONY: help run shell test test-scale servers bench-scale test-fast lint setup web browser model train domain validate bench bench-safety bench-faq bench-languages bench-parts bench-load bench-readme lock clean bookings outbox report checkins staff
 
@@ -37,7 +40,7 @@ shell: model  ## chat with the assistant in the terminal
 	scripts/run.sh shell
 
 test: model web browser servers  ## the whole test suite (what CI runs)
-	$(PY) -m pytest tests
+	$(PY) -m pytest tests -n $(TEST_WORKERS) --dist loadgroup
 
 test-scale: model servers  ## 2 Rasa + 2 action servers behind nginx on PostgreSQL and Redis (part of make test)
 	$(PY) -m pytest tests/test_scale_out.py tests/test_lock_store.py

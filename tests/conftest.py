@@ -21,7 +21,7 @@ os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 SERVER_SETS = pytest.StashKey[ServerSets]()
-LAST_USERS = pytest.StashKey[dict]()  # test id -> the clock whose servers no later test uses
+LAST_USERS = pytest.StashKey[dict]()  # test -> the clock whose servers no later test uses
 
 
 def clock_of(node):
@@ -31,14 +31,23 @@ def clock_of(node):
     return mark.args[0]
 
 
-@pytest.hookimpl(trylast=True)
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """Note the last test that uses each clock's servers (in the order they will run)."""
-    last = {}
+    """With `pytest -n 2 --dist loadgroup` (make test), every test of one clock's servers runs in the
+    same worker, so each set still starts once; the other tests go to whichever worker is free."""
     for item in items:
         if "servers" in item.fixturenames:
-            last[clock_of(item)] = item.nodeid
-    config.stash[LAST_USERS] = {nodeid: clock for clock, nodeid in last.items()}
+            item.add_marker(pytest.mark.xdist_group(f"servers-{clock_of(item)}"))
+
+
+def pytest_collection_finish(session):
+    """Note the last test that uses each clock's servers (in the order they will run); by the test
+    itself, since xdist's loadgroup renames tests (`...@servers-<clock>`)."""
+    last = {}
+    for item in session.items:
+        if "servers" in item.fixturenames:
+            last[clock_of(item)] = item
+    session.config.stash[LAST_USERS] = {item: clock for clock, item in last.items()}
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -46,7 +55,7 @@ def pytest_runtest_teardown(item, nextitem):
     """After the last test that uses a clock's servers, stop them: at most two sets run at once."""
     yield
     sets = item.config.stash.get(SERVER_SETS, None)
-    clock = item.config.stash.get(LAST_USERS, {}).get(item.nodeid, "no set")
+    clock = item.config.stash.get(LAST_USERS, {}).get(item, "no set")
     if sets is not None and clock != "no set":
         sets.stop(clock)
 
