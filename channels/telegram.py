@@ -42,23 +42,16 @@ class ClinicTelegramOutput(TelegramOutput):
 
 class ClinicTelegramInput(TelegramInput):
     @classmethod
-    def name(cls) -> str:
-        return "telegram"
-
-    @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> ClinicTelegramInput:
-        env = {
-            **os.environ,
-            **required_env(
-                "Telegram", ("TELEGRAM_TOKEN", "TELEGRAM_BOT_NAME", "TELEGRAM_WEBHOOK_URL", "TELEGRAM_SECRET_TOKEN")
-            ),
-        }
+        env = required_env(
+            "Telegram", ("TELEGRAM_TOKEN", "TELEGRAM_BOT_NAME", "TELEGRAM_WEBHOOK_URL", "TELEGRAM_SECRET_TOKEN")
+        )
         return cls(
             env["TELEGRAM_TOKEN"],
             env["TELEGRAM_BOT_NAME"],
             env["TELEGRAM_WEBHOOK_URL"],
             secret_token=env["TELEGRAM_SECRET_TOKEN"],
-            api_base_url=env.get("TELEGRAM_API_BASE_URL") or DEFAULT_API,
+            api_base_url=os.environ.get("TELEGRAM_API_BASE_URL") or DEFAULT_API,
         )
 
     def __init__(

@@ -57,23 +57,14 @@ class ClinicTwilioOutput(TwilioOutput):
 
 class ClinicTwilioInput(TwilioInput):
     @classmethod
-    def name(cls) -> str:
-        return "twilio"
-
-    @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> ClinicTwilioInput:
-        env = {
-            **os.environ,
-            **required_env(
-                "Twilio", ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_NUMBER", "TWILIO_WEBHOOK_URL")
-            ),
-        }
+        env = required_env("Twilio", ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_NUMBER", "TWILIO_WEBHOOK_URL"))
         return cls(
             env["TWILIO_ACCOUNT_SID"],
             env["TWILIO_AUTH_TOKEN"],
             env["TWILIO_NUMBER"],
             webhook_url=env["TWILIO_WEBHOOK_URL"],
-            api_base_url=env.get("TWILIO_API_BASE_URL"),
+            api_base_url=os.environ.get("TWILIO_API_BASE_URL"),
         )
 
     def __init__(

@@ -31,18 +31,24 @@ def reason(key: str, **values: object) -> str:
 
 FLEXIBLE_DAYS_AHEAD = 28  # a standing preference ("any weekday after 6") is looked for this far ahead
 
-_YES = re.compile(
-    r"^(y|yes|yeah|yep|yup|sure|ok|okay|fine|of course|go ahead|that's fine|thats fine|"
-    r"i agree|agreed|i consent|absolutely|please do|correct|right)\b"
-)
-_NO = re.compile(
-    r"^(n|no|nope|nah|no thanks|no thank you|i don't|i do not|don't|do not|rather not|"
-    r"i'd rather not|not really)\b"
-)
+
+def starts_with_one_of(*phrases: str) -> re.Pattern[str]:
+    """A pattern for text that begins with one of `phrases` (whole words), longest first."""
+    ordered = sorted(phrases, key=len, reverse=True)
+    return re.compile(r"^(" + "|".join(re.escape(p) for p in ordered) + r")\b")
+
+
+_YES = starts_with_one_of(
+    "y", "yes", "yeah", "yep", "yup", "sure", "ok", "okay", "fine", "of course", "go ahead", "that's fine",
+    "thats fine", "i agree", "agreed", "i consent", "absolutely", "please do", "correct", "right",
+)  # fmt: skip
+_NO = starts_with_one_of(
+    "n", "no", "nope", "nah", "no thanks", "no thank you", "i don't", "i do not", "don't", "do not",
+    "rather not", "i'd rather not", "not really",
+)  # fmt: skip
+# "my name is", "hi, i'm", … before the name itself
 _NAME_PREFIX = re.compile(
-    r"^(hi|hello)?[,!\s]*(my name is|my name's|name is|name's|i am|i'm|im|it's|its|"
-    r"this is|call me)\s+",
-    re.I,
+    r"^(hi|hello)?[,!\s]*(my name is|my name's|name is|name's|i am|i'm|im|it's|its|this is|call me)\s+", re.I
 )
 _NAME_OK = re.compile(r"^[^\W\d_]+(?:[\s'’.-]+[^\W\d_]+)*\.?$")
 _EMAIL = re.compile(r"[^\s<>()\[\],;:\"]+@[^\s<>()\[\],;:\"]+")

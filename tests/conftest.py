@@ -33,11 +33,14 @@ def clock_of(node):
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """With `pytest -n 2 --dist loadgroup` (make test), every test of one clock's servers runs in the
-    same worker, so each set still starts once; the other tests go to whichever worker is free."""
+    """With `pytest -n 2 --dist loadgroup` (make test), the tests of a file run in one worker, in the
+    file's order (its module fixtures start once, and a last test still sees what the first ones left:
+    the staff screenshots), and every file that pins a clock runs in the worker of that clock's
+    servers, so each set starts once. A worker takes the next file when it is free."""
     for item in items:
-        if "servers" in item.fixturenames:
-            item.add_marker(pytest.mark.xdist_group(f"servers-{clock_of(item)}"))
+        mark = item.get_closest_marker("clock")
+        group = f"servers-{mark.args[0]}" if mark is not None else item.path.name
+        item.add_marker(pytest.mark.xdist_group(group))
 
 
 def pytest_collection_finish(session):
