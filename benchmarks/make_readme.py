@@ -278,6 +278,11 @@ SECTIONS = [
         ["faq_blind.md", "faq_blind.json"],
         copied("faq_blind.md"),
     ),
+    (
+        "MiniLM fine-tuned on the project's examples (`benchmarks/contrastive_peer.py`)",
+        ["contrastive_peer.md", "contrastive_peer.json"],
+        copied("contrastive_peer.md"),
+    ),
     ("Other languages (`make bench-languages`)", ["languages.md", "languages.json"], copied("languages.md")),
     (
         "Several questions in one message (`make bench-parts`)",
