@@ -104,7 +104,7 @@ domain: setup  ## rewrite domain.yml's copies of clinic.yml contacts and topics.
 validate: setup  ## rasa data validate --fail-on-warnings (external-event intents need no examples)
 	$(PY) scripts/validate_data.py
 
-bench: model  ## accuracy side by side (project, rasa_default, TF-IDF, MiniLM) + 5-fold CV + fallback curve + warning signs + blind FAQ set + other languages, to benchmarks/results/
+bench: model  ## accuracy side by side (project, rasa_default, TF-IDF, MiniLM, MiniLM fine-tuned) + 5-fold CV + fallback curve + warning signs + blind FAQ set + other languages, to benchmarks/results/
 	$(PY) benchmarks/safety.py
 	$(PY) benchmarks/faq_blind.py
 	$(PY) benchmarks/languages.py
@@ -113,6 +113,7 @@ bench: model  ## accuracy side by side (project, rasa_default, TF-IDF, MiniLM) +
 	$(PY) benchmarks/cross_validation.py
 	$(PY) benchmarks/fallback_curve.py
 	$(PY) benchmarks/systems_table.py
+	$(PY) benchmarks/contrastive_peer.py
 	$(PY) benchmarks/make_readme.py
 
 bench-safety: model  ## warning signs on the blind set: recall per kind, benign escalation, vs the old regex net; parse p50 with/without the check
