@@ -10,7 +10,9 @@ gets:
   - clarified: "Did you mean…?" (nlu_fallback), split by whether the right topic is among the buttons;
   - refused:   out of scope ("I can't help with that").
 For out-of-scope messages "refused" counts a refusal or a "Did you mean…?" (nothing is answered);
-for `faq/not_covered`, "honest" counts the not-covered answer.
+for `faq/not_covered`, "honest" counts the not-covered answer. A message the assistant reads as several
+questions is answered part by part: right when the asked topic is among the parts' topics, scored
+by its first part otherwise.
 
 The topic-doubt settings (components/topic_doubt.py: the FAQ topic's confidence and margin
 below which an FAQ answer becomes "Did you mean…?") are chosen on the DEVELOPMENT half by patient cost
@@ -43,6 +45,7 @@ from tests.harness.paths import BLIND  # noqa: E402
 RESULTS = ROOT / "benchmarks" / "results"
 OOS = "out_of_scope"
 NOT_COVERED = "faq/not_covered"
+SEVERAL = "several_questions"
 # The figures every table of this benchmark (and benchmarks/systems_table.py) shows, in order.
 COLUMNS = [
     "right topic",
@@ -110,7 +113,18 @@ def score(
     items: list[dict[str, str]], parses: list[dict[str, Any]], settings: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     """The project's figures: what each parse gives the patient, with the model's or replayed settings."""
-    return score_answers(items, [(answered(p, settings), likely_topics(p)) for p in parses])
+    return score_answers(
+        items, [(as_asked(item, answered(p, settings), p), likely_topics(p)) for item, p in zip(items, parses)]
+    )
+
+
+def as_asked(item: dict[str, str], got: str, parse: dict[str, Any]) -> str:
+    """A message read as several questions gets an answer to each (components/message_parts.py): the
+    patient has the answer they asked for when its topic is among them, else the first part's."""
+    if got != SEVERAL:
+        return got
+    parts = [q.get("topic") or q.get("intent") or FALLBACK for q in parse.get("questions") or []]
+    return item["label"] if item["label"] in parts else (parts[0] if parts else got)
 
 
 def score_answers(items: list[dict[str, str]], answers: list[tuple[str, list[str]]]) -> dict[str, Any]:

@@ -129,6 +129,21 @@ def test_the_blind_faq_figures_count_what_a_patient_gets():
     assert s["cost"] == 1.0 + 1.0 + 0.3 + 0.5  # two wrong answers, two kinds of "Did you mean"
 
 
+def test_a_message_read_as_several_questions_is_right_only_when_one_answer_is_the_asked_topic():
+    """The patient gets an answer per question: the asked topic among them is the answer they wanted."""
+    from benchmarks.faq_blind import score
+
+    def split(*topics):
+        return {
+            "intent": {"name": "several_questions", "confidence": 1.0},
+            "questions": [{"intent": "faq", "topic": t} for t in topics],
+        }
+
+    items = [{"label": "faq/chemical_peels"}, {"label": "faq/pain"}]
+    s = score(items, [split("faq/chemical_peels", "faq/how_it_works"), split("faq/cost", "faq/downtime")])
+    assert (s["right topic"], s["wrong, confidently"]) == (0.5, 0.5)
+
+
 def test_the_topic_doubt_replay_turns_an_unsure_faq_answer_into_did_you_mean():
     from benchmarks.faq_blind import answered
 
