@@ -1,7 +1,7 @@
 """Issue 17's SetFit-style try: MiniLM fine-tuned contrastively on the project's own labelled examples,
 then the same logistic-regression head as the plain peer, scored side by side with that peer.
 
-    .venv/bin/python benchmarks/contrastive_peer.py [--epochs 2] [--folds 5] [--report]
+    .venv/bin/python benchmarks/contrastive_peer.py [--epochs 1] [--folds 5] [--report]
 
 Fine-tuning: supervised contrastive loss (Khosla et al. 2020) on mean-pooled, L2-normalised MiniLM
 embeddings, in batches of 16 labels x 4 examples, so every batch holds examples of the same label to pull
@@ -31,7 +31,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from benchmarks.baselines import tfidf_encoder  # noqa: E402
-from benchmarks.faq_blind import COLUMNS, FALLBACK, load, score_answers  # noqa: E402
+from benchmarks.faq_blind import COLUMNS, load, regression_answers, score_answers  # noqa: E402
 from tests.harness.nlu import MINILM, load_examples  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
@@ -94,20 +94,9 @@ class Encoder:
 def head_answers(
     train_vecs: np.ndarray, train_texts: list[str], labels: list[str], vecs: np.ndarray, asked: list[str]
 ) -> list[tuple[str, list[str]]]:
-    """Logistic regression on the embedding plus TF-IDF, 0.5 floor, top three as buttons."""
-    from scipy import sparse
-    from sklearn.linear_model import LogisticRegression
-
+    """The plain peer's head (faq_blind.regression_answers) on these embeddings."""
     tfidf = tfidf_encoder(train_texts)
-    train_x = sparse.hstack([sparse.csr_matrix(train_vecs), sparse.csr_matrix(tfidf(train_texts))]).tocsr()
-    test_x = sparse.hstack([sparse.csr_matrix(vecs), sparse.csr_matrix(tfidf(asked))]).tocsr()
-    model = LogisticRegression(C=10.0, max_iter=3000).fit(train_x, labels)
-    answers = []
-    for row in model.predict_proba(test_x):
-        best = int(row.argmax())
-        top = [str(model.classes_[i]) for i in row.argsort()[::-1][:3]]
-        answers.append((str(model.classes_[best]) if row[best] >= 0.5 else FALLBACK, top))
-    return answers
+    return regression_answers(train_vecs, tfidf(train_texts), labels, vecs, tfidf(asked))
 
 
 def both(train: list[tuple[str, str]], items: list[dict[str, str]], epochs: int) -> dict[str, Any]:
@@ -151,7 +140,7 @@ def write_tables(out: dict[str, Any]) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--epochs", type=int, default=2)
+    ap.add_argument("--epochs", type=int, default=1)
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--report", action="store_true", help="also score the reporting half (once)")
     ap.add_argument("--tables-only", action="store_true", help="rewrite contrastive_peer.md from the JSON")

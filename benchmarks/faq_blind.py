@@ -172,8 +172,6 @@ def peer_answers(
     training folds), and a logistic regression on mean-pooled MiniLM plus word and character TF-IDF
     with a 0.5 probability floor (the issue's baseline to beat). Trained on `train` (default data/nlu);
     `encoders` as in baselines.tune_threshold."""
-    from scipy import sparse
-    from sklearn.linear_model import LogisticRegression
 
     from benchmarks.baselines import ENCODERS, decide, nearest, tune_threshold
     from tests.harness.nlu import load_examples
@@ -191,20 +189,29 @@ def peer_answers(
         encoded[kind] = (train_vecs, vecs)
         got, sims = nearest(train_vecs, labels, vecs)
         results[f"nearest question, {kind}"] = [(g, []) for g in decide(got, sims, threshold)]
-    train_x = sparse.hstack([sparse.csr_matrix(encoded["minilm"][0]), sparse.csr_matrix(encoded["tfidf"][0])]).tocsr()
-    test_x = sparse.hstack([sparse.csr_matrix(encoded["minilm"][1]), sparse.csr_matrix(encoded["tfidf"][1])]).tocsr()
+    results["logistic regression, MiniLM + TF-IDF, floor 0.5"] = regression_answers(
+        encoded["minilm"][0], encoded["tfidf"][0], labels, encoded["minilm"][1], encoded["tfidf"][1]
+    )
+    return results
+
+
+def regression_answers(
+    train_meaning: Any, train_words: Any, labels: list[str], meaning: Any, words: Any, floor: float = 0.5
+) -> list[tuple[str, list[str]]]:
+    """The issue's baseline head: logistic regression (C=10) on a sentence embedding plus TF-IDF; its top
+    label at `floor` or more, else "Did you mean…?", with its top three as buttons."""
+    from scipy import sparse
+    from sklearn.linear_model import LogisticRegression
+
+    train_x = sparse.hstack([sparse.csr_matrix(train_meaning), sparse.csr_matrix(train_words)]).tocsr()
+    test_x = sparse.hstack([sparse.csr_matrix(meaning), sparse.csr_matrix(words)]).tocsr()
     model = LogisticRegression(C=10.0, max_iter=3000).fit(train_x, labels)
     answers = []
     for row in model.predict_proba(test_x):
         best = int(row.argmax())
-        answers.append(
-            (
-                model.classes_[best] if row[best] >= 0.5 else FALLBACK,
-                [model.classes_[i] for i in row.argsort()[::-1][:3]],
-            )
-        )
-    results["logistic regression, MiniLM + TF-IDF, floor 0.5"] = answers
-    return results
+        top = [str(model.classes_[i]) for i in row.argsort()[::-1][:3]]
+        answers.append((str(model.classes_[best]) if row[best] >= floor else FALLBACK, top))
+    return answers
 
 
 def peers(items: list[dict[str, str]]) -> dict[str, dict[str, Any]]:
