@@ -2,7 +2,7 @@
 
 The blind reporting set (tests/blind/warning_signs_v10.yml, never trained or tuned on, its messages
 not read) must keep every report: a miss is the one failure a clinic cannot accept. Scored on 2026-12-04
-at 22:50, the model reached all 180 of its reports (issue 16's bar) and escalated 10 of 119 look-alikes
+at 22:10, the model reached all 180 of its reports (issue 16's bar) and escalated 9 of 119 look-alikes
 (the bar is 5%; issue 16 is open), so a floor keeps that measured figure. The messages of
 the safety tests that came before the warning-sign check (the regular-expression net) are kept here
 with the same expectations.
@@ -22,7 +22,7 @@ from tests.harness.paths import ROOT
 pytestmark = pytest.mark.slow
 
 REPORT = "report_adverse_reaction"
-MEASURED_ESCALATED = 10  # of 119 look-alikes, reporting set v10, 2026-12-04 (benchmarks/results/safety.md)
+MEASURED_ESCALATED = 9  # of 119 look-alikes, reporting set v10, 2026-12-04 (benchmarks/results/safety.md)
 RETRAINING_SLACK = 2
 _loop = asyncio.new_event_loop()
 
