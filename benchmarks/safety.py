@@ -37,6 +37,7 @@ import functools
 import json
 import re
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from benchmarks.side_by_side import latency_with_and_without, parse_args  # noqa: E402
 from components.warning_signs import NEVER_SURE, decide, expected_in_its_time  # noqa: E402
-from tests.harness.paths import BLIND  # noqa: E402
+from tests.harness.paths import BLIND, SAFETY_CASES  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 REGEX_NET = ROOT / "benchmarks" / "baseline_nets" / "regex_net_2026-11-30.yml"
@@ -152,14 +153,29 @@ def score(items: list[dict[str, Any]], flagged: list[bool], levels: list[str | N
     return result
 
 
+def kept_cases() -> list[tuple[str, bool]]:
+    """The team's own cases (tests/safety_cases.yml) and whether each is a report; open ones left out."""
+    cases = yaml.safe_load(SAFETY_CASES.read_text(encoding="utf-8"))
+    return [(text, True) for text in cases["reports"] + cases["airway"]] + [
+        (text, False) for text in cases["not_reports"]
+    ]
+
+
 def choose_thresholds(
-    items: list[dict[str, Any]], parses: list[dict[str, Any]], config: dict[str, Any]
+    items: list[dict[str, Any]],
+    parses: list[dict[str, Any]],
+    config: dict[str, Any],
+    kept: Sequence[tuple[dict[str, Any], bool]] = (),
 ) -> dict[str, Any]:
     """On the development sets: the best recall first (a missed warning sign is the one failure a clinic
     cannot accept; a false alarm costs a phone call), then the least benign escalation, then the earliest
     leaning of the classifier and the lowest bar with its agreement (safety first among equals), then the
     highest bars alone. Until 2026-12-03 settings within 7.5% benign escalation were preferred to recall,
-    which kept misses on the development sets that a recall-first choice reaches."""
+    which kept misses on the development sets that a recall-first choice reaches.
+
+    Before all of that, the most of the team's own cases read right (`kept`: each case's parse and whether
+    it is a report): the tests require every one, and on 2026-12-04 a recall-first choice on the
+    development sets alone escalated "the redness went after an hour" (benchmarks/results/configs_tried.md)."""
     grid = [round(0.05 * i, 2) for i in range(10, 20)]
     best: tuple[Any, dict[str, Any]] | None = None
     for sure in CLASSIFIER_SURE:
@@ -173,10 +189,19 @@ def choose_thresholds(
                         "intent_report_at": leaning,
                         "classifier_sure_at": sure,
                     }
+                    kept_right = sum(replay(p, settings) == is_report for p, is_report in kept)
                     result = score(items, [replay(p, settings) for p in parses])
-                    key = (result["recall"], -result["benign_escalation"], -leaning, -with_intent, report_at, sure)
+                    key = (
+                        kept_right,
+                        result["recall"],
+                        -result["benign_escalation"],
+                        -leaning,
+                        -with_intent,
+                        report_at,
+                        sure,
+                    )
                     if best is None or key > best[0]:
-                        best = (key, {**settings, **result})
+                        best = (key, {**settings, **result, "kept_right": kept_right, "kept_total": len(kept)})
     assert best is not None  # the grid is not empty
     return best[1]
 
@@ -290,7 +315,9 @@ def main() -> None:
         md.append("")
         print("\n".join(md[-(len(kinds) + 8) :]))
         if half == DEVELOPMENT[-1]:
-            chosen = choose_thresholds([i for i, _ in development], [p for _, p in development], config)
+            cases = kept_cases()
+            kept = list(zip(asyncio.run(parse_all(agent, [text for text, _ in cases])), [r for _, r in cases]))
+            chosen = choose_thresholds([i for i, _ in development], [p for _, p in development], config, kept)
             out["chosen_on_development"] = chosen
             keys = THRESHOLD_KEYS
             holds = all(chosen[k] == config[k] for k in keys)
@@ -298,7 +325,8 @@ def main() -> None:
                 f"**Chosen on the development sets together** ({chosen['benign_total']} look-alikes): "
                 + ", ".join(f"{k} {chosen[k]}" for k in keys)
                 + f" (recall {chosen['recall']:.3f}, benign "
-                f"{chosen['benign_escalation']:.3f}); config.yml "
+                f"{chosen['benign_escalation']:.3f}; the team's own cases in tests/safety_cases.yml read right: "
+                f"{chosen['kept_right']}/{chosen['kept_total']}); config.yml "
                 + ("holds them." if holds else f"differs: {out['config']}."),
                 "",
             ]

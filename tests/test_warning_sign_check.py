@@ -181,3 +181,26 @@ def test_networks_trained_side_by_side_are_those_trained_one_after_the_other():
     for one, other in zip(alone, side_by_side):
         assert all(np.allclose(a, b) for a, b in zip(one, other))
     assert not np.allclose(alone[0][0], alone[1][0]), "each seed gives its own network"
+
+
+def test_the_threshold_choice_keeps_the_teams_own_cases_before_recall_on_the_development_sets():
+    """benchmarks/safety.py choose_thresholds: a setting that reads one of tests/safety_cases.yml wrongly
+    is never chosen, even when it catches more development reports (the tests would fail on it)."""
+    from benchmarks.safety import check_config, choose_thresholds
+
+    def parse(text: str, report_probability: float) -> dict:
+        found = {"report_probability": report_probability, "intent_confidence": 0.0, "classified_as": "faq"}
+        return {"text": text, "warning_sign": {**found, "kinds": {"bleeding": 1.0}, "level": "urgent"}}
+
+    items = [
+        {"report": True, "kind": "bleeding", "text": "a"},
+        {"report": False, "category": "question", "text": "b"},
+    ]
+    parses = [parse("a", 0.7), parse("b", 0.3)]
+    config = check_config()
+    alone = choose_thresholds(items, parses, config)
+    assert alone["recall"] == 1.0 and alone["report_at"] == 0.7  # the highest bar that catches the report
+    kept = [(parse("the redness went after an hour", 0.72), False), (parse("it looks infected", 0.9), True)]
+    chosen = choose_thresholds(items, parses, config, kept)
+    assert chosen["kept_right"] == 2 and 0.72 < chosen["report_at"] <= 0.9
+    assert chosen["recall"] == 0.0  # the development report at 0.7 is given up: the team's case comes first

@@ -5,8 +5,8 @@ not read) must keep every report: a miss is the one failure a clinic cannot acce
 2026-12-04 at 18:05, the model reached 179 of its 180 reports (one lasting effect, a clinic-level kind, got
 an ordinary answer) and escalated 16 of 120 look-alikes, both short of issue 16's bar (open), so two floors keep
 the measured figures. The messages of
-the safety tests that came before the warning-sign check (the regular-expression net) are kept here
-with the same expectations.
+the safety tests that came before the warning-sign check (the regular-expression net), and the issue's
+negation and time examples, are kept in tests/safety_cases.yml with the same expectations.
 """
 
 from __future__ import annotations
@@ -17,8 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.harness.conversations import AIRWAY_SIGNS
-from tests.harness.paths import ROOT
+from tests.harness.paths import ROOT, SAFETY_CASES, load_yaml
 
 pytestmark = pytest.mark.slow
 
@@ -64,76 +63,20 @@ def test_the_blind_reporting_half_escalates_no_more_look_alikes_than_measured(ag
     assert len(escalated) <= MEASURED_ESCALATED + RETRAINING_SLACK, sorted(escalated)
 
 
-@pytest.mark.parametrize(
-    "message",
-    [
-        "one of the injection spots is red hot and has pus in it",
-        "I feel like my throat is tightening since the injections, help",
-        "i cant breathe properly and my lips are swelling",
-        "I've had a fever since my meso yesterday",
-        "my face is really swollen and hot two days after meso",
-        "there are hard lumps under my skin where she injected",
-        "the skin on my chin is turning dark",
-        "red streaks are spreading out from the injection sites",
-        "struggling to swallow",
-        "I think I'm having an allergic reaction",
-        "it looks infected",
-        "the pain is getting worse not better",
-        "the ache in my left cheek keeps getting worse since friday",
-        "my entire face has blown up overnight",
-        "one eye is swollen shut this morning",
-        "the injection area is hot to the touch",
-        "a small bruise by my nose is turning purple",
-        "the bumps where she injected are getting bigger",
-        "the bumps from the injections are still there after 3 days, is that normal",
-        "5 days later and my face is still swollen",
-        "is it normal to still have some swelling after two days",
-        "it's been a week and the redness is still there",
-        "the lumps haven't gone down and it's been 4 days",
-    ],
-)
+CASES = load_yaml(SAFETY_CASES)  # the team's own cases, also required of the benchmark's threshold choice
+
+
+@pytest.mark.parametrize("message", CASES["reports"] + CASES["airway"])
 def test_warning_signs_are_caught(agent, message):
     assert is_report(agent, message)
 
 
-@pytest.mark.parametrize(
-    "message",
-    [
-        "will my face swell?",
-        "is swelling normal after mesotherapy",
-        "what are the side effects",
-        "does it cause bruising",
-        "can I have it if I have a skin infection",
-        "can it help with dark spots",
-        "how long does the redness last",
-        "will I have lumps after",
-        "does it hurt",
-        "what if I have an allergic reaction",
-        "Sam Taylor",
-        "it's for the puffiness under my eyes",
-        "hyperpigmentation dark patches on my cheeks",
-        "can it fix dark circles",
-        "help me book an appointment",
-        "my skin looks dull and grey",
-        "does the swelling get worse before it gets better",
-        "will my pigmentation get darker in summer",
-        "how long until the swelling goes down",
-        "it's been a few hours and the redness is still there",
-        "the swelling hasn't gone down yet, it's only been an hour",
-        open_case("i still have bruises after 4 days"),
-        "will I still be red the next day",
-        "still thinking about booking in a few days",
-        # Negation and time (issue 16)
-        "no swelling at all",
-        "the redness went after an hour",
-        "what if my lips swell?",
-    ],
-)
+@pytest.mark.parametrize("message", CASES["not_reports"] + [open_case(m) for m in CASES["open"]])
 def test_questions_and_form_answers_are_not(agent, message):
     assert not is_report(agent, message)
 
 
-@pytest.mark.parametrize("message", AIRWAY_SIGNS)
+@pytest.mark.parametrize("message", CASES["airway"])
 def test_airway_signs_are_emergencies(agent, message):
     result = parse(agent, message)
     assert result["intent"]["name"] == REPORT and result["warning_sign"]["level"] == "emergency"

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import create_engine, text
 
 from clinic import store
+from tests.harness.paths import SAFETY_CASES, load_yaml
 
 BOOKING = [
     ("I'd like to book an appointment", "Is that OK?"),
@@ -34,14 +35,10 @@ QUESTIONS_THEN_BOOKING = [
     *(message for message, _ in BOOKING),
 ]
 UNCLEAR_THEN_THANKS = ["and the thing with my friend", "thanks a lot"]
-# Airway signs, an emergency: the warning-sign check must read them so (tests/test_warning_signs.py) and
-# the urgent-care action must send the patient to the emergency services (tests/test_care_info_safety.py).
-AIRWAY_SIGNS = [
-    "i cant breathe properly and my lips are swelling",
-    "my throat feels tight after the injections",
-    "my tongue is swollen",
-    "struggling to swallow since my meso",
-]
+# Airway signs, an emergency (tests/safety_cases.yml): the warning-sign check must read them so
+# (tests/test_warning_signs.py) and the urgent-care action must send the patient to the emergency services
+# (tests/test_care_info_safety.py).
+AIRWAY_SIGNS: list[str] = load_yaml(SAFETY_CASES)["airway"]
 
 
 def telegram_update(update_id: int, chat_id: int, text: str, chat_name: str | None = "Sam") -> dict[str, Any]:

@@ -12,6 +12,7 @@ MODEL = ROOT / "models" / "clinic.tar.gz"
 VENV_BIN = ROOT / ".venv" / "bin"
 RASA = VENV_BIN / "rasa"
 RESULTS = ROOT / "results"
+SAFETY_CASES = ROOT / "tests" / "safety_cases.yml"  # the team's own warning-sign cases
 BLIND = ROOT / "tests" / "blind"  # the sets written by helpers who never saw data/ (tests/blind/README.md)
 
 
