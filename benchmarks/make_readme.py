@@ -36,7 +36,8 @@ SAFETY_SETS = {
     "v6": "sixth set (development)",
     "v7": "seventh set (development)",
     "v8": "eighth set (development)",
-    "v9": "**ninth set: the reporting set**",
+    "v9": "ninth set (development)",
+    "v10": "**tenth set: the reporting set**",
 }
 
 

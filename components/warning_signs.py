@@ -4,14 +4,16 @@ Written for Rasa Open Source 3.6 (an intent classifier placed last in the NLU pi
 
 A patient with a warning sign must reach urgent care whatever words they use. Regular expressions
 only catch the phrasings their author thought of, so this check judges meaning, on the message's
-sentence embeddings (the means of the all-MiniLM-L6-v2 token vectors and of the spaCy word vectors
-the pipeline already computed, so no extra model call):
-  - report or not: `ensemble` small networks (one hidden layer of `hidden_units`, scikit-learn's
-    MLPClassifier, averaged), trained on the warning-sign catalogue's patient phrasings (data/content/
-    warning_signs.yml) against every other training example, harmless look-alikes included ("the
-    redness went after an hour", "what if my lips swell?"). A linear model escalated twice as many
-    look-alikes on the development half of the blind set at the same recall;
-  - which kind: a logistic regression trained on the catalogue's phrasings alone (one block per kind).
+token vectors (all-MiniLM-L6-v2's and the spaCy word vectors, which the pipeline already computed, so
+no extra model call):
+  - report or not: `ensemble` small bidirectional GRU networks that read the tokens in order
+    (components/report_network.py, averaged), trained on the warning-sign catalogue's patient
+    phrasings (data/content/warning_signs.yml) against every other training example, harmless
+    look-alikes included ("the redness went after an hour", "what if my lips swell?"). They replaced
+    networks on the mean token vector on 2026-12-04, which cannot tell those apart from reports
+    (nine development blind sets: 64 of 938 look-alikes escalated against 106, no report missed);
+  - which kind: a logistic regression on the sentence means, trained on the catalogue's phrasings
+    alone (one block per kind).
 
 The NLU intent and this check decide together: a message is a report when the check's probability
 of a report reaches `report_at`, or when the intent classifier leans to `report_adverse_reaction` (confidence at
@@ -38,7 +40,6 @@ and benchmarks replay the thresholds on it.
 from __future__ import annotations
 
 import json
-import os
 import re
 from datetime import datetime
 from pathlib import Path
@@ -53,6 +54,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, METADATA, META
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from components import report_network
 from components.base import ReadsSentenceVectors, TrainedComponent
 
 REPORT_INTENT = "report_adverse_reaction"
@@ -63,17 +65,34 @@ LEVELS = ["emergency", "urgent", "clinic"]  # most urgent first
 NEVER_SURE = 1.01  # classifier_sure_at that no confidence reaches: the check may overrule any report
 
 
-def sentence_vector(message: Message, featurizers: list[str]) -> Optional[np.ndarray]:
-    """The unit-length means of each featurizer's token vectors, side by side (None if any is missing)."""
-    parts = []
+def featurizer_tokens(message: Message, featurizers: list[str]) -> Optional[list[np.ndarray]]:
+    """Each featurizer's token vectors (tokens x its dimensions), or None if any is missing."""
+    found = []
     for name in featurizers:
         sequence, _ = message.get_dense_features(TEXT, featurizers=[name])
         if sequence is None or sequence.features.shape[0] == 0:
             return None
-        mean = np.asarray(sequence.features, dtype=np.float64).mean(axis=0)
+        found.append(np.asarray(sequence.features, dtype=np.float32))
+    return found
+
+
+def sentence_vector(message: Message, featurizers: list[str]) -> Optional[np.ndarray]:
+    """The unit-length means of each featurizer's token vectors, side by side (None if any is missing)."""
+    found = featurizer_tokens(message, featurizers)
+    if found is None:
+        return None
+    parts = []
+    for tokens in found:
+        mean = tokens.astype(np.float64).mean(axis=0)
         norm = float(np.linalg.norm(mean))
         parts.append(mean / norm if norm > 0 else mean)
     return np.concatenate(parts)
+
+
+def token_vectors(message: Message, featurizers: list[str]) -> Optional[np.ndarray]:
+    """Each token's vectors from every featurizer, side by side (tokens x dimensions; None if any is missing)."""
+    found = featurizer_tokens(message, featurizers)
+    return None if found is None else np.concatenate(found, axis=1)
 
 
 def kind_levels(path: Path = CATALOGUE) -> dict[str, str]:
@@ -174,17 +193,6 @@ def decide(
     return False if diet_says_report else None
 
 
-def report_network(
-    features: np.ndarray, is_report: np.ndarray, hidden_units: int, regularisation: float, seed: int
-) -> list[np.ndarray]:
-    """One of the check's report-or-not networks, trained: its layers' weights and biases in order."""
-    from sklearn.neural_network import MLPClassifier
-
-    net = MLPClassifier((hidden_units,), alpha=regularisation, max_iter=500, random_state=seed)
-    net.fit(features, is_report)
-    return [np.asarray(a) for pair in zip(net.coefs_, net.intercepts_) for a in pair]
-
-
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier):
     """Turns a described warning sign into `report_adverse_reaction` with its kind and level."""
@@ -193,8 +201,9 @@ class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier)
     def get_default_config() -> dict[str, Any]:
         return {
             "featurizers": ["minilm", "spacy_vectors"],
-            "hidden_units": 256,
-            "regularisation": 0.001,
+            "units": 128,  # the GRUs' states, both directions together
+            "hidden_units": 64,
+            "epochs": 10,
             "ensemble": 3,
             "report_at": 0.5,
             "report_at_with_intent": 0.2,
@@ -210,21 +219,23 @@ class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier)
         """`trained`: the weights, classes and levels that `read_state` read."""
         trained = trained or {}
         self.report_layers: list[list[np.ndarray]] = trained.get("report_layers", [])
+        self.networks = report_network.Networks(self.report_layers) if self.report_layers else None
         self.kind_weights: Optional[np.ndarray] = trained.get("kind_weights")
         self.kind_bias: Optional[np.ndarray] = trained.get("kind_bias")
         self.classes: list[str] = trained.get("classes", [])
         self.levels: dict[str, str] = trained.get("levels", {})
 
     def train(self, training_data: TrainingData) -> Resource:
-        from joblib import Parallel, delayed
         from sklearn.linear_model import LogisticRegression
 
         config = self.component_config
-        vectors, labels = [], []
+        vectors, sequences, labels = [], [], []
         for example in training_data.intent_examples:
             vector = sentence_vector(example, config["featurizers"])
-            if vector is not None:
+            tokens = token_vectors(example, config["featurizers"])
+            if vector is not None and tokens is not None:
                 vectors.append(vector)
+                sequences.append(tokens)
                 labels.append(example_kind(example))
         if NOT_A_REPORT not in labels or len(set(labels)) < 3:
             raise ValueError(
@@ -233,17 +244,15 @@ class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier)
             )
         features, kinds = np.vstack(vectors), np.array(labels)
         is_report = kinds != NOT_A_REPORT
-        # Report or not: small one-layer networks, averaged over seeds (a linear model could not tell
-        # "the redness went after an hour" from "the redness is still there", benchmarks/safety.md).
-        # One process per network, side by side on the machine's cores: each network is the same as when
-        # trained one after the other (its own seed); on 2 cores the check trained in 2:03, not 2:32 (2026-12-03).
-        jobs = min(config["ensemble"], os.cpu_count() or 1)
-        self.report_layers = Parallel(n_jobs=jobs)(
-            delayed(report_network)(
-                features, is_report.astype(int), config["hidden_units"], config["regularisation"], seed
+        # Report or not: small networks reading the tokens in order, averaged over seeds. One after the
+        # other: TensorFlow already uses every core for each.
+        self.report_layers = [
+            report_network.train(
+                sequences, is_report.astype(int), config["units"], config["hidden_units"], config["epochs"], seed
             )
             for seed in range(config["ensemble"])
-        )
+        ]
+        self.networks = report_network.Networks(self.report_layers)
         # Which kind, learnt from the reports alone.
         kind = LogisticRegression(C=4.0, max_iter=3000).fit(features[is_report], kinds[is_report])
         self.kind_weights, self.kind_bias, self.classes = kind.coef_, kind.intercept_, list(kind.classes_)
@@ -254,7 +263,14 @@ class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier)
             }
             np.savez(directory / "weights.npz", kind_weights=self.kind_weights, kind_bias=self.kind_bias, **arrays)
             (directory / "classes.json").write_text(
-                json.dumps({"classes": self.classes, "levels": self.levels, "nets": len(self.report_layers)})
+                json.dumps(
+                    {
+                        "classes": self.classes,
+                        "levels": self.levels,
+                        "nets": len(self.report_layers),
+                        "arrays_per_net": len(self.report_layers[0]),
+                    }
+                )
             )
         return self._resource
 
@@ -263,7 +279,9 @@ class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier)
         meta = json.loads((directory / "classes.json").read_text())
         with np.load(directory / "weights.npz") as arrays:
             trained = {
-                "report_layers": [[arrays[f"net{i}_{j}"] for j in range(4)] for i in range(meta["nets"])],
+                "report_layers": [
+                    [arrays[f"net{i}_{j}"] for j in range(meta["arrays_per_net"])] for i in range(meta["nets"])
+                ],
                 "kind_weights": arrays["kind_weights"],
                 "kind_bias": arrays["kind_bias"],
                 "classes": meta["classes"],
@@ -272,22 +290,21 @@ class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier)
         hours_since_mentioned("warm up")  # dateparser's first call builds its tables (~60 ms)
         return (trained,)
 
-    def judge(self, vector: np.ndarray) -> tuple[float, dict[str, float]]:
-        """The probability that this is a report, and each kind's share of it."""
-        probabilities = []
-        for hidden_w, hidden_b, out_w, out_b in self.report_layers:
-            hidden = np.maximum(vector @ hidden_w + hidden_b, 0.0)
-            probabilities.append(1.0 / (1.0 + np.exp(-(hidden @ out_w + out_b)[0])))
+    def judge(self, vector: np.ndarray, tokens: np.ndarray) -> tuple[float, dict[str, float]]:
+        """The probability that this is a report (from the tokens in order), and each kind's share of it
+        (from the sentence means)."""
+        assert self.networks is not None  # process() judges only with trained networks
         kinds = softmax(self.kind_weights @ vector + self.kind_bias)
-        return float(np.mean(probabilities)), dict(zip(self.classes, kinds.tolist()))
+        return self.networks.probability(tokens), dict(zip(self.classes, kinds.tolist()))
 
     def process(self, messages: list[Message]) -> list[Message]:
         config = self.component_config
         for message in messages:
             vector = sentence_vector(message, config["featurizers"])
-            if vector is None or not self.report_layers:
+            tokens = token_vectors(message, config["featurizers"])
+            if vector is None or tokens is None or self.networks is None:
                 continue
-            report_probability, kinds = self.judge(vector)
+            report_probability, kinds = self.judge(vector, tokens)
             ranking = list(message.data.get(INTENT_RANKING_KEY, []))
             top = (message.get(INTENT) or {}).get("name")
             intent_confidence = max(

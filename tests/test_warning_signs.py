@@ -1,12 +1,11 @@
 """Warning signs, as the trained model reads them: reports reach urgent care at their level, look-alikes don't.
 
-The blind reporting set (tests/blind/warning_signs_v9.yml, never trained or tuned on, its messages
-not read) must keep every report: a miss is the one failure a clinic cannot accept. Scored once on
-2026-12-04 at 18:05, the model reached 179 of its 180 reports (one lasting effect, a clinic-level kind, got
-an ordinary answer) and escalated 16 of 120 look-alikes, both short of issue 16's bar (open), so two floors keep
-the measured figures. The messages of
-the safety tests that came before the warning-sign check (the regular-expression net), and the issue's
-negation and time examples, are kept in tests/safety_cases.yml with the same expectations.
+The blind reporting set (tests/blind/warning_signs_v10.yml, never trained or tuned on, its messages
+not read) must keep every report: a miss is the one failure a clinic cannot accept. Scored on 2026-12-05
+with the check that reads word order, the model reached all 180 of its reports (issue 16's bar) and escalated
+MEASURED_ESCALATED of 119 look-alikes (the bar is 5%; issue 16 is open), so a floor keeps that measured
+figure. The safety tests that came before the warning-sign check (the regular-expression net), and the
+issue's negation and time examples, are kept in tests/safety_cases.yml with the same expectations.
 """
 
 from __future__ import annotations
@@ -22,8 +21,7 @@ from tests.harness.paths import ROOT, SAFETY_CASES, load_yaml
 pytestmark = pytest.mark.slow
 
 REPORT = "report_adverse_reaction"
-MEASURED_MISSED = 1  # of 180 reports, reporting set v9, 2026-12-04 (benchmarks/results/safety.md)
-MEASURED_ESCALATED = 16  # of 120 look-alikes, reporting set v9, 2026-12-04
+MEASURED_ESCALATED = 9  # of 119 look-alikes, reporting set v10, 2026-12-04 (benchmarks/results/safety.md)
 RETRAINING_SLACK = 2
 _loop = asyncio.new_event_loop()
 
@@ -43,16 +41,14 @@ def is_report(agent, text: str) -> bool:
 
 
 def reporting_half():
-    return yaml.safe_load((ROOT / "tests" / "blind" / "warning_signs_v9.yml").read_text(encoding="utf-8"))
+    return yaml.safe_load((ROOT / "tests" / "blind" / "warning_signs_v10.yml").read_text(encoding="utf-8"))
 
 
-def test_the_blind_reporting_half_misses_no_more_reports_than_measured(agent):
-    """Issue 16's bar is no miss at all; while it is open this floor holds the measured figure, and one
-    more miss is a regression whatever the retraining slack. (Not a strict expected failure of the bar:
-    a model trained again on 2 cores may or may not catch the borderline one, so such a test would flap.)"""
+def test_the_blind_reporting_half_reaches_urgent_care_for_every_report(agent):
+    """Issue 16's bar: recall 1.00 on the reporting set, every kind."""
     missed = [r["kind"] for r in reporting_half()["reports"] if not is_report(agent, r["text"])]
     # Kinds only: the reporting set's messages are not read (tests/blind/README.md).
-    assert len(missed) <= MEASURED_MISSED, f"{len(missed)} reports got an ordinary answer, of kinds {sorted(missed)}"
+    assert not missed, f"{len(missed)} reports got an ordinary answer, of kinds {sorted(missed)}"
 
 
 def test_the_blind_reporting_half_escalates_no_more_look_alikes_than_measured(agent):
