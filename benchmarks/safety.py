@@ -21,8 +21,9 @@ a setting chosen on development was replayed on it before another was set); deve
 eighth set (v8) was the reporting set until 2026-12-04 (one missed report's text was printed on
 2026-12-03); development since. The ninth set (v9), written with reports before or after an
 unrelated question, was the reporting set from 2026-12-04 18:00 until the check's report networks
-changed (22:00); development since. The tenth set (v10), written with the same brief and kept unscored
-as the reserve until then, is the REPORTING set: nothing is tuned on it and its messages are not read.
+changed (landed 2026-12-05); development since. The tenth set (v10), written with the same brief and
+kept as the reserve (scored once with the unlanded branch of 2026-12-04, nothing tuned on it), is the
+REPORTING set: nothing is tuned on it and its messages are not read.
 
 Latency: the same model parses the same messages with the check and with the check switched off
 (its `process` replaced by a pass-through), in alternating rounds; the ratio of the p50s is the
@@ -64,8 +65,8 @@ SETS = {  # tests/blind/warning_signs_<key>.yml
     "v6": "Sixth set (development from 2026-12-03 13:40: its misses' scores steered the rule; messages never read)",
     "v7": "Seventh set (development from 2026-12-03 16:40: half-spent at 15:45; messages not read)",
     "v8": "Eighth set (development from 2026-12-04: the reporting set since 2026-12-03 16:50; messages not read)",
-    "v9": "Ninth set (development from 2026-12-04 22:00: the reporting set since 18:00; messages not read)",
-    "v10": "Tenth set: the reporting set from 2026-12-04 22:00 (nothing tuned here, messages not read)",
+    "v9": "Ninth set (development from 2026-12-05: the reporting set from 2026-12-04 18:00; messages not read)",
+    "v10": "Tenth set: the reporting set from 2026-12-05 (nothing tuned here, messages not read)",
 }
 DEVELOPMENT = ("dev", "report", "v2", "v4", "v3", "v5", "v6", "v7", "v8", "v9")
 # The classifier's confidence in a report from which it "leans" to one. A calibrated classifier
@@ -157,11 +158,17 @@ def score(items: list[dict[str, Any]], flagged: list[bool], levels: list[str | N
 
 
 def kept_cases() -> list[tuple[str, bool]]:
-    """The team's own cases (tests/safety_cases.yml) and whether each is a report; open ones left out."""
+    """The team's own cases and whether each is a report: tests/safety_cases.yml (open ones left out), and
+    every patient message of the conversation tests (tests/stories/), a report where its story says so."""
     cases = yaml.safe_load(SAFETY_CASES.read_text(encoding="utf-8"))
-    return [(text, True) for text in cases["reports"] + cases["airway"]] + [
-        (text, False) for text in cases["not_reports"]
-    ]
+    kept = [(text, True) for text in cases["reports"] + cases["airway"]]
+    kept += [(text, False) for text in cases["not_reports"]]
+    for path in sorted((ROOT / "tests" / "stories").glob("*.yml")):
+        for story in yaml.safe_load(path.read_text(encoding="utf-8"))["stories"]:
+            for step in story["steps"]:
+                if "user" in step and not step["user"].strip().startswith("/"):  # "/intent" skips the model
+                    kept.append((step["user"].strip(), step.get("intent") == REPORT))
+    return kept
 
 
 def choose_thresholds(
@@ -179,7 +186,9 @@ def choose_thresholds(
     Before all of that, the most of the team's own cases read right (`kept`: each case's parse and whether
     it is a report): the tests require every one, and on 2026-12-04 a recall-first choice on the
     development sets alone escalated "the redness went after an hour" (benchmarks/results/configs_tried.md)."""
-    grid = [round(0.05 * i, 2) for i in range(10, 20)]
+    # The check alone: up to 0.995, for the networks that read word order are sure of most of what they
+    # call a report (2026-12-05: a check-in's "still a bit red around the injection points" read 0.979).
+    grid = [round(0.05 * i, 2) for i in range(10, 20)] + [0.97, 0.98, 0.99, 0.995]
     best: tuple[Any, dict[str, Any]] | None = None
     for sure in CLASSIFIER_SURE:
         for leaning in INTENT_LEANINGS:
@@ -328,8 +337,8 @@ def main() -> None:
                 f"**Chosen on the development sets together** ({chosen['benign_total']} look-alikes): "
                 + ", ".join(f"{k} {chosen[k]}" for k in keys)
                 + f" (recall {chosen['recall']:.3f}, benign "
-                f"{chosen['benign_escalation']:.3f}; the team's own cases in tests/safety_cases.yml read right: "
-                f"{chosen['kept_right']}/{chosen['kept_total']}); config.yml "
+                f"{chosen['benign_escalation']:.3f}; the team's own cases (tests/safety_cases.yml, tests/stories/) "
+                f"read right: {chosen['kept_right']}/{chosen['kept_total']}); config.yml "
                 + ("holds them." if holds else f"differs: {out['config']}."),
                 "",
             ]

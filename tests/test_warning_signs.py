@@ -3,9 +3,9 @@
 The blind reporting set (tests/blind/warning_signs_v10.yml, never trained or tuned on, its messages
 not read) must keep every report: a miss is the one failure a clinic cannot accept. Scored on 2026-12-05
 with the check that reads word order, the model reached all 180 of its reports (issue 16's bar) and escalated
-MEASURED_ESCALATED of 119 look-alikes (the bar is 5%; issue 16 is open), so a floor keeps that measured
-figure. The safety tests that came before the warning-sign check (the regular-expression net), and the
-issue's negation and time examples, are kept in tests/safety_cases.yml with the same expectations.
+13 of 119 look-alikes (the bar is 5%; issue 16 is open), so a floor keeps that measured figure. The
+safety tests that came before the warning-sign check (the regular-expression net), and the issue's
+negation and time examples, are kept in tests/safety_cases.yml with the same expectations.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from tests.harness.paths import ROOT, SAFETY_CASES, load_yaml
 pytestmark = pytest.mark.slow
 
 REPORT = "report_adverse_reaction"
-MEASURED_ESCALATED = 9  # of 119 look-alikes, reporting set v10, 2026-12-04 (benchmarks/results/safety.md)
+MEASURED_ESCALATED = 13  # of 119 look-alikes, reporting set v10, 2026-12-05 (benchmarks/results/safety.md)
 RETRAINING_SLACK = 2
 _loop = asyncio.new_event_loop()
 
