@@ -76,8 +76,10 @@ def featurizer_tokens(message: Message, featurizers: list[str]) -> Optional[list
     return found
 
 
-def sentence_vector(message: Message, featurizers: list[str]) -> Optional[np.ndarray]:
-    """The unit-length means of each featurizer's token vectors, side by side (None if any is missing)."""
+def message_features(message: Message, featurizers: list[str]) -> Optional[tuple[np.ndarray, np.ndarray]]:
+    """What the check reads, each featurizer's vectors fetched once: the sentence vector (the unit-length
+    means of each featurizer's token vectors, side by side) for the kind, and the token vectors (tokens x
+    every featurizer's dimensions) for report-or-not. None if any featurizer's vectors are missing."""
     found = featurizer_tokens(message, featurizers)
     if found is None:
         return None
@@ -86,13 +88,7 @@ def sentence_vector(message: Message, featurizers: list[str]) -> Optional[np.nda
         mean = tokens.astype(np.float64).mean(axis=0)
         norm = float(np.linalg.norm(mean))
         parts.append(mean / norm if norm > 0 else mean)
-    return np.concatenate(parts)
-
-
-def token_vectors(message: Message, featurizers: list[str]) -> Optional[np.ndarray]:
-    """Each token's vectors from every featurizer, side by side (tokens x dimensions; None if any is missing)."""
-    found = featurizer_tokens(message, featurizers)
-    return None if found is None else np.concatenate(found, axis=1)
+    return np.concatenate(parts), np.concatenate(found, axis=1)
 
 
 def kind_levels(path: Path = CATALOGUE) -> dict[str, str]:
@@ -231,9 +227,9 @@ class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier)
         config = self.component_config
         vectors, sequences, labels = [], [], []
         for example in training_data.intent_examples:
-            vector = sentence_vector(example, config["featurizers"])
-            tokens = token_vectors(example, config["featurizers"])
-            if vector is not None and tokens is not None:
+            read = message_features(example, config["featurizers"])
+            if read is not None:
+                vector, tokens = read
                 vectors.append(vector)
                 sequences.append(tokens)
                 labels.append(example_kind(example))
@@ -300,11 +296,10 @@ class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier)
     def process(self, messages: list[Message]) -> list[Message]:
         config = self.component_config
         for message in messages:
-            vector = sentence_vector(message, config["featurizers"])
-            tokens = token_vectors(message, config["featurizers"])
-            if vector is None or tokens is None or self.networks is None:
+            read = message_features(message, config["featurizers"])
+            if read is None or self.networks is None:
                 continue
-            report_probability, kinds = self.judge(vector, tokens)
+            report_probability, kinds = self.judge(*read)
             ranking = list(message.data.get(INTENT_RANKING_KEY, []))
             top = (message.get(INTENT) or {}).get("name")
             intent_confidence = max(
