@@ -21,9 +21,10 @@ a setting chosen on development was replayed on it before another was set); deve
 eighth set (v8) was the reporting set until 2026-12-04 (one missed report's text was printed on
 2026-12-03); development since. The ninth set (v9), written with reports before or after an
 unrelated question, was the reporting set from 2026-12-04 18:00 until the check's report networks
-changed (landed 2026-12-05); development since. The tenth set (v10), written with the same brief and
-kept as the reserve (scored once with the unlanded branch of 2026-12-04, nothing tuned on it), is the
-REPORTING set: nothing is tuned on it and its messages are not read.
+changed (landed 2026-12-05); development since. The tenth set (v10) was the reporting set from
+2026-12-05 00:40 until the next change to the check (half-spent at 01:45); development since, its
+messages still unread. The eleventh set (v11), written with the same brief and kept unscored as the
+reserve, is the REPORTING set: nothing is tuned on it and its messages are not read.
 
 Latency: the same model parses the same messages with the check and with the check switched off
 (its `process` replaced by a pass-through), in alternating rounds; the ratio of the p50s is the
@@ -66,9 +67,10 @@ SETS = {  # tests/blind/warning_signs_<key>.yml
     "v7": "Seventh set (development from 2026-12-03 16:40: half-spent at 15:45; messages not read)",
     "v8": "Eighth set (development from 2026-12-04: the reporting set since 2026-12-03 16:50; messages not read)",
     "v9": "Ninth set (development from 2026-12-05: the reporting set from 2026-12-04 18:00; messages not read)",
-    "v10": "Tenth set: the reporting set from 2026-12-05 (nothing tuned here, messages not read)",
+    "v10": "Tenth set (development from 2026-12-05 04:00: the reporting set since 00:40; messages not read)",
+    "v11": "Eleventh set: the reporting set from 2026-12-05 04:00 (nothing tuned here, messages not read)",
 }
-DEVELOPMENT = ("dev", "report", "v2", "v4", "v3", "v5", "v6", "v7", "v8", "v9")
+DEVELOPMENT = ("dev", "report", "v2", "v4", "v3", "v5", "v6", "v7", "v8", "v9", "v10")
 # The classifier's confidence in a report from which it "leans" to one. A calibrated classifier
 # spreads its probability more than DIET did, so this is chosen too.
 INTENT_LEANINGS = [0.2, 0.3, 0.4, 0.5]
