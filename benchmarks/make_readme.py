@@ -37,7 +37,9 @@ SAFETY_SETS = {
     "v7": "seventh set (development)",
     "v8": "eighth set (development)",
     "v9": "ninth set (development)",
-    "v10": "**tenth set: the reporting set**",
+    "v10": "tenth set (development)",
+    "v11": "eleventh set (development)",
+    "v12": "**twelfth set: the reporting set**",
 }
 
 

@@ -23,8 +23,11 @@ eighth set (v8) was the reporting set until 2026-12-04 (one missed report's text
 unrelated question, was the reporting set from 2026-12-04 18:00 until the check's report networks
 changed (landed 2026-12-05); development since. The tenth set (v10) was the reporting set from
 2026-12-05 00:40 until the next change to the check (half-spent at 01:45); development since, its
-messages still unread. The eleventh set (v11), written with the same brief and kept unscored as the
-reserve, is the REPORTING set: nothing is tuned on it and its messages are not read.
+messages still unread. The eleventh set (v11) was the reporting set for one candidate on 2026-12-05
+(40 more not_covered phrasings: two misses, whose scores, not words, steered the 12-hour veto and 26
+own phrasings of reports asked as care questions); development since. The twelfth set (v12), written
+with the same brief and kept unscored as the reserve, is the REPORTING set: nothing is tuned on it
+and its messages are not read.
 
 Latency: the same model parses the same messages with the check and with the check switched off
 (its `process` replaced by a pass-through), in alternating rounds; the ratio of the p50s is the
@@ -50,7 +53,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from benchmarks.side_by_side import latency_with_and_without, parse_args  # noqa: E402
-from components.warning_signs import NEVER_SURE, decide, expected_in_its_time  # noqa: E402
+from components.warning_signs import NEVER_SURE, decide, judged_in_its_time, kind_levels  # noqa: E402
 from tests.harness.paths import BLIND, SAFETY_CASES  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
@@ -67,10 +70,11 @@ SETS = {  # tests/blind/warning_signs_<key>.yml
     "v7": "Seventh set (development from 2026-12-03 16:40: half-spent at 15:45; messages not read)",
     "v8": "Eighth set (development from 2026-12-04: the reporting set since 2026-12-03 16:50; messages not read)",
     "v9": "Ninth set (development from 2026-12-05: the reporting set from 2026-12-04 18:00; messages not read)",
-    "v10": "Tenth set (development from 2026-12-05 04:00: the reporting set since 00:40; messages not read)",
-    "v11": "Eleventh set: the reporting set from 2026-12-05 04:00 (nothing tuned here, messages not read)",
+    "v10": "Tenth set (development from 2026-12-05 03:30: the reporting set since 00:40; messages not read)",
+    "v11": "Eleventh set (development from 2026-12-05 03:50: its misses' scores steered the rule; messages not read)",
+    "v12": "Twelfth set: the reporting set from 2026-12-05 03:50 (nothing tuned here, messages not read)",
 }
-DEVELOPMENT = ("dev", "report", "v2", "v4", "v3", "v5", "v6", "v7", "v8", "v9", "v10")
+DEVELOPMENT = ("dev", "report", "v2", "v4", "v3", "v5", "v6", "v7", "v8", "v9", "v10", "v11")
 # The classifier's confidence in a report from which it "leans" to one. A calibrated classifier
 # spreads its probability more than DIET did, so this is chosen too.
 INTENT_LEANINGS = [0.2, 0.3, 0.4, 0.5]
@@ -118,13 +122,22 @@ def replay(parse: dict[str, Any], config: dict[str, Any], classifier: bool = Tru
         max((found.get("kinds") or {}).values(), default=0.0),
     ):
         return False
-    return not expected_effect(found.get("level", "urgent"), parse.get("text", ""), config["expected_within_hours"])
+    if found.get("level", "urgent") != "clinic":  # a report at its stored level: judged_in_its_time kept it
+        return True
+    kinds = tuple(sorted((found.get("kinds") or {}).items()))
+    keys = ("expected_within_hours", "expected_kind_share", "level_share", "emergency_share")
+    return not expected_effect(kinds, parse.get("text", ""), tuple(config[k] for k in keys))
 
 
 @functools.cache
-def expected_effect(level: str, text: str, within_hours: float) -> bool:
-    """expected_in_its_time, remembered: the threshold grid asks the same message many times."""
-    return expected_in_its_time(level, text, {"expected_within_hours": within_hours})[0]
+def expected_effect(kinds: tuple[tuple[str, float], ...], text: str, settings: tuple[float, ...]) -> bool:
+    """judged_in_its_time on the kinds the parse kept (its top three), remembered: the threshold grid asks
+    the same message many times."""
+    keys = ("expected_within_hours", "expected_kind_share", "level_share", "emergency_share")
+    return judged_in_its_time(dict(kinds), catalogue_levels(), text, dict(zip(keys, settings)))[0]
+
+
+catalogue_levels = functools.cache(kind_levels)
 
 
 def score(items: list[dict[str, Any]], flagged: list[bool], levels: list[str | None] | None = None) -> dict[str, Any]:

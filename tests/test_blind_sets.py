@@ -41,8 +41,10 @@ FROZEN = {  # sha256 of each file as the helper's set was split on 2026-12-01
     "warning_signs_v10.yml": "8e20a185917e34ff37c1f807792f666371624bde4101ac4347efbb8d453326fb",
     # eleventh, written 2026-12-05: the reserve, then the reporting set from 2026-12-05 04:00
     "warning_signs_v11.yml": "850b4e6d4d6ef46395bb2235f16acf8933917eeeec65fb9912647b5210b8bf17",
-    # twelfth, written 2026-12-05 03:15: the reserve, unscored
+    # twelfth, written 2026-12-05 03:15: the reserve, then the reporting set from 03:50
     "warning_signs_v12.yml": "3f223029f1ec14902d8f64b459156754f9575d6dc3979b2a00cb71b1bac07345",
+    # thirteenth, written 2026-12-05 03:55: the reserve, unscored
+    "warning_signs_v13.yml": "91836cd3ea53ca0ee99a5c3ba1dc51ffe3215f06c8bb6fb4be24d1041c946978",
     # issue 18, development half
     "languages_dev.yml": "8da5d49d816048babdf38c509cfff89e6620ee0a7cd75f7fddbbdb1956a14b1d",
     # issue 18, reporting half

@@ -191,3 +191,18 @@ def test_the_threshold_choice_keeps_the_teams_own_cases_before_recall_on_the_dev
     chosen = choose_thresholds(items, parses, config, kept)
     assert chosen["kept_right"] == 2 and 0.72 < chosen["report_at"] <= 0.9
     assert chosen["recall"] == 0.0  # the development report at 0.7 is given up: the team's case comes first
+
+
+def test_an_unsure_lasting_effect_reading_hours_after_treatment_stays_a_report_at_the_other_kinds_level():
+    """A report read only partly as a lasting effect, six hours after treatment, is not dropped as the
+    expected effect: it stands at the level of the other kinds (v11's allergic rash, 2026-12-05)."""
+    from components.warning_signs import judged_in_its_time, kind_levels
+
+    config = {"expected_within_hours": 12, "expected_kind_share": 0.5, "level_share": 0.25, "emergency_share": 0.1}
+    text = "itchy raised rash on my cheeks since the treatment 6 hours ago"
+    unsure = {"lasting_effects": 0.28, "infection_early": 0.19, "allergy_local": 0.16, "cold_sores": 0.2, "other": 0.17}
+    assert judged_in_its_time(unsure, kind_levels(), text, config) == (False, "urgent", pytest.approx(6, abs=0.1))
+    mostly_lasting = {"lasting_effects": 0.8, "allergy_local": 0.2}
+    assert judged_in_its_time(mostly_lasting, kind_levels(), text, config)[:2] == (True, "clinic")
+    days_later = "itchy raised rash on my cheeks since the treatment 6 days ago"
+    assert judged_in_its_time(mostly_lasting, kind_levels(), days_later, config)[:2] == (False, "clinic")
