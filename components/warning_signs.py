@@ -332,12 +332,13 @@ class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier)
                 report_probability, intent_confidence, top == REPORT_INTENT, config, max(kinds.values(), default=0.0)
             )
             kind = max(kinds, key=kinds.__getitem__) if kinds else "unspecified"
-            level = level_of(kinds, self.levels, config["level_share"], config["emergency_share"])
             hours = None
-            if verdict:
+            if verdict:  # the level and the time read once, by judged_in_its_time
                 expected, level, hours = judged_in_its_time(kinds, self.levels, message.get(TEXT) or "", config)
                 if expected:
                     verdict = False if top == REPORT_INTENT else None
+            else:
+                level = level_of(kinds, self.levels, config["level_share"], config["emergency_share"])
             message.set(
                 OUTPUT_KEY,
                 {
