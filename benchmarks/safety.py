@@ -366,7 +366,7 @@ def main() -> None:
             "",
             f"Same model, same {lat['messages']} messages, {lat['rounds']} alternating rounds: p50 "
             f"{lat['p50_ms']['with check']} ms with the check, {lat['p50_ms']['check off']} ms with it off "
-            f"(ratio x{lat['ratio']}).",
+            f"(ratio x{lat['ratio']}); p95 {lat['p95_ms']['with check']} ms and {lat['p95_ms']['check off']} ms.",
         ]
         print(md[-1])
     results.mkdir(parents=True, exist_ok=True)

@@ -47,8 +47,10 @@ def latency_with_and_without(agent: Any, component: Any, texts: list[str], round
         component.process = original
         loop.close()
     p50 = {label: round(statistics.median(values), 2) for label, values in times.items()}
+    p95 = {label: round(statistics.quantiles(values, n=20)[-1], 2) for label, values in times.items()}
     return {
         "p50_ms": p50,
+        "p95_ms": p95,
         "ratio": round(p50["with check"] / p50["check off"], 3),
         "messages": len(texts),
         "rounds": rounds,
