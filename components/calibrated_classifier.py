@@ -68,6 +68,9 @@ class CalibratedClassifier(ReadsSentenceVectors, TrainedComponent, IntentClassif
         self.chars: Any = state.get("chars")
         self.model = state.get("model")
         self.retrieval_intents: list[str] = state.get("retrieval_intents") or []
+        self.weights: Optional[np.ndarray] = None  # the model's coefficients, features x labels, for probabilities()
+        if self.model is not None and len(self.model.classes_) > 2:
+            self.weights = np.ascontiguousarray(self.model.coef_.T)
 
     def _features(self, messages: list[Message]) -> Any:
         from scipy import sparse
@@ -99,30 +102,42 @@ class CalibratedClassifier(ReadsSentenceVectors, TrainedComponent, IntentClassif
         with warnings.catch_warnings():
             # max_iter is set below convergence on purpose (config.yml): its warning is not news.
             warnings.simplefilter("ignore", ConvergenceWarning)
-            self.model = LogisticRegression(C=config["C"], max_iter=config["max_iter"]).fit(
+            model = LogisticRegression(C=config["C"], max_iter=config["max_iter"]).fit(
                 self._features(examples), [label_of(e) for e in examples]
             )
-        self.retrieval_intents = sorted(training_data.retrieval_intents)
+        state = {
+            "words": self.words,
+            "chars": self.chars,
+            "model": model,
+            "retrieval_intents": sorted(training_data.retrieval_intents),
+        }
+        self.use_trained(state)
         with self._storage.write_to(self._resource) as directory:
-            joblib.dump(
-                {
-                    "words": self.words,
-                    "chars": self.chars,
-                    "model": self.model,
-                    "retrieval_intents": self.retrieval_intents,
-                },
-                directory / "classifier.joblib",
-            )
+            joblib.dump(state, directory / "classifier.joblib")
         return self._resource
 
     @classmethod
     def read_state(cls, directory: Path) -> tuple[Any, ...]:
         return (joblib.load(directory / "classifier.joblib"),)
 
+    def probabilities(self, features: Any) -> np.ndarray:
+        """The labels' probabilities, as `predict_proba` gives them for a multinomial regression.
+
+        scikit-learn 1.1's `predict_proba` multiplies by `coef_.T`, a transposed view that scipy copies
+        on every call: for 54 labels x 91,000 features that copy was 17 ms of a 35 ms parse (2026-12-05,
+        benchmarks/results/configs_tried.md). The transpose is made contiguous once, when the model is
+        loaded; the softmax is the same (tests/test_calibrated_classifier.py)."""
+        assert self.model is not None  # process() asks only a trained model
+        if self.weights is None:  # two labels: a logistic, not a softmax
+            return self.model.predict_proba(features)
+        scores = np.asarray(features @ self.weights) + self.model.intercept_
+        scores = np.exp(scores - scores.max(axis=1, keepdims=True))
+        return scores / scores.sum(axis=1, keepdims=True)
+
     def process(self, messages: list[Message]) -> list[Message]:
         if self.model is None:
             return messages
-        probabilities = self.model.predict_proba(self._features(messages))
+        probabilities = self.probabilities(self._features(messages))
         labels = list(self.model.classes_)
         for message, row in zip(messages, probabilities):
             order = np.argsort(row)[::-1]

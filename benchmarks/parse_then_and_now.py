@@ -1,0 +1,114 @@
+"""Parse p50 and p95 of an earlier model and today's, side by side in one run (issues 16 and 17's latency bars).
+
+    git worktree add /tmp/then a5d4ae1 && ln -s "$PWD/lang" /tmp/then/lang
+    (cd /tmp/then && ../main/.venv/bin/rasa train --fixed-model-name then --out /tmp/then/models)
+    .venv/bin/python benchmarks/parse_then_and_now.py --then-root /tmp/then --then-model /tmp/then/models/then.tar.gz
+
+The earlier model needs its own custom components, which share the package name `components` with
+today's, so each round parses in its own process: the earlier model and today's alternate, `--rounds`
+times each, over the held-out file's messages (tests/nlu/heldout.yml), after a warm-up of 30 messages
+that is not timed. a5d4ae1 is main when issues 16 and 17 were filed (2026-11-30).
+
+Writes benchmarks/results/parse_then_and_now.json and .md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results"
+HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
+
+
+def parse_times(root: str, model: str) -> list[float]:
+    """In this process: load `model` with `root`'s components and time each held-out message's parse (ms)."""
+    import asyncio
+    import re
+    import time
+
+    import yaml
+
+    sys.path.insert(0, root)
+    os.chdir(root)
+    from rasa.core.agent import Agent
+
+    texts = [
+        re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", line.strip()[2:])
+        for block in yaml.safe_load(HELDOUT.read_text(encoding="utf-8"))["nlu"]
+        for line in block["examples"].splitlines()
+        if line.strip().startswith("- ")
+    ]
+    agent = Agent.load(model)
+    loop = asyncio.new_event_loop()
+    for text in texts[:30]:
+        loop.run_until_complete(agent.parse_message(text))
+    times = []
+    for text in texts:
+        start = time.perf_counter()
+        loop.run_until_complete(agent.parse_message(text))
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def figures(times: list[float]) -> dict[str, float]:
+    return {
+        "p50_ms": round(statistics.median(times), 2),
+        "p95_ms": round(statistics.quantiles(times, n=20)[-1], 2),
+        "parses": len(times),
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--then-root", required=True, help="a work tree of the earlier commit (its components/)")
+    ap.add_argument("--then-model", required=True)
+    ap.add_argument("--then-name", default="2026-11-30 (a5d4ae1)")
+    ap.add_argument("--model", default=str(ROOT / "models" / "clinic.tar.gz"))
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.worker:
+        print(json.dumps(parse_times(*args.worker)))
+        return
+    systems = {args.then_name: (args.then_root, args.then_model), "now": (str(ROOT), args.model)}
+    times: dict[str, list[float]] = {name: [] for name in systems}
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    for _ in range(args.rounds):
+        for name, (root, model) in systems.items():
+            done = subprocess.run(
+                [sys.executable, __file__, "--then-root", "-", "--then-model", "-", "--worker", root, model],
+                capture_output=True,
+                text=True,
+                env=env,
+                check=True,
+            )
+            times[name] += json.loads(done.stdout.strip().splitlines()[-1])
+    out = {name: figures(values) for name, values in times.items()}
+    ratio = round(out["now"]["p50_ms"] / out[args.then_name]["p50_ms"], 3)
+    result = {"systems": out, "p50_ratio_now_to_then": ratio, "rounds": args.rounds}
+    md = [
+        "# Parse latency, then and now",
+        "",
+        "Written by `benchmarks/parse_then_and_now.py` (method in its docstring).",
+        "",
+        "| model | p50 (ms) | p95 (ms) | parses |",
+        "|---|---|---|---|",
+        *[f"| {name} | {f['p50_ms']} | {f['p95_ms']} | {f['parses']} |" for name, f in out.items()],
+        "",
+        f"p50 now / then: x{ratio} ({args.rounds} alternating rounds over the held-out file's messages).",
+    ]
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "parse_then_and_now.json").write_text(json.dumps(result, indent=2) + "\n")
+    (RESULTS / "parse_then_and_now.md").write_text("\n".join(md) + "\n")
+    print("\n".join(md))
+
+
+if __name__ == "__main__":
+    main()
