@@ -43,7 +43,7 @@ FROZEN = {  # sha256 of each file as the helper's set was split on 2026-12-01
     "warning_signs_v11.yml": "850b4e6d4d6ef46395bb2235f16acf8933917eeeec65fb9912647b5210b8bf17",
     # twelfth, written 2026-12-05 03:15: the reserve, then the reporting set from 03:50
     "warning_signs_v12.yml": "3f223029f1ec14902d8f64b459156754f9575d6dc3979b2a00cb71b1bac07345",
-    # thirteenth, written 2026-12-05 03:55: the reserve, unscored
+    # thirteenth, written 2026-12-05 03:55: the reserve; scored once for a candidate not landed (tests/blind/README.md)
     "warning_signs_v13.yml": "91836cd3ea53ca0ee99a5c3ba1dc51ffe3215f06c8bb6fb4be24d1041c946978",
     # fourteenth, written 2026-12-05 06:50: the next reserve, unscored
     "warning_signs_v14.yml": "4c18435c3345b9e862f264bf5755bc915911f1f45e39a8fd4aa52a1bd4fad4c1",
