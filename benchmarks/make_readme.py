@@ -39,7 +39,9 @@ SAFETY_SETS = {
     "v9": "ninth set (development)",
     "v10": "tenth set (development)",
     "v11": "eleventh set (development)",
-    "v12": "**twelfth set: the reporting set**",
+    "v12": "twelfth set (development)",
+    "v13": "thirteenth set (development)",
+    "v14": "**fourteenth set: the reporting set**",
 }
 
 

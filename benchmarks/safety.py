@@ -25,9 +25,12 @@ changed (landed 2026-12-05); development since. The tenth set (v10) was the repo
 2026-12-05 00:40 until the next change to the check (half-spent at 01:45); development since, its
 messages still unread. The eleventh set (v11) was the reporting set for one candidate on 2026-12-05
 (40 more not_covered phrasings: two misses, whose scores, not words, steered the 12-hour veto and 26
-own phrasings of reports asked as care questions); development since. The twelfth set (v12), written
-with the same brief and kept unscored as the reserve, is the REPORTING set: nothing is tuned on it
-and its messages are not read.
+own phrasings of reports asked as care questions); development since. The twelfth set (v12) was the
+reporting set from 2026-12-05 03:50 until the catalogue's minimal pairs changed the check (2026-12-05,
+afternoon); development since, its messages still unread. The thirteenth set (v13), the reserve, was
+scored once for the minimal pairs before they were first held back (2026-12-05 late morning; nothing
+tuned on it); development since. The fourteenth set (v14), written with the same brief and kept
+unscored as the reserve, is the REPORTING set: nothing is tuned on it and its messages are not read.
 
 Latency: the same model parses the same messages with the check and with the check switched off
 (its `process` replaced by a pass-through), in alternating rounds; the ratio of the p50s is the
@@ -72,9 +75,11 @@ SETS = {  # tests/blind/warning_signs_<key>.yml
     "v9": "Ninth set (development from 2026-12-05: the reporting set from 2026-12-04 18:00; messages not read)",
     "v10": "Tenth set (development from 2026-12-05 03:30: the reporting set since 00:40; messages not read)",
     "v11": "Eleventh set (development from 2026-12-05 03:50: its misses' scores steered the rule; messages not read)",
-    "v12": "Twelfth set: the reporting set from 2026-12-05 03:50 (nothing tuned here, messages not read)",
+    "v12": "Twelfth set (development from 2026-12-05 afternoon: the reporting set since 03:50; messages not read)",
+    "v13": "Thirteenth set (development from 2026-12-05 afternoon: scored once for a held-back candidate; not read)",
+    "v14": "Fourteenth set: the reporting set from 2026-12-05 afternoon (nothing tuned here, messages not read)",
 }
-DEVELOPMENT = ("dev", "report", "v2", "v4", "v3", "v5", "v6", "v7", "v8", "v9", "v10", "v11")
+DEVELOPMENT = ("dev", "report", "v2", "v4", "v3", "v5", "v6", "v7", "v8", "v9", "v10", "v11", "v12", "v13")
 # The classifier's confidence in a report from which it "leans" to one. A calibrated classifier
 # spreads its probability more than DIET did, so this is chosen too.
 INTENT_LEANINGS = [0.2, 0.3, 0.4, 0.5]

@@ -1,6 +1,6 @@
 """Warning signs, as the trained model reads them: reports reach urgent care at their level, look-alikes don't.
 
-The blind reporting set (tests/blind/warning_signs_v12.yml, never trained or tuned on, its messages
+The blind reporting set (tests/blind/warning_signs_v14.yml, never trained or tuned on, its messages
 not read) must keep every report: a miss is the one failure a clinic cannot accept. Scored on 2026-12-05
 (morning), the model reached all 180 of its reports (issue 16's bar) and escalated MEASURED_ESCALATED
 of its 117 look-alikes (the bar is 5%; issue 16 is open), so a floor keeps that measured figure. The
@@ -41,7 +41,7 @@ def is_report(agent, text: str) -> bool:
 
 
 def reporting_half():
-    return yaml.safe_load((ROOT / "tests" / "blind" / "warning_signs_v12.yml").read_text(encoding="utf-8"))
+    return yaml.safe_load((ROOT / "tests" / "blind" / "warning_signs_v14.yml").read_text(encoding="utf-8"))
 
 
 def test_the_blind_reporting_half_reaches_urgent_care_for_every_report(agent):
