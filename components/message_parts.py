@@ -185,6 +185,26 @@ def is_elliptic(text: str, most_words: int = 8) -> bool:
     return 0 < len(words) <= most_words and bool(_ELLIPTIC.search(text))
 
 
+# Words a short follow-up uses to ask the same question of the other side of the treatment.
+_OPPOSITES = {"before": "after", "after": "before", "beforehand": "afterwards", "afterwards": "beforehand"}
+_TIME_SIDE = re.compile(r"\b(" + "|".join(_OPPOSITES) + r")\b", re.IGNORECASE)
+
+
+def with_context(before: str, follow_up: str) -> str:
+    """The previous question with the follow-up appended, as the follow-up asks it.
+
+    "and before?" after "what should I do after the treatment" asks the same question of the other side
+    of the treatment; appended as it stands, the previous question's "after" outweighs the one word that
+    changes it (2026-12-05: more aftercare phrasings in the training data tipped it). So when the follow-up
+    names one side and not the other, the previous question's word for the other side is swapped first."""
+    said = {w.lower() for w in _TIME_SIDE.findall(follow_up)}
+    asked = {w.lower() for w in _TIME_SIDE.findall(before)}
+    if len(said) == 1 and not said & asked:
+        side = said.pop()
+        before = re.sub(rf"\b{_OPPOSITES[side]}\b", side, before, flags=re.IGNORECASE)
+    return f"{before.rstrip()} {follow_up}"
+
+
 def previous_question(tracker: Optional[DialogueStateTracker]) -> Optional[str]:
     """The patient's last message before this one, if it asked something the assistant answered."""
     if tracker is None:
@@ -248,7 +268,7 @@ class MessageParts(ConfiguredComponent):
                 else None
             )
             if before:
-                extra.append((f"{before.rstrip()} {text}", "context"))
+                extra.append((with_context(before, text), "context"))
             if core and len(parts) == 1:  # read on its own too, in case what comes before it confuses the model
                 extra.append((core, "core"))
             if extra:

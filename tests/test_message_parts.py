@@ -172,6 +172,24 @@ def test_the_follow_up_context_is_the_previous_answered_question():
     )
 
 
+@pytest.mark.parametrize(
+    "before, follow_up, read_as",
+    [
+        ("what should i do after the treatment", "and before?", "what should i do before the treatment and before?"),
+        ("Anything to avoid beforehand?", "and afterwards?", "Anything to avoid afterwards? and afterwards?"),
+        ("can I drink alcohol before and after?", "and after?", "can I drink alcohol before and after? and after?"),
+        ("how many sessions do i need?", "and before?", "how many sessions do i need? and before?"),
+    ],
+)
+def test_a_follow_up_about_the_other_side_of_the_treatment_asks_the_same_of_that_side(before, follow_up, read_as):
+    """ "and before?" after an aftercare question asks for the care before, not more aftercare."""
+    tracker = DialogueStateTracker.from_events(
+        "p", [UserUttered(before, intent={"name": "ask_post_treatment_care", "confidence": 0.9})]
+    )
+    out = MessageParts({"most_questions": 3, "follow_up_words": 8}).process([Message(data={"text": follow_up})], tracker)
+    assert [m.get("text") for m in out] == [follow_up, read_as]
+
+
 def test_each_question_is_answered_in_order_with_one_set_of_buttons(clock_at):
     from rasa_sdk.executor import CollectingDispatcher
 
