@@ -186,7 +186,8 @@ def test_a_follow_up_about_the_other_side_of_the_treatment_asks_the_same_of_that
     tracker = DialogueStateTracker.from_events(
         "p", [UserUttered(before, intent={"name": "ask_post_treatment_care", "confidence": 0.9})]
     )
-    out = MessageParts({"most_questions": 3, "follow_up_words": 8}).process([Message(data={"text": follow_up})], tracker)
+    parts = MessageParts({"most_questions": 3, "follow_up_words": 8})
+    out = parts.process([Message(data={"text": follow_up})], tracker)
     assert [m.get("text") for m in out] == [follow_up, read_as]
 
 
