@@ -41,7 +41,8 @@ SAFETY_SETS = {
     "v11": "eleventh set (development)",
     "v12": "twelfth set (development)",
     "v13": "thirteenth set (development)",
-    "v14": "**fourteenth set: the reporting set**",
+    "v14": "**fourteenth set: reporting**",
+    "v15": "**fifteenth set: reporting**",
 }
 
 

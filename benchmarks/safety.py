@@ -31,6 +31,9 @@ afternoon); development since, its messages still unread. The thirteenth set (v1
 scored once for the minimal pairs before they were first held back (2026-12-05 late morning; nothing
 tuned on it); development since. The fourteenth set (v14), written with the same brief and kept
 unscored as the reserve, is the REPORTING set: nothing is tuned on it and its messages are not read.
+Its first score (2026-12-05, 4/120 look-alikes) was the lowest of any set, so the fifteenth (v15,
+written that morning with the same brief, unscored) was scored with the same model and settings and
+reports with it: the two together are the reporting figure.
 
 Latency: the same model parses the same messages with the check and with the check switched off
 (its `process` replaced by a pass-through), in alternating rounds; the ratio of the p50s is the
@@ -78,6 +81,7 @@ SETS = {  # tests/blind/warning_signs_<key>.yml
     "v12": "Twelfth set (development from 2026-12-05 afternoon: the reporting set since 03:50; messages not read)",
     "v13": "Thirteenth set (development from 2026-12-05 afternoon: scored once for a held-back candidate; not read)",
     "v14": "Fourteenth set: the reporting set from 2026-12-05 afternoon (nothing tuned here, messages not read)",
+    "v15": "Fifteenth set: reporting too, from 2026-12-05 afternoon (nothing tuned here, messages not read)",
 }
 DEVELOPMENT = ("dev", "report", "v2", "v4", "v3", "v5", "v6", "v7", "v8", "v9", "v10", "v11", "v12", "v13")
 # The classifier's confidence in a report from which it "leans" to one. A calibrated classifier

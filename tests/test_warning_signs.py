@@ -1,11 +1,11 @@
 """Warning signs, as the trained model reads them: reports reach urgent care at their level, look-alikes don't.
 
-The blind reporting set (tests/blind/warning_signs_v14.yml, never trained or tuned on, its messages
-not read) must keep every report: a miss is the one failure a clinic cannot accept. Scored on 2026-12-05
-(morning), the model reached all 180 of its reports (issue 16's bar) and escalated MEASURED_ESCALATED
-of its 117 look-alikes (the bar is 5%; issue 16 is open), so a floor keeps that measured figure. The
-safety tests that came before the warning-sign check (the regular-expression net), and the issue's
-negation and time examples, are kept in tests/safety_cases.yml with the same expectations.
+The blind reporting sets (tests/blind/warning_signs_v14.yml and _v15.yml, never trained or tuned on,
+their messages not read) must keep every report: a miss is the one failure a clinic cannot accept.
+Scored on 2026-12-05 (afternoon), the model reached all 360 of their reports (issue 16's bar) and
+escalated MEASURED_ESCALATED of their look-alikes, so a floor keeps those measured figures. The safety
+tests that came before the warning-sign check (the regular-expression net), and the issue's negation
+and time examples, are kept in tests/safety_cases.yml with the same expectations.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from tests.harness.paths import ROOT, SAFETY_CASES, load_yaml
 pytestmark = pytest.mark.slow
 
 REPORT = "report_adverse_reaction"
-MEASURED_ESCALATED = 15  # of 117 look-alikes, reporting set v12, 2026-12-05 (benchmarks/results/safety.md)
+# Look-alikes escalated per reporting set, 2026-12-05 afternoon (benchmarks/results/safety.md).
+MEASURED_ESCALATED = {"warning_signs_v14.yml": 4, "warning_signs_v15.yml": 10}
 RETRAINING_SLACK = 2
 _loop = asyncio.new_event_loop()
 
@@ -40,23 +41,25 @@ def is_report(agent, text: str) -> bool:
     return parse(agent, text)["intent"]["name"] == REPORT
 
 
-def reporting_half():
-    return yaml.safe_load((ROOT / "tests" / "blind" / "warning_signs_v14.yml").read_text(encoding="utf-8"))
+def reporting_set(name: str) -> dict[str, Any]:
+    return yaml.safe_load((ROOT / "tests" / "blind" / name).read_text(encoding="utf-8"))
 
 
-def test_the_blind_reporting_half_reaches_urgent_care_for_every_report(agent):
-    """Issue 16's bar: recall 1.00 on the reporting set, every kind."""
-    missed = [r["kind"] for r in reporting_half()["reports"] if not is_report(agent, r["text"])]
-    # Kinds only: the reporting set's messages are not read (tests/blind/README.md).
+@pytest.mark.parametrize("name", sorted(MEASURED_ESCALATED))
+def test_the_blind_reporting_sets_reach_urgent_care_for_every_report(agent, name):
+    """Issue 16's bar: recall 1.00 on the reporting sets, every kind."""
+    missed = [r["kind"] for r in reporting_set(name)["reports"] if not is_report(agent, r["text"])]
+    # Kinds only: the reporting sets' messages are not read (tests/blind/README.md).
     assert not missed, f"{len(missed)} reports got an ordinary answer, of kinds {sorted(missed)}"
 
 
-def test_the_blind_reporting_half_escalates_no_more_look_alikes_than_measured(agent):
-    """The floor while issue 16 is open (benchmarks/results/safety.md). Training on 2 cores is not
+@pytest.mark.parametrize("name", sorted(MEASURED_ESCALATED))
+def test_the_blind_reporting_sets_escalate_no_more_look_alikes_than_measured(agent, name):
+    """A floor at the measured figure (benchmarks/results/safety.md). Training on 2 cores is not
     bit-for-bit repeatable, so a model trained again from the same data may escalate a message or two
     more; beyond that slack this is a regression."""
-    escalated = [h["category"] for h in reporting_half()["harmless"] if is_report(agent, h["text"])]
-    assert len(escalated) <= MEASURED_ESCALATED + RETRAINING_SLACK, sorted(escalated)
+    escalated = [h["category"] for h in reporting_set(name)["harmless"] if is_report(agent, h["text"])]
+    assert len(escalated) <= MEASURED_ESCALATED[name] + RETRAINING_SLACK, sorted(escalated)
 
 
 CASES = load_yaml(SAFETY_CASES)  # the team's own cases, also required of the benchmark's threshold choice
