@@ -23,28 +23,22 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tests.harness.nlu import load_examples  # noqa: E402
+
 RESULTS = ROOT / "benchmarks" / "results"
 HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
 
 
-def parse_times(root: str, model: str) -> list[float]:
-    """In this process: load `model` with `root`'s components and time each held-out message's parse (ms)."""
+def parse_times(root: str, model: str, texts: list[str]) -> list[float]:
+    """In this process: load `model` with `root`'s components and time each message's parse (ms)."""
     import asyncio
-    import re
     import time
-
-    import yaml
 
     sys.path.insert(0, root)
     os.chdir(root)
     from rasa.core.agent import Agent
 
-    texts = [
-        re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", line.strip()[2:])
-        for block in yaml.safe_load(HELDOUT.read_text(encoding="utf-8"))["nlu"]
-        for line in block["examples"].splitlines()
-        if line.strip().startswith("- ")
-    ]
     agent = Agent.load(model)
     loop = asyncio.new_event_loop()
     for text in texts[:30]:
@@ -67,23 +61,29 @@ def figures(times: list[float]) -> dict[str, float]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--then-root", required=True, help="a work tree of the earlier commit (its components/)")
-    ap.add_argument("--then-model", required=True)
+    ap.add_argument("--then-root", help="a work tree of the earlier commit (its components/)")
+    ap.add_argument("--then-model")
     ap.add_argument("--then-name", default="2026-11-30 (a5d4ae1)")
     ap.add_argument("--model", default=str(ROOT / "models" / "clinic.tar.gz"))
     ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
+    ap.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)  # root, model; the texts come on stdin
     args = ap.parse_args()
     if args.worker:
-        print(json.dumps(parse_times(*args.worker)))
+        root, model = args.worker
+        print(json.dumps(parse_times(root, model, json.loads(sys.stdin.read()))))
         return
+    if not (args.then_root and args.then_model):
+        ap.error("--then-root and --then-model are required")
+    # Read here, with today's loader: the earlier tree's tests/ may not have it.
+    texts = json.dumps([text for text, _ in load_examples(HELDOUT)])
     systems = {args.then_name: (args.then_root, args.then_model), "now": (str(ROOT), args.model)}
     times: dict[str, list[float]] = {name: [] for name in systems}
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
     for _ in range(args.rounds):
         for name, (root, model) in systems.items():
             done = subprocess.run(
-                [sys.executable, __file__, "--then-root", "-", "--then-model", "-", "--worker", root, model],
+                [sys.executable, __file__, "--worker", root, model],
+                input=texts,
                 capture_output=True,
                 text=True,
                 env=env,
