@@ -14,9 +14,8 @@ import asyncio
 from typing import Any
 
 import pytest
-import yaml
 
-from tests.harness.paths import ROOT, SAFETY_CASES, load_yaml
+from tests.harness.paths import BLIND, SAFETY_CASES, load_yaml
 
 pytestmark = pytest.mark.slow
 
@@ -42,7 +41,7 @@ def is_report(agent, text: str) -> bool:
 
 
 def reporting_set(name: str) -> dict[str, Any]:
-    return yaml.safe_load((ROOT / "tests" / "blind" / name).read_text(encoding="utf-8"))
+    return load_yaml(BLIND / name)
 
 
 @pytest.mark.parametrize("name", sorted(MEASURED_ESCALATED))
