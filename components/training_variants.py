@@ -126,6 +126,9 @@ def variant(text: str) -> Optional[str]:
     return changed if changed != text else None
 
 
+VARIANT = "training_variant"  # marks an added example, for a component that trains on the written ones alone
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
 class TrainingVariants(ConfiguredComponent):
     """Adds one variant of each intent example to the training data; leaves live messages alone."""
@@ -151,7 +154,7 @@ class TrainingVariants(ConfiguredComponent):
             if changed and changed not in known:
                 known.add(changed)
                 data = {key: value for key, value in example.data.items() if key != TEXT}
-                extra.append(Message(data={**data, TEXT: changed}))
+                extra.append(Message(data={**data, TEXT: changed, VARIANT: True}))
         return training_data.merge(TrainingData(training_examples=extra)) if extra else training_data
 
     def process(self, messages: list[Message]) -> list[Message]:

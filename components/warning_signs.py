@@ -12,6 +12,11 @@ no extra model call):
     look-alikes included ("the redness went after an hour", "what if my lips swell?"). They replaced
     networks on the mean token vector on 2026-12-04, which cannot tell those apart from reports
     (nine development blind sets: 64 of 938 look-alikes escalated against 106, no report missed);
+  - a second reading of report-or-not, for a message that the networks or the classifier take for
+    a possible report (either at `reader_from` or more, or a report as the classifier's first choice):
+    all-MiniLM-L6-v2 itself fine-tuned on the same examples (components/report_reader.py). The
+    report probability is then the geometric mean of the two readings, so both must find a report;
+    any other message cannot reach a threshold and costs no second transformer call;
   - which kind: a logistic regression on the sentence means, trained on the catalogue's phrasings
     alone (one block per kind).
 
@@ -56,6 +61,8 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components import report_network
 from components.base import ReadsSentenceVectors, TrainedComponent
+from components.report_reader import ReportReader
+from components.training_variants import VARIANT
 
 REPORT_INTENT = "report_adverse_reaction"
 NOT_A_REPORT = "none"
@@ -232,6 +239,10 @@ class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier)
             "emergency_share": 0.25,
             "expected_within_hours": 12,
             "expected_kind_share": 0.0,  # any clinic-level reading within the hours is the expected effect
+            "reader": "lang/all-MiniLM-L6-v2",  # the transformer fine-tuned as the second reading; None: networks alone
+            "reader_epochs": 3,
+            "reader_learning_rate": 5e-5,
+            "reader_from": 0.2,  # the networks' probability or the classifier's confidence that asks for it
         }
 
     def use_trained(self, trained: Optional[dict[str, Any]] = None) -> None:
@@ -243,12 +254,17 @@ class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier)
         self.kind_bias: Optional[np.ndarray] = trained.get("kind_bias")
         self.classes: list[str] = trained.get("classes", [])
         self.levels: dict[str, str] = trained.get("levels", {})
+        reader_weights = trained.get("reader_weights")
+        self.reader: Optional[ReportReader] = (
+            ReportReader(self.component_config["reader"], reader_weights) if reader_weights else None
+        )
 
     def train(self, training_data: TrainingData) -> Resource:
         from sklearn.linear_model import LogisticRegression
 
         config = self.component_config
         vectors, sequences, labels = [], [], []
+        written: list[tuple[str, bool]] = []  # (text, report?) of the examples as written, for the reader
         for example in training_data.intent_examples:
             read = message_features(example, config["featurizers"])
             if read is not None:
@@ -256,6 +272,8 @@ class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier)
                 vectors.append(vector)
                 sequences.append(tokens)
                 labels.append(example_kind(example))
+                if not example.get(VARIANT) and example.get(TEXT):
+                    written.append((example.get(TEXT), labels[-1] != NOT_A_REPORT))
         if NOT_A_REPORT not in labels or len(set(labels)) < 3:
             raise ValueError(
                 "WarningSignCheck needs report examples of several kinds and other examples "
@@ -272,6 +290,18 @@ class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier)
             for seed in range(config["ensemble"])
         ]
         self.networks = report_network.Networks(self.report_layers)
+        # The second reading, from the examples as written (the variants with typing slips would double
+        # its training time; the transformer's word pieces already cope with most slips).
+        self.reader = None
+        if config["reader"]:
+            self.reader = ReportReader(config["reader"])
+            self.reader.train(
+                [text for text, _ in written],
+                np.array([report for _, report in written]),
+                config["reader_epochs"],
+                config["reader_learning_rate"],
+                seed=0,
+            )
         # Which kind, learnt from the reports alone.
         kind = LogisticRegression(C=4.0, max_iter=3000).fit(features[is_report], kinds[is_report])
         self.kind_weights, self.kind_bias, self.classes = kind.coef_, kind.intercept_, list(kind.classes_)
@@ -281,6 +311,8 @@ class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier)
                 f"net{i}_{j}": array for i, layers in enumerate(self.report_layers) for j, array in enumerate(layers)
             }
             np.savez(directory / "weights.npz", kind_weights=self.kind_weights, kind_bias=self.kind_bias, **arrays)
+            if self.reader is not None:
+                np.savez(directory / "reader.npz", *self.reader.weights())
             (directory / "classes.json").write_text(
                 json.dumps(
                     {
@@ -306,15 +338,29 @@ class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier)
                 "classes": meta["classes"],
                 "levels": meta["levels"],
             }
+        if (directory / "reader.npz").exists():
+            with np.load(directory / "reader.npz") as stored:
+                trained["reader_weights"] = [stored[f"arr_{i}"] for i in range(len(stored.files))]
         hours_since_mentioned("warm up")  # dateparser's first call builds its tables (~60 ms)
         return (trained,)
 
     def judge(self, vector: np.ndarray, tokens: np.ndarray) -> tuple[float, dict[str, float]]:
-        """The probability that this is a report (from the tokens in order), and each kind's share of it
-        (from the sentence means)."""
+        """The networks' probability that this is a report (from the tokens in order), and each kind's
+        share of it (from the sentence means)."""
         assert self.networks is not None  # process() judges only with trained networks
         kinds = softmax(self.kind_weights @ vector + self.kind_bias)
         return self.networks.probability(tokens), dict(zip(self.classes, kinds.tolist()))
+
+    def second_reading(
+        self, text: str, networks: float, intent_confidence: float, classified_report: bool
+    ) -> Optional[float]:
+        """The fine-tuned reader's probability, when the networks or the classifier take the message for a
+        possible report; None otherwise (the networks' reading alone is then below every threshold that
+        the geometric mean could reach: report_at is at least 0.5, and sqrt(0.2) < 0.5)."""
+        start = self.component_config["reader_from"]
+        if self.reader is None or not (networks >= start or intent_confidence >= start or classified_report):
+            return None
+        return self.reader.probability(text)
 
     def process(self, messages: list[Message]) -> list[Message]:
         config = self.component_config
@@ -322,12 +368,14 @@ class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier)
             read = message_features(message, config["featurizers"])
             if read is None or self.networks is None:
                 continue
-            report_probability, kinds = self.judge(*read)
+            networks, kinds = self.judge(*read)
             ranking = list(message.data.get(INTENT_RANKING_KEY, []))
             top = (message.get(INTENT) or {}).get("name")
             intent_confidence = max(
                 (r.get("confidence", 0.0) for r in ranking if r.get("name") == REPORT_INTENT), default=0.0
             )
+            reader = self.second_reading(message.get(TEXT) or "", networks, intent_confidence, top == REPORT_INTENT)
+            report_probability = networks if reader is None else float(np.sqrt(networks * reader))
             verdict = decide(
                 report_probability, intent_confidence, top == REPORT_INTENT, config, max(kinds.values(), default=0.0)
             )
@@ -348,6 +396,8 @@ class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier)
                     "level": level,
                     "hours_since": None if hours is None else round(hours, 1),
                     "report_probability": round(report_probability, 4),
+                    "networks": round(networks, 4),
+                    "reader": None if reader is None else round(reader, 4),
                     "intent_confidence": round(float(intent_confidence), 4),
                     "kinds": {k: round(p, 4) for k, p in sorted(kinds.items(), key=lambda kv: -kv[1])[:3]},
                 },

@@ -1,0 +1,137 @@
+"""A second reading of report-or-not: all-MiniLM-L6-v2 itself fine-tuned on the training data.
+
+Written for the warning-sign check (components/warning_signs.py), Rasa Open Source 3.6 / TensorFlow 2.12
+/ transformers 4.36.
+
+Why: the check's GRU networks read the featurizer's frozen token vectors, and on strangers' words they
+still took many harmless messages for reports ("day 2 and the little bruise is already fading", "scared
+I'll get an infection before my appointment"). Fine-tuning the transformer's own six layers on the same
+examples (a masked mean of its last states, one logistic unit) lets it learn what turns a symptom word
+into a report: tense, "what if", "no", "went after an hour". On the fourteen development blind sets,
+with thresholds chosen the same way (every report kept), the geometric mean of the networks and this
+reader escalated 120-128 of 1,526 look-alikes against 173 for the networks alone
+(benchmarks/results/configs_tried.md, 2026-12-05 evening).
+
+Cost: about two minutes of training on 2 cores, one transformer call (a compiled graph) per message
+that the check reads as possibly a report, and the fine-tuned weights in the model archive as float16
+(about 21 MB: the embeddings are not stored, they stay the pretrained ones); the tokenizer and the
+architecture come from the same local copy the featurizer uses.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from typing import Any, Optional
+
+import numpy as np
+
+MAX_TOKENS = 64  # as the GRU networks: the first 64 word pieces carry the report
+BATCH = 32
+PREDICT_BATCH = 64
+
+
+class ReportReader:
+    """The fine-tuned transformer with its output unit: `train` once, or built from stored `weights`."""
+
+    def __init__(self, model_path: str, weights: Optional[Sequence[np.ndarray]] = None) -> None:
+        import tensorflow as tf
+        from transformers import BertTokenizerFast, TFBertModel
+
+        self.tokenizer = BertTokenizerFast.from_pretrained(model_path)
+        self.bert = TFBertModel.from_pretrained(model_path)
+        self.head = tf.keras.layers.Dense(1)
+        self._probabilities(*self._encode(["warm up"]))  # builds every layer, so weights can be set
+        if weights is not None:
+            self.set_weights(weights)
+
+    def _encode(self, texts: Sequence[str]) -> tuple[Any, Any]:
+        import tensorflow as tf
+
+        encoded = self.tokenizer(list(texts), padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="np")
+        return tf.constant(encoded["input_ids"], tf.int32), tf.constant(encoded["attention_mask"], tf.int32)
+
+    def _logits(self, token_ids: Any, attention_mask: Any, training: bool) -> Any:
+        import tensorflow as tf
+
+        states = self.bert(input_ids=token_ids, attention_mask=attention_mask, training=training)[0]
+        mask = tf.cast(attention_mask, tf.float32)[:, :, None]
+        mean = tf.reduce_sum(states * mask, axis=1) / tf.reduce_sum(mask, axis=1)
+        return self.head(mean)[:, 0]
+
+    def _probabilities(self, token_ids: Any, attention_mask: Any) -> np.ndarray:
+        if not hasattr(self, "_compiled"):
+            import tensorflow as tf
+
+            spec = tf.TensorSpec([None, None], tf.int32)
+
+            @tf.function(input_signature=[spec, spec], reduce_retracing=True)
+            def compiled(ids: Any, mask: Any) -> Any:
+                return tf.sigmoid(self._logits(ids, mask, training=False))
+
+            self._compiled = compiled
+        return self._compiled(token_ids, attention_mask).numpy()
+
+    def _trained_variables(self) -> list[Any]:
+        # The six layers and the output unit. The word-piece embeddings stay as they are (half the model's
+        # weights, and a word the training data never shows keeps its pretrained meaning); the pooler is
+        # not used (the mean of the states is).
+        return [
+            v for v in self.bert.trainable_variables if "/pooler/" not in v.name and "/embeddings/" not in v.name
+        ] + self.head.trainable_variables
+
+    def weights(self) -> list[np.ndarray]:
+        """Every weight the reader learnt, as float16 (half the size; probabilities move by < 0.01)."""
+        return [np.asarray(v.numpy(), dtype=np.float16) for v in self._trained_variables()]
+
+    def set_weights(self, weights: Sequence[np.ndarray]) -> None:
+        variables = self._trained_variables()
+        if len(variables) != len(weights):
+            raise ValueError(f"the stored reader has {len(weights)} arrays, this architecture {len(variables)}")
+        for variable, value in zip(variables, weights):
+            variable.assign(np.asarray(value, dtype=np.float32))
+
+    def train(self, texts: Sequence[str], is_report: np.ndarray, epochs: int, learning_rate: float, seed: int) -> None:
+        """Fine-tune on (text, report or not), reports weighted by the square root of the class ratio."""
+        import tensorflow as tf
+
+        tf.keras.utils.set_random_seed(seed)
+        self.head.kernel.assign(tf.keras.initializers.GlorotUniform(seed=seed)(self.head.kernel.shape))
+        self.head.bias.assign(tf.zeros_like(self.head.bias))
+        labels = np.asarray(is_report, dtype=np.float32)
+        reports = max(float(labels.sum()), 1.0)
+        report_weight = float(np.sqrt((len(labels) - reports) / reports))
+        optimizer = tf.keras.optimizers.Adam(learning_rate)
+        variables = self._trained_variables()
+
+        @tf.function(reduce_retracing=True)
+        def step(ids: Any, mask: Any, y: Any) -> Any:
+            with tf.GradientTape() as tape:
+                logits = self._logits(ids, mask, training=True)
+                weight = tf.where(y > 0, report_weight, 1.0)
+                loss = tf.reduce_mean(weight * tf.nn.sigmoid_cross_entropy_with_logits(y, logits))
+            optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
+            return loss
+
+        # Batches of similar length (less padding), in a new order each epoch.
+        by_length = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        batches = [by_length[i : i + BATCH] for i in range(0, len(by_length), BATCH)]
+        shuffle = random.Random(seed)
+        for _ in range(epochs):
+            shuffle.shuffle(batches)
+            for batch in batches:
+                step(*self._encode([texts[i] for i in batch]), tf.constant(labels[batch]))
+
+    def probability(self, text: str) -> float:
+        """The reader's probability that this message reports a problem."""
+        return float(self._probabilities(*self._encode([text]))[0])
+
+    def probabilities(self, texts: Sequence[str]) -> list[float]:
+        """Many messages at once, in batches of similar length (benchmarks, tests)."""
+        found = [0.0] * len(texts)
+        by_length = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for start in range(0, len(by_length), PREDICT_BATCH):
+            batch = by_length[start : start + PREDICT_BATCH]
+            for i, p in zip(batch, self._probabilities(*self._encode([texts[i] for i in batch]))):
+                found[i] = float(p)
+        return found

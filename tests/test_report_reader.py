@@ -1,0 +1,59 @@
+"""The fine-tuned second reading of report-or-not (components/report_reader.py): it learns what the
+training examples teach, and the weights the model archive keeps give the same probabilities back."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from components.report_reader import ReportReader
+from tests.harness.paths import ROOT
+
+pytestmark = pytest.mark.slow
+
+MODEL = str(ROOT / "lang" / "all-MiniLM-L6-v2")
+# Our own toy examples: the same words as a report and as something that is over or hypothetical.
+REPORTS = [
+    "my lips are swelling up and my throat feels tight",
+    "the skin on my cheek has gone white and it really hurts",
+    "there is pus coming out of one of the injection marks",
+    "my vision went blurry an hour after the treatment",
+    "it keeps bleeding even though I press on it",
+    "big red lumps have come up where the needles went",
+]
+OTHERS = [
+    "what if my lips swell after the treatment?",
+    "the redness went away after an hour, all good",
+    "how long does the treatment take?",
+    "no swelling at all, my skin looks great",
+    "can I wear make-up the day after?",
+    "what are the warning signs I should watch out for?",
+]
+
+
+@pytest.fixture(scope="module")
+def trained() -> ReportReader:
+    if not (ROOT / "lang" / "all-MiniLM-L6-v2").exists():
+        pytest.skip("lang/ not built (make model builds it)")
+    reader = ReportReader(MODEL)
+    texts = REPORTS + OTHERS
+    reader.train(texts, np.array([1] * len(REPORTS) + [0] * len(OTHERS)), epochs=8, learning_rate=1e-4, seed=0)
+    return reader
+
+
+def test_it_learns_reports_from_the_rest(trained):
+    reports = trained.probabilities(REPORTS)
+    others = trained.probabilities(OTHERS)
+    assert min(reports) > max(others), (reports, others)
+
+
+def test_the_stored_weights_read_the_same(trained):
+    """What the archive keeps (float16) gives the trained reader's probabilities back, to within 0.02."""
+    again = ReportReader(MODEL, trained.weights())
+    for text in REPORTS + OTHERS:
+        assert again.probability(text) == pytest.approx(trained.probability(text), abs=0.02)
+
+
+def test_stored_weights_of_another_shape_are_refused(trained):
+    with pytest.raises(ValueError):
+        ReportReader(MODEL, trained.weights()[:-1])
