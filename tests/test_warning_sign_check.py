@@ -206,3 +206,32 @@ def test_an_unsure_lasting_effect_reading_hours_after_treatment_stays_a_report_a
     assert judged_in_its_time(mostly_lasting, kind_levels(), text, config)[:2] == (True, "clinic")
     days_later = "itchy raised rash on my cheeks since the treatment 6 days ago"
     assert judged_in_its_time(mostly_lasting, kind_levels(), days_later, config)[:2] == (False, "clinic")
+
+
+class FixedReader:
+    """Stands in for the fine-tuned reader (tests/test_report_reader.py trains a real one): a fixed
+    probability, and the messages it was asked about."""
+
+    def __init__(self, probability: float) -> None:
+        self.fixed, self.asked = probability, []
+
+    def probability(self, text: str) -> float:
+        self.asked.append(text)
+        return self.fixed
+
+
+def test_the_second_reading_joins_by_geometric_mean_and_only_for_possible_reports(check):
+    """Both readings must find a report; a message neither the networks nor the classifier take for a
+    possible report costs no second transformer call."""
+    component = check[0]
+    component.reader = FixedReader(0.04)
+    component.component_config["reader_from"] = 0.5  # the toy networks read a question at ~0.2
+    report = judged(component, message("my lips are huge", "anaphylaxis", "faq", confidence=0.95))
+    found = report.get("warning_sign")
+    assert found["reader"] == 0.04
+    assert found["report_probability"] == pytest.approx((found["networks"] * 0.04) ** 0.5, abs=1e-3)
+    assert not found["reported"]  # the networks alone would say report; the second reading does not back it
+    question = judged(component, message("how long does it take", "question", "faq", confidence=0.95))
+    assert question.get("warning_sign")["networks"] < component.component_config["reader_from"]
+    assert question.get("warning_sign")["reader"] is None
+    assert component.reader.asked == ["my lips are huge"]
