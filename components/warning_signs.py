@@ -239,7 +239,7 @@ class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier)
             "emergency_share": 0.25,
             "expected_within_hours": 12,
             "expected_kind_share": 0.0,  # any clinic-level reading within the hours is the expected effect
-            "reader": None,  # the transformer fine-tuned as the second reading (config.yml names it); None: networks alone
+            "reader": None,  # the transformer fine-tuned as a second reading (config.yml names it); None: off
             "reader_epochs": 3,
             "reader_learning_rate": 5e-5,
             "reader_from": 0.2,  # the networks' probability or the classifier's confidence that asks for it
