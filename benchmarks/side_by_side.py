@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchmarks.nlu_eval import percentile
 from tests.harness.paths import MODEL
 
 
@@ -47,7 +48,7 @@ def latency_with_and_without(agent: Any, component: Any, texts: list[str], round
         component.process = original
         loop.close()
     p50 = {label: round(statistics.median(values), 2) for label, values in times.items()}
-    p95 = {label: round(statistics.quantiles(values, n=20)[-1], 2) for label, values in times.items()}
+    p95 = {label: round(percentile(values, 0.95), 2) for label, values in times.items()}
     return {
         "p50_ms": p50,
         "p95_ms": p95,

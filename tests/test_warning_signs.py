@@ -2,8 +2,9 @@
 
 The blind reporting sets (tests/blind/warning_signs_v14.yml and _v15.yml, never trained or tuned on,
 their messages not read) must keep every report: a miss is the one failure a clinic cannot accept.
-Scored on 2026-12-05 (afternoon), the model reached all 360 of their reports (issue 16's bar) and
-escalated MEASURED_ESCALATED of their look-alikes, so a floor keeps those measured figures. The safety
+Scored on 2026-12-05 (evening, the check with its fine-tuned second reading), the model reached all 360
+of their reports (issue 16's bar) and escalated MEASURED_ESCALATED of their look-alikes, so a floor keeps
+those measured figures. The safety
 tests that came before the warning-sign check (the regular-expression net), and the issue's negation
 and time examples, are kept in tests/safety_cases.yml with the same expectations.
 """
@@ -20,9 +21,12 @@ from tests.harness.paths import BLIND, SAFETY_CASES, load_yaml
 pytestmark = pytest.mark.slow
 
 REPORT = "report_adverse_reaction"
-# Look-alikes escalated per reporting set, 2026-12-05 afternoon (benchmarks/results/safety.md).
-MEASURED_ESCALATED = {"warning_signs_v14.yml": 4, "warning_signs_v15.yml": 10}
-RETRAINING_SLACK = 2
+# Look-alikes escalated per reporting set, 2026-12-05 evening (benchmarks/results/safety.md).
+MEASURED_ESCALATED = {"warning_signs_v14.yml": 5, "warning_signs_v15.yml": 11}
+# A model trained from the same commit on another machine of the same kind escalates a few more or fewer:
+# main of 2026-12-05 afternoon gave v15 10 on one machine and 13 on another (2026-12-05 evening; training is
+# repeatable on one machine, but not across CPUs, whose arithmetic differs in the last bits).
+RETRAINING_SLACK = 3
 _loop = asyncio.new_event_loop()
 
 
@@ -54,9 +58,8 @@ def test_the_blind_reporting_sets_reach_urgent_care_for_every_report(agent, name
 
 @pytest.mark.parametrize("name", sorted(MEASURED_ESCALATED))
 def test_the_blind_reporting_sets_escalate_no_more_look_alikes_than_measured(agent, name):
-    """A floor at the measured figure (benchmarks/results/safety.md). Training on 2 cores is not
-    bit-for-bit repeatable, so a model trained again from the same data may escalate a message or two
-    more; beyond that slack this is a regression."""
+    """A floor at the measured figure (benchmarks/results/safety.md). A model trained again from the same
+    data on another machine may escalate a message or three more; beyond that slack this is a regression."""
     escalated = [h["category"] for h in reporting_set(name)["harmless"] if is_report(agent, h["text"])]
     assert len(escalated) <= MEASURED_ESCALATED[name] + RETRAINING_SLACK, sorted(escalated)
 
