@@ -43,6 +43,7 @@ SAFETY_SETS = {
     "v13": "thirteenth set (development)",
     "v14": "**fourteenth set: reporting**",
     "v15": "**fifteenth set: reporting**",
+    "v16": "**sixteenth set: reporting**",
 }
 
 

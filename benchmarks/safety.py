@@ -33,7 +33,9 @@ tuned on it); development since. The fourteenth set (v14), written with the same
 unscored as the reserve, is the REPORTING set: nothing is tuned on it and its messages are not read.
 Its first score (2026-12-05, 4/120 look-alikes) was the lowest of any set, so the fifteenth (v15,
 written that morning with the same brief, unscored) was scored with the same model and settings and
-reports with it: the two together are the reporting figure.
+reports with it. The sixteenth (v16), the reserve, joined them for the check's fine-tuned second reading
+(2026-12-05 evening, thresholds chosen on development first): the three together are the reporting
+figure. The seventeenth (v17) is the reserve, unscored, and not in this run.
 
 Latency: the same model parses the same messages with the check and with the check switched off
 (its `process` replaced by a pass-through), in alternating rounds; the ratio of the p50s is the
@@ -82,6 +84,7 @@ SETS = {  # tests/blind/warning_signs_<key>.yml
     "v13": "Thirteenth set (development from 2026-12-05 afternoon: scored once for a held-back candidate; not read)",
     "v14": "Fourteenth set: the reporting set from 2026-12-05 afternoon (nothing tuned here, messages not read)",
     "v15": "Fifteenth set: reporting too, from 2026-12-05 afternoon (nothing tuned here, messages not read)",
+    "v16": "Sixteenth set: reporting too, from 2026-12-05 evening (nothing tuned here, messages not read)",
 }
 DEVELOPMENT = ("dev", "report", "v2", "v4", "v3", "v5", "v6", "v7", "v8", "v9", "v10", "v11", "v12", "v13")
 # The classifier's confidence in a report from which it "leans" to one. A calibrated classifier
