@@ -134,10 +134,12 @@ def replay(parse: dict[str, Any], config: dict[str, Any], classifier: bool = Tru
         max((found.get("kinds") or {}).values(), default=0.0),
     ):
         return False
-    if found.get("level", "urgent") != "clinic":  # a report at its stored level: judged_in_its_time kept it
+    if found.get("level", "urgent") == "emergency":  # never timed: judged_in_its_time kept it
         return True
+    # An urgent level may be a clinic-level reading lifted by urgent_share, which the time veto does not see:
+    # judged again on the kinds the parse kept (its top three).
     kinds = tuple(sorted((found.get("kinds") or {}).items()))
-    keys = ("expected_within_hours", "expected_kind_share", "level_share", "emergency_share")
+    keys = ("expected_within_hours", "expected_kind_share", "level_share", "emergency_share", "urgent_share")
     return not expected_effect(kinds, parse.get("text", ""), tuple(config[k] for k in keys))
 
 
@@ -145,7 +147,7 @@ def replay(parse: dict[str, Any], config: dict[str, Any], classifier: bool = Tru
 def expected_effect(kinds: tuple[tuple[str, float], ...], text: str, settings: tuple[float, ...]) -> bool:
     """judged_in_its_time on the kinds the parse kept (its top three), remembered: the threshold grid asks
     the same message many times."""
-    keys = ("expected_within_hours", "expected_kind_share", "level_share", "emergency_share")
+    keys = ("expected_within_hours", "expected_kind_share", "level_share", "emergency_share", "urgent_share")
     return judged_in_its_time(dict(kinds), catalogue_levels(), text, dict(zip(keys, settings)))[0]
 
 
@@ -281,7 +283,14 @@ def main() -> None:
 
     agent = Agent.load(args.model)
     config, patterns = check_config(), regex_net()
-    settings = (*THRESHOLD_KEYS, "sure_kind_share", "level_share", "emergency_share", "expected_within_hours")
+    settings = (
+        *THRESHOLD_KEYS,
+        "sure_kind_share",
+        "level_share",
+        "emergency_share",
+        "urgent_share",
+        "expected_within_hours",
+    )
     out: dict[str, Any] = {"model": Path(args.model).name, "config": {k: config[k] for k in settings}}
     md = [
         "# Warning signs on the blind set",

@@ -117,19 +117,34 @@ def softmax(scores: np.ndarray) -> np.ndarray:
     return shifted / shifted.sum()
 
 
-def level_of(kind_shares: dict[str, float], levels: dict[str, str], share: float, emergency_share: float = 1.0) -> str:
+def level_of(
+    kind_shares: dict[str, float],
+    levels: dict[str, str],
+    share: float,
+    emergency_share: float = 1.0,
+    urgent_share: float = 1.0,
+) -> str:
     """The most urgent level among kinds holding at least `share` of the report probability; an
     emergency kind needs only `emergency_share` when that is lower (a vision report read mostly as a
-    lasting effect must not be told it is expected)."""
+    lasting effect must not be told it is expected), and an urgent kind only `urgent_share` (skin breaking
+    down read 0.33 lasting effect and 0.21 skin breakdown must not be told to wait for opening hours)."""
+    bars = {"emergency": min(share, emergency_share), "urgent": min(share, urgent_share)}
     found = {
         levels.get(kind, "urgent")
         for kind, p in kind_shares.items()
-        if p >= (min(share, emergency_share) if levels.get(kind) == "emergency" else share)
+        if p >= bars.get(levels.get(kind, "urgent"), share)
     }
     for level in LEVELS:
         if level in found:
             return level
     return "urgent"
+
+
+def level_for(kind_shares: dict[str, float], levels: dict[str, str], config: dict[str, Any]) -> str:
+    """level_of with the check's configured shares."""
+    return level_of(
+        kind_shares, levels, config["level_share"], config["emergency_share"], config.get("urgent_share", 1.0)
+    )
 
 
 IGNORED_TIMES = {"now", "right now", "tomorrow"}  # not when the treatment was
@@ -181,15 +196,18 @@ def judged_in_its_time(
     lasting one: the report stands, at the level of the other kinds. On 2026-12-05 an allergic rash told
     six hours after treatment (report probability 0.9997, the classifier's 0.99) was read 0.28 lasting
     effect, 0.19 early infection, 0.16 local allergy, and the veto dropped it."""
+    # The time veto reads the level without urgent_share's lift: "the swelling hasn't gone down, it's only
+    # been an hour" read 0.75 lasting effect and 0.21 bleeding is still the expected effect; the lift only
+    # sets the level of a report that stands.
     level = level_of(kinds, levels, config["level_share"], config["emergency_share"])
     expected, hours = expected_in_its_time(level, text, config)
     if not expected:
-        return False, level, hours
+        return False, level_for(kinds, levels, config), hours
     clinic = sum(p for kind, p in kinds.items() if levels.get(kind, "urgent") == "clinic")
     if clinic >= config["expected_kind_share"]:
         return True, level, hours
     others = {kind: p / (1.0 - clinic) for kind, p in kinds.items() if levels.get(kind, "urgent") != "clinic"}
-    return False, level_of(others, levels, config["level_share"], config["emergency_share"]), hours
+    return False, level_for(others, levels, config), hours
 
 
 def decide(
@@ -237,6 +255,7 @@ class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier)
             "sure_kind_share": 0.0,
             "level_share": 0.25,
             "emergency_share": 0.25,
+            "urgent_share": 1.0,  # off unless config.yml sets it
             "expected_within_hours": 12,
             "expected_kind_share": 0.0,  # any clinic-level reading within the hours is the expected effect
             "reader": None,  # the transformer fine-tuned as a second reading (config.yml names it); None: off
@@ -386,7 +405,7 @@ class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier)
                 if expected:
                     verdict = False if top == REPORT_INTENT else None
             else:
-                level = level_of(kinds, self.levels, config["level_share"], config["emergency_share"])
+                level = level_for(kinds, self.levels, config)
             message.set(
                 OUTPUT_KEY,
                 {

@@ -168,6 +168,10 @@ def test_the_most_urgent_likely_kind_sets_the_level():
     # while an urgent kind at the same share does not lift a lasting effect (the expected-effect veto stays).
     assert level_of({"lasting_effects": 0.64, "vision": 0.24}, levels, 0.25, 0.1) == "emergency"
     assert level_of({"lasting_effects": 0.72, "bleeding": 0.24}, levels, 0.25, 0.1) == "clinic"
+    # An urgent kind's own lower bar (config.yml's urgent_share): a report read partly as a lasting effect
+    # goes to the urgent line, not to opening hours.
+    assert level_of({"lasting_effects": 0.33, "skin_breakdown": 0.21}, levels, 0.25, 0.1, 0.15) == "urgent"
+    assert level_of({"lasting_effects": 0.9, "bleeding": 0.1}, levels, 0.25, 0.1, 0.15) == "clinic"
 
 
 def test_the_threshold_choice_keeps_the_teams_own_cases_before_recall_on_the_development_sets():
@@ -206,6 +210,27 @@ def test_an_unsure_lasting_effect_reading_hours_after_treatment_stays_a_report_a
     assert judged_in_its_time(mostly_lasting, kind_levels(), text, config)[:2] == (True, "clinic")
     days_later = "itchy raised rash on my cheeks since the treatment 6 days ago"
     assert judged_in_its_time(mostly_lasting, kind_levels(), days_later, config)[:2] == (False, "clinic")
+
+
+def test_an_urgent_kinds_lower_bar_lifts_a_report_but_not_the_expected_effect():
+    """urgent_share: skin breaking down read partly as a lasting effect, days later, goes to the urgent line;
+    the same kind reading an hour after treatment is still the expected effect (the time veto reads the
+    level before the lift): "the swelling hasn't gone down yet, it's only been an hour"."""
+    from components.warning_signs import judged_in_its_time, kind_levels
+
+    config = {
+        "expected_within_hours": 12,
+        "expected_kind_share": 0.5,
+        "level_share": 0.25,
+        "emergency_share": 0.1,
+        "urgent_share": 0.15,
+    }
+    partly = {"lasting_effects": 0.75, "bleeding": 0.21}
+    assert judged_in_its_time(partly, kind_levels(), "still swollen and oozing 5 days on", config)[:2] == (
+        False,
+        "urgent",
+    )
+    assert judged_in_its_time(partly, kind_levels(), "it's only been an hour", config)[:2] == (True, "clinic")
 
 
 class FixedReader:
