@@ -309,8 +309,8 @@ class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier)
             for seed in range(config["ensemble"])
         ]
         self.networks = report_network.Networks(self.report_layers)
-        # The second reading, from the examples as written (the variants with typing slips would double
-        # its training time; the transformer's word pieces already cope with most slips).
+        # The second reading, from the examples as written: the variants with typing slips would double its
+        # training time, and in the pipeline they did not help it (configs_tried.md, 2026-12-05 evening).
         self.reader = None
         if config["reader"]:
             self.reader = ReportReader(config["reader"])
