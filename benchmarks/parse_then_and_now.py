@@ -29,10 +29,12 @@ from tests.harness.nlu import load_examples  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
+HELD_OUT = "held-out file"
+WARNING_SIGNS = "warning-sign messages"
 
 
-def parse_times(root: str, model: str, texts: list[str]) -> list[float]:
-    """In this process: load `model` with `root`'s components and time each message's parse (ms)."""
+def parse_times(root: str, model: str, sets: dict[str, list[str]]) -> dict[str, list[float]]:
+    """In this process: load `model` with `root`'s components and time each message's parse (ms), per set."""
     import asyncio
     import time
 
@@ -42,13 +44,15 @@ def parse_times(root: str, model: str, texts: list[str]) -> list[float]:
 
     agent = Agent.load(model)
     loop = asyncio.new_event_loop()
-    for text in texts[:30]:
-        loop.run_until_complete(agent.parse_message(text))
-    times = []
-    for text in texts:
-        start = time.perf_counter()
-        loop.run_until_complete(agent.parse_message(text))
-        times.append((time.perf_counter() - start) * 1000)
+    times: dict[str, list[float]] = {}
+    for name, texts in sets.items():
+        for text in texts[:30]:
+            loop.run_until_complete(agent.parse_message(text))
+        times[name] = []
+        for text in texts:
+            start = time.perf_counter()
+            loop.run_until_complete(agent.parse_message(text))
+            times[name].append((time.perf_counter() - start) * 1000)
     return times
 
 
@@ -75,10 +79,17 @@ def main() -> None:
         return
     if not (args.then_root and args.then_model):
         ap.error("--then-root and --then-model are required")
-    # Read here, with today's loader: the earlier tree's tests/ may not have it.
-    texts = json.dumps([text for text, _ in load_examples(HELDOUT)])
+    # Read here, with today's loaders: the earlier tree's tests/ may not have them. Imported here, not at the
+    # top: benchmarks.safety imports today's components, which the earlier model's worker must not see.
+    from benchmarks.safety import load_half
+
+    sets = {
+        HELD_OUT: [text for text, _ in load_examples(HELDOUT)],
+        WARNING_SIGNS: [item["text"] for item in load_half("dev")],
+    }
+    texts = json.dumps(sets)
     systems = {args.then_name: (args.then_root, args.then_model), "now": (str(ROOT), args.model)}
-    times: dict[str, list[float]] = {name: [] for name in systems}
+    times: dict[str, dict[str, list[float]]] = {name: {s: [] for s in sets} for name in systems}
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
     for _ in range(args.rounds):
         for name, (root, model) in systems.items():
@@ -90,20 +101,24 @@ def main() -> None:
                 env=env,
                 check=True,
             )
-            times[name] += json.loads(done.stdout.strip().splitlines()[-1])
-    out = {name: figures(values) for name, values in times.items()}
-    ratio = round(out["now"]["p50_ms"] / out[args.then_name]["p50_ms"], 3)
-    result = {"systems": out, "p50_ratio_now_to_then": ratio, "rounds": args.rounds}
+            for s, values in json.loads(done.stdout.strip().splitlines()[-1]).items():
+                times[name][s] += values
+    out = {s: {name: figures(times[name][s]) for name in systems} for s in sets}
+    ratios = {s: round(out[s]["now"]["p50_ms"] / out[s][args.then_name]["p50_ms"], 3) for s in sets}
+    result = {"systems": out[HELD_OUT], "p50_ratio_now_to_then": ratios[HELD_OUT], "rounds": args.rounds, "sets": out}
+    result["p50_ratio_per_set"] = ratios
     md = [
         "# Parse latency, then and now",
         "",
         "Written by `benchmarks/parse_then_and_now.py` (method in its docstring).",
         "",
-        "| model | p50 (ms) | p95 (ms) | parses |",
-        "|---|---|---|---|",
-        *[f"| {name} | {f['p50_ms']} | {f['p95_ms']} | {f['parses']} |" for name, f in out.items()],
+        "| messages | model | p50 (ms) | p95 (ms) | parses |",
+        "|---|---|---|---|---|",
+        *[f"| {s} | {name} | {f['p50_ms']} | {f['p95_ms']} | {f['parses']} |" for s in sets for name, f in out[s].items()],
         "",
-        f"p50 now / then: x{ratio} ({args.rounds} alternating rounds over the held-out file's messages).",
+        *[f"p50 now / then, {s}: x{ratios[s]}" for s in sets],
+        "",
+        f"{args.rounds} alternating rounds.",
     ]
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "parse_then_and_now.json").write_text(json.dumps(result, indent=2) + "\n")

@@ -170,10 +170,14 @@ def hours_since_mentioned(text: str, now: Optional[datetime] = None) -> Optional
     spans += [
         VAGUE_COUNT[amount.split()[0].lower()] * UNIT_HOURS[unit.lower()] for amount, unit in VAGUE_SPAN.findall(text)
     ]
-    found = search_dates(text, languages=["en"], settings={"RELATIVE_BASE": now, "PREFER_DATES_FROM": "past"})
+    try:
+        found = search_dates(text, languages=["en"], settings={"RELATIVE_BASE": now, "PREFER_DATES_FROM": "past"})
+    except Exception:  # dateparser's search can fail on odd input: no time read, so no report is vetoed
+        found = None
     for phrase, when in found or []:
         if phrase.strip().lower() not in IGNORED_TIMES and not BARE_UNIT.match(phrase.strip()):
-            spans.append(abs((when - now).total_seconds()) / 3600.0)
+            # A word read as a time zone ("an MOT", "3pm PST") makes the date zone-aware: compared naive.
+            spans.append(abs((when.replace(tzinfo=None) - now.replace(tzinfo=None)).total_seconds()) / 3600.0)
     return max(spans) if spans else None
 
 

@@ -138,6 +138,20 @@ def test_the_time_since_treatment_is_read_from_the_message(text, hours):
     assert found == (None if hours is None else pytest.approx(hours, abs=0.1))
 
 
+@pytest.mark.parametrize(
+    "text", ["lips swelling since 3pm PST, treated 2 hours ago", "is a cracked windscreen an MOT fail? my face is red"]
+)
+def test_a_word_read_as_a_time_zone_does_not_break_the_reading(text):
+    """dateparser reads "PST", and "MOT" in "an MOT", as time zones and returns zone-aware dates: compared
+    with a naive "now" they raised TypeError, which would have failed the parse of a report."""
+    from datetime import datetime
+
+    from components.warning_signs import hours_since_mentioned
+
+    found = hours_since_mentioned(text, now=datetime(2026, 12, 1, 18, 0))
+    assert found is None or found >= 0
+
+
 def test_a_lasting_effect_told_hours_after_treatment_is_the_expected_effect():
     """The article: mild redness or swelling settles within a few hours. Only the clinic level is timed."""
     from components.warning_signs import expected_in_its_time
