@@ -114,7 +114,11 @@ def main() -> None:
         "",
         "| messages | model | p50 (ms) | p95 (ms) | parses |",
         "|---|---|---|---|---|",
-        *[f"| {s} | {name} | {f['p50_ms']} | {f['p95_ms']} | {f['parses']} |" for s in sets for name, f in out[s].items()],
+        *[
+            f"| {s} | {name} | {f['p50_ms']} | {f['p95_ms']} | {f['parses']} |"
+            for s in sets
+            for name, f in out[s].items()
+        ],
         "",
         *[f"p50 now / then, {s}: x{ratios[s]}" for s in sets],
         "",
