@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import itertools
 import json
 import re
 import sys
@@ -92,7 +93,8 @@ DEVELOPMENT = ("dev", "report", "v2", "v4", "v3", "v5", "v6", "v7", "v8", "v9", 
 INTENT_LEANINGS = [0.2, 0.3, 0.4, 0.5]
 # The classifier's confidence from which its first-choice report stands whatever the check says.
 CLASSIFIER_SURE = [0.4, 0.5, 0.6, 0.7, NEVER_SURE]
-THRESHOLD_KEYS = ("report_at", "report_at_with_intent", "intent_report_at", "classifier_sure_at")
+THRESHOLD_KEYS = ("report_at", "report_at_with_intent", "intent_report_at", "classifier_sure_at", "reader_alone_at")
+READER_ALONE = (0.8, 0.85, 0.9, 0.95, 0.98, NEVER_SURE)  # the reader on its own; NEVER_SURE: never alone
 LEVEL_RANK: dict[str | None, int] = {"emergency": 0, "urgent": 1, "clinic": 2}
 
 
@@ -132,6 +134,7 @@ def replay(parse: dict[str, Any], config: dict[str, Any], classifier: bool = Tru
         classifier and found.get("classified_as") == REPORT,
         config,
         max((found.get("kinds") or {}).values(), default=0.0),
+        found.get("reader"),
     ):
         return False
     if found.get("level", "urgent") == "emergency":  # never timed: judged_in_its_time kept it
@@ -219,30 +222,31 @@ def choose_thresholds(
     # call a report (2026-12-05: a check-in's "still a bit red around the injection points" read 0.979).
     grid = [round(0.05 * i, 2) for i in range(10, 20)] + [0.97, 0.98, 0.99, 0.995]
     best: tuple[Any, dict[str, Any]] | None = None
-    for sure in CLASSIFIER_SURE:
-        for leaning in INTENT_LEANINGS:
-            for report_at in grid:
-                for with_intent in [0.0, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2]:
-                    settings = {
-                        **config,
-                        "report_at": report_at,
-                        "report_at_with_intent": with_intent,
-                        "intent_report_at": leaning,
-                        "classifier_sure_at": sure,
-                    }
-                    kept_right = sum(replay(p, settings) == is_report for p, is_report in kept)
-                    result = score(items, [replay(p, settings) for p in parses])
-                    key = (
-                        kept_right,
-                        result["recall"],
-                        -result["benign_escalation"],
-                        -leaning,
-                        -with_intent,
-                        report_at,
-                        sure,
-                    )
-                    if best is None or key > best[0]:
-                        best = (key, {**settings, **result, "kept_right": kept_right, "kept_total": len(kept)})
+    for sure, alone, leaning, report_at, with_intent in itertools.product(
+        CLASSIFIER_SURE, READER_ALONE, INTENT_LEANINGS, grid, [0.0, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2]
+    ):
+        settings = {
+            **config,
+            "report_at": report_at,
+            "report_at_with_intent": with_intent,
+            "intent_report_at": leaning,
+            "classifier_sure_at": sure,
+            "reader_alone_at": alone,
+        }
+        kept_right = sum(replay(p, settings) == is_report for p, is_report in kept)
+        result = score(items, [replay(p, settings) for p in parses])
+        key = (
+            kept_right,
+            result["recall"],
+            -result["benign_escalation"],
+            -leaning,
+            -with_intent,
+            report_at,
+            sure,
+            alone,
+        )
+        if best is None or key > best[0]:
+            best = (key, {**settings, **result, "kept_right": kept_right, "kept_total": len(kept)})
     assert best is not None  # the grid is not empty
     return best[1]
 

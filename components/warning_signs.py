@@ -220,6 +220,7 @@ def decide(
     diet_says_report: bool,
     config: dict[str, Any],
     top_kind_share: float = 1.0,
+    reader: Optional[float] = None,
 ) -> Optional[bool]:
     """True: a report. False: the classifier said report but the check does not back it (demote). None: leave it.
 
@@ -230,9 +231,15 @@ def decide(
     lasting effects at 0.59 and 0.44) with report probabilities of 0.0001-0.0055, confident and wrong.
     Such a report must name one kind clearly (`top_kind_share`, the largest kind probability, at least
     `sure_kind_share`): those three did (0.80-0.95), while "and the thing with my friend" (0.17), which the
-    classifier took for a report at 0.55, names no sign at all."""
+    classifier took for a report at 0.55, names no sign at all.
+
+    The fine-tuned reader alone decides at `reader_alone_at` (off unless config.yml sets it): a bleeding
+    report asked as an aftercare question read 0.84 to the reader and 0.011 to the networks, and the
+    geometric mean kept it below every bar (2026-12-06, development sets)."""
     sure = intent_confidence >= config.get("classifier_sure_at", NEVER_SURE)
     if diet_says_report and sure and top_kind_share >= config.get("sure_kind_share", 0.0):
+        return True
+    if reader is not None and reader >= config.get("reader_alone_at", NEVER_SURE):
         return True
     leans = intent_confidence >= config["intent_report_at"] or diet_says_report
     if report_probability >= config["report_at"] or (leans and report_probability >= config["report_at_with_intent"]):
@@ -266,6 +273,8 @@ class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier)
             "reader_epochs": 3,
             "reader_learning_rate": 5e-5,
             "reader_from": 0.2,  # the networks' probability or the classifier's confidence that asks for it
+            "reader_also_for": [],  # the classifier's first choices that ask for it too (aftercare questions)
+            "reader_alone_at": NEVER_SURE,  # the reader's probability that is a report on its own (off)
         }
 
     def use_trained(self, trained: Optional[dict[str, Any]] = None) -> None:
@@ -375,13 +384,15 @@ class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier)
         return self.networks.probability(tokens), dict(zip(self.classes, kinds.tolist()))
 
     def second_reading(
-        self, text: str, networks: float, intent_confidence: float, classified_report: bool
+        self, text: str, networks: float, intent_confidence: float, classified_as: Optional[str]
     ) -> Optional[float]:
         """The fine-tuned reader's probability, when the networks or the classifier take the message for a
-        possible report; None otherwise (the networks' reading alone is then below every threshold that
-        the geometric mean could reach: report_at is at least 0.5, and sqrt(0.2) < 0.5)."""
+        possible report, or the classifier's first choice is one of `reader_also_for` (reports asked as
+        aftercare questions); None otherwise (the networks' reading alone is then below every threshold
+        that the geometric mean could reach: report_at is at least 0.5, and sqrt(0.2) < 0.5)."""
         start = self.component_config["reader_from"]
-        if self.reader is None or not (networks >= start or intent_confidence >= start or classified_report):
+        asked = networks >= start or intent_confidence >= start or classified_as == REPORT_INTENT
+        if self.reader is None or not (asked or classified_as in self.component_config["reader_also_for"]):
             return None
         return self.reader.probability(text)
 
@@ -397,10 +408,15 @@ class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier)
             intent_confidence = max(
                 (r.get("confidence", 0.0) for r in ranking if r.get("name") == REPORT_INTENT), default=0.0
             )
-            reader = self.second_reading(message.get(TEXT) or "", networks, intent_confidence, top == REPORT_INTENT)
+            reader = self.second_reading(message.get(TEXT) or "", networks, intent_confidence, top)
             report_probability = networks if reader is None else float(np.sqrt(networks * reader))
             verdict = decide(
-                report_probability, intent_confidence, top == REPORT_INTENT, config, max(kinds.values(), default=0.0)
+                report_probability,
+                intent_confidence,
+                top == REPORT_INTENT,
+                config,
+                max(kinds.values(), default=0.0),
+                reader,
             )
             kind = max(kinds, key=kinds.__getitem__) if kinds else "unspecified"
             hours = None
