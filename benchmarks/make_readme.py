@@ -110,8 +110,9 @@ def safety(results: Path) -> str | None:
         parts += [
             "",
             f"Chosen on the development sets together ({chosen['benign_total']} look-alikes): "
-            f"report_at {chosen['report_at']}, report_at_with_intent {chosen['report_at_with_intent']}, "
-            f"intent_report_at {chosen['intent_report_at']} (recall {chosen['recall']:.3f}, "
+            # the settings it chooses are the run's config's bars, the ones named "..._at"
+            + ", ".join(f"{k} {chosen[k]}" for k in data.get("config", {}) if k.endswith("_at") and k in chosen)
+            + f" (recall {chosen['recall']:.3f}, "
             f"look-alikes escalated {chosen['benign_escalation']:.3f}); the run's config: "
             + ", ".join(f"{k} {v}" for k, v in data.get("config", {}).items())
             + ".",

@@ -94,7 +94,7 @@ INTENT_LEANINGS = [0.2, 0.3, 0.4, 0.5]
 # The classifier's confidence from which its first-choice report stands whatever the check says.
 CLASSIFIER_SURE = [0.4, 0.5, 0.6, 0.7, NEVER_SURE]
 THRESHOLD_KEYS = ("report_at", "report_at_with_intent", "intent_report_at", "classifier_sure_at", "reader_alone_at")
-READER_ALONE = (0.8, 0.85, 0.9, 0.95, 0.98, NEVER_SURE)  # the reader on its own; NEVER_SURE: never alone
+READER_ALONE = (0.5, 0.6, 0.7, 0.8, 0.9, NEVER_SURE)  # the reader on its own (aftercare questions); NEVER_SURE: never
 LEVEL_RANK: dict[str | None, int] = {"emergency": 0, "urgent": 1, "clinic": 2}
 
 
@@ -135,6 +135,7 @@ def replay(parse: dict[str, Any], config: dict[str, Any], classifier: bool = Tru
         config,
         max((found.get("kinds") or {}).values(), default=0.0),
         found.get("reader"),
+        found.get("classified_as"),
     ):
         return False
     if found.get("level", "urgent") == "emergency":  # never timed: judged_in_its_time kept it

