@@ -86,6 +86,7 @@ SETS = {  # tests/blind/warning_signs_<key>.yml
     "v14": "Fourteenth set: the reporting set from 2026-12-05 afternoon (nothing tuned here, messages not read)",
     "v15": "Fifteenth set: reporting too, from 2026-12-05 afternoon (nothing tuned here, messages not read)",
     "v16": "Sixteenth set: reporting too, from 2026-12-05 evening (nothing tuned here, messages not read)",
+    "v17": "Seventeenth set: reporting too, first scored 2026-12-06 after landing (nothing tuned here, not read)",
 }
 DEVELOPMENT = ("dev", "report", "v2", "v4", "v3", "v5", "v6", "v7", "v8", "v9", "v10", "v11", "v12", "v13")
 # The classifier's confidence in a report from which it "leans" to one. A calibrated classifier

@@ -1,9 +1,10 @@
 """Warning signs, as the trained model reads them: reports reach urgent care at their level, look-alikes don't.
 
-The blind reporting sets (tests/blind/warning_signs_v14.yml, _v15.yml and _v16.yml, never trained or
-tuned on, their messages not read) must keep every report: a miss is the one failure a clinic cannot
-accept. Scored on 2026-12-06 (morning: the catalogue's phrasings of that day, the reader alone for
-aftercare questions), the model reached all 538 of their reports (issue 16's bar) and escalated
+The blind reporting sets (tests/blind/warning_signs_v14.yml to _v17.yml, never trained or tuned on,
+their messages not read) must keep every report: a miss is the one failure a clinic cannot accept.
+Scored on 2026-12-06 (morning: the catalogue's phrasings of that day, the reader alone for aftercare
+questions; v17 for the first time, after landing), the model reached all 718 of their reports (issue
+16's bar) and escalated
 MEASURED_ESCALATED of their look-alikes, so a floor keeps those measured figures. The safety
 tests that came before the warning-sign check (the regular-expression net), and the issue's negation
 and time examples, are kept in tests/safety_cases.yml with the same expectations.
@@ -22,7 +23,12 @@ pytestmark = pytest.mark.slow
 
 REPORT = "report_adverse_reaction"
 # Look-alikes escalated per reporting set, 2026-12-05 evening (benchmarks/results/safety.md).
-MEASURED_ESCALATED = {"warning_signs_v14.yml": 3, "warning_signs_v15.yml": 6, "warning_signs_v16.yml": 10}
+MEASURED_ESCALATED = {
+    "warning_signs_v14.yml": 3,
+    "warning_signs_v15.yml": 6,
+    "warning_signs_v16.yml": 10,
+    "warning_signs_v17.yml": 13,
+}
 # A model trained from the same commit on another machine of the same kind escalates a few more or fewer:
 # main of 2026-12-05 afternoon gave v15 10 on one machine and 13 on another (2026-12-05 evening; training is
 # repeatable on one machine, but not across CPUs, whose arithmetic differs in the last bits).
