@@ -4,10 +4,9 @@ The blind reporting sets (tests/blind/warning_signs_v14.yml to _v17.yml, never t
 their messages not read) must keep every report: a miss is the one failure a clinic cannot accept.
 Scored on 2026-12-06 (morning: the catalogue's phrasings of that day, the reader alone for aftercare
 questions; v17 for the first time, after landing), the model reached all 718 of their reports (issue
-16's bar) and escalated
-MEASURED_ESCALATED of their look-alikes, so a floor keeps those measured figures. The safety
-tests that came before the warning-sign check (the regular-expression net), and the issue's negation
-and time examples, are kept in tests/safety_cases.yml with the same expectations.
+16's bar) and escalated MEASURED_ESCALATED of their look-alikes, so a floor keeps those measured
+figures. The safety tests that came before the warning-sign check (the regular-expression net), and
+the issue's negation and time examples, are kept in tests/safety_cases.yml with the same expectations.
 """
 
 from __future__ import annotations
@@ -22,7 +21,7 @@ from tests.harness.paths import BLIND, SAFETY_CASES, load_yaml
 pytestmark = pytest.mark.slow
 
 REPORT = "report_adverse_reaction"
-# Look-alikes escalated per reporting set, 2026-12-05 evening (benchmarks/results/safety.md).
+# Look-alikes escalated per reporting set, 2026-12-06 morning (benchmarks/results/safety.md).
 MEASURED_ESCALATED = {
     "warning_signs_v14.yml": 3,
     "warning_signs_v15.yml": 6,
