@@ -41,9 +41,11 @@ SAFETY_SETS = {
     "v11": "eleventh set (development)",
     "v12": "twelfth set (development)",
     "v13": "thirteenth set (development)",
+    "v17": "seventeenth set (development)",
     "v14": "**fourteenth set: reporting**",
     "v15": "**fifteenth set: reporting**",
     "v16": "**sixteenth set: reporting**",
+    "v18": "**eighteenth set: reporting**",
 }
 
 
@@ -107,15 +109,16 @@ def safety(results: Path) -> str | None:
     ]
     chosen = data.get("chosen_on_development")
     if chosen:
+        sample = chosen["left_out_in_turn"][str(chosen["margin"])]
         parts += [
             "",
-            f"Chosen on the development sets together ({chosen['benign_total']} look-alikes): "
-            # the settings it chooses are the run's config's bars, the ones named "..._at"
-            + ", ".join(f"{k} {chosen[k]}" for k in data.get("config", {}) if k.endswith("_at") and k in chosen)
-            + f" (recall {chosen['recall']:.3f}, "
-            f"look-alikes escalated {chosen['benign_escalation']:.3f}); the run's config: "
-            + ", ".join(f"{k} {v}" for k, v in data.get("config", {}).items())
-            + ".",
+            f"Weights fitted on the development sets together ({chosen['benign_total']} look-alikes), the bar "
+            f"{chosen['margin']} below the lowest report: "
+            + ", ".join(f"{k} {v}" for k, v in chosen["weights"].items())
+            + f" (recall {chosen['recall']:.3f}, look-alikes escalated {chosen['benign_escalation']:.3f}; each set "
+            f"left out of the fit in turn: {sample['missed']} missed, {sample['benign_escalated']} look-alikes); "
+            "config.yml "
+            + ("holds them." if chosen["weights"] == data.get("config", {}).get("weights") else "differs."),
         ]
     lat = data.get("latency")
     if lat:

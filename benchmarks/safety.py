@@ -7,14 +7,14 @@ message is parsed once by the trained model; the systems below are then scored o
   - project:      the assistant's decision (final intent report_adverse_reaction);
   - regex net:    the regular expressions of 2026-11-30 alone (benchmarks/baseline_nets/);
   - classifier alone: this model's intent before the warning-sign check;
-  - meaning alone: the check's report probability at its threshold, without the classifier.
+  - meaning alone: the check's own readings at even odds (their geometric mean at 0.5), without the classifier.
 
 Development and reporting. The first set's two halves, the second and the fourth set have all been
 read while the check was built, and the third set's figures steered how settings are chosen, so
-together they are the DEVELOPMENT sets: the check's thresholds are chosen on them (the best recall
-first, then the least benign escalation: `choose_thresholds`), and the run says whether config.yml
-holds them. The fifth set (v5) was the reporting set until a miss there steered the decision rule
-(2026-12-03); it is development since, its messages still unread. The sixth set (v6) was the
+together they are the DEVELOPMENT sets: the check's weights are fitted on them (`choose_weights`: the
+bar below every development report, by the margin that leaving each set out in turn needs), and the
+run says whether config.yml holds them. The fifth set (v5) was the reporting set until a miss there
+steered the decision rule (2026-12-03); it is development since, its messages still unread. The sixth set (v6) was the
 reporting set until the scores of its misses steered the decision rule (2026-12-03 13:40);
 development since. The seventh set (v7) was the reporting set until 2026-12-03 15:45 (half-spent:
 a setting chosen on development was replayed on it before another was set); development since. The
@@ -35,7 +35,9 @@ Its first score (2026-12-05, 4/120 look-alikes) was the lowest of any set, so th
 written that morning with the same brief, unscored) was scored with the same model and settings and
 reports with it. The sixteenth (v16), the reserve, joined them for the check's fine-tuned second reading
 (2026-12-05 evening, thresholds chosen on development first): the three together are the reporting
-figure. The seventeenth (v17) is the reserve, unscored, and not in this run.
+figure. The seventeenth (v17), the reserve, was scored once after a landing (2026-12-06 morning) and
+the scores of its escalated look-alikes were read: development since. The eighteenth (v18), written
+with v17's brief and kept unscored, joins the reporting sets with the weighed decision (2026-12-06).
 
 Latency: the same model parses the same messages with the check and with the check switched off
 (its `process` replaced by a pass-through), in alternating rounds; the ratio of the p50s is the
@@ -49,8 +51,8 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import itertools
 import json
+import math
 import re
 import sys
 from collections.abc import Sequence
@@ -62,7 +64,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from benchmarks.side_by_side import latency_with_and_without, parse_args  # noqa: E402
-from components.warning_signs import NEVER_SURE, decide, judged_in_its_time, kind_levels  # noqa: E402
+from components.report_decision import READINGS, decide, readings  # noqa: E402
+from components.warning_signs import judged_in_its_time, kind_levels  # noqa: E402
 from tests.harness.paths import BLIND, SAFETY_CASES  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
@@ -83,19 +86,18 @@ SETS = {  # tests/blind/warning_signs_<key>.yml
     "v11": "Eleventh set (development from 2026-12-05 03:50: its misses' scores steered the rule; messages not read)",
     "v12": "Twelfth set (development from 2026-12-05 afternoon: the reporting set since 03:50; messages not read)",
     "v13": "Thirteenth set (development from 2026-12-05 afternoon: scored once for a held-back candidate; not read)",
+    "v17": "Seventeenth set (development from 2026-12-06: scored once after a landing, its scores read; not read)",
     "v14": "Fourteenth set: the reporting set from 2026-12-05 afternoon (nothing tuned here, messages not read)",
     "v15": "Fifteenth set: reporting too, from 2026-12-05 afternoon (nothing tuned here, messages not read)",
     "v16": "Sixteenth set: reporting too, from 2026-12-05 evening (nothing tuned here, messages not read)",
-    "v17": "Seventeenth set: reporting too, first scored 2026-12-06 after landing (nothing tuned here, not read)",
+    "v18": "Eighteenth set: reporting too, first scored 2026-12-06, weighed decision (nothing tuned here, not read)",
 }
-DEVELOPMENT = ("dev", "report", "v2", "v4", "v3", "v5", "v6", "v7", "v8", "v9", "v10", "v11", "v12", "v13")
-# The classifier's confidence in a report from which it "leans" to one. A calibrated classifier
-# spreads its probability more than DIET did, so this is chosen too.
-INTENT_LEANINGS = [0.2, 0.3, 0.4, 0.5]
-# The classifier's confidence from which its first-choice report stands whatever the check says.
-CLASSIFIER_SURE = [0.4, 0.5, 0.6, 0.7, NEVER_SURE]
-THRESHOLD_KEYS = ("report_at", "report_at_with_intent", "intent_report_at", "classifier_sure_at", "reader_alone_at")
-READER_ALONE = (0.5, 0.6, 0.7, 0.8, 0.9, NEVER_SURE)  # the reader on its own (aftercare questions); NEVER_SURE: never
+DEVELOPMENT = ("dev", "report", "v2", "v4", "v3", "v5", "v6", "v7", "v8", "v9", "v10", "v11", "v12", "v13", "v17")
+# How far below the lowest development report the weighed score's bar sits (in log-odds): the smallest
+# with the fewest reports missed when each development set in turn is left out of the fit.
+MARGINS = (0.0, 0.25, 0.5, 0.75, 1.0)
+# A missed report weighs this many look-alikes in the fit (the bar is then set by the reports anyway).
+REPORT_WEIGHT = 5.0
 LEVEL_RANK: dict[str | None, int] = {"emergency": 0, "urgent": 1, "clinic": 2}
 
 
@@ -127,25 +129,38 @@ def check_config() -> dict[str, Any]:
 
 def replay(parse: dict[str, Any], config: dict[str, Any], classifier: bool = True) -> bool:
     """Would the check call this a report with these settings? (components/warning_signs.process)
-    classifier=False: the check alone, the classifier's leaning ignored."""
+    classifier=False: the check's own readings alone, at even odds (their geometric mean at 0.5)."""
     found = parse.get("warning_sign") or {}
-    if not decide(
-        found.get("report_probability", 0.0),
-        found.get("intent_confidence", 0.0) if classifier else 0.0,
-        classifier and found.get("classified_as") == REPORT,
-        config,
-        max((found.get("kinds") or {}).values(), default=0.0),
-        found.get("reader"),
-        found.get("classified_as"),
-    ):
+    if classifier:
+        reported = decide(*decision_inputs(found), config["weights"], config["reader_also_for"])
+    else:
+        reported = found.get("report_probability", 0.0) >= 0.5
+    if not reported:
         return False
+    return not vetoed_in_time(parse, config)
+
+
+def decision_inputs(found: dict[str, Any]) -> tuple[float, float | None, float, str | None, float]:
+    """What components/report_decision.decide reads, from a parse's `warning_sign`."""
+    return (
+        found.get("networks", 0.0),
+        found.get("reader"),
+        found.get("intent_confidence", 0.0),
+        found.get("classified_as"),
+        max((found.get("kinds") or {}).values(), default=0.0),
+    )
+
+
+def vetoed_in_time(parse: dict[str, Any], config: dict[str, Any]) -> bool:
+    """A report by the score that the time veto drops (the expected effect, hours after treatment)."""
+    found = parse.get("warning_sign") or {}
     if found.get("level", "urgent") == "emergency":  # never timed: judged_in_its_time kept it
-        return True
+        return False
     # An urgent level may be a clinic-level reading lifted by urgent_share, which the time veto does not see:
     # judged again on the kinds the parse kept (its top three).
     kinds = tuple(sorted((found.get("kinds") or {}).items()))
     keys = ("expected_within_hours", "expected_kind_share", "level_share", "emergency_share", "urgent_share")
-    return not expected_effect(kinds, parse.get("text", ""), tuple(config[k] for k in keys))
+    return expected_effect(kinds, parse.get("text", ""), tuple(config[k] for k in keys))
 
 
 @functools.cache
@@ -205,52 +220,76 @@ def kept_cases() -> list[tuple[str, bool]]:
     return kept
 
 
-def choose_thresholds(
-    items: list[dict[str, Any]],
-    parses: list[dict[str, Any]],
-    config: dict[str, Any],
-    kept: Sequence[tuple[dict[str, Any], bool]] = (),
-) -> dict[str, Any]:
-    """On the development sets: the best recall first (a missed warning sign is the one failure a clinic
-    cannot accept; a false alarm costs a phone call), then the least benign escalation, then the earliest
-    leaning of the classifier and the lowest bar with its agreement (safety first among equals), then the
-    highest bars alone. Until 2026-12-03 settings within 7.5% benign escalation were preferred to recall,
-    which kept misses on the development sets that a recall-first choice reaches.
+Labelled = Sequence[tuple[dict[str, Any], bool]]  # (a parse, is it a report?)
 
-    Before all of that, the most of the team's own cases read right (`kept`: each case's parse and whether
-    it is a report): the tests require every one, and on 2026-12-04 a recall-first choice on the
-    development sets alone escalated "the redness went after an hour" (benchmarks/results/configs_tried.md)."""
-    # The check alone: up to 0.995, for the networks that read word order are sure of most of what they
-    # call a report (2026-12-05: a check-in's "still a bit red around the injection points" read 0.979).
-    grid = [round(0.05 * i, 2) for i in range(10, 20)] + [0.97, 0.98, 0.99, 0.995]
-    best: tuple[Any, dict[str, Any]] | None = None
-    for sure, alone, leaning, report_at, with_intent in itertools.product(
-        CLASSIFIER_SURE, READER_ALONE, INTENT_LEANINGS, grid, [0.0, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2]
-    ):
-        settings = {
-            **config,
-            "report_at": report_at,
-            "report_at_with_intent": with_intent,
-            "intent_report_at": leaning,
-            "classifier_sure_at": sure,
-            "reader_alone_at": alone,
-        }
-        kept_right = sum(replay(p, settings) == is_report for p, is_report in kept)
-        result = score(items, [replay(p, settings) for p in parses])
-        key = (
-            kept_right,
-            result["recall"],
-            -result["benign_escalation"],
-            -leaning,
-            -with_intent,
-            report_at,
-            sure,
-            alone,
-        )
-        if best is None or key > best[0]:
-            best = (key, {**settings, **result, "kept_right": kept_right, "kept_total": len(kept)})
-    assert best is not None  # the grid is not empty
-    return best[1]
+
+def labelled(items: list[dict[str, Any]], parses: list[dict[str, Any]]) -> list[tuple[dict[str, Any], bool]]:
+    return [(p, i["report"]) for i, p in zip(items, parses)]
+
+
+def read_for_fit(rows: Labelled, config: dict[str, Any]) -> tuple[list[list[float]], list[bool], list[bool]]:
+    """The readings of the messages read twice (no other can be a report), whether each is a report, and
+    whether a report would stand the time veto (one it drops cannot count for the bar)."""
+    features, reports, count = [], [], []
+    for parse, is_report in rows:
+        networks, reader, confidence, top, clearest = decision_inputs(parse.get("warning_sign") or {})
+        if reader is None:
+            continue
+        read = readings(networks, reader, confidence, top, clearest, config["reader_also_for"])
+        features.append([read[name] for name in READINGS])
+        reports.append(is_report)
+        count.append(is_report and not vetoed_in_time(parse, config))
+    return features, reports, count
+
+
+def fit_weights(rows: Labelled, config: dict[str, Any], margin: float) -> dict[str, float]:
+    """A logistic regression of report-or-not on the readings (a missed report weighs REPORT_WEIGHT
+    look-alikes), its weights rounded to two places; the constant then puts the bar `margin` below the
+    lowest report (rounded towards catching it): every report of `rows` is caught, whatever the fit's
+    own intercept says. Fitted with scikit-learn, which Rasa itself depends on."""
+    from sklearn.linear_model import LogisticRegression
+
+    features, reports, count = read_for_fit(rows, config)
+    fit = LogisticRegression(C=1.0, max_iter=5000, class_weight={True: REPORT_WEIGHT, False: 1.0})
+    fit.fit(features, reports)
+    weights = {name: round(float(w), 2) for name, w in zip(READINGS, fit.coef_[0])}
+    lowest = min(sum(weights[n] * x for n, x in zip(READINGS, f)) for f, c in zip(features, count) if c)
+    return {"constant": math.ceil((margin - lowest) * 100) / 100, **weights}
+
+
+def choose_weights(
+    sets: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]],
+    config: dict[str, Any],
+    kept: Labelled = (),
+) -> dict[str, Any]:
+    """On the development sets (name: items and parses): the margin first, out of sample (each set in turn
+    left out of the fit and scored, with the team's own cases always in it): the smallest margin with the
+    fewest reports missed, a missed warning sign being the one failure a clinic cannot accept. Then the
+    weights, fitted on every development set with that margin. The team's own cases (tests/safety_cases.yml
+    and the conversation tests' messages) are in every fit, and their reports set the bar too."""
+    out_of_sample = {m: {"missed": 0, "benign_escalated": 0} for m in MARGINS}
+    for left_out, (items, parses) in sets.items():
+        rows = [row for name, (i, p) in sets.items() if name != left_out for row in labelled(i, p)]
+        plain = fit_weights(rows + list(kept), config, 0.0)
+        for m in MARGINS:
+            settings = {**config, "weights": {**plain, "constant": plain["constant"] + m}}
+            result = score(items, [replay(p, settings) for p in parses])
+            out_of_sample[m]["missed"] += result["missed"]
+            out_of_sample[m]["benign_escalated"] += result["benign_escalated"]
+    margin = min(MARGINS, key=lambda m: (out_of_sample[m]["missed"], m))
+    items = [item for set_items, _ in sets.values() for item in set_items]
+    parses = [parse for _, set_parses in sets.values() for parse in set_parses]
+    weights = fit_weights(labelled(items, parses) + list(kept), config, margin)
+    settings = {**config, "weights": weights}
+    kept_right = sum(replay(p, settings) == is_report for p, is_report in kept)
+    return {
+        "weights": weights,
+        "margin": margin,
+        "left_out_in_turn": {str(m): r for m, r in out_of_sample.items()},
+        **score(items, [replay(p, settings) for p in parses]),
+        "kept_right": kept_right,
+        "kept_total": len(kept),
+    }
 
 
 async def parse_all(agent: Any, texts: list[str]) -> list[dict[str, Any]]:
@@ -290,8 +329,8 @@ def main() -> None:
     agent = Agent.load(args.model)
     config, patterns = check_config(), regex_net()
     settings = (
-        *THRESHOLD_KEYS,
-        "sure_kind_share",
+        "weights",
+        "reader_also_for",
         "level_share",
         "emergency_share",
         "urgent_share",
@@ -307,7 +346,7 @@ def main() -> None:
         "",
     ]
     all_texts: list[str] = []
-    development: list[Any] = []
+    development: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {}
     for half in SETS:
         items = load_half(half)
         texts = [i["text"] for i in items]
@@ -326,7 +365,7 @@ def main() -> None:
                                 p,
                                 {
                                     **config,
-                                    **{k: out["chosen_on_development"][k] for k in THRESHOLD_KEYS},
+                                    "weights": out["chosen_on_development"]["weights"],
                                 },
                             )
                             for p in parses
@@ -344,7 +383,7 @@ def main() -> None:
         }
         half_out: dict[str, Any] = {"systems": rows}
         if half in DEVELOPMENT:
-            development += list(zip(items, parses))
+            development[half] = (items, parses)
         half_out["missed"] = [
             {"kind": i["kind"], "text": i["text"], "warning_sign": p.get("warning_sign")}
             for i, p, f in zip(items, parses, final)
@@ -371,17 +410,18 @@ def main() -> None:
         if half == DEVELOPMENT[-1]:
             cases = kept_cases()
             kept = list(zip(asyncio.run(parse_all(agent, [text for text, _ in cases])), [r for _, r in cases]))
-            chosen = choose_thresholds([i for i, _ in development], [p for _, p in development], config, kept)
+            chosen = choose_weights(development, config, kept)
             out["chosen_on_development"] = chosen
-            keys = THRESHOLD_KEYS
-            holds = all(chosen[k] == config[k] for k in keys)
+            holds = chosen["weights"] == config["weights"]
+            sample = chosen["left_out_in_turn"][str(chosen["margin"])]
             md += [
-                f"**Chosen on the development sets together** ({chosen['benign_total']} look-alikes): "
-                + ", ".join(f"{k} {chosen[k]}" for k in keys)
-                + f" (recall {chosen['recall']:.3f}, benign "
-                f"{chosen['benign_escalation']:.3f}; the team's own cases (tests/safety_cases.yml, tests/stories/) "
-                f"read right: {chosen['kept_right']}/{chosen['kept_total']}); config.yml "
-                + ("holds them." if holds else f"differs: {out['config']}."),
+                f"**Fitted on the development sets together** ({chosen['benign_total']} look-alikes): weights "
+                + ", ".join(f"{k} {v}" for k, v in chosen["weights"].items())
+                + f"; the bar {chosen['margin']} below the lowest report (recall {chosen['recall']:.3f}, benign "
+                f"{chosen['benign_escalation']:.3f}; each set in turn left out: {sample['missed']} missed, "
+                f"{sample['benign_escalated']} look-alikes; the team's own cases (tests/safety_cases.yml, "
+                f"tests/stories/) read right: {chosen['kept_right']}/{chosen['kept_total']}); config.yml "
+                + ("holds them." if holds else f"differs: {config['weights']}."),
                 "",
             ]
             print(md[-2])

@@ -15,20 +15,17 @@ no extra model call):
   - a second reading of report-or-not, for a message that the networks or the classifier take for
     a possible report (either at `reader_from` or more, or a report as the classifier's first choice):
     all-MiniLM-L6-v2 itself fine-tuned on the same examples (components/report_reader.py). The
-    report probability is then the geometric mean of the two readings, so both must find a report;
-    any other message cannot reach a threshold and costs no second transformer call;
+    report probability shown in the parse is the geometric mean of the two readings; any other message
+    cannot be a report and costs no second transformer call;
   - which kind: a logistic regression on the sentence means, trained on the catalogue's phrasings
     alone (one block per kind).
 
-The NLU intent and this check decide together: a message is a report when the check's probability
-of a report reaches `report_at`, or when the intent classifier leans to `report_adverse_reaction` (confidence at
-least `intent_report_at`) and the check reaches the lower `report_at_with_intent`, or when a report is
-the classifier's first choice at `classifier_sure_at` or more (the check's networks were confidently
-wrong about such reports on a fresh blind set).
-When the classifier's top intent is a report that the check does not back, the message gets its next
-intent ("what if my lips swell?" reads like a report to a word model). The two check thresholds are
-chosen on the development half of the blind warning-sign set (benchmarks/safety.py), never on the
-half that reports the figures.
+The NLU intent and this check decide together, in one weighed score over all the readings (the
+networks', the reader's, the classifier's confidence in a report and its first choice, how clearly one
+kind is named: components/report_decision.py). The weights are fitted on the development blind sets'
+parses (benchmarks/safety.py), never on a set that reports the figures. When the classifier's top
+intent is a report that the score does not back, the message gets its next intent ("what if my lips
+swell?" reads like a report to a word model).
 
 Time matters for the mildest level. The article says mild redness or swelling settles within a few
 hours, so a clinic-level "report" (lasting effects) that says it is only hours since the treatment
@@ -61,15 +58,14 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components import report_network
 from components.base import ReadsSentenceVectors, TrainedComponent
+from components.report_decision import REPORT_INTENT, decide
 from components.report_reader import ReportReader
 from components.training_variants import VARIANT
 
-REPORT_INTENT = "report_adverse_reaction"
 NOT_A_REPORT = "none"
 OUTPUT_KEY = "warning_sign"
 CATALOGUE = Path(__file__).resolve().parent.parent / "data" / "content" / "warning_signs.yml"
 LEVELS = ["emergency", "urgent", "clinic"]  # most urgent first
-NEVER_SURE = 1.01  # classifier_sure_at that no confidence reaches: the check may overrule any report
 
 
 def featurizer_tokens(message: Message, featurizers: list[str]) -> Optional[list[np.ndarray]]:
@@ -214,43 +210,6 @@ def judged_in_its_time(
     return False, level_for(others, levels, config), hours
 
 
-def decide(
-    report_probability: float,
-    intent_confidence: float,
-    diet_says_report: bool,
-    config: dict[str, Any],
-    top_kind_share: float = 1.0,
-    reader: Optional[float] = None,
-    classified_as: Optional[str] = None,
-) -> Optional[bool]:
-    """True: a report. False: the classifier said report but the check does not back it (demote). None: leave it.
-
-    The check alone decides at `report_at`; when the intent classifier leans to a report (`intent_report_at`, or
-    a report is its first choice at any confidence), a lower bar, `report_at_with_intent`, is enough. A report
-    that is the classifier's first choice at `classifier_sure_at` or more stands whatever the check says: on the
-    2026-12-03 reporting set (v6) the check's networks overruled three such reports (a stroke at 0.79, two
-    lasting effects at 0.59 and 0.44) with report probabilities of 0.0001-0.0055, confident and wrong.
-    Such a report must name one kind clearly (`top_kind_share`, the largest kind probability, at least
-    `sure_kind_share`): those three did (0.80-0.95), while "and the thing with my friend" (0.17), which the
-    classifier took for a report at 0.55, names no sign at all.
-
-    The fine-tuned reader alone decides at `reader_alone_at` (off unless config.yml sets it), for messages
-    the classifier takes for one of `reader_also_for` (aftercare questions): a bleeding report asked as an
-    aftercare question read 0.77-0.84 to the reader and 0.01-0.34 to the networks, and the geometric mean
-    kept it below every bar (2026-12-06, development sets). Only there: counting the reader alone on every
-    message escalated a long out-of-scope message of the blind FAQ set (reader 0.83)."""
-    sure = intent_confidence >= config.get("classifier_sure_at", NEVER_SURE)
-    if diet_says_report and sure and top_kind_share >= config.get("sure_kind_share", 0.0):
-        return True
-    for_reader = classified_as in config.get("reader_also_for", ())
-    if reader is not None and for_reader and reader >= config.get("reader_alone_at", NEVER_SURE):
-        return True
-    leans = intent_confidence >= config["intent_report_at"] or diet_says_report
-    if report_probability >= config["report_at"] or (leans and report_probability >= config["report_at_with_intent"]):
-        return True
-    return False if diet_says_report else None
-
-
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier):
     """Turns a described warning sign into `report_adverse_reaction` with its kind and level."""
@@ -263,11 +222,9 @@ class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier)
             "hidden_units": 64,
             "epochs": 10,
             "ensemble": 3,
-            "report_at": 0.5,
-            "report_at_with_intent": 0.2,
-            "intent_report_at": 0.5,
-            "classifier_sure_at": NEVER_SURE,  # off unless config.yml sets it
-            "sure_kind_share": 0.0,
+            # report or not: components/report_decision.py; config.yml holds the weights fitted on the
+            # development blind sets. This default: the networks' reading at even odds.
+            "weights": {"constant": 0.0, "networks": 1.0},
             "level_share": 0.25,
             "emergency_share": 0.25,
             "urgent_share": 1.0,  # off unless config.yml sets it
@@ -278,7 +235,6 @@ class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier)
             "reader_learning_rate": 5e-5,
             "reader_from": 0.2,  # the networks' probability or the classifier's confidence that asks for it
             "reader_also_for": [],  # the classifier's first choices that ask for it too (aftercare questions)
-            "reader_alone_at": NEVER_SURE,  # the reader's probability that is a report on its own (off)
         }
 
     def use_trained(self, trained: Optional[dict[str, Any]] = None) -> None:
@@ -392,11 +348,13 @@ class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier)
     ) -> Optional[float]:
         """The fine-tuned reader's probability, when the networks or the classifier take the message for a
         possible report, or the classifier's first choice is one of `reader_also_for` (reports asked as
-        aftercare questions); None otherwise (the networks' reading alone is then below every threshold
-        that the geometric mean could reach: report_at is at least 0.5, and sqrt(0.2) < 0.5)."""
+        aftercare questions); None otherwise: nothing about the message points to a report, and it costs no
+        second transformer call. Without a reader configured, the networks' reading stands in for it."""
+        if self.reader is None:
+            return networks
         start = self.component_config["reader_from"]
         asked = networks >= start or intent_confidence >= start or classified_as == REPORT_INTENT
-        if self.reader is None or not (asked or classified_as in self.component_config["reader_also_for"]):
+        if not (asked or classified_as in self.component_config["reader_also_for"]):
             return None
         return self.reader.probability(text)
 
@@ -415,13 +373,13 @@ class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier)
             reader = self.second_reading(message.get(TEXT) or "", networks, intent_confidence, top)
             report_probability = networks if reader is None else float(np.sqrt(networks * reader))
             verdict = decide(
-                report_probability,
-                intent_confidence,
-                top == REPORT_INTENT,
-                config,
-                max(kinds.values(), default=0.0),
+                networks,
                 reader,
+                intent_confidence,
                 top,
+                max(kinds.values(), default=0.0),
+                config["weights"],
+                config["reader_also_for"],
             )
             kind = max(kinds, key=kinds.__getitem__) if kinds else "unspecified"
             hours = None

@@ -55,9 +55,6 @@ def check(tmp_path):
         "hidden_units": 8,
         "epochs": 30,
         "ensemble": 2,
-        "report_at": 0.5,
-        "report_at_with_intent": 0.5,
-        "intent_report_at": 0.9,
     }
     component = WarningSignCheck.create(config, storage, resource, None)
     training = (
@@ -93,26 +90,23 @@ def test_a_look_alike_keeps_its_answer_and_a_weak_diet_report_goes_to_the_next_i
     assert all(r["name"] != "report_adverse_reaction" for r in weak.get("intent_ranking"))
 
 
-def test_diet_leaning_to_a_report_lowers_the_bar_but_never_replaces_the_check():
-    from components.warning_signs import decide
+def test_the_weighed_score_lets_a_sure_classifier_and_a_doubtful_check_meet_in_between():
+    """components/report_decision.py: every reading counts by its weight; no one reading decides alone."""
+    from components.report_decision import REPORT_INTENT, decide, log_odds
 
-    config = {"report_at": 0.45, "report_at_with_intent": 0.15, "intent_report_at": 0.5}
-    assert decide(0.5, 0.0, False, config) is True  # the check alone
-    assert decide(0.2, 0.6, True, config) is True  # the classifier leans, the check is above the lower bar
-    assert decide(0.2, 0.4, False, config) is None  # the classifier does not lean: not a report
-    assert decide(0.1, 0.99, True, config) is False  # the classifier alone: demoted to its next intent
-    # a report as the classifier's first choice leans too, however unsure it is (a lasting effect at 0.41)
-    assert decide(0.2, 0.41, True, config) is True
-    assert decide(0.1, 0.41, True, config) is False  # ...and the check can still rule it out
-    # unless the classifier is sure enough of its first-choice report: then the check cannot overrule it
-    sure = {**config, "classifier_sure_at": 0.4}
-    assert decide(0.0001, 0.44, True, sure) is True
-    assert decide(0.0001, 0.39, True, sure) is False
-    assert decide(0.0001, 0.9, False, sure) is None  # a report that is not its first choice is not enough
-    # ...and it must name a kind of warning sign clearly: a fragment spread over every kind is no report
-    named = {**sure, "sure_kind_share": 0.25}
-    assert decide(0.0002, 0.55, True, named, top_kind_share=0.17) is False
-    assert decide(0.0002, 0.55, True, named, top_kind_share=0.8) is True
+    networks_only = {"constant": 0.0, "networks": 1.0}
+    assert decide(0.6, 0.6, 0.0, "faq", 1.0, networks_only) is True
+    assert decide(0.4, 0.4, 0.0, "faq", 1.0, networks_only) is None  # not a report: the intent stays
+    assert decide(0.1, 0.1, 0.99, REPORT_INTENT, 1.0, networks_only) is False  # the classifier alone: demoted
+    assert decide(0.9, None, 0.0, "faq", 1.0, networks_only) is None  # not read twice: nothing pointed to a report
+    together = {"constant": 0.0, "networks": 1.0, "classifier": 1.0}
+    assert decide(0.3, 0.3, 0.8, REPORT_INTENT, 1.0, together) is True  # log-odds -0.85 + 1.39
+    assert decide(0.3, 0.3, 0.6, REPORT_INTENT, 1.0, together) is False  # -0.85 + 0.41
+    # a first choice, and how clearly one kind is named, count when the weights say so
+    named = {"constant": -1.0, "first_choice": 0.5, "clearest_kind": 1.0}
+    assert decide(0.5, 0.5, 0.5, REPORT_INTENT, 0.8, named) is True
+    assert decide(0.5, 0.5, 0.5, REPORT_INTENT, 0.17, named) is False  # "and the thing with my friend"
+    assert abs(log_odds(0.0)) < 10 and abs(log_odds(1.0)) < 10  # clipped: one certain reading cannot decide alone
 
 
 @pytest.mark.parametrize(
@@ -188,27 +182,49 @@ def test_the_most_urgent_likely_kind_sets_the_level():
     assert level_of({"lasting_effects": 0.9, "bleeding": 0.1}, levels, 0.25, 0.1, 0.15) == "clinic"
 
 
-def test_the_threshold_choice_keeps_the_teams_own_cases_before_recall_on_the_development_sets():
-    """benchmarks/safety.py choose_thresholds: a setting that reads one of tests/safety_cases.yml wrongly
-    is never chosen, even when it catches more development reports (the tests would fail on it)."""
-    from benchmarks.safety import check_config, choose_thresholds
+def readings_parse(text: str, networks: float, reader: float, confidence: float = 0.1) -> dict:
+    """A parse as benchmarks/safety.py replays it: the check's readings of an urgent kind."""
+    found = {"networks": networks, "reader": reader, "intent_confidence": confidence, "classified_as": "faq"}
+    return {"text": text, "warning_sign": {**found, "kinds": {"bleeding": 1.0}, "level": "urgent"}}
 
-    def parse(text: str, report_probability: float) -> dict:
-        found = {"report_probability": report_probability, "intent_confidence": 0.0, "classified_as": "faq"}
-        return {"text": text, "warning_sign": {**found, "kinds": {"bleeding": 1.0}, "level": "urgent"}}
 
-    items = [
-        {"report": True, "kind": "bleeding", "text": "a"},
-        {"report": False, "category": "question", "text": "b"},
-    ]
-    parses = [parse("a", 0.7), parse("b", 0.3)]
+def blind_set(rng: np.random.Generator, hard: float | None = None) -> tuple[list[dict], list[dict]]:
+    """Twenty reports read high and twenty look-alikes read low; `hard`: one more report read that low."""
+    items, parses = [], []
+    for i in range(20):
+        items.append({"report": True, "kind": "bleeding", "text": f"r{i}"})
+        parses.append(readings_parse(f"r{i}", *rng.uniform(0.6, 0.99, 2)))
+        items.append({"report": False, "category": "question", "text": f"h{i}"})
+        parses.append(readings_parse(f"h{i}", *rng.uniform(0.01, 0.5, 2)))
+    if hard is not None:
+        items.append({"report": True, "kind": "bleeding", "text": "hard"})
+        parses.append(readings_parse("hard", hard, hard))
+    return items, parses
+
+
+def test_the_fitted_weights_catch_every_development_report_and_the_teams_own_cases():
+    """benchmarks/safety.py choose_weights: the bar sits below the lowest development report and the
+    team's own reports; the margin is the smallest with the fewest reports missed when each set in turn
+    is left out of the fit."""
+    from benchmarks.safety import MARGINS, check_config, choose_weights, replay
+
+    rng = np.random.default_rng(0)
     config = check_config()
-    alone = choose_thresholds(items, parses, config)
-    assert alone["recall"] == 1.0 and alone["report_at"] == 0.7  # the highest bar that catches the report
-    kept = [(parse("the redness went after an hour", 0.72), False), (parse("it looks infected", 0.9), True)]
-    chosen = choose_thresholds(items, parses, config, kept)
-    assert chosen["kept_right"] == 2 and 0.72 < chosen["report_at"] <= 0.9
-    assert chosen["recall"] == 0.0  # the development report at 0.7 is given up: the team's case comes first
+    sets = {"a": blind_set(rng), "b": blind_set(rng), "c": blind_set(rng, hard=0.45)}
+    kept = [
+        (readings_parse("it looks infected", 0.55, 0.55), True),
+        (readings_parse("went after an hour", 0.05, 0.1), False),
+    ]
+    chosen = choose_weights(sets, config, kept)
+    assert chosen["recall"] == 1.0 and chosen["kept_right"] == 2
+    settings = {**config, "weights": chosen["weights"]}
+    assert replay(readings_parse("hard", 0.45, 0.45), settings)
+    assert not replay(readings_parse("x", 0.02, 0.02), settings)
+    left_out = {float(m): r["missed"] for m, r in chosen["left_out_in_turn"].items()}
+    assert set(left_out) == set(MARGINS) and left_out[chosen["margin"]] == min(left_out.values())
+    assert all(left_out[m] > left_out[chosen["margin"]] for m in MARGINS if m < chosen["margin"])
+    # the hard report is missed out of sample at the smallest margin, so the margin counts it
+    assert left_out[0.0] >= 1
 
 
 def test_an_unsure_lasting_effect_reading_hours_after_treatment_stays_a_report_at_the_other_kinds_level():
@@ -265,6 +281,7 @@ def test_the_second_reading_joins_by_geometric_mean_and_only_for_possible_report
     component = check[0]
     component.reader = FixedReader(0.04)
     component.component_config["reader_from"] = 0.5  # the toy networks read a question at ~0.2
+    component.component_config["weights"] = {"constant": 0.0, "networks": 0.5, "reader": 0.5}
     report = judged(component, message("my lips are huge", "anaphylaxis", "faq", confidence=0.95))
     found = report.get("warning_sign")
     assert found["reader"] == 0.04
@@ -276,24 +293,17 @@ def test_the_second_reading_joins_by_geometric_mean_and_only_for_possible_report
     assert component.reader.asked == ["my lips are huge"]
 
 
-def test_the_reader_alone_decides_at_its_own_bar_and_is_asked_about_aftercare_questions(check):
+def test_the_reader_counts_more_for_aftercare_questions_and_is_asked_about_them(check):
     """A report asked as an aftercare question: the networks and the classifier see nothing, the reader
-    does. It is asked because of the classifier's first choice, and its reading alone decides, for such
-    messages only: elsewhere it was a long out-of-scope message that the reader read alone."""
-    from components.warning_signs import decide
+    does. It is asked because of the classifier's first choice, and its reading counts with the weight
+    of such questions: elsewhere it was a long out-of-scope message that the reader read high."""
+    from components.report_decision import decide
 
-    config = {
-        "report_at": 0.65,
-        "report_at_with_intent": 0.1,
-        "intent_report_at": 0.3,
-        "reader_alone_at": 0.7,
-        "reader_also_for": ["ask_post_treatment_care"],
-    }
+    weights = {"constant": -3.0, "reader": 1.0, "aftercare_question": 2.0}
     care = "ask_post_treatment_care"
-    assert decide(0.09, 0.04, False, config, reader=0.77, classified_as=care) is True
-    assert decide(0.09, 0.04, False, config, reader=0.5, classified_as=care) is None
-    assert decide(0.09, 0.04, False, config, reader=0.83, classified_as="out_of_scope") is None  # not its job
-    assert decide(0.09, 0.04, False, {**config, "reader_alone_at": 1.01}, reader=0.84, classified_as=care) is None
+    assert decide(0.09, 0.77, 0.04, care, 0.5, weights, [care]) is True  # log-odds 1.21 + 2 - 3
+    assert decide(0.09, 0.5, 0.04, care, 0.5, weights, [care]) is None
+    assert decide(0.09, 0.83, 0.04, "out_of_scope", 0.5, weights, [care]) is None  # not its job
     component = check[0]
     component.reader = FixedReader(0.84)
     component.component_config.update(reader_from=0.99, reader_also_for=["ask_post_treatment_care"])
