@@ -58,7 +58,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components import report_network
 from components.base import ReadsSentenceVectors, TrainedComponent
-from components.report_decision import REPORT_INTENT, decide
+from components.report_decision import REPORT_INTENT, decide, log_odds
 from components.report_reader import ReportReader
 from components.training_variants import VARIANT
 
@@ -231,6 +231,7 @@ class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier)
             "expected_within_hours": 12,
             "expected_kind_share": 0.0,  # any clinic-level reading within the hours is the expected effect
             "reader": None,  # the transformer fine-tuned as a second reading (config.yml names it); None: off
+            "reader_seeds": 1,  # readers fine-tuned from different seeds, averaged
             "reader_epochs": 3,
             "reader_learning_rate": 5e-5,
             "reader_from": 0.2,  # the networks' probability or the classifier's confidence that asks for it
@@ -246,10 +247,9 @@ class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier)
         self.kind_bias: Optional[np.ndarray] = trained.get("kind_bias")
         self.classes: list[str] = trained.get("classes", [])
         self.levels: dict[str, str] = trained.get("levels", {})
-        reader_weights = trained.get("reader_weights")
-        self.reader: Optional[ReportReader] = (
-            ReportReader(self.component_config["reader"], reader_weights) if reader_weights else None
-        )
+        self.readers: list[ReportReader] = [
+            ReportReader(self.component_config["reader"], weights) for weights in trained.get("reader_weights", [])
+        ]
 
     def train(self, training_data: TrainingData) -> Resource:
         from sklearn.linear_model import LogisticRegression
@@ -284,16 +284,18 @@ class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier)
         self.networks = report_network.Networks(self.report_layers)
         # The second reading, from the examples as written: the variants with typing slips would double its
         # training time, and in the pipeline they did not help it (configs_tried.md, 2026-12-05 evening).
-        self.reader = None
-        if config["reader"]:
-            self.reader = ReportReader(config["reader"])
-            self.reader.train(
+        # `reader_seeds` readers, one per seed, their log-odds averaged (second_reading).
+        self.readers = []
+        for seed in range(config["reader_seeds"] if config["reader"] else 0):
+            reader = ReportReader(config["reader"])
+            reader.train(
                 [text for text, _ in written],
                 np.array([report for _, report in written]),
                 config["reader_epochs"],
                 config["reader_learning_rate"],
-                seed=0,
+                seed=seed,
             )
+            self.readers.append(reader)
         # Which kind, learnt from the reports alone.
         kind = LogisticRegression(C=4.0, max_iter=3000).fit(features[is_report], kinds[is_report])
         self.kind_weights, self.kind_bias, self.classes = kind.coef_, kind.intercept_, list(kind.classes_)
@@ -303,8 +305,8 @@ class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier)
                 f"net{i}_{j}": array for i, layers in enumerate(self.report_layers) for j, array in enumerate(layers)
             }
             np.savez(directory / "weights.npz", kind_weights=self.kind_weights, kind_bias=self.kind_bias, **arrays)
-            if self.reader is not None:
-                np.savez(directory / "reader.npz", *self.reader.weights())
+            for seed, reader in enumerate(self.readers):
+                np.savez(directory / f"reader_{seed}.npz", *reader.weights())
             (directory / "classes.json").write_text(
                 json.dumps(
                     {
@@ -330,9 +332,10 @@ class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier)
                 "classes": meta["classes"],
                 "levels": meta["levels"],
             }
-        if (directory / "reader.npz").exists():
-            with np.load(directory / "reader.npz") as stored:
-                trained["reader_weights"] = [stored[f"arr_{i}"] for i in range(len(stored.files))]
+        trained["reader_weights"] = []
+        for seed in range(len(list(directory.glob("reader_*.npz")))):
+            with np.load(directory / f"reader_{seed}.npz") as stored:
+                trained["reader_weights"].append([stored[f"arr_{i}"] for i in range(len(stored.files))])
         hours_since_mentioned("warm up")  # dateparser's first call builds its tables (~60 ms)
         return (trained,)
 
@@ -350,13 +353,16 @@ class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier)
         possible report, or the classifier's first choice is one of `reader_also_for` (reports asked as
         aftercare questions); None otherwise: nothing about the message points to a report, and it costs no
         second transformer call. Without a reader configured, the networks' reading stands in for it."""
-        if self.reader is None:
+        if not self.readers:
             return networks
         start = self.component_config["reader_from"]
         asked = networks >= start or intent_confidence >= start or classified_as == REPORT_INTENT
         if not (asked or classified_as in self.component_config["reader_also_for"]):
             return None
-        return self.reader.probability(text)
+        # Several seeds' readings, averaged in log-odds: one reader's reading of the few reports asked as
+        # care questions moved with every retraining (benchmarks/results/configs_tried.md, 2026-12-06).
+        mean = float(np.mean([log_odds(reader.probability(text)) for reader in self.readers]))
+        return float(1.0 / (1.0 + np.exp(-mean)))
 
     def process(self, messages: list[Message]) -> list[Message]:
         config = self.component_config
