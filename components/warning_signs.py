@@ -14,7 +14,8 @@ no extra model call):
     (nine development blind sets: 64 of 938 look-alikes escalated against 106, no report missed);
   - a second reading of report-or-not, for a message that the networks or the classifier take for
     a possible report (either at `reader_from` or more, or a report as the classifier's first choice):
-    all-MiniLM-L6-v2 itself fine-tuned on the same examples (components/report_reader.py). The
+    all-MiniLM-L6-v2 itself fine-tuned on the same examples (components/report_reader.py), by
+    `reader_seeds` seeds, averaged (one reader's reading moved with every retraining). The
     report probability shown in the parse is the geometric mean of the two readings; any other message
     cannot be a report and costs no second transformer call;
   - which kind: a logistic regression on the sentence means, trained on the catalogue's phrasings
