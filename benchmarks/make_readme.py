@@ -108,7 +108,7 @@ def safety(results: Path) -> str | None:
         table(["set"] + systems, rows),
     ]
     chosen = data.get("chosen_on_development")
-    if chosen:
+    if chosen and "weights" in chosen:  # results written before 2026-12-06 chose thresholds, not weights
         sample = chosen["left_out_in_turn"][str(chosen["margin"])]
         parts += [
             "",

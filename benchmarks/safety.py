@@ -166,8 +166,8 @@ def vetoed_in_time(parse: dict[str, Any], config: dict[str, Any]) -> bool:
 
 @functools.cache
 def expected_effect(kinds: tuple[tuple[str, float], ...], text: str, settings: tuple[float, ...]) -> bool:
-    """judged_in_its_time on the kinds the parse kept (its top three), remembered: the threshold grid asks
-    the same message many times."""
+    """judged_in_its_time on the kinds the parse kept (its top three), remembered: each fit and each left-out
+    set asks about the same message again."""
     keys = ("expected_within_hours", "expected_kind_share", "level_share", "emergency_share", "urgent_share")
     return judged_in_its_time(dict(kinds), catalogue_levels(), text, dict(zip(keys, settings)))[0]
 
@@ -229,9 +229,11 @@ def labelled(items: list[dict[str, Any]], parses: list[dict[str, Any]]) -> list[
 
 
 def read_for_fit(rows: Labelled, config: dict[str, Any]) -> tuple[list[list[float]], list[bool], list[bool]]:
-    """The readings of the messages read twice (no other can be a report), whether each is a report, and
-    whether a report would stand the time veto (one it drops cannot count for the bar)."""
-    features, reports, count = [], [], []
+    """The readings of the messages read twice (no other can be a report: a report not read twice is
+    missed whatever the weights, and `not_read_twice` counts them), whether each is a report, and
+    whether it would stand the time veto (a report it drops cannot count for the bar; a look-alike it
+    drops is not escalated)."""
+    features, reports, stands = [], [], []
     for parse, is_report in rows:
         networks, reader, confidence, top, clearest = decision_inputs(parse.get("warning_sign") or {})
         if reader is None:
@@ -239,20 +241,27 @@ def read_for_fit(rows: Labelled, config: dict[str, Any]) -> tuple[list[list[floa
         read = readings(networks, reader, confidence, top, clearest, config["reader_also_for"])
         features.append([read[name] for name in READINGS])
         reports.append(is_report)
-        count.append(is_report and not vetoed_in_time(parse, config))
-    return features, reports, count
+        stands.append(not vetoed_in_time(parse, config))
+    return features, reports, stands
+
+
+def not_read_twice(rows: Labelled) -> int:
+    """Reports the check did not read twice: no weights can catch them (only a lower `reader_from`)."""
+    return sum(1 for parse, is_report in rows if is_report and (parse.get("warning_sign") or {}).get("reader") is None)
 
 
 def fit_weights(rows: Labelled, config: dict[str, Any], margin: float, kept: Labelled = ()) -> dict[str, float]:
     """A logistic regression of report-or-not on the readings (a missed report weighs REPORT_WEIGHT
     look-alikes), its weights rounded to two places; the constant then puts the bar `margin` below the
-    lowest report (rounded towards catching it): every report of `rows` and `kept` is caught, whatever the
-    fit's own intercept says. The team's own cases (`kept`) weigh KEPT_WEIGHT, and one of their
-    look-alikes still above the bar weighs twice as much in the next fit (the tests require every one).
+    lowest report (rounded towards catching it): every report of `rows` and `kept` that was read twice and
+    stands the time veto is caught, whatever the fit's own intercept says. The team's own cases (`kept`)
+    weigh KEPT_WEIGHT, and one of their look-alikes still escalated weighs twice as much in the next fit,
+    for at most eight fits (the tests require every one; choose_weights reports how many are right).
     Fitted with scikit-learn, which Rasa itself depends on."""
     from sklearn.linear_model import LogisticRegression
 
-    features, reports, count = read_for_fit(list(rows) + list(kept), config)
+    features, reports, stands = read_for_fit(list(rows) + list(kept), config)
+    count = [r and s for r, s in zip(reports, stands)]
     team = len(read_for_fit(rows, config)[0])  # the team's cases come after the blind sets' messages
     boost = [1.0] * len(features)
     for _ in range(8):
@@ -262,6 +271,8 @@ def fit_weights(rows: Labelled, config: dict[str, Any], margin: float, kept: Lab
         weights = {name: round(float(w), 2) for name, w in zip(READINGS, fit.coef_[0])}
         scores = [sum(weights[n] * x for n, x in zip(READINGS, f)) for f in features]
         constant = math.ceil((margin - min(s for s, c in zip(scores, count) if c)) * 100) / 100
+        # A look-alike of the team's that the time veto drops is boosted too (as when config.yml's weights
+        # were fitted); leaving those out is the next fit's change (configs_tried.md, 2026-12-06 review).
         wrong = [i for i in range(team, len(features)) if not reports[i] and scores[i] + constant >= 0.0]
         if not wrong:
             break
@@ -302,6 +313,7 @@ def choose_weights(
         **score(items, [replay(p, settings) for p in parses]),
         "kept_right": kept_right,
         "kept_total": len(kept),
+        "reports_not_read_twice": not_read_twice(labelled(items, parses)),
     }
 
 
@@ -433,7 +445,9 @@ def main() -> None:
                 + f"; the bar {chosen['margin']} below the lowest report (recall {chosen['recall']:.3f}, benign "
                 f"{chosen['benign_escalation']:.3f}; each set in turn left out: {sample['missed']} missed, "
                 f"{sample['benign_escalated']} look-alikes; the team's own cases (tests/safety_cases.yml, "
-                f"tests/stories/) read right: {chosen['kept_right']}/{chosen['kept_total']}); config.yml "
+                f"tests/stories/) read right: {chosen['kept_right']}/{chosen['kept_total']}"
+                + ("" if chosen["kept_right"] == chosen["kept_total"] else ", NOT ALL: the tests will fail")
+                + f"; reports not read twice: {chosen['reports_not_read_twice']}); config.yml "
                 + ("holds them." if holds else f"differs: {config['weights']}."),
                 "",
             ]

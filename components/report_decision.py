@@ -3,16 +3,16 @@
 Written for Rasa Open Source 3.6 (called by components/warning_signs.WarningSignCheck.process).
 
 Until 2026-12-06 the readings decided through four hand-set paths, each with its own bar (the check
-alone, the check when the intent classifier leans to a report, the classifier alone when sure, the
-fine-tuned reader alone for aftercare questions). Each path let through the look-alikes that fooled
-its one reading: 19 of the 91 look-alikes that the fifteen development blind sets escalated stood on
-the classifier's confidence alone, the check reading them 0.0-0.09. One logistic score weighs the
-readings together instead, so a sure classifier and a doubtful check meet in between. The weights are
-fitted on the development blind sets' parses by benchmarks/safety.py (`fit_weights`), with the bar
-set below the lowest development report by the margin that leave-one-set-out needs; config.yml holds
-them. Each development set left out of the choice in turn and scored, on one model (one reader): 4
-missed and 90/1645 look-alikes with the paths, none missed and 97/1645 weighed; with the three readers
-averaged, weighed: none missed, 83/1645 (benchmarks/results/configs_tried.md).
+alone, the check when the intent classifier leans to a report, the classifier alone when sure, the fine-
+tuned reader alone for aftercare questions). Each path let through the look-alikes that fooled its one
+reading: on the morning's parses, 19 of the 91 look-alikes that the fifteen development blind sets
+escalated stood on the classifier's confidence alone, the check reading them 0.0-0.09. One logistic
+score weighs the readings together instead, so a sure classifier and a doubtful check meet in between.
+The weights are fitted on the development blind sets' parses by benchmarks/safety.py (`fit_weights`),
+with the bar set below the lowest development report by the margin that leave-one-set-out needs;
+config.yml holds them. Each development set left out of the choice in turn and scored, on one model (one
+reader): 4 missed and 90/1645 look-alikes with the paths, none missed and 97/1645 weighed; with the
+three readers averaged, weighed: none missed, 83/1645 (benchmarks/results/configs_tried.md).
 """
 
 from __future__ import annotations
@@ -59,6 +59,15 @@ def readings(
         "aftercare_question": float(classified_as in set(aftercare)),
         "clearest_kind": clearest_kind,
     }
+
+
+def check_weights(weights: Mapping[str, float]) -> None:
+    """A misspelt weight would silently count as 0: refuse any name that is not a reading or `constant`.
+    (Rasa 3.6 merges a config.yml `weights` block into the default one key by key, so a name left out
+    keeps its default: config.yml names all of them.)"""
+    unknown = set(weights) - set(READINGS) - {"constant"}
+    if unknown:
+        raise ValueError(f"unknown weights {sorted(unknown)}: the readings are {READINGS} and constant")
 
 
 def weighed(read: Mapping[str, float], weights: Mapping[str, float]) -> float:

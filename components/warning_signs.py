@@ -37,7 +37,8 @@ The level is the most urgent level among the kinds holding at least `level_share
 probability, or `emergency_share` for an emergency kind (a blocked vessel with blurred sight is an
 emergency, not only urgent). What the check
 found goes into the parse result under `warning_sign`: action_urgent_care reads the level from it,
-and benchmarks replay the thresholds on it.
+and benchmarks replay the weighed decision on it (its readings kept to six significant digits, so the
+replay scores what the check scored).
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components import report_network
 from components.base import ReadsSentenceVectors, TrainedComponent
-from components.report_decision import REPORT_INTENT, decide, log_odds
+from components.report_decision import REPORT_INTENT, check_weights, decide, log_odds
 from components.report_reader import ReportReader
 from components.training_variants import VARIANT
 
@@ -107,6 +108,12 @@ def example_kind(example: Message) -> str:
         return NOT_A_REPORT
     block = ((example.get(METADATA) or {}).get(METADATA_INTENT)) or {}
     return block.get("warning_sign") or "unspecified"
+
+
+def significant(probability: float) -> float:
+    """Six significant digits: enough for the weighed decision's log-odds (clipped at 1e-4) to read the
+    same from the parse as in the check; four decimals moved a reading of 0.00015 by 0.3 in log-odds."""
+    return float(f"{probability:.6g}")
 
 
 def softmax(scores: np.ndarray) -> np.ndarray:
@@ -251,6 +258,11 @@ class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier)
         self.readers: list[ReportReader] = [
             ReportReader(self.component_config["reader"], weights) for weights in trained.get("reader_weights", [])
         ]
+        check_weights(self.component_config["weights"])
+        if self.report_layers and self.component_config["reader"] and not self.readers:
+            # A model stored before reader_seeds (2026-12-06) kept its one reader as reader.npz; without a
+            # reader the networks would count twice under weights fitted with one. Train again.
+            raise ValueError("WarningSignCheck: config names a reader but the stored model has none; retrain")
 
     def train(self, training_data: TrainingData) -> Resource:
         from sklearn.linear_model import LogisticRegression
@@ -334,8 +346,8 @@ class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier)
                 "levels": meta["levels"],
             }
         trained["reader_weights"] = []
-        for seed in range(len(list(directory.glob("reader_*.npz")))):
-            with np.load(directory / f"reader_{seed}.npz") as stored:
+        for path in sorted(directory.glob("reader_*.npz"), key=lambda p: int(p.stem.split("_")[1])):
+            with np.load(path) as stored:
                 trained["reader_weights"].append([stored[f"arr_{i}"] for i in range(len(stored.files))])
         hours_since_mentioned("warm up")  # dateparser's first call builds its tables (~60 ms)
         return (trained,)
@@ -350,10 +362,10 @@ class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier)
     def second_reading(
         self, text: str, networks: float, intent_confidence: float, classified_as: Optional[str]
     ) -> Optional[float]:
-        """The fine-tuned reader's probability, when the networks or the classifier take the message for a
-        possible report, or the classifier's first choice is one of `reader_also_for` (reports asked as
-        aftercare questions); None otherwise: nothing about the message points to a report, and it costs no
-        second transformer call. Without a reader configured, the networks' reading stands in for it."""
+        """The fine-tuned readers' probability (their log-odds averaged), when the networks or the classifier
+        take the message for a possible report, or the classifier's first choice is one of `reader_also_for`
+        (reports asked as aftercare questions); None otherwise: nothing about the message points to a report,
+        and it costs no second transformer call. Without a reader configured, the networks' reading stands in for it."""
         if not self.readers:
             return networks
         start = self.component_config["reader_from"]
@@ -405,9 +417,9 @@ class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier)
                     "level": level,
                     "hours_since": None if hours is None else round(hours, 1),
                     "report_probability": round(report_probability, 4),
-                    "networks": round(networks, 4),
-                    "reader": None if reader is None else round(reader, 4),
-                    "intent_confidence": round(float(intent_confidence), 4),
+                    "networks": significant(networks),
+                    "reader": None if reader is None else significant(reader),
+                    "intent_confidence": significant(float(intent_confidence)),
                     "kinds": {k: round(p, 4) for k, p in sorted(kinds.items(), key=lambda kv: -kv[1])[:3]},
                 },
                 add_to_output=True,

@@ -293,6 +293,15 @@ def test_the_second_reading_joins_by_geometric_mean_and_only_for_possible_report
     assert component.readers[0].asked == ["my lips are huge"]
 
 
+def test_misspelt_weights_are_refused():
+    """A weight whose name is not a reading would silently count as nothing."""
+    from components.report_decision import check_weights
+
+    check_weights({"constant": -1.0, "networks": 0.5, "clearest_kind": 2.0})
+    with pytest.raises(ValueError, match="unknown weights"):
+        check_weights({"constant": -1.0, "network": 0.5})
+
+
 def test_several_readers_are_averaged_in_log_odds(check):
     """Readers fine-tuned from different seeds: one sure and one doubtful meet in between; agreeing readers
     read as one."""
@@ -318,7 +327,6 @@ def test_the_reader_counts_more_for_aftercare_questions_and_is_asked_about_them(
     component.readers = [FixedReader(0.84)]
     component.component_config.update(reader_from=0.99, reader_also_for=["ask_post_treatment_care"])
     assert component.second_reading("should I keep pressing? still bleeding", 0.01, 0.04, "faq") is None
-    assert (
-        component.second_reading("should I keep pressing? still bleeding", 0.01, 0.04, "ask_post_treatment_care")
-        == 0.84
-    )
+    assert component.second_reading(
+        "should I keep pressing? still bleeding", 0.01, 0.04, "ask_post_treatment_care"
+    ) == pytest.approx(0.84)

@@ -61,7 +61,9 @@ def reporting_set(name: str) -> dict[str, Any]:
 
 @pytest.mark.parametrize("name", sorted(MEASURED_ESCALATED))
 def test_the_blind_reporting_sets_reach_urgent_care_for_every_report(agent, name):
-    """Issue 16's bar: recall 1.00 on the reporting sets, every kind."""
+    """Issue 16's bar: recall 1.00 on the reporting sets, every kind. Issue 16 is open: v18's one known miss
+    (KNOWN_MISSED, by kind) is tolerated until it is caught; any other miss fails. v17 is development since
+    2026-12-06 (the weights were fitted on it), kept here as a regression guard."""
     missed = [r["kind"] for r in reporting_set(name)["reports"] if not is_report(agent, r["text"])]
     unknown = Counter(missed) - Counter(KNOWN_MISSED.get(name, []))
     # Kinds only: the reporting sets' messages are not read (tests/blind/README.md).
