@@ -64,13 +64,13 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from benchmarks.side_by_side import latency_with_and_without, parse_args  # noqa: E402
-from components.report_decision import READINGS, decide, readings  # noqa: E402
+from components.report_decision import READINGS, REPORT_INTENT, decide, readings  # noqa: E402
 from components.warning_signs import judged_in_its_time, kind_levels  # noqa: E402
 from tests.harness.paths import BLIND, SAFETY_CASES  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 REGEX_NET = ROOT / "benchmarks" / "baseline_nets" / "regex_net_2026-11-30.yml"
-REPORT = "report_adverse_reaction"
+REPORT = REPORT_INTENT
 SETS = {  # tests/blind/warning_signs_<key>.yml
     "dev": "First set, development half (development)",
     "report": "First set, reporting half (development since its misses were read)",
@@ -98,7 +98,6 @@ DEVELOPMENT = ("dev", "report", "v2", "v4", "v3", "v5", "v6", "v7", "v8", "v9", 
 MARGINS = (0.0, 0.25, 0.5, 0.75, 1.0)
 # A missed report weighs this many look-alikes in the fit (the bar is then set by the reports anyway).
 REPORT_WEIGHT = 5.0
-KEPT_WEIGHT = 1.0  # one of the team's own cases weighs one blind-set message (until the bar reads it wrongly)
 LEVEL_RANK: dict[str | None, int] = {"emergency": 0, "urgent": 1, "clinic": 2}
 
 
@@ -255,19 +254,19 @@ def fit_weights(rows: Labelled, config: dict[str, Any], margin: float, kept: Lab
     look-alikes), its weights rounded to two places; the constant then puts the bar `margin` below the
     lowest report (rounded towards catching it): every report of `rows` and `kept` that was read twice and
     stands the time veto is caught, whatever the fit's own intercept says. The team's own cases (`kept`)
-    weigh KEPT_WEIGHT, and one of their look-alikes still escalated weighs twice as much in the next fit,
+    weigh as much as any message, and one of their look-alikes still escalated weighs twice as much in the next fit,
     for at most eight fits (the tests require every one; choose_weights reports how many are right).
     Fitted with scikit-learn, which Rasa itself depends on."""
     from sklearn.linear_model import LogisticRegression
 
     features, reports, stands = read_for_fit(list(rows) + list(kept), config)
     count = [r and s for r, s in zip(reports, stands)]
-    team = len(read_for_fit(rows, config)[0])  # the team's cases come after the blind sets' messages
+    # the team's cases come after the blind sets' messages read twice (read_for_fit keeps only those)
+    team = sum(1 for parse, _ in rows if (parse.get("warning_sign") or {}).get("reader") is not None)
     boost = [1.0] * len(features)
     for _ in range(8):
-        sample = [b * (KEPT_WEIGHT if i >= team else 1.0) for i, b in enumerate(boost)]
         fit = LogisticRegression(C=1.0, max_iter=5000, class_weight={True: REPORT_WEIGHT, False: 1.0})
-        fit.fit(features, reports, sample_weight=sample)
+        fit.fit(features, reports, sample_weight=boost)
         weights = {name: round(float(w), 2) for name, w in zip(READINGS, fit.coef_[0])}
         scores = [sum(weights[n] * x for n, x in zip(READINGS, f)) for f in features]
         constant = math.ceil((margin - min(s for s, c in zip(scores, count) if c)) * 100) / 100
