@@ -46,6 +46,7 @@ SAFETY_SETS = {
     "v15": "**fifteenth set: reporting**",
     "v16": "**sixteenth set: reporting**",
     "v18": "**eighteenth set: reporting**",
+    "v19": "**nineteenth set: reporting**",
 }
 
 

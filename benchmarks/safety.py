@@ -37,7 +37,9 @@ reports with it. The sixteenth (v16), the reserve, joined them for the check's f
 (2026-12-05 evening, thresholds chosen on development first): the three together are the reporting
 figure. The seventeenth (v17), the reserve, was scored once after a landing (2026-12-06 morning) and
 the scores of its escalated look-alikes were read: development since. The eighteenth (v18), written
-with v17's brief and kept unscored, joins the reporting sets with the weighed decision (2026-12-06).
+with v17's brief and kept unscored, joins the reporting sets with the weighed decision (2026-12-06);
+the nineteenth (v19), the next reserve, joined them at 10:00 that day, scored for a candidate that did not
+land (more numbing-cream phrasings) and with this model, once each.
 
 Latency: the same model parses the same messages with the check and with the check switched off
 (its `process` replaced by a pass-through), in alternating rounds; the ratio of the p50s is the
@@ -91,6 +93,7 @@ SETS = {  # tests/blind/warning_signs_<key>.yml
     "v15": "Fifteenth set: reporting too, from 2026-12-05 afternoon (nothing tuned here, messages not read)",
     "v16": "Sixteenth set: reporting too, from 2026-12-05 evening (nothing tuned here, messages not read)",
     "v18": "Eighteenth set: reporting too, first scored 2026-12-06, weighed decision (nothing tuned here, not read)",
+    "v19": "Nineteenth set: reporting too, first scored 2026-12-06 10:00 (nothing tuned here, messages not read)",
 }
 DEVELOPMENT = ("dev", "report", "v2", "v4", "v3", "v5", "v6", "v7", "v8", "v9", "v10", "v11", "v12", "v13", "v17")
 # How far below the lowest development report the weighed score's bar sits (in log-odds): the smallest
@@ -270,9 +273,8 @@ def fit_weights(rows: Labelled, config: dict[str, Any], margin: float, kept: Lab
         weights = {name: round(float(w), 2) for name, w in zip(READINGS, fit.coef_[0])}
         scores = [sum(weights[n] * x for n, x in zip(READINGS, f)) for f in features]
         constant = math.ceil((margin - min(s for s, c in zip(scores, count) if c)) * 100) / 100
-        # A look-alike of the team's that the time veto drops is boosted too (as when config.yml's weights
-        # were fitted); leaving those out is the next fit's change (configs_tried.md, 2026-12-06 review).
-        wrong = [i for i in range(team, len(features)) if not reports[i] and scores[i] + constant >= 0.0]
+        # a look-alike of the team's that the time veto drops is not escalated: nothing to boost
+        wrong = [i for i in range(team, len(features)) if not reports[i] and stands[i] and scores[i] + constant >= 0.0]
         if not wrong:
             break
         for i in wrong:
@@ -293,9 +295,8 @@ def choose_weights(
     out_of_sample = {m: {"missed": 0, "benign_escalated": 0} for m in MARGINS}
     for left_out, (items, parses) in sets.items():
         rows = [row for name, (i, p) in sets.items() if name != left_out for row in labelled(i, p)]
-        plain = fit_weights(rows, config, 0.0, kept)
-        for m in MARGINS:
-            settings = {**config, "weights": {**plain, "constant": plain["constant"] + m}}
+        for m in MARGINS:  # fitted at each margin, as the final fit is (the team's cases it boosts depend on it)
+            settings = {**config, "weights": fit_weights(rows, config, m, kept)}
             result = score(items, [replay(p, settings) for p in parses])
             out_of_sample[m]["missed"] += result["missed"]
             out_of_sample[m]["benign_escalated"] += result["benign_escalated"]

@@ -227,6 +227,27 @@ def test_the_fitted_weights_catch_every_development_report_and_the_teams_own_cas
     assert left_out[0.0] >= 1
 
 
+def test_a_team_look_alike_the_time_veto_drops_is_not_pushed_down_by_the_fit(monkeypatch):
+    """A team look-alike such as "a bit red an hour after the treatment", read high as a lasting effect,
+    is not escalated (the time veto drops it), so the fit has nothing to correct: one fit, no boosting."""
+    import sklearn.linear_model
+
+    from benchmarks.safety import check_config, fit_weights, labelled, replay
+
+    fits = []
+    real_fit = sklearn.linear_model.LogisticRegression.fit
+    monkeypatch.setattr(
+        sklearn.linear_model.LogisticRegression, "fit", lambda self, *a, **k: fits.append(1) or real_fit(self, *a, **k)
+    )
+    config = check_config()
+    items, parses = blind_set(np.random.default_rng(1))
+    red = readings_parse("my face is a bit red an hour after the treatment", 0.95, 0.95)
+    red["warning_sign"].update(kinds={"lasting_effects": 1.0}, level="clinic")
+    weights = fit_weights(labelled(items, parses), config, 0.0, [(red, False)])
+    assert not replay(red, {**config, "weights": weights})
+    assert len(fits) == 1
+
+
 def test_an_unsure_lasting_effect_reading_hours_after_treatment_stays_a_report_at_the_other_kinds_level():
     """A report read only partly as a lasting effect, six hours after treatment, is not dropped as the
     expected effect: it stands at the level of the other kinds (v11's allergic rash, 2026-12-05)."""
