@@ -14,13 +14,14 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ClinicAction
 from clinic.profile import CONTACT_SLOTS, ClinicProfile, contact_slots, profile
+from clinic.warning_signs import SAFETY_SLOTS, safety_slots
 
-CLINIC_SLOTS = tuple(CONTACT_SLOTS)
+CLINIC_SLOTS = (*CONTACT_SLOTS, *SAFETY_SLOTS)
 
 
 def clinic_slots(clinic: ClinicProfile) -> list[SlotSet]:
-    """Slots that responses in domain.yml interpolate ({clinic_phone}, ...), from clinic.yml."""
-    return [SlotSet(slot, value) for slot, value in contact_slots(clinic).items()]
+    """Slots that responses in domain.yml interpolate ({clinic_phone}, ...), from clinic.yml and the catalogue."""
+    return [SlotSet(slot, value) for slot, value in {**contact_slots(clinic), **safety_slots(clinic)}.items()]
 
 
 class ActionSessionStart(ClinicAction):

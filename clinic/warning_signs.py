@@ -9,6 +9,7 @@ check in the Rasa server (components/warning_signs.py) and arrives in the parse 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from clinic import content, hours
@@ -42,8 +43,27 @@ def watch_for(clinic: ClinicProfile) -> str:
         headings[level].format(**values) + "".join(f"\n- {signs}" for signs in signs_at(level))
         for level in ("emergency", "urgent")
     ]
-    parts.append(headings["clinic"].format(clinic_signs=" or ".join(signs_at("clinic")), **values))
+    parts.append(when_to_call_clinic(clinic))
     return "\n".join(parts)
+
+
+def when_to_call_clinic(clinic: ClinicProfile) -> str:
+    """The clinic-level line: which lasting effects to ring the clinic about, in opening hours. It also
+    closes the FAQ answers on downtime and side effects (slot `when_to_call_clinic`), because a lasting
+    effect told as a question ("how long should the swelling last? it's been a week") can be taken for
+    that question: v19's one missed report, 2026-12-06."""
+    headings = catalogue()["texts"]["watch_for"]
+    return headings["clinic"].format(clinic_signs=" or ".join(signs_at("clinic")), **_values(clinic))
+
+
+# Slots that domain.yml's responses interpolate with a catalogue text: scripts/sync_domain.py writes their
+# defaults, the session start (actions/session.py) sets them.
+SAFETY_SLOTS: dict[str, Callable[[ClinicProfile], str]] = {"when_to_call_clinic": when_to_call_clinic}
+
+
+def safety_slots(clinic: ClinicProfile) -> dict[str, str]:
+    """Slot name -> its text for this clinic."""
+    return {slot: text(clinic) for slot, text in SAFETY_SLOTS.items()}
 
 
 def watch_for_answer(clinic: ClinicProfile) -> str:

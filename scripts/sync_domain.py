@@ -2,9 +2,11 @@
 
 Rasa reads responses and slot defaults from domain.yml only, so two kinds of line there are written
 by this script rather than by hand:
-  - the contact slots' `initial_value` (clinic_name, clinic_phone, ...), from clinic.yml. The session
-    start action sets these slots from clinic.yml anyway; the initial values are what the Rasa server
-    says when the action server can't be reached (components/action_failure.py);
+  - the contact slots' `initial_value` (clinic_name, clinic_phone, ...), from clinic.yml, and the
+    catalogue's slot (`when_to_call_clinic`, from data/content/warning_signs.yml with clinic.yml's phone,
+    clinic/warning_signs.safety_slots). The session start action sets these slots anyway; the initial
+    values are what the Rasa server says when the action server can't be reached
+    (components/action_failure.py);
   - every topic button of a response, a line ending in `# <label>` (a topic of
     data/content/topics.yml): its title and payload come from topics.yml (clinic/topics.py).
 
@@ -28,6 +30,7 @@ sys.path.insert(0, str(ROOT))  # run as a script: the project's packages
 
 from clinic import topics  # noqa: E402
 from clinic.profile import contact_slots, load_profile  # noqa: E402
+from clinic.warning_signs import safety_slots  # noqa: E402
 
 DOMAIN = ROOT / "domain.yml"
 _SLOT = re.compile(r"^  ([A-Za-z_]\w*):\s*(#.*)?$")  # a slot's name, under `slots:`
@@ -66,8 +69,14 @@ def generate(text: str, slots: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
+def generated_slots() -> dict[str, str]:
+    """Slot name -> its default, for every slot whose default is a copy of a fact kept elsewhere."""
+    clinic = load_profile()
+    return {**contact_slots(clinic), **safety_slots(clinic)}
+
+
 def expected(path: Path = DOMAIN) -> str:
-    return generate(path.read_text(encoding="utf-8"), contact_slots(load_profile()))
+    return generate(path.read_text(encoding="utf-8"), generated_slots())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -84,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         ]
         if stale:
             print(
-                "domain.yml is out of date with clinic.yml / data/content/topics.yml "
+                "domain.yml is out of date with clinic.yml / data/content/topics.yml / warning_signs.yml "
                 "(run `make domain`):\n" + "\n".join(stale)
             )
             return 1

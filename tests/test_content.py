@@ -120,3 +120,25 @@ def test_every_answer_names_its_subject_in_its_first_sentence(domain):
         first = re.split(r"(?<=[.:;!?])\s", response["text"], maxsplit=1)[0]
         assert "mesotherapy" in first.lower(), f"{name}: {first!r}"
         assert not re.match(r"(yes|no|not)\b", response["text"], re.IGNORECASE), name
+
+
+def test_the_downtime_and_side_effect_answers_tell_a_patient_when_to_call_the_clinic():
+    """A lasting effect told as a question can be taken for the downtime or side-effects question (v19's
+    missed report, 2026-12-06): those answers end with the catalogue's clinic-level line, as Rasa fills
+    it in from the slot's default (what a patient reads even before the session start has run)."""
+    import asyncio
+
+    from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from clinic.warning_signs import when_to_call_clinic
+
+    domain = Domain.load(str(ROOT / "domain.yml"))
+    tracker = DialogueStateTracker.from_events("patient", [], slots=domain.slots)
+    nlg = TemplatedNaturalLanguageGenerator(domain.responses)
+    line = when_to_call_clinic(profile())
+    assert "days later" in line and profile().phone in line
+    for response in ("utter_faq/downtime", "utter_faq/side_effects_risks"):
+        sent = asyncio.run(nlg.generate(response, tracker, "rest"))
+        assert sent["text"].endswith(" " + line), response
