@@ -61,7 +61,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from components import report_network
 from components.base import ReadsSentenceVectors, TrainedComponent
 from components.report_decision import REPORT_INTENT, check_weights, decide, log_odds
-from components.report_reader import ReportReader
+from components.report_reader import ReaderPanel, ReportReader
 from components.training_variants import VARIANT
 
 NOT_A_REPORT = "none"
@@ -258,6 +258,7 @@ class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier)
         self.readers: list[ReportReader] = [
             ReportReader(self.component_config["reader"], weights) for weights in trained.get("reader_weights", [])
         ]
+        self.panel = ReaderPanel(self.readers)
         check_weights(self.component_config["weights"])
         if self.report_layers and self.component_config["reader"] and not self.readers:
             # A model stored before reader_seeds (2026-12-06) kept its one reader as reader.npz; without a
@@ -309,6 +310,7 @@ class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier)
                 seed=seed,
             )
             self.readers.append(reader)
+        self.panel = ReaderPanel(self.readers)
         # Which kind, learnt from the reports alone.
         kind = LogisticRegression(C=4.0, max_iter=3000).fit(features[is_report], kinds[is_report])
         self.kind_weights, self.kind_bias, self.classes = kind.coef_, kind.intercept_, list(kind.classes_)
@@ -374,7 +376,7 @@ class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier)
             return None
         # Several seeds' readings, averaged in log-odds: one reader's reading of the few reports asked as
         # care questions moved with every retraining (benchmarks/results/configs_tried.md, 2026-12-06).
-        mean = float(np.mean([log_odds(reader.probability(text)) for reader in self.readers]))
+        mean = float(np.mean([log_odds(p) for p in self.panel.probabilities(text)]))
         return float(1.0 / (1.0 + np.exp(-mean)))
 
     def process(self, messages: list[Message]) -> list[Message]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from components.report_reader import ReportReader
+from components.report_reader import ReaderPanel, ReportReader
 from tests.harness.paths import ROOT
 
 pytestmark = pytest.mark.slow
@@ -57,3 +57,12 @@ def test_the_stored_weights_read_the_same(trained):
 def test_stored_weights_of_another_shape_are_refused(trained):
     with pytest.raises(ValueError):
         ReportReader(MODEL, trained.weights()[:-1])
+
+
+def test_readers_asked_together_read_as_each_does_alone(trained):
+    """ReaderPanel runs the readers in one compiled call; each probability is the reader's own."""
+    other = ReportReader(MODEL, trained.weights())  # a second reader: the stored weights, read back
+    panel = ReaderPanel([trained, other])
+    for text in REPORTS[:3] + OTHERS[:3]:
+        together = panel.probabilities(text)
+        assert together == pytest.approx([trained.probability(text), other.probability(text)], abs=1e-5)

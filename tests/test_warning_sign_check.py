@@ -296,11 +296,26 @@ class FixedReader:
         return self.fixed
 
 
+class FixedPanel:
+    """Stands in for components/report_reader.ReaderPanel: asks each stand-in reader in turn."""
+
+    def __init__(self, readers: list[FixedReader]) -> None:
+        self.readers = readers
+
+    def probabilities(self, text: str) -> list[float]:
+        return [reader.probability(text) for reader in self.readers]
+
+
+def use_readers(component, *readers: FixedReader) -> None:
+    component.readers = list(readers)
+    component.panel = FixedPanel(component.readers)
+
+
 def test_the_second_reading_joins_by_geometric_mean_and_only_for_possible_reports(check):
     """Both readings must find a report; a message neither the networks nor the classifier take for a
     possible report costs no second transformer call."""
     component = check[0]
-    component.readers = [FixedReader(0.04)]
+    use_readers(component, FixedReader(0.04))
     component.component_config["reader_from"] = 0.5  # the toy networks read a question at ~0.2
     component.component_config["weights"] = {"constant": 0.0, "networks": 0.5, "reader": 0.5}
     report = judged(component, message("my lips are huge", "anaphylaxis", "faq", confidence=0.95))
@@ -327,9 +342,9 @@ def test_several_readers_are_averaged_in_log_odds(check):
     """Readers fine-tuned from different seeds: one sure and one doubtful meet in between; agreeing readers
     read as one."""
     component = check[0]
-    component.readers = [FixedReader(0.9), FixedReader(0.1)]
+    use_readers(component, FixedReader(0.9), FixedReader(0.1))
     assert component.second_reading("my lips are huge", 0.9, 0.9, "faq") == pytest.approx(0.5)
-    component.readers = [FixedReader(0.8), FixedReader(0.8), FixedReader(0.8)]
+    use_readers(component, FixedReader(0.8), FixedReader(0.8), FixedReader(0.8))
     assert component.second_reading("my lips are huge", 0.9, 0.9, "faq") == pytest.approx(0.8)
 
 
@@ -345,7 +360,7 @@ def test_the_reader_counts_more_for_aftercare_questions_and_is_asked_about_them(
     assert decide(0.09, 0.5, 0.04, care, 0.5, weights, [care]) is None
     assert decide(0.09, 0.83, 0.04, "out_of_scope", 0.5, weights, [care]) is None  # not its job
     component = check[0]
-    component.readers = [FixedReader(0.84)]
+    use_readers(component, FixedReader(0.84))
     component.component_config.update(reader_from=0.99, reader_also_for=["ask_post_treatment_care"])
     assert component.second_reading("should I keep pressing? still bleeding", 0.01, 0.04, "faq") is None
     assert component.second_reading(
