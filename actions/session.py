@@ -13,15 +13,13 @@ from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ClinicAction
-from clinic.profile import CONTACT_SLOTS, ClinicProfile, contact_slots, profile
-from clinic.warning_signs import SAFETY_SLOTS, safety_slots
-
-CLINIC_SLOTS = (*CONTACT_SLOTS, *SAFETY_SLOTS)
+from clinic.profile import ClinicProfile, profile
+from clinic.response_slots import SLOT_NAMES, response_slots
 
 
 def clinic_slots(clinic: ClinicProfile) -> list[SlotSet]:
     """Slots that responses in domain.yml interpolate ({clinic_phone}, ...), from clinic.yml and the catalogue."""
-    return [SlotSet(slot, value) for slot, value in {**contact_slots(clinic), **safety_slots(clinic)}.items()]
+    return [SlotSet(slot, value) for slot, value in response_slots(clinic).items()]
 
 
 class ActionSessionStart(ClinicAction):
@@ -35,7 +33,7 @@ class ActionSessionStart(ClinicAction):
             events.extend(
                 SlotSet(key, value)
                 for key, value in tracker.current_slot_values().items()
-                if value is not None and key not in CLINIC_SLOTS
+                if value is not None and key not in SLOT_NAMES
             )
         events.extend(clinic_slots(clinic))
         dispatcher.utter_message(response="utter_disclaimer", clinic_name=clinic.name)

@@ -4,7 +4,7 @@ Rasa reads responses and slot defaults from domain.yml only, so two kinds of lin
 by this script rather than by hand:
   - the contact slots' `initial_value` (clinic_name, clinic_phone, ...), from clinic.yml, and the
     catalogue's slot (`when_to_call_clinic`, from data/content/warning_signs.yml with clinic.yml's phone,
-    clinic/warning_signs.safety_slots). The session start action sets these slots anyway; the initial
+    clinic/response_slots.py). The session start action sets these slots anyway; the initial
     values are what the Rasa server says when the action server can't be reached
     (components/action_failure.py);
   - every topic button of a response, a line ending in `# <label>` (a topic of
@@ -29,8 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script: the project's packages
 
 from clinic import topics  # noqa: E402
-from clinic.profile import contact_slots, load_profile  # noqa: E402
-from clinic.warning_signs import safety_slots  # noqa: E402
+from clinic.profile import load_profile  # noqa: E402
+from clinic.response_slots import response_slots  # noqa: E402
 
 DOMAIN = ROOT / "domain.yml"
 _SLOT = re.compile(r"^  ([A-Za-z_]\w*):\s*(#.*)?$")  # a slot's name, under `slots:`
@@ -71,8 +71,7 @@ def generate(text: str, slots: dict[str, str]) -> str:
 
 def generated_slots() -> dict[str, str]:
     """Slot name -> its default, for every slot whose default is a copy of a fact kept elsewhere."""
-    clinic = load_profile()
-    return {**contact_slots(clinic), **safety_slots(clinic)}
+    return response_slots(load_profile())
 
 
 def expected(path: Path = DOMAIN) -> str:
