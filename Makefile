@@ -28,7 +28,7 @@ export ACTION_SERVER_URL ?= http://127.0.0.1:5055/webhook
 # cores overlap the waits; TEST_WORKERS=0 runs it in one process.
 TEST_WORKERS ?= 2
 
-.PHONY: help run shell test test-scale servers bench-scale test-fast lint setup web browser model train domain validate bench bench-safety bench-faq bench-languages bench-parts bench-load bench-readme lock clean bookings outbox report checkins staff
+.PHONY: help run shell test test-scale servers bench-scale test-fast lint setup web browser model train domain validate bench bench-safety bench-seeds bench-faq bench-languages bench-parts bench-load bench-readme lock clean bookings outbox report checkins staff
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -118,6 +118,10 @@ bench: model  ## accuracy side by side (project, rasa_default, TF-IDF, MiniLM, M
 
 bench-safety: model  ## warning signs on the blind set: recall per kind, benign escalation, vs the old regex net; parse p50 with/without the check
 	$(PY) benchmarks/safety.py $(ARGS)
+	$(PY) benchmarks/make_readme.py
+
+bench-seeds: model  ## the seeds' luck: the warning-sign figures of the shipped model and of one trained with other seeds (~11 min more), side by side
+	$(PY) benchmarks/seed_spread.py $(ARGS)
 	$(PY) benchmarks/make_readme.py
 
 bench-faq: model  ## strangers' questions on the blind FAQ set: right topic, wrong answered confidently, clarified, refused; vs TF-IDF, MiniLM, logistic regression

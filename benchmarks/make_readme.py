@@ -285,6 +285,7 @@ SECTIONS = [
     ("Cross-validation", ["cross_validation.json"], cross_validation),
     ("Fallback curve", ["fallback_curve.json", "fallback_curve.md"], fallback_curve),
     ("Warning signs (`make bench-safety`)", ["safety.json", "safety.md"], safety),
+    ("The seeds' luck (`make bench-seeds`)", ["seed_spread.md", "seed_spread.json"], copied("seed_spread.md")),
     (
         "Strangers' questions, the blind FAQ set (`make bench-faq`)",
         ["faq_blind.md", "faq_blind.json"],

@@ -227,6 +227,38 @@ def test_the_fitted_weights_catch_every_development_report_and_the_teams_own_cas
     assert left_out[0.0] >= 1
 
 
+def test_the_seed_spread_benchmark_scores_each_draw_on_the_reporting_sets_and_joins_two_draws():
+    """benchmarks/seed_spread.py: weights chosen on the development sets of each draw, replayed on a reporting
+    set (a report read far below every development report is counted missed, with its kind); the joined
+    draw averages the networks' and readers' log-odds, and keeps the one reader reading a draw has."""
+    from benchmarks.safety import check_config
+    from benchmarks.seed_spread import as_one_ensemble, figures, joined
+
+    rng = np.random.default_rng(2)
+
+    def parsed(reporting_report: float) -> dict:
+        sets = {name: blind_set(rng) for name in ("dev", "report", "v2")}
+        items, parses = blind_set(rng)
+        items.append({"report": True, "kind": "vision", "text": "low"})
+        parses.append(readings_parse("low", reporting_report, reporting_report))
+        sets["v14"] = (items, parses)
+        rows = {n: [{"item": i, "parse": p} for i, p in zip(*pair)] for n, pair in sets.items()}
+        return {"sets": rows, "kept": [{"is_report": False, "parse": readings_parse("went after an hour", 0.05, 0.1)}]}
+
+    config = check_config()
+    low, high = parsed(0.001), parsed(0.95)
+    assert figures(low, config)["reporting"]["v14"]["missed_kinds"] == ["vision"]
+    assert figures(high, config)["reporting_missed"] == 0
+    a, b = readings_parse("x", 0.9, 0.8), readings_parse("x", 0.1, 0.8)
+    b["warning_sign"]["reader"] = None
+    one = as_one_ensemble(a, b)["warning_sign"]
+    assert one["networks"] == pytest.approx(0.5) and one["reader"] == pytest.approx(0.8)
+    both = joined(low, high)
+    assert [r["item"] for r in both["sets"]["v14"]] == [r["item"] for r in low["sets"]["v14"]]
+    last = both["sets"]["v14"][-1]["parse"]["warning_sign"]
+    assert 0.01 < last["networks"] < 0.5  # 0.001 and 0.95 averaged in log-odds
+
+
 def test_a_team_look_alike_the_time_veto_drops_is_not_pushed_down_by_the_fit(monkeypatch):
     """A team look-alike such as "a bit red an hour after the treatment", read high as a lasting effect,
     is not escalated (the time veto drops it), so the fit has nothing to correct: one fit, no boosting."""
