@@ -42,11 +42,12 @@ SAFETY_SETS = {
     "v12": "twelfth set (development)",
     "v13": "thirteenth set (development)",
     "v17": "seventeenth set (development)",
+    "v18": "eighteenth set (development)",
     "v14": "**fourteenth set: reporting**",
     "v15": "**fifteenth set: reporting**",
     "v16": "**sixteenth set: reporting**",
-    "v18": "**eighteenth set: reporting**",
     "v19": "**nineteenth set: reporting**",
+    "v20": "**twentieth set: reporting**",
 }
 
 

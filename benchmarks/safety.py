@@ -38,8 +38,11 @@ reports with it. The sixteenth (v16), the reserve, joined them for the check's f
 figure. The seventeenth (v17), the reserve, was scored once after a landing (2026-12-06 morning) and
 the scores of its escalated look-alikes were read: development since. The eighteenth (v18), written
 with v17's brief and kept unscored, joins the reporting sets with the weighed decision (2026-12-06);
-the nineteenth (v19), the next reserve, joined them at 10:00 that day, scored for a candidate that did not
-land (more numbing-cream phrasings) and with this model, once each.
+the nineteenth (v19), the next reserve, joined them at 10:00 that day, scored for a candidate (more
+numbing-cream phrasings) and with the model before, once each. That candidate landed at 13:50 after the
+seeds' luck was measured (benchmarks/seed_spread.py: on two draws each it was no worse on development),
+and v18, whose missed kind steered its phrasings, is development since. The twentieth (v20), the reserve written that
+morning, was first scored with the landed candidate and reports with v14-v16 and v19.
 
 Latency: the same model parses the same messages with the check and with the check switched off
 (its `process` replaced by a pass-through), in alternating rounds; the ratio of the p50s is the
@@ -89,13 +92,31 @@ SETS = {  # tests/blind/warning_signs_<key>.yml
     "v12": "Twelfth set (development from 2026-12-05 afternoon: the reporting set since 03:50; messages not read)",
     "v13": "Thirteenth set (development from 2026-12-05 afternoon: scored once for a held-back candidate; not read)",
     "v17": "Seventeenth set (development from 2026-12-06: scored once after a landing, its scores read; not read)",
+    "v18": "Eighteenth set (development from 2026-12-06 13:50: its missed kind steered more phrasings; not read)",
     "v14": "Fourteenth set: the reporting set from 2026-12-05 afternoon (nothing tuned here, messages not read)",
     "v15": "Fifteenth set: reporting too, from 2026-12-05 afternoon (nothing tuned here, messages not read)",
     "v16": "Sixteenth set: reporting too, from 2026-12-05 evening (nothing tuned here, messages not read)",
-    "v18": "Eighteenth set: reporting too, first scored 2026-12-06, weighed decision (nothing tuned here, not read)",
     "v19": "Nineteenth set: reporting too, first scored 2026-12-06 10:00 (nothing tuned here, messages not read)",
+    "v20": "Twentieth set: reporting too, first scored 2026-12-06 14:15, this model (nothing tuned here, not read)",
 }
-DEVELOPMENT = ("dev", "report", "v2", "v4", "v3", "v5", "v6", "v7", "v8", "v9", "v10", "v11", "v12", "v13", "v17")
+DEVELOPMENT = (
+    "dev",
+    "report",
+    "v2",
+    "v4",
+    "v3",
+    "v5",
+    "v6",
+    "v7",
+    "v8",
+    "v9",
+    "v10",
+    "v11",
+    "v12",
+    "v13",
+    "v17",
+    "v18",
+)
 # How far below the lowest development report the weighed score's bar sits (in log-odds): the smallest
 # with the fewest reports missed when each development set in turn is left out of the fit.
 MARGINS = (0.0, 0.25, 0.5, 0.75, 1.0)

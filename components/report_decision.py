@@ -28,7 +28,6 @@ READINGS = (
     "reader",  # log-odds of the fine-tuned reader's
     "classifier",  # log-odds of the intent classifier's confidence in report_adverse_reaction
     "first_choice",  # 1 when report_adverse_reaction is the classifier's first choice
-    "first_choice_confidence",  # ...its log-odds again, only then (a first choice counts differently)
     "aftercare_question",  # 1 when the first choice is an aftercare question (`reader_also_for`)
     "clearest_kind",  # the largest kind probability: a report names one kind clearly
 )
@@ -55,7 +54,6 @@ def readings(
         "reader": log_odds(reader),
         "classifier": log_odds(intent_confidence),
         "first_choice": float(first),
-        "first_choice_confidence": log_odds(intent_confidence) if first else 0.0,
         "aftercare_question": float(classified_as in set(aftercare)),
         "clearest_kind": clearest_kind,
     }
