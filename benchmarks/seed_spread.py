@@ -78,16 +78,21 @@ def parse_sets(model: str, names: list[str]) -> Parsed:
     return {"sets": sets, "kept": kept}
 
 
+def mean_in_log_odds(probabilities: list[float]) -> float:
+    """As the check averages its seeds' readings."""
+    mean = sum(map(log_odds, probabilities)) / len(probabilities)
+    return 1.0 / (1.0 + math.exp(-mean))
+
+
 def as_one_ensemble(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
     """One message's parse as if both draws' networks and readers were one ensemble. A message read twice in
     one draw only keeps that draw's reader reading (the other draw did not ask its readers)."""
     wa, wb = a.get("warning_sign"), b.get("warning_sign")
     if not wa or not wb:
         return a
-    mean = {**wa}
-    mean["networks"] = 1.0 / (1.0 + math.exp(-(log_odds(wa["networks"]) + log_odds(wb["networks"])) / 2))
+    mean = {**wa, "networks": mean_in_log_odds([wa["networks"], wb["networks"]])}
     readers = [r for r in (wa.get("reader"), wb.get("reader")) if r is not None]
-    mean["reader"] = 1.0 / (1.0 + math.exp(-sum(map(log_odds, readers)) / len(readers))) if readers else None
+    mean["reader"] = mean_in_log_odds(readers) if readers else None
     kinds_a, kinds_b = wa.get("kinds") or {}, wb.get("kinds") or {}
     mean["kinds"] = {k: (kinds_a.get(k, 0.0) + kinds_b.get(k, 0.0)) / 2 for k in set(kinds_a) | set(kinds_b)}
     return {**a, "warning_sign": mean}

@@ -292,18 +292,18 @@ class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier)
         is_report = kinds != NOT_A_REPORT
         # Report or not: small networks reading the tokens in order, averaged over seeds. One after the
         # other: TensorFlow already uses every core for each.
+        first = config["seed_offset"]
         self.report_layers = [
             report_network.train(
                 sequences, is_report.astype(int), config["units"], config["hidden_units"], config["epochs"], seed
             )
-            for seed in range(config["seed_offset"], config["seed_offset"] + config["ensemble"])
+            for seed in range(first, first + config["ensemble"])
         ]
         self.networks = report_network.Networks(self.report_layers)
         # The second reading, from the examples as written: the variants with typing slips would double its
         # training time, and in the pipeline they did not help it (configs_tried.md, 2026-12-05 evening).
         # `reader_seeds` readers, one per seed, their log-odds averaged (second_reading).
         self.readers = []
-        first = config["seed_offset"]
         for seed in range(first, first + (config["reader_seeds"] if config["reader"] else 0)):
             reader = ReportReader(config["reader"])
             reader.train(
