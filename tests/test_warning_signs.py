@@ -5,8 +5,8 @@ tuned on, their messages not read; v17 and v18 development since 2026-12-06 but 
 report: a miss is the one failure a clinic cannot accept. Scored on 2026-12-06 13:45 (the weighed decision
 with three readers and 53 more numbing-cream phrasings), the model reached every report of v14-v18 and all
 but one of v19's (KNOWN_MISSED: the model before and a candidate missed the same lasting effect);
-v20, first scored with this model at 14:15, every report,
-and escalated MEASURED_ESCALATED of their look-alikes,
+v20, first scored with this model at 14:15, every report; with reader_from 0.1 and the weights refitted
+(17:15) the same reports, and escalated MEASURED_ESCALATED of their look-alikes,
 so a floor keeps those measured figures. The safety tests that came before the warning-sign check (the
 regular-expression net), and the issue's negation and time examples, are kept in tests/safety_cases.yml
 with the same expectations.
@@ -25,15 +25,16 @@ from tests.harness.paths import BLIND, SAFETY_CASES, load_yaml
 pytestmark = pytest.mark.slow
 
 REPORT = "report_adverse_reaction"
-# Look-alikes escalated per reporting set, 2026-12-06 (benchmarks/results/safety.md).
+# Look-alikes escalated per set, 2026-12-06 17:15 (the 13:50 model with reader_from 0.1 and weights refitted on its
+# development parses; replayed on its parses, benchmarks/results/configs_tried.md).
 MEASURED_ESCALATED = {
-    "warning_signs_v14.yml": 4,
+    "warning_signs_v14.yml": 5,
     "warning_signs_v15.yml": 4,
     "warning_signs_v16.yml": 12,
-    "warning_signs_v17.yml": 14,
-    "warning_signs_v18.yml": 8,
-    "warning_signs_v19.yml": 6,
-    "warning_signs_v20.yml": 6,
+    "warning_signs_v17.yml": 15,
+    "warning_signs_v18.yml": 9,
+    "warning_signs_v19.yml": 5,
+    "warning_signs_v20.yml": 5,
 }
 # Issue 16 is open: v19's first scoring (2026-12-06 10:00) missed one lasting effect (clinic level), with the
 # model before and with this one alike. v18's numbing-cream miss is caught since 13:50. Any other miss fails.
