@@ -12,7 +12,8 @@ with thresholds chosen the same way (every report kept), the geometric mean of t
 reader escalated 120-128 of 1,526 look-alikes against 173 for the networks alone
 (benchmarks/results/configs_tried.md, 2026-12-05 evening).
 
-Cost: about two minutes of training on 2 cores, one transformer call (a compiled graph) per message
+Cost: about two minutes of training a reader on 2 cores (four on a slower machine; the readers train in
+processes of their own beside the check's networks: ReaderTraining), one transformer call (a compiled graph) per message
 that the check reads as possibly a report, and the fine-tuned weights in the model archive as float16
 (about 21 MB: the embeddings are not stored, they stay the pretrained ones); the tokenizer and the
 architecture come from the same local copy the featurizer uses.
@@ -20,8 +21,11 @@ architecture come from the same local copy the featurizer uses.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import random
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Optional
 
 import numpy as np
@@ -135,6 +139,54 @@ class ReportReader:
             for i, p in zip(batch, self._probabilities(*self._encode([texts[i] for i in batch]))):
                 found[i] = float(p)
         return found
+
+
+def _trained_weights(
+    model_path: str, texts: list[str], is_report: np.ndarray, epochs: int, learning_rate: float, seed: int
+) -> list[np.ndarray]:
+    """One reader trained in a process of its own; its weights as stored (float16)."""
+    reader = ReportReader(model_path)
+    reader.train(texts, is_report, epochs, learning_rate, seed)
+    return reader.weights()
+
+
+class ReaderTraining:
+    """The readers fine-tuned in processes of their own, while the caller trains something else.
+
+    Why: TensorFlow 2.12 keeps about 1.2 of 2 cores busy while it fine-tunes one reader (measured
+    2026-12-06: 85 s of CPU in 72 s), and Rasa 3.6 trains one graph node at a time, so three readers one
+    after the other left the check at ~18 of the model's ~23 minutes on a 2-core machine. A reader trained
+    alone in a new process has the same weights, bit for bit, as one trained after another in one process
+    (each sets its own seeds; checked 2026-12-06), so the model is the same as before. Processes are
+    spawned, not forked: TensorFlow's threads do not survive a fork.
+    """
+
+    def __init__(
+        self,
+        model_path: str,
+        texts: Sequence[str],
+        is_report: np.ndarray,
+        epochs: int,
+        learning_rate: float,
+        seeds: Sequence[int],
+    ) -> None:
+        self.model_path = model_path
+        workers = max(1, min(len(seeds), os.cpu_count() or 1))
+        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+        self._jobs = [
+            self._pool.submit(
+                _trained_weights, model_path, list(texts), np.asarray(is_report), epochs, learning_rate, seed
+            )
+            for seed in seeds
+        ]
+
+    def readers(self) -> list[ReportReader]:
+        """Wait for every reader; in the seeds' order."""
+        try:
+            weights = [job.result() for job in self._jobs]
+        finally:
+            self._pool.shutdown(cancel_futures=True)
+        return [ReportReader(self.model_path, found) for found in weights]
 
 
 class ReaderPanel:

@@ -61,7 +61,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from components import report_network
 from components.base import ReadsSentenceVectors, TrainedComponent
 from components.report_decision import REPORT_INTENT, check_weights, decide, log_odds
-from components.report_reader import ReaderPanel, ReportReader
+from components.report_reader import ReaderPanel, ReaderTraining, ReportReader
 from components.training_variants import VARIANT
 
 NOT_A_REPORT = "none"
@@ -290,9 +290,26 @@ class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier)
             )
         features, kinds = np.vstack(vectors), np.array(labels)
         is_report = kinds != NOT_A_REPORT
+        first = config["seed_offset"]
+        # The second reading, from the examples as written: the variants with typing slips would double its
+        # training time, and in the pipeline they did not help it (configs_tried.md, 2026-12-05 evening).
+        # `reader_seeds` readers, one per seed, their log-odds averaged (second_reading); they train in
+        # processes of their own while this one trains the networks (ReaderTraining says why).
+        seeds = range(first, first + (config["reader_seeds"] if config["reader"] else 0))
+        reader_training = (
+            ReaderTraining(
+                config["reader"],
+                [text for text, _ in written],
+                np.array([report for _, report in written]),
+                config["reader_epochs"],
+                config["reader_learning_rate"],
+                seeds,
+            )
+            if seeds
+            else None
+        )
         # Report or not: small networks reading the tokens in order, averaged over seeds. One after the
         # other: TensorFlow already uses every core for each.
-        first = config["seed_offset"]
         self.report_layers = [
             report_network.train(
                 sequences, is_report.astype(int), config["units"], config["hidden_units"], config["epochs"], seed
@@ -300,20 +317,7 @@ class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier)
             for seed in range(first, first + config["ensemble"])
         ]
         self.networks = report_network.Networks(self.report_layers)
-        # The second reading, from the examples as written: the variants with typing slips would double its
-        # training time, and in the pipeline they did not help it (configs_tried.md, 2026-12-05 evening).
-        # `reader_seeds` readers, one per seed, their log-odds averaged (second_reading).
-        self.readers = []
-        for seed in range(first, first + (config["reader_seeds"] if config["reader"] else 0)):
-            reader = ReportReader(config["reader"])
-            reader.train(
-                [text for text, _ in written],
-                np.array([report for _, report in written]),
-                config["reader_epochs"],
-                config["reader_learning_rate"],
-                seed=seed,
-            )
-            self.readers.append(reader)
+        self.readers = reader_training.readers() if reader_training else []
         self.panel = ReaderPanel(self.readers)
         # Which kind, learnt from the reports alone.
         kind = LogisticRegression(C=4.0, max_iter=3000).fit(features[is_report], kinds[is_report])
