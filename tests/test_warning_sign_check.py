@@ -45,9 +45,10 @@ def message(text: str, centre: str, intent: str = None, confidence: float = 0.9)
     return m
 
 
-@pytest.fixture
-def check(tmp_path):
-    storage, resource = LocalModelStorage(tmp_path), Resource("warning_signs")
+@pytest.fixture(scope="module")
+def trained_check(tmp_path_factory):
+    """The toy check, trained once for the module (a training costs ~25 s on 2 cores)."""
+    storage, resource = LocalModelStorage(tmp_path_factory.mktemp("check")), Resource("warning_signs")
     config = {
         **WarningSignCheck.get_default_config(),
         "featurizers": ["minilm"],
@@ -66,6 +67,13 @@ def check(tmp_path):
     )
     component.train(TrainingData(training))
     return component, config, storage, resource
+
+
+@pytest.fixture
+def check(trained_check):
+    """The trained toy check as stored, loaded afresh for each test: tests change its settings."""
+    _, config, storage, resource = trained_check
+    return WarningSignCheck.load(dict(config), storage, resource, None), config, storage, resource
 
 
 def judged(component, m: Message) -> Message:
@@ -158,8 +166,8 @@ def test_a_lasting_effect_told_hours_after_treatment_is_the_expected_effect():
     assert expected_in_its_time("emergency", "can't breathe, 10 minutes after", config)[0] is False
 
 
-def test_a_saved_check_loads_and_judges_the_same(check):
-    component, config, storage, resource = check
+def test_a_saved_check_loads_and_judges_the_same(trained_check):
+    component, config, storage, resource = trained_check
     loaded = WarningSignCheck.load(config, storage, resource, None)
     probe = message("my lips are huge", "anaphylaxis", "faq")
     tokens = np.ones((3, 16), np.float32) * 0.1
