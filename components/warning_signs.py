@@ -308,8 +308,8 @@ class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier)
             if seeds
             else None
         )
-        # Report or not: small networks reading the tokens in order, averaged over seeds. One after the
-        # other: TensorFlow already uses every core for each.
+        # Report or not: small networks reading the tokens in order, averaged over seeds, one after the
+        # other here while the readers train beside them.
         self.report_layers = [
             report_network.train(
                 sequences, is_report.astype(int), config["units"], config["hidden_units"], config["epochs"], seed
