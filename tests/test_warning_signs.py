@@ -1,15 +1,14 @@
 """Warning signs, as the trained model reads them: reports reach urgent care at their level, look-alikes don't.
 
-The blind reporting sets (tests/blind/warning_signs_v14.yml to _v16.yml and _v19.yml, never trained or
-tuned on, their messages not read; v17 and v18 development since 2026-12-06 but kept here) must keep every
-report: a miss is the one failure a clinic cannot accept. Scored on 2026-12-06 13:45 (the weighed decision
-with three readers and 53 more numbing-cream phrasings), the model reached every report of v14-v18 and all
-but one of v19's (KNOWN_MISSED: the model before and a candidate missed the same lasting effect);
-v20, first scored with this model at 14:15, every report; with reader_from 0.1 and the weights refitted
-(17:15) the same reports, and escalated MEASURED_ESCALATED of their look-alikes,
-so a floor keeps those measured figures. The safety tests that came before the warning-sign check (the
-regular-expression net), and the issue's negation and time examples, are kept in tests/safety_cases.yml
-with the same expectations.
+The blind reporting sets (tests/blind/warning_signs_v14.yml to _v16.yml, _v19.yml and _v20.yml, never
+trained or tuned on, their messages not read) must keep every report: a miss is the one failure a clinic
+cannot accept. Scored on 2026-12-06 13:45 (the weighed decision with three readers and 53 more numbing-cream
+phrasings), the model reached every report of v14-v16 and all but one of v19's (KNOWN_MISSED: the model
+before and a candidate missed the same lasting effect); v20, first scored with this model at 14:15, every
+report; with reader_from 0.1 and the weights refitted (17:15) the same reports, and escalated
+MEASURED_ESCALATED of their look-alikes, so a floor keeps those measured figures. The safety tests that came
+before the warning-sign check (the regular-expression net), and the issue's negation and time examples, are
+kept in tests/safety_cases.yml with the same expectations.
 """
 
 from __future__ import annotations
@@ -31,13 +30,12 @@ MEASURED_ESCALATED = {
     "warning_signs_v14.yml": 5,
     "warning_signs_v15.yml": 4,
     "warning_signs_v16.yml": 12,
-    "warning_signs_v17.yml": 15,
-    "warning_signs_v18.yml": 9,
     "warning_signs_v19.yml": 5,
     "warning_signs_v20.yml": 5,
 }
 # Issue 16 is open: v19's first scoring (2026-12-06 10:00) missed one lasting effect (clinic level), with the
-# model before and with this one alike. v18's numbing-cream miss is caught since 13:50. Any other miss fails.
+# model before and with this one alike. Any other miss fails. v17 and v18 are development sets since 2026-12-06
+# (the weights are fitted on them; benchmarks/safety.py scores them): not kept here, ~2 min of the suite.
 KNOWN_MISSED = {"warning_signs_v19.yml": ["lasting_effects"]}
 # A model trained from the same commit on another machine of the same kind escalates a few more or fewer:
 # main of 2026-12-05 afternoon gave v15 10 on one machine and 13 on another (2026-12-05 evening; training is
@@ -67,8 +65,7 @@ def reporting_set(name: str) -> dict[str, Any]:
 @pytest.mark.parametrize("name", sorted(MEASURED_ESCALATED))
 def test_the_blind_reporting_sets_reach_urgent_care_for_every_report(agent, name):
     """Issue 16's bar: recall 1.00 on the reporting sets, every kind. Issue 16 is open: v19's known
-    miss (KNOWN_MISSED, by kind) is tolerated until it is caught; any other miss fails. v17 is development since
-    2026-12-06 (the weights were fitted on it), kept here as a regression guard."""
+    miss (KNOWN_MISSED, by kind) is tolerated until it is caught; any other miss fails."""
     missed = [r["kind"] for r in reporting_set(name)["reports"] if not is_report(agent, r["text"])]
     unknown = Counter(missed) - Counter(KNOWN_MISSED.get(name, []))
     # Kinds only: the reporting sets' messages are not read (tests/blind/README.md).
