@@ -21,9 +21,11 @@ architecture come from the same local copy the featurizer uses.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import random
+import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Optional
@@ -33,6 +35,10 @@ import numpy as np
 MAX_TOKENS = 64  # as the GRU networks: the first 64 word pieces carry the report
 BATCH = 32
 PREDICT_BATCH = 64
+# TensorFlow threads in a process that trains one reader beside others (ReaderTraining says why).
+READER_THREADS = 1
+
+logger = logging.getLogger(__name__)
 
 
 class ReportReader:
@@ -143,11 +149,17 @@ class ReportReader:
 
 def _trained_weights(
     model_path: str, texts: list[str], is_report: np.ndarray, epochs: int, learning_rate: float, seed: int
-) -> list[np.ndarray]:
-    """One reader trained in a process of its own; its weights as stored (float16)."""
+) -> tuple[list[np.ndarray], float]:
+    """One reader trained in a process of its own, on READER_THREADS threads; its weights as stored
+    (float16) and the seconds it took."""
+    import tensorflow as tf
+
+    tf.config.threading.set_intra_op_parallelism_threads(READER_THREADS)
+    tf.config.threading.set_inter_op_parallelism_threads(READER_THREADS)
+    start = time.monotonic()
     reader = ReportReader(model_path)
     reader.train(texts, is_report, epochs, learning_rate, seed)
-    return reader.weights()
+    return reader.weights(), time.monotonic() - start
 
 
 class ReaderTraining:
@@ -158,7 +170,9 @@ class ReaderTraining:
     after the other left the check at ~18 of the model's ~23 minutes on a 2-core machine. A reader trained
     alone in a new process has the same weights, bit for bit, as one trained after another in one process
     (each sets its own seeds; checked 2026-12-06), so the model is the same as before. Processes are
-    spawned, not forked: TensorFlow's threads do not survive a fork.
+    spawned, not forked: TensorFlow's threads do not survive a fork. Each trains on one thread: two readers
+    with TensorFlow's default two threads each, beside the networks' two, asked for six threads of 2 cores;
+    on one thread a reader's weights are the same, bit for bit (checked 2026-12-07; the test keeps it).
     """
 
     def __init__(
@@ -182,11 +196,17 @@ class ReaderTraining:
 
     def readers(self) -> list[ReportReader]:
         """Wait for every reader; in the seeds' order."""
+        waited = time.monotonic()
         try:
-            weights = [job.result() for job in self._jobs]
+            results = [job.result() for job in self._jobs]
         finally:
             self._pool.shutdown(cancel_futures=True)
-        return [ReportReader(self.model_path, found) for found in weights]
+        logger.info(
+            "readers trained in %s s each; waited %.0f s for them after the networks",
+            ", ".join(f"{seconds:.0f}" for _, seconds in results),
+            time.monotonic() - waited,
+        )
+        return [ReportReader(self.model_path, weights) for weights, _ in results]
 
 
 class ReaderPanel:

@@ -44,7 +44,9 @@ replay scores what the check scored).
 from __future__ import annotations
 
 import json
+import logging
 import re
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Optional
@@ -63,6 +65,8 @@ from components.base import ReadsSentenceVectors, TrainedComponent
 from components.report_decision import REPORT_INTENT, check_weights, decide, log_odds
 from components.report_reader import ReaderPanel, ReaderTraining, ReportReader
 from components.training_variants import VARIANT
+
+logger = logging.getLogger(__name__)
 
 NOT_A_REPORT = "none"
 OUTPUT_KEY = "warning_sign"
@@ -310,6 +314,7 @@ class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier)
         )
         # Report or not: small networks reading the tokens in order, averaged over seeds, one after the
         # other here while the readers train beside them.
+        started = time.monotonic()
         self.report_layers = [
             report_network.train(
                 sequences, is_report.astype(int), config["units"], config["hidden_units"], config["epochs"], seed
@@ -317,6 +322,7 @@ class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier)
             for seed in range(first, first + config["ensemble"])
         ]
         self.networks = report_network.Networks(self.report_layers)
+        logger.info("warning-sign networks trained in %.0f s", time.monotonic() - started)
         self.readers = reader_training.readers() if reader_training else []
         self.panel = ReaderPanel(self.readers)
         # Which kind, learnt from the reports alone.
