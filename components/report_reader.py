@@ -35,7 +35,7 @@ import numpy as np
 MAX_TOKENS = 64  # as the GRU networks: the first 64 word pieces carry the report
 BATCH = 32
 PREDICT_BATCH = 64
-# TensorFlow threads in a process that trains one reader beside others (ReaderTraining says why).
+# TensorFlow threads of a process that trains one reader beside others, on 2 cores (ReaderTraining).
 READER_THREADS = 1
 
 logger = logging.getLogger(__name__)
@@ -150,8 +150,9 @@ class ReportReader:
 def _trained_weights(
     model_path: str, texts: list[str], is_report: np.ndarray, epochs: int, learning_rate: float, seed: int
 ) -> tuple[list[np.ndarray], float]:
-    """One reader trained in a process of its own, on READER_THREADS threads; its weights as stored
-    (float16) and the seconds it took."""
+    """One reader loaded and trained in a process of its own, on READER_THREADS threads.
+
+    Returns its weights as stored (float16) and the seconds it took to load and train."""
     import tensorflow as tf
 
     tf.config.threading.set_intra_op_parallelism_threads(READER_THREADS)
@@ -170,9 +171,11 @@ class ReaderTraining:
     after the other left the check at ~18 of the model's ~23 minutes on a 2-core machine. A reader trained
     alone in a new process has the same weights, bit for bit, as one trained after another in one process
     (each sets its own seeds; checked 2026-12-06), so the model is the same as before. Processes are
-    spawned, not forked: TensorFlow's threads do not survive a fork. Each trains on one thread: two readers
-    with TensorFlow's default two threads each, beside the networks' two, asked for six threads of 2 cores;
-    on one thread a reader's weights are the same, bit for bit (checked 2026-12-07; the test keeps it).
+    spawned, not forked: TensorFlow's threads do not survive a fork. Each trains on one thread (set before
+    the reader is built: TensorFlow fixes its thread pools at first use): on 2 cores two readers on
+    TensorFlow's default two threads each, beside the networks' two, asked for six threads. Not yet
+    measured: the speed, and whether a whole training's weights stay the same bit for bit (the test's one
+    Adam step gave the same weights; oneDNN's results can depend on the thread count).
     """
 
     def __init__(
