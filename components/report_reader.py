@@ -25,6 +25,7 @@ import logging
 import multiprocessing
 import os
 import random
+import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -37,6 +38,7 @@ BATCH = 32
 PREDICT_BATCH = 64
 # TensorFlow threads of a process that trains one reader beside others, on 2 cores (ReaderTraining).
 READER_THREADS = 1
+PARENT_CHECK_SECONDS = 1.0  # how often a reader's process checks that the training that started it still runs
 
 logger = logging.getLogger(__name__)
 
@@ -163,6 +165,34 @@ def _trained_weights(
     return reader.weights(), time.monotonic() - start
 
 
+def _leave_with_parent(parent: int) -> None:
+    """Run in each reader's process: end it when the process that started it has gone.
+
+    Why: a pool's workers outlive a `rasa train` that is killed (SIGKILL, or a CI job stopped), and a
+    forgotten reader keeps training for many minutes beside whatever runs next (found 2026-12-07: two
+    readers ran 90 minutes after their training was killed). The standard library has no option for
+    this; Linux's PR_SET_PDEATHSIG fires when the parent's *thread* ends, not the process, so the
+    worker watches its parent's pid instead.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="leave-with-parent", daemon=True).start()
+
+
+def worker_pool(workers: int) -> ProcessPoolExecutor:
+    """Spawned processes (TensorFlow's threads do not survive a fork) that end with the one starting them."""
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_leave_with_parent,
+        initargs=(os.getpid(),),
+    )
+
+
 class ReaderTraining:
     """The readers fine-tuned in processes of their own, while the caller trains something else.
 
@@ -171,11 +201,11 @@ class ReaderTraining:
     after the other left the check at ~18 of the model's ~23 minutes on a 2-core machine. A reader trained
     alone in a new process has the same weights, bit for bit, as one trained after another in one process
     (each sets its own seeds; checked 2026-12-06), so the model is the same as before. Processes are
-    spawned, not forked: TensorFlow's threads do not survive a fork. Each trains on one thread (set before
-    the reader is built: TensorFlow fixes its thread pools at first use): on 2 cores two readers on
-    TensorFlow's default two threads each, beside the networks' two, asked for six threads. Not yet
-    measured: the speed, and whether a whole training's weights stay the same bit for bit (the test's one
-    Adam step gave the same weights; oneDNN's results can depend on the thread count).
+    spawned, not forked: TensorFlow's threads do not survive a fork; they end with the training that
+    started them (`_leave_with_parent`). One process per reader, each on one TensorFlow thread (set before
+    the reader is built: TensorFlow fixes its thread pools at first use), so no reader waits for another
+    to finish. A whole training's weights were the same bit for bit as with TensorFlow's default threads
+    (2026-12-07, benchmarks/results/configs_tried.md).
     """
 
     def __init__(
@@ -188,8 +218,8 @@ class ReaderTraining:
         seeds: Sequence[int],
     ) -> None:
         self.model_path = model_path
-        workers = max(1, min(len(seeds), os.cpu_count() or 1))
-        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+        # One process per reader, each on one thread: none waits for another to finish.
+        self._pool = worker_pool(max(1, len(seeds)))
         self._jobs = [
             self._pool.submit(
                 _trained_weights, model_path, list(texts), np.asarray(is_report), epochs, learning_rate, seed

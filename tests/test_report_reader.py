@@ -3,6 +3,13 @@ training examples teach, and the weights the model archive keeps give the same p
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -78,3 +85,40 @@ def test_readers_trained_in_their_own_processes_are_the_ones_trained_here(traine
     (elsewhere,) = ReaderTraining(MODEL, texts, labels, epochs=1, learning_rate=1e-4, seeds=[3]).readers()
     assert all(np.array_equal(a, b) for a, b in zip(here.weights(), elsewhere.weights()))
     assert elsewhere.probabilities(REPORTS) == pytest.approx(here.probabilities(REPORTS), abs=0.02)
+
+
+# A training that starts two readers' processes (here: two jobs that would run ten minutes), prints their
+# pids and waits.
+_KILLED_TRAINING = """
+import multiprocessing, time
+from components.report_reader import worker_pool
+pool = worker_pool(2)
+jobs = [pool.submit(time.sleep, 600) for _ in range(2)]
+time.sleep(1)
+print(" ".join(str(p.pid) for p in multiprocessing.active_children()), flush=True)
+time.sleep(600)
+"""
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state not in ("Z", "X")  # a zombie has ended; only its exit status waits to be collected
+
+
+def test_a_killed_training_leaves_no_reader_training_on():
+    """`rasa train` killed (SIGKILL: no clean-up runs) takes its readers' processes with it, instead of
+    leaving them training for many minutes beside whatever runs next."""
+    training = subprocess.Popen([sys.executable, "-c", _KILLED_TRAINING], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        workers = [int(pid) for pid in training.stdout.readline().split()]
+        assert len(workers) == 2 and all(_running(pid) for pid in workers)
+    finally:
+        os.kill(training.pid, signal.SIGKILL)
+        training.wait(timeout=10)
+    deadline = time.monotonic() + 20
+    while any(_running(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(_running(pid) for pid in workers)
