@@ -12,9 +12,10 @@ with thresholds chosen the same way (every report kept), the geometric mean of t
 reader escalated 120-128 of 1,526 look-alikes against 173 for the networks alone
 (benchmarks/results/configs_tried.md, 2026-12-05 evening).
 
-Cost: about two minutes of training a reader on 2 cores (four on a slower machine; the readers train in
-processes of their own beside the check's networks: ReaderTraining), one transformer call (a compiled graph) per message
-that the check reads as possibly a report, and the fine-tuned weights in the model archive as float16
+Cost: a reader trains in about 2-4 minutes alone on 2 cores, and in 9-13 minutes inside a model's training,
+where the three readers train side by side with the check's networks (ReaderTraining; 2026-12-07 on the
+project's machine: 546-751 s each), one transformer call (a compiled graph) per message that the check
+reads as possibly a report, and the fine-tuned weights in the model archive as float16
 (about 21 MB: the embeddings are not stored, they stay the pretrained ones); the tokenizer and the
 architecture come from the same local copy the featurizer uses.
 """
@@ -28,7 +29,7 @@ import random
 import threading
 import time
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from multiprocessing.pool import AsyncResult, Pool
 from typing import Any, Optional
 
 import numpy as np
@@ -183,13 +184,13 @@ def _leave_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="leave-with-parent", daemon=True).start()
 
 
-def worker_pool(workers: int) -> ProcessPoolExecutor:
-    """Spawned processes (TensorFlow's threads do not survive a fork) that end with the one starting them."""
-    return ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_leave_with_parent,
-        initargs=(os.getpid(),),
+def worker_pool(workers: int) -> Pool:
+    """Spawned processes that end with the one starting them. Spawned: TensorFlow's threads do not survive
+    a fork, and `_leave_with_parent` needs the starting process itself as the parent (a forkserver's
+    children have the server as theirs). A multiprocessing Pool, not a ProcessPoolExecutor: its
+    `terminate()` stops running jobs (Python 3.10's executor can only wait for them)."""
+    return multiprocessing.get_context("spawn").Pool(
+        processes=workers, initializer=_leave_with_parent, initargs=(os.getpid(),)
     )
 
 
@@ -204,8 +205,9 @@ class ReaderTraining:
     spawned, not forked: TensorFlow's threads do not survive a fork; they end with the training that
     started them (`_leave_with_parent`). One process per reader, each on one TensorFlow thread (set before
     the reader is built: TensorFlow fixes its thread pools at first use), so no reader waits for another
-    to finish. A whole training's weights were the same bit for bit as with TensorFlow's default threads
-    (2026-12-07, benchmarks/results/configs_tried.md).
+    to finish (`reader_seeds` sets how many processes). A whole training's weights were the same bit for
+    bit as with TensorFlow's default threads (2026-12-07, benchmarks/results/configs_tried.md). A training
+    that fails stops its readers (`close`) instead of waiting for them.
     """
 
     def __init__(
@@ -220,20 +222,28 @@ class ReaderTraining:
         self.model_path = model_path
         # One process per reader, each on one thread: none waits for another to finish.
         self._pool = worker_pool(max(1, len(seeds)))
-        self._jobs = [
-            self._pool.submit(
-                _trained_weights, model_path, list(texts), np.asarray(is_report), epochs, learning_rate, seed
+        self._jobs: list[AsyncResult] = [
+            self._pool.apply_async(
+                _trained_weights, (model_path, list(texts), np.asarray(is_report), epochs, learning_rate, seed)
             )
             for seed in seeds
         ]
 
+    def close(self) -> None:
+        """Stop every reader still training (the training around them failed): nothing is left running."""
+        self._pool.terminate()
+        self._pool.join()
+
     def readers(self) -> list[ReportReader]:
-        """Wait for every reader; in the seeds' order."""
+        """Wait for every reader; in the seeds' order. One that fails stops the others."""
         waited = time.monotonic()
         try:
-            results = [job.result() for job in self._jobs]
-        finally:
-            self._pool.shutdown(cancel_futures=True)
+            results = [job.get() for job in self._jobs]
+        except BaseException:
+            self.close()
+            raise
+        self._pool.close()
+        self._pool.join()
         logger.info(
             "readers trained in %s s each; waited %.0f s for them after the networks",
             ", ".join(f"{seconds:.0f}" for _, seconds in results),

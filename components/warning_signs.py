@@ -315,12 +315,17 @@ class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier)
         # Report or not: small networks reading the tokens in order, averaged over seeds, one after the
         # other here while the readers train beside them.
         started = time.monotonic()
-        self.report_layers = [
-            report_network.train(
-                sequences, is_report.astype(int), config["units"], config["hidden_units"], config["epochs"], seed
-            )
-            for seed in range(first, first + config["ensemble"])
-        ]
+        try:
+            self.report_layers = [
+                report_network.train(
+                    sequences, is_report.astype(int), config["units"], config["hidden_units"], config["epochs"], seed
+                )
+                for seed in range(first, first + config["ensemble"])
+            ]
+        except BaseException:  # the readers would train on for minutes after the training has failed
+            if reader_training:
+                reader_training.close()
+            raise
         self.networks = report_network.Networks(self.report_layers)
         logger.info("warning-sign networks trained in %.0f s", time.monotonic() - started)
         self.readers = reader_training.readers() if reader_training else []

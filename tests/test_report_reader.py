@@ -3,7 +3,9 @@ training examples teach, and the weights the model archive keeps give the same p
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -87,15 +89,18 @@ def test_readers_trained_in_their_own_processes_are_the_ones_trained_here(traine
     assert elsewhere.probabilities(REPORTS) == pytest.approx(here.probabilities(REPORTS), abs=0.02)
 
 
-# A training that starts two readers' processes (here: two jobs that would run ten minutes), prints their
-# pids and waits.
+# A training that starts two readers' processes, waits until both are ready (each has answered a job, so
+# its parent watch is running), gives each a ten-minute job, prints their pids after a marker and waits.
 _KILLED_TRAINING = """
-import multiprocessing, time
+import os, time
 from components.report_reader import worker_pool
 pool = worker_pool(2)
-jobs = [pool.submit(time.sleep, 600) for _ in range(2)]
-time.sleep(1)
-print(" ".join(str(p.pid) for p in multiprocessing.active_children()), flush=True)
+ready, deadline = set(), time.monotonic() + 240
+while len(ready) < 2 and time.monotonic() < deadline:
+    ready.update(job.get() for job in [pool.apply_async(os.getpid) for _ in range(20)])
+    time.sleep(0.2)
+jobs = [pool.apply_async(time.sleep, (600,)) for _ in range(2)]
+print("READERS", *sorted(ready), flush=True)
 time.sleep(600)
 """
 
@@ -108,17 +113,50 @@ def _running(pid: int) -> bool:
     return state not in ("Z", "X")  # a zombie has ended; only its exit status waits to be collected
 
 
-def test_a_killed_training_leaves_no_reader_training_on():
+def _readers_of(training: subprocess.Popen, seconds: float) -> list[int]:
+    """The pids the training prints after READERS, or [] if none come within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if select.select([training.stdout], [], [], 1.0)[0]:
+            line = training.stdout.readline()
+            if not line:
+                return []
+            if line.startswith("READERS "):
+                return [int(pid) for pid in line.split()[1:]]
+    return []
+
+
+def test_a_killed_training_leaves_no_reader_training_on() -> None:
     """`rasa train` killed (SIGKILL: no clean-up runs) takes its readers' processes with it, instead of
     leaving them training for many minutes beside whatever runs next."""
     training = subprocess.Popen([sys.executable, "-c", _KILLED_TRAINING], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    workers: list[int] = []
     try:
-        workers = [int(pid) for pid in training.stdout.readline().split()]
+        workers = _readers_of(training, 300)  # two Rasa imports on a busy machine
         assert len(workers) == 2 and all(_running(pid) for pid in workers)
-    finally:
         os.kill(training.pid, signal.SIGKILL)
-        training.wait(timeout=10)
-    deadline = time.monotonic() + 20
-    while any(_running(pid) for pid in workers) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert not any(_running(pid) for pid in workers)
+        training.wait(timeout=30)
+        deadline = time.monotonic() + 20  # each reader checks its parent every PARENT_CHECK_SECONDS
+        while any(_running(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not any(_running(pid) for pid in workers)
+    finally:
+        training.kill()
+        training.wait(timeout=30)
+        training.stdout.close()
+        for pid in workers:  # left over only if the test failed: do not leave them running
+            if _running(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+def test_a_failed_training_stops_its_readers(trained):  # trained: lang/ is built
+    """A training that fails while its readers train (components/warning_signs.py: the networks raised)
+    stops them at once instead of waiting minutes for them to finish."""
+    before = {process.pid for process in multiprocessing.active_children()}
+    texts, labels = (REPORTS + OTHERS) * 20, np.array(([1] * len(REPORTS) + [0] * len(OTHERS)) * 20)
+    readers = ReaderTraining(MODEL, texts, labels, epochs=50, learning_rate=1e-4, seeds=[0, 1])  # minutes
+    workers = [process.pid for process in multiprocessing.active_children() if process.pid not in before]
+    started = time.monotonic()
+    readers.close()
+    assert time.monotonic() - started < 30
+    assert len(workers) == 2 and not any(_running(pid) for pid in workers)
