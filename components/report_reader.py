@@ -28,8 +28,10 @@ import os
 import random
 import threading
 import time
-from collections.abc import Sequence
-from multiprocessing.pool import AsyncResult, Pool
+import traceback
+from collections.abc import Callable, Sequence
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
 from typing import Any, Optional
 
 import numpy as np
@@ -184,14 +186,29 @@ def _leave_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="leave-with-parent", daemon=True).start()
 
 
-def worker_pool(workers: int) -> Pool:
-    """Spawned processes that end with the one starting them. Spawned: TensorFlow's threads do not survive
-    a fork, and `_leave_with_parent` needs the starting process itself as the parent (a forkserver's
-    children have the server as theirs). A multiprocessing Pool, not a ProcessPoolExecutor: its
-    `terminate()` stops running jobs (Python 3.10's executor can only wait for them)."""
-    return multiprocessing.get_context("spawn").Pool(
-        processes=workers, initializer=_leave_with_parent, initargs=(os.getpid(),)
-    )
+def _run_and_send(send: Connection, parent: int, function: Callable[..., Any], args: tuple) -> None:
+    """In the new process: watch the parent, run the job, send back ("ok", result) or ("error", text)."""
+    _leave_with_parent(parent)
+    try:
+        send.send(("ok", function(*args)))
+    except BaseException:
+        send.send(("error", traceback.format_exc()))
+    finally:
+        send.close()
+
+
+def start_in_own_process(function: Callable[..., Any], *args: Any) -> tuple[BaseProcess, Connection]:
+    """`function(*args)` in a spawned process that ends with the one starting it; read its result from the
+    returned connection. Spawned: TensorFlow's threads do not survive a fork, and `_leave_with_parent`
+    needs the starting process itself as the parent (a forkserver's children have the server as theirs).
+    One process and one pipe per job, not a pool: a process that dies mid-job (killed for memory) shows as
+    the end of its pipe, where a multiprocessing Pool would wait for its result for ever."""
+    context = multiprocessing.get_context("spawn")
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=_run_and_send, args=(send, os.getpid(), function, args), daemon=True)
+    process.start()
+    send.close()  # only the child's copy stays open: its end (or its death) is the pipe's end
+    return process, receive
 
 
 class ReaderTraining:
@@ -205,9 +222,10 @@ class ReaderTraining:
     spawned, not forked: TensorFlow's threads do not survive a fork; they end with the training that
     started them (`_leave_with_parent`). One process per reader, each on one TensorFlow thread (set before
     the reader is built: TensorFlow fixes its thread pools at first use), so no reader waits for another
-    to finish (`reader_seeds` sets how many processes). A whole training's weights were the same bit for
-    bit as with TensorFlow's default threads (2026-12-07, benchmarks/results/configs_tried.md). A training
-    that fails stops its readers (`close`) instead of waiting for them.
+    to finish (`reader_seeds` sets how many processes: `start_in_own_process`). A whole training's weights
+    were the same bit for bit as with TensorFlow's default threads (2026-12-07,
+    benchmarks/results/configs_tried.md). A training that fails stops its readers (`close`) instead of
+    waiting for them.
     """
 
     def __init__(
@@ -221,35 +239,47 @@ class ReaderTraining:
     ) -> None:
         self.model_path = model_path
         # One process per reader, each on one thread: none waits for another to finish.
-        self._pool = worker_pool(max(1, len(seeds)))
-        self._jobs: list[AsyncResult] = [
-            self._pool.apply_async(
-                _trained_weights, (model_path, list(texts), np.asarray(is_report), epochs, learning_rate, seed)
+        self._runs = [
+            start_in_own_process(
+                _trained_weights, model_path, list(texts), np.asarray(is_report), epochs, learning_rate, seed
             )
             for seed in seeds
         ]
 
     def close(self) -> None:
         """Stop every reader still training (the training around them failed): nothing is left running."""
-        self._pool.terminate()
-        self._pool.join()
+        for process, _ in self._runs:
+            if process.is_alive():
+                process.terminate()
+        for process, receive in self._runs:
+            process.join()
+            receive.close()
 
     def readers(self) -> list[ReportReader]:
-        """Wait for every reader; in the seeds' order. One that fails stops the others."""
+        """Wait for every reader; in the seeds' order. The first that fails stops the others."""
         waited = time.monotonic()
+        results: dict[int, Any] = {}
+        pending = {id(receive): i for i, (_, receive) in enumerate(self._runs)}
         try:
-            results = [job.get() for job in self._jobs]
-        except BaseException:
+            while pending:
+                for ready in wait([self._runs[i][1] for i in pending.values()]):
+                    i = pending.pop(id(ready))
+                    try:
+                        status, value = self._runs[i][1].recv()
+                    except EOFError:
+                        status, value = "error", f"its process ended (exit code {self._runs[i][0].exitcode})"
+                    if status != "ok":
+                        raise RuntimeError(f"reader {i} failed: {value}")
+                    results[i] = value
+        finally:
             self.close()
-            raise
-        self._pool.close()
-        self._pool.join()
+        results_in_order = [results[i] for i in range(len(self._runs))]
         logger.info(
             "readers trained in %s s each; waited %.0f s for them after the networks",
-            ", ".join(f"{seconds:.0f}" for _, seconds in results),
+            ", ".join(f"{seconds:.0f}" for _, seconds in results_in_order),
             time.monotonic() - waited,
         )
-        return [ReportReader(self.model_path, weights) for weights, _ in results]
+        return [ReportReader(self.model_path, weights) for weights, _ in results_in_order]
 
 
 class ReaderPanel:

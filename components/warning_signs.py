@@ -322,12 +322,12 @@ class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier)
                 )
                 for seed in range(first, first + config["ensemble"])
             ]
+            self.networks = report_network.Networks(self.report_layers)
+            logger.info("warning-sign networks trained in %.0f s", time.monotonic() - started)
         except BaseException:  # the readers would train on for minutes after the training has failed
             if reader_training:
                 reader_training.close()
             raise
-        self.networks = report_network.Networks(self.report_layers)
-        logger.info("warning-sign networks trained in %.0f s", time.monotonic() - started)
         self.readers = reader_training.readers() if reader_training else []
         self.panel = ReaderPanel(self.readers)
         # Which kind, learnt from the reports alone.

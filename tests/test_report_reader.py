@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import select
 import signal
 import subprocess
 import sys
@@ -89,18 +88,13 @@ def test_readers_trained_in_their_own_processes_are_the_ones_trained_here(traine
     assert elsewhere.probabilities(REPORTS) == pytest.approx(here.probabilities(REPORTS), abs=0.02)
 
 
-# A training that starts two readers' processes, waits until both are ready (each has answered a job, so
-# its parent watch is running), gives each a ten-minute job, prints their pids after a marker and waits.
+# A training that starts two jobs in processes of their own, as it starts its readers; each job writes its pid to
+# a marker file once it runs (its parent watch started before it), then sleeps ten minutes.
 _KILLED_TRAINING = """
-import os, time
-from components.report_reader import worker_pool
-pool = worker_pool(2)
-ready, deadline = set(), time.monotonic() + 240
-while len(ready) < 2 and time.monotonic() < deadline:
-    ready.update(job.get() for job in [pool.apply_async(os.getpid) for _ in range(20)])
-    time.sleep(0.2)
-jobs = [pool.apply_async(time.sleep, (600,)) for _ in range(2)]
-print("READERS", *sorted(ready), flush=True)
+import sys, time
+from components.report_reader import start_in_own_process
+from tests.harness.processes import mark_and_sleep
+runs = [start_in_own_process(mark_and_sleep, f"{sys.argv[1]}/{i}", 600) for i in range(2)]
 time.sleep(600)
 """
 
@@ -113,37 +107,35 @@ def _running(pid: int) -> bool:
     return state not in ("Z", "X")  # a zombie has ended; only its exit status waits to be collected
 
 
-def _readers_of(training: subprocess.Popen, seconds: float) -> list[int]:
-    """The pids the training prints after READERS, or [] if none come within `seconds`."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if select.select([training.stdout], [], [], 1.0)[0]:
-            line = training.stdout.readline()
-            if not line:
-                return []
-            if line.startswith("READERS "):
-                return [int(pid) for pid in line.split()[1:]]
-    return []
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
-def test_a_killed_training_leaves_no_reader_training_on() -> None:
+def test_a_killed_training_leaves_no_reader_training_on(tmp_path) -> None:
     """`rasa train` killed (SIGKILL: no clean-up runs) takes its readers' processes with it, instead of
     leaving them training for many minutes beside whatever runs next."""
-    training = subprocess.Popen([sys.executable, "-c", _KILLED_TRAINING], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    training = subprocess.Popen([sys.executable, "-c", _KILLED_TRAINING, str(tmp_path)], cwd=ROOT)
+    markers = [tmp_path / "0", tmp_path / "1"]
     workers: list[int] = []
     try:
-        workers = _readers_of(training, 300)  # two Rasa imports on a busy machine
+        deadline = time.monotonic() + 300  # two Rasa imports on a busy machine
+        while not all(m.exists() and m.read_text() for m in markers) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        workers = [int(m.read_text()) for m in markers if m.exists() and m.read_text()]
         assert len(workers) == 2 and all(_running(pid) for pid in workers)
         os.kill(training.pid, signal.SIGKILL)
         training.wait(timeout=30)
-        deadline = time.monotonic() + 20  # each reader checks its parent every PARENT_CHECK_SECONDS
+        deadline = time.monotonic() + 20  # each checks its parent every PARENT_CHECK_SECONDS
         while any(_running(pid) for pid in workers) and time.monotonic() < deadline:
             time.sleep(0.2)
         assert not any(_running(pid) for pid in workers)
     finally:
         training.kill()
         training.wait(timeout=30)
-        training.stdout.close()
         for pid in workers:  # left over only if the test failed: do not leave them running
             if _running(pid):
                 os.kill(pid, signal.SIGKILL)
@@ -156,6 +148,10 @@ def test_a_failed_training_stops_its_readers(trained):  # trained: lang/ is buil
     texts, labels = (REPORTS + OTHERS) * 20, np.array(([1] * len(REPORTS) + [0] * len(OTHERS)) * 20)
     readers = ReaderTraining(MODEL, texts, labels, epochs=50, learning_rate=1e-4, seeds=[0, 1])  # minutes
     workers = [process.pid for process in multiprocessing.active_children() if process.pid not in before]
+    deadline = time.monotonic() + 300
+    while min(_cpu_seconds(pid) for pid in workers) < 30 and time.monotonic() < deadline:
+        time.sleep(1)  # until both are past loading and training
+    assert min(_cpu_seconds(pid) for pid in workers) >= 30
     started = time.monotonic()
     readers.close()
     assert time.monotonic() - started < 30
