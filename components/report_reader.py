@@ -171,7 +171,7 @@ def _trained_weights(
 def _leave_with_parent(parent: int) -> None:
     """Run in each reader's process: end it when the process that started it has gone.
 
-    Why: a pool's workers outlive a `rasa train` that is killed (SIGKILL, or a CI job stopped), and a
+    Why: a reader's process outlives a `rasa train` that is killed (SIGKILL, or a CI job stopped), and a
     forgotten reader keeps training for many minutes beside whatever runs next (found 2026-12-07: two
     readers ran 90 minutes after their training was killed). The standard library has no option for
     this; Linux's PR_SET_PDEATHSIG fires when the parent's *thread* ends, not the process, so the
