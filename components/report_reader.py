@@ -266,7 +266,8 @@ class ReaderTraining:
                     i = pending.pop(id(ready))
                     try:
                         status, value = self._runs[i][1].recv()
-                    except EOFError:
+                    except EOFError:  # the process died without a word (killed, say): its pipe ended
+                        self._runs[i][0].join(timeout=10)
                         status, value = "error", f"its process ended (exit code {self._runs[i][0].exitcode})"
                     if status != "ok":
                         raise RuntimeError(f"reader {i} failed: {value}")

@@ -156,3 +156,21 @@ def test_a_failed_training_stops_its_readers(trained):  # trained: lang/ is buil
     readers.close()
     assert time.monotonic() - started < 30
     assert len(workers) == 2 and not any(_running(pid) for pid in workers)
+
+
+def test_a_reader_killed_mid_training_fails_the_training_instead_of_hanging(trained):  # trained: lang/ is built
+    """A reader's process that dies (killed for memory, say) ends the training with an error naming it, and
+    the other reader is stopped: `rasa train` neither waits for ever nor leaves a reader behind."""
+    before = {process.pid for process in multiprocessing.active_children()}
+    texts, labels = (REPORTS + OTHERS) * 20, np.array(([1] * len(REPORTS) + [0] * len(OTHERS)) * 20)
+    readers = ReaderTraining(MODEL, texts, labels, epochs=50, learning_rate=1e-4, seeds=[0, 1])  # minutes
+    workers = [process.pid for process in multiprocessing.active_children() if process.pid not in before]
+    deadline = time.monotonic() + 300
+    while min(_cpu_seconds(pid) for pid in workers) < 30 and time.monotonic() < deadline:
+        time.sleep(1)
+    os.kill(workers[1], signal.SIGKILL)
+    started = time.monotonic()
+    with pytest.raises(RuntimeError, match=r"reader \d failed: its process ended \(exit code -9\)"):
+        readers.readers()
+    assert time.monotonic() - started < 30
+    assert not any(_running(pid) for pid in workers)
