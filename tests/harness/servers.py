@@ -123,7 +123,9 @@ class Servers:
 
 
 def wait_ready(check: Callable[[], bool], proc: subprocess.Popen, log: Path, seconds: float, what: str) -> None:
-    """Poll `check` until it is true; fail at once if the process exits, with its log's end."""
+    """Poll `check` until it is true; fail at once if the process exits, with its log's end. A process not
+    ready in time is stopped before the error: its caller never got it to stop (a scale-out run on a busy
+    machine left two Rasa servers running after its test had failed)."""
 
     def ready() -> bool:
         if proc.poll() is not None:
@@ -133,6 +135,7 @@ def wait_ready(check: Callable[[], bool], proc: subprocess.Popen, log: Path, sec
         return False
 
     if not wait_until(ready, seconds, 0.25):
+        stop_process(proc)
         raise TimeoutError(f"{what} not ready after {seconds:.0f}s:\n{log.read_text()[-3000:]}")
 
 
