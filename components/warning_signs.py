@@ -63,6 +63,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from components import report_network
 from components.base import ReadsSentenceVectors, TrainedComponent
 from components.report_decision import REPORT_INTENT, check_weights, decide, log_odds
+from components.reader_frames import framed
 from components.report_reader import ReaderPanel, ReaderTraining, ReportReader
 from components.training_variants import VARIANT
 
@@ -112,6 +113,12 @@ def example_kind(example: Message) -> str:
         return NOT_A_REPORT
     block = ((example.get(METADATA) or {}).get(METADATA_INTENT)) or {}
     return block.get("warning_sign") or "unspecified"
+
+
+def is_look_alike(example: Message) -> bool:
+    """A harmless look-alike of the catalogue: its block's metadata says `look_alike`."""
+    block = ((example.get(METADATA) or {}).get(METADATA_INTENT)) or {}
+    return bool(block.get("look_alike"))
 
 
 def significant(probability: float) -> float:
@@ -251,6 +258,7 @@ class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier)
             "reader_learning_rate": 5e-5,
             "reader_from": 0.2,  # the networks' probability or the classifier's confidence that asks for it
             "reader_also_for": [],  # the classifier's first choices that ask for it too (aftercare questions)
+            "reader_frames": False,  # the readers also learn each report and look-alike framed (reader_frames.py)
         }
 
     def use_trained(self, trained: Optional[dict[str, Any]] = None) -> None:
@@ -287,6 +295,8 @@ class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier)
                 labels.append(example_kind(example))
                 if not example.get(VARIANT) and example.get(TEXT):
                     written.append((example.get(TEXT), labels[-1] != NOT_A_REPORT))
+                    if config["reader_frames"] and (written[-1][1] or is_look_alike(example)):
+                        written.append((framed(example.get(TEXT)), written[-1][1]))
         if NOT_A_REPORT not in labels or len(set(labels)) < 3:
             raise ValueError(
                 "WarningSignCheck needs report examples of several kinds and other examples "
