@@ -406,3 +406,45 @@ def test_the_reader_counts_more_for_aftercare_questions_and_is_asked_about_them(
     assert component.second_reading(
         "should I keep pressing? still bleeding", 0.01, 0.04, "ask_post_treatment_care"
     ) == pytest.approx(0.84)
+
+
+def test_with_frames_the_readers_also_learn_each_report_and_look_alike_framed(monkeypatch, tmp_path):
+    """reader_frames: a framed copy of each report and each look-alike, labelled as its phrasing; other
+    examples are learnt as written only."""
+    import components.warning_signs as warning_signs
+    from components.reader_frames import framed
+
+    learnt: list = []
+
+    class Recorder:
+        def __init__(self, model, texts, is_report, *args):
+            learnt.extend(zip(texts, is_report))
+
+        def readers(self):
+            return []
+
+    monkeypatch.setattr(warning_signs, "ReaderTraining", Recorder)
+    config = {
+        **WarningSignCheck.get_default_config(),
+        "featurizers": ["minilm"],
+        "units": 4,
+        "hidden_units": 4,
+        "epochs": 1,
+        "ensemble": 1,
+        "reader": "a reader",
+        "reader_frames": True,
+    }
+    component = WarningSignCheck.create(config, LocalModelStorage(tmp_path), Resource("frames"), None)
+    look_alike = example("my lips might swell?", "question", "faq")
+    look_alike.set("metadata", {"intent": {"look_alike": True}})
+    component.train(
+        TrainingData(
+            [example(f"my lips swell {i}", "anaphylaxis", "report_adverse_reaction", "anaphylaxis") for i in range(3)]
+            + [example(f"day {i} still red", "lasting_effects", "report_adverse_reaction", "lasting_effects") for i in range(3)]
+            + [look_alike, example("hello there", "chat", "greet")]
+        )
+    )
+    assert (framed("my lips swell 0"), True) in learnt and (framed("day 2 still red"), True) in learnt
+    assert (framed("my lips might swell?"), False) in learnt
+    assert ("hello there", False) in learnt and (framed("hello there"), False) not in learnt
+    assert len(learnt) == 2 * 7 + 1
