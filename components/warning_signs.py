@@ -62,8 +62,8 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components import report_network
 from components.base import ReadsSentenceVectors, TrainedComponent
-from components.report_decision import REPORT_INTENT, check_weights, decide, log_odds
 from components.reader_frames import framed
+from components.report_decision import REPORT_INTENT, check_weights, decide, log_odds
 from components.report_reader import ReaderPanel, ReaderTraining, ReportReader
 from components.training_variants import VARIANT
 

@@ -21,7 +21,8 @@ SAMPLES = [
 
 
 def test_a_report_told_about_someone_else_is_in_the_third_person():
-    assert in_third_person("I have a grey patch on my cheek and I'm cold") == "she has a grey patch on her cheek and she's cold"
+    told = in_third_person("I have a grey patch on my cheek and I'm cold")
+    assert told == "she has a grey patch on her cheek and she's cold"
     assert in_third_person("it hurts me") == "it hurts her"
 
 

@@ -437,10 +437,11 @@ def test_with_frames_the_readers_also_learn_each_report_and_look_alike_framed(mo
     component = WarningSignCheck.create(config, LocalModelStorage(tmp_path), Resource("frames"), None)
     look_alike = example("my lips might swell?", "question", "faq")
     look_alike.set("metadata", {"intent": {"look_alike": True}})
+    report = "report_adverse_reaction"
     component.train(
         TrainingData(
-            [example(f"my lips swell {i}", "anaphylaxis", "report_adverse_reaction", "anaphylaxis") for i in range(3)]
-            + [example(f"day {i} still red", "lasting_effects", "report_adverse_reaction", "lasting_effects") for i in range(3)]
+            [example(f"my lips swell {i}", "anaphylaxis", report, "anaphylaxis") for i in range(3)]
+            + [example(f"day {i} still red", "lasting_effects", report, "lasting_effects") for i in range(3)]
             + [look_alike, example("hello there", "chat", "greet")]
         )
     )
