@@ -16,9 +16,9 @@ Used for the readers' training only (not the networks', not the classifier's).
 
 from __future__ import annotations
 
-import hashlib
-import random
 import re
+
+from components.training_variants import text_random
 
 # About someone else: the phrasing's first person turned into the third ("my" -> "her").
 THIRD_PARTY_LEADS = [
@@ -46,7 +46,8 @@ QUESTION_TAILS = [
     " what should I do",
     " should I wait and see?",
 ]
-# First person to third, in the order applied; whole words, case kept for the first letter.
+# First person to third, in the order applied; whole words, any case ("My" -> "her"). The verb is left
+# as it is ("I feel" -> "she feel"): patients writing in a second language type it so too.
 THIRD_PERSON = [
     (r"\bI'm\b", "she's"),
     (r"\bIm\b", "she's"),
@@ -55,15 +56,10 @@ THIRD_PERSON = [
     (r"\bI have\b", "she has"),
     (r"\bI was\b", "she was"),
     (r"\bI\b", "she"),
-    (r"\bi\b", "she"),
     (r"\bmyself\b", "herself"),
     (r"\bmy\b", "her"),
     (r"\bme\b", "her"),
 ]
-
-
-def _rng(text: str) -> random.Random:
-    return random.Random(hashlib.sha256(("frame" + text).encode("utf-8")).hexdigest())
 
 
 def in_third_person(text: str) -> str:
@@ -74,13 +70,15 @@ def in_third_person(text: str) -> str:
 
 
 def _after_lead(lead: str, text: str) -> str:
+    """The phrasing after a lead, its first letter lowered as mid-sentence ("Probably nothing but my…"),
+    except a leading "I " (a leading "I'm" is lowered as patients often type it)."""
     start = text[:1].lower() + text[1:] if not text.startswith("I ") else text
     return lead + start
 
 
 def framed(text: str) -> str:
     """One framed copy of a phrasing: about someone else, played down, or ending in a question."""
-    rng = _rng(text)
+    rng = text_random(text, "frame")
     frame = rng.choice(["someone else", "understated", "question"])
     if frame == "someone else":
         return _after_lead(rng.choice(THIRD_PARTY_LEADS), in_third_person(text))

@@ -81,13 +81,14 @@ def _neighbours() -> dict[str, str]:
 NEIGHBOURS = _neighbours()
 
 
-def _rng(text: str, salt: str) -> random.Random:
+def text_random(text: str, salt: str) -> random.Random:
+    """A random generator seeded by the text (and a salt per use): the same choices on every training."""
     return random.Random(hashlib.sha256((salt + text).encode("utf-8")).hexdigest())
 
 
 def with_slips(text: str, rate: float = 0.2) -> str:
     """The text with a typing slip in about `rate` of its words of four letters or more (at least one)."""
-    rng = _rng(text, "slips")
+    rng = text_random(text, "slips")
     words = text.split(" ")
     eligible = [i for i, word in enumerate(words) if len(word) >= 4 and word.isalpha()]
     chosen = [i for i in eligible if rng.random() < rate] or eligible[:1] and [rng.choice(eligible)]
@@ -111,7 +112,7 @@ def with_slips(text: str, rate: float = 0.2) -> str:
 
 def with_small_talk(text: str) -> str:
     """The text after a chatty opening, or before a sign-off (one in four)."""
-    rng = _rng(text, "small talk")
+    rng = text_random(text, "small talk")
     if rng.random() < 0.25:
         return text.rstrip() + rng.choice(SIGN_OFFS)
     lead = rng.choice(LEAD_INS)
@@ -122,7 +123,7 @@ def variant(text: str) -> Optional[str]:
     """One variant of a training phrasing (slips or small talk), or None where it would be the same."""
     if len(text.split()) < MIN_WORDS:
         return None
-    changed = with_slips(text) if _rng(text, "which").random() < 0.5 else with_small_talk(text)
+    changed = with_slips(text) if text_random(text, "which").random() < 0.5 else with_small_talk(text)
     return changed if changed != text else None
 
 

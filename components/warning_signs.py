@@ -111,14 +111,17 @@ def example_kind(example: Message) -> str:
     """The catalogue kind of a training example: its block's `warning_sign`, or "none"."""
     if example.get(INTENT) != REPORT_INTENT:
         return NOT_A_REPORT
-    block = ((example.get(METADATA) or {}).get(METADATA_INTENT)) or {}
-    return block.get("warning_sign") or "unspecified"
+    return _block(example).get("warning_sign") or "unspecified"
 
 
 def is_look_alike(example: Message) -> bool:
     """A harmless look-alike of the catalogue: its block's metadata says `look_alike`."""
-    block = ((example.get(METADATA) or {}).get(METADATA_INTENT)) or {}
-    return bool(block.get("look_alike"))
+    return bool(_block(example).get("look_alike"))
+
+
+def _block(example: Message) -> dict[str, Any]:
+    """The metadata of the training-data block an example was written in."""
+    return ((example.get(METADATA) or {}).get(METADATA_INTENT)) or {}
 
 
 def significant(probability: float) -> float:

@@ -24,10 +24,19 @@ def test_a_report_told_about_someone_else_is_in_the_third_person():
     told = in_third_person("I have a grey patch on my cheek and I'm cold")
     assert told == "she has a grey patch on her cheek and she's cold"
     assert in_third_person("it hurts me") == "it hurts her"
+    assert in_third_person("My face, i think, and I'd rather ask") == "her face, she think, and she'd rather ask"
 
 
 def test_the_same_phrasing_gets_the_same_frame_on_every_training():
-    assert [framed(text) for text in SAMPLES] == [framed(text) for text in SAMPLES]
+    """Fixed copies, not only equal ones within a run: Python's own hash() would change between trainings."""
+    assert [framed(text) for text in SAMPLES] == [
+        "Hi, quick question, my lips are swollen and I can't swallow properly",
+        "not sure if this matters but I have a grey patch on my cheek and it hurts a lot",
+        "the redness went after an hour is that ok??",
+        "what if my lips swell? is this normal",
+        "asking for my sister, she's shaking and her mouth is numb after the cream",
+        "My daughter had meso done and now bruise on her jaw is turning yellow on day 5",
+    ]
 
 
 def test_every_frame_keeps_the_phrasing_and_adds_a_lead_or_a_tail():
