@@ -143,16 +143,23 @@ def test_a_killed_training_leaves_no_reader_training_on(tmp_path) -> None:
                 os.kill(pid, signal.SIGKILL)
 
 
-def test_a_failed_training_stops_its_readers(trained):  # trained: lang/ is built
-    """A training that fails while its readers train (components/warning_signs.py: the networks raised)
-    stops them at once instead of waiting minutes for them to finish."""
+def _two_readers_well_into_training() -> tuple[ReaderTraining, list[int]]:
+    """A two-reader training of minutes, and its processes' pids, once both have used 30 s of CPU (past
+    loading, into training) or 300 s have passed."""
     before = {process.pid for process in multiprocessing.active_children()}
     texts, labels = (REPORTS + OTHERS) * 20, np.array(([1] * len(REPORTS) + [0] * len(OTHERS)) * 20)
     readers = ReaderTraining(MODEL, texts, labels, epochs=50, learning_rate=1e-4, seeds=[0, 1])  # minutes
     workers = [process.pid for process in multiprocessing.active_children() if process.pid not in before]
     deadline = time.monotonic() + 300
     while min(_cpu_seconds(pid) for pid in workers) < 30 and time.monotonic() < deadline:
-        time.sleep(1)  # until both are past loading and training
+        time.sleep(1)
+    return readers, workers
+
+
+def test_a_failed_training_stops_its_readers(trained):  # trained: lang/ is built
+    """A training that fails while its readers train (components/warning_signs.py: the networks raised)
+    stops them at once instead of waiting minutes for them to finish."""
+    readers, workers = _two_readers_well_into_training()
     assert min(_cpu_seconds(pid) for pid in workers) >= 30
     started = time.monotonic()
     readers.close()
@@ -163,13 +170,7 @@ def test_a_failed_training_stops_its_readers(trained):  # trained: lang/ is buil
 def test_a_reader_killed_mid_training_fails_the_training_instead_of_hanging(trained):  # trained: lang/ is built
     """A reader's process that dies (killed for memory, say) ends the training with an error naming it, and
     the other reader is stopped: `rasa train` neither waits for ever nor leaves a reader behind."""
-    before = {process.pid for process in multiprocessing.active_children()}
-    texts, labels = (REPORTS + OTHERS) * 20, np.array(([1] * len(REPORTS) + [0] * len(OTHERS)) * 20)
-    readers = ReaderTraining(MODEL, texts, labels, epochs=50, learning_rate=1e-4, seeds=[0, 1])  # minutes
-    workers = [process.pid for process in multiprocessing.active_children() if process.pid not in before]
-    deadline = time.monotonic() + 300
-    while min(_cpu_seconds(pid) for pid in workers) < 30 and time.monotonic() < deadline:
-        time.sleep(1)
+    readers, workers = _two_readers_well_into_training()
     os.kill(workers[1], signal.SIGKILL)
     started = time.monotonic()
     with pytest.raises(RuntimeError, match=r"reader \d failed: its process ended \(exit code -9\)"):
