@@ -43,11 +43,12 @@ SAFETY_SETS = {
     "v13": "thirteenth set (development)",
     "v17": "seventeenth set (development)",
     "v18": "eighteenth set (development)",
+    "v19": "nineteenth set (development)",
     "v14": "**fourteenth set: reporting**",
     "v15": "**fifteenth set: reporting**",
     "v16": "**sixteenth set: reporting**",
-    "v19": "**nineteenth set: reporting**",
     "v20": "**twentieth set: reporting**",
+    "v21": "**twenty-first set: reporting**",
 }
 
 

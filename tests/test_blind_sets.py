@@ -55,11 +55,11 @@ FROZEN = {  # sha256 of each file as the helper's set was split on 2026-12-01
     "warning_signs_v17.yml": "cca1f04a9d57cc3f4b669de1d94b1d82fc939260e816829bf25b580120a941ec",
     # eighteenth, written 2026-12-06 05:25: the reserve, then a reporting set from 2026-12-06 (weighed decision)
     "warning_signs_v18.yml": "78f0c1e8b30b3fcb2b5fe71688e47d9bc7c9fabf98b4bcd08ae2e98b568eeff3",
-    # nineteenth, written 2026-12-06 08:05: the reserve, a reporting set from 2026-12-06 10:00
+    # nineteenth, written 2026-12-06 08:05: the reserve, reporting from 2026-12-06 10:00, development from 2026-12-07
     "warning_signs_v19.yml": "d0efd971a6b3321dfe11167d7edc57046fbbb427cd3c853ce06b18428c4aefb8",
     # twentieth, written 2026-12-06 10:05: the reserve, then a reporting set from 14:15
     "warning_signs_v20.yml": "70c53b92f57dc67c4027ed489dd87dd3e2bc06b0f74c2c0bb4da60fe671e50b5",
-    # twenty-first, written 2026-12-06 12:45: the reserve, unscored
+    # twenty-first, written 2026-12-06 12:45: the reserve, a reporting set from 2026-12-07
     "warning_signs_v21.yml": "ad8916eddb54317e3d1f798de0e25a12f5961856f0764bc9c33ff3cb57ba2480",
     # issue 18, development half
     "languages_dev.yml": "8da5d49d816048babdf38c509cfff89e6620ee0a7cd75f7fddbbdb1956a14b1d",

@@ -166,6 +166,58 @@ def test_a_lasting_effect_told_hours_after_treatment_is_the_expected_effect():
     assert expected_in_its_time("emergency", "can't breathe, 10 minutes after", config)[0] is False
 
 
+@pytest.mark.parametrize(
+    "said, days",
+    [
+        ("8 days ago", 8),
+        ("a fortnight ago", 14),
+        ("2 weeks ago", 14),
+        ("yesterday", 1),
+        ("in 10 days", None),  # a session still to come
+        ("saturday", None),  # as often the next one as the last: not taken as past
+        ("the 14th", None),
+        ("tomorrow", None),
+    ],
+)
+def test_only_a_treatment_said_to_be_in_the_past_counts_its_days(said, days):
+    from datetime import datetime
+
+    from components.warning_signs import days_since_treatment
+
+    entities = [{"entity": "treatment_time", "value": said}]
+    assert days_since_treatment(entities, now=datetime(2026, 12, 1, 18, 0)) == days
+    assert days_since_treatment([{"entity": "booking_reference", "value": said}]) is None
+
+
+def test_a_lasting_effect_asked_as_a_downtime_question_days_after_treatment_gets_the_clinic_reply(check):
+    """v19's missed report (2026-12-06): every reading took it for the downtime question. Days after
+    treatment by the patient's own words, with a lasting-effect reading, it gets the clinic-level reply;
+    the same question before treatment, or with no day said, keeps its FAQ answer."""
+    component = check[0]
+    # every reading says "not a report", as they did for v19's message
+    component.component_config.update(
+        lasting_asked_as=["faq/downtime"], lasting_after_days=2, weights={"constant": -20.0}
+    )
+
+    def asked(treatment_time: str = None, topic: str = "faq/downtime", centre: str = "lasting_effects") -> Message:
+        m = message("how long is the downtime? still puffy", centre, "faq", confidence=0.76)
+        m.set("response_selector", {"faq": {"response": {"intent_response_key": topic}}})
+        if treatment_time:
+            m.set("entities", [{"entity": "treatment_time", "value": treatment_time}])
+        return judged(component, m)
+
+    late = asked("8 days ago")
+    assert late.get("intent") == {"name": "report_adverse_reaction", "confidence": 1.0}
+    assert late.get("warning_sign")["level"] == "clinic" and late.get("warning_sign")["lasting_effect_asked"]
+    assert asked("yesterday").get("intent")["name"] == "faq"  # the first day: not yet a lasting effect
+    assert asked("in 8 days").get("intent")["name"] == "faq"  # before treatment
+    assert asked().get("intent")["name"] == "faq"
+    assert asked("8 days ago", topic="faq/cost").get("intent")["name"] == "faq"
+    assert asked("8 days ago", centre="anaphylaxis").get("intent")["name"] == "faq"  # not read as a lasting effect
+    component.component_config.update(lasting_asked_as=[])
+    assert asked("8 days ago").get("intent")["name"] == "faq"  # off unless config.yml names the topics
+
+
 def test_a_saved_check_loads_and_judges_the_same(trained_check):
     component, config, storage, resource = trained_check
     loaded = WarningSignCheck.load(config, storage, resource, None)
