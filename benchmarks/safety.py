@@ -75,8 +75,6 @@ from benchmarks.side_by_side import latency_with_and_without, parse_args  # noqa
 from components.report_decision import READINGS, REPORT_INTENT, decide, readings  # noqa: E402
 from components.warning_signs import (  # noqa: E402
     WarningSignCheck,
-    days_since_treatment,
-    faq_topic,
     judged_in_its_time,
     kind_levels,
     lasting_effect_asked,
@@ -177,14 +175,12 @@ def replay(parse: dict[str, Any], config: dict[str, Any], classifier: bool = Tru
 
 
 def asked_days_after(parse: dict[str, Any], config: dict[str, Any]) -> bool:
-    """A lasting effect told as a question days after treatment (components/warning_signs.lasting_effect_asked)."""
+    """A lasting effect told as a question days after treatment (components/warning_signs.lasting_effect_asked),
+    on the topic and days the check read (the part of a message it judged; parses of before 2026-12-07 kept
+    neither: not asked)."""
     found = parse.get("warning_sign") or {}
     return lasting_effect_asked(
-        faq_topic(found.get("classified_as"), parse),
-        found.get("kinds") or {},
-        catalogue_levels(),
-        days_since_treatment(parse.get("entities") or []),
-        {**WarningSignCheck.get_default_config(), **config},
+        found.get("faq_topic"), found.get("kinds") or {}, catalogue_levels(), found.get("days_since_treatment"), config
     )
 
 

@@ -209,13 +209,27 @@ def test_a_lasting_effect_asked_as_a_downtime_question_days_after_treatment_gets
     late = asked("8 days ago")
     assert late.get("intent") == {"name": "report_adverse_reaction", "confidence": 1.0}
     assert late.get("warning_sign")["level"] == "clinic" and late.get("warning_sign")["lasting_effect_asked"]
-    assert asked("yesterday").get("intent")["name"] == "faq"  # the first day: not yet a lasting effect
+    assert asked("yesterday").get("intent")["name"] == "faq"  # a day after: not yet "days later"
     assert asked("in 8 days").get("intent")["name"] == "faq"  # before treatment
     assert asked().get("intent")["name"] == "faq"
     assert asked("8 days ago", topic="faq/cost").get("intent")["name"] == "faq"
     assert asked("8 days ago", centre="anaphylaxis").get("intent")["name"] == "faq"  # not read as a lasting effect
     component.component_config.update(lasting_asked_as=[])
     assert asked("8 days ago").get("intent")["name"] == "faq"  # off unless config.yml names the topics
+
+
+def test_a_question_read_partly_as_an_urgent_kind_is_not_taken_for_a_lasting_effect():
+    """The rule gives the clinic-level reply, so it holds only where the level is the clinic's: a downtime
+    question read 0.8 lasting effect and 0.2 infection is left to the weighed score."""
+    from components.warning_signs import kind_levels, lasting_effect_asked
+
+    config = {**WarningSignCheck.get_default_config(), "lasting_asked_as": ["faq/downtime"]}
+    config.update(level_share=0.25, emergency_share=0.1, urgent_share=0.15)
+    levels = kind_levels()
+    assert lasting_effect_asked("faq/downtime", {"lasting_effects": 0.97, "bleeding": 0.03}, levels, 8, config)
+    assert not lasting_effect_asked("faq/downtime", {"lasting_effects": 0.8, "infection_early": 0.2}, levels, 8, config)
+    assert not lasting_effect_asked("faq/downtime", {"lasting_effects": 0.88, "vision": 0.12}, levels, 8, config)
+    assert not lasting_effect_asked("faq/downtime", {"lasting_effects": 0.45, "bleeding": 0.1}, levels, 8, config)
 
 
 def test_a_saved_check_loads_and_judges_the_same(trained_check):

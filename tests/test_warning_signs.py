@@ -103,16 +103,26 @@ def test_redness_still_there_days_later_is_a_call_to_the_clinic_not_an_emergency
     assert result["intent"]["name"] == REPORT and result["warning_sign"]["level"] == "clinic"
 
 
+def test_a_lasting_effect_asked_as_a_downtime_question_days_after_gets_the_clinic_reply(agent):
+    result = parse(agent, "had it 6 days ago, how long does the swelling normally last? mine hasn't gone")
+    assert result["intent"]["name"] == REPORT and result["warning_sign"]["level"] == "clinic"
+
+
 @pytest.mark.parametrize(
     "message",
-    ["my wedding is in 10 days, how long is the downtime?", "I had mesotherapy 5 days ago, can I go swimming now?"],
+    [
+        "my wedding is in 10 days, how long is the downtime?",
+        "booked last week, how long is the downtime?",
+        "had botox 2 weeks ago, what are the side effects of meso?",
+        "my sister went 5 days ago and had no downtime at all, is that normal for everyone?",
+    ],
 )
-def test_a_question_before_treatment_or_about_aftercare_days_after_keeps_its_answer(agent, message):
-    """A downtime or side-effects question days after treatment is a lasting effect told as a question
-    (config.yml `lasting_asked_as`); the same question before the session, or an aftercare question days
-    after, is not."""
+def test_a_downtime_question_before_treatment_or_about_something_else_keeps_its_answer(agent, message):
+    """A downtime or side-effects question days after treatment, read as a lasting effect, is one told as a
+    question (config.yml `lasting_asked_as`); before the session, or with the days about something else
+    (a booking, another treatment, someone else's session), it keeps the FAQ answer."""
     result = parse(agent, message)
-    assert result["intent"]["name"] != REPORT and not result["warning_sign"]["lasting_effect_asked"]
+    assert result["intent"]["name"] == "faq" and not result["warning_sign"]["lasting_effect_asked"]
 
 
 def test_asking_what_to_watch_for_is_a_question_not_a_report(agent):
