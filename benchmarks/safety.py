@@ -43,9 +43,9 @@ numbing-cream phrasings) and with the model before, once each. That candidate la
 seeds' luck was measured (benchmarks/seed_spread.py: on two draws each it was no worse on development),
 and v18, whose missed kind steered its phrasings, is development since. The twentieth (v20), the reserve written that
 morning, was first scored with the landed candidate and reports with v14-v16 and v19. On 2026-12-07 v19's one
-missed report (a lasting effect asked as a downtime question, its scores read) steered a rule (a lasting
-effect asked days after treatment): v19 is development since, and the twenty-first (v21), the reserve,
-was scored once with that rule and reports with v14-v16 and v20.
+missed report (a lasting effect asked as a downtime question, its scores read on 2026-12-06) steered a rule
+that was tried and not kept (benchmarks/results/configs_tried.md): v19 is development since, and the
+twenty-first (v21), the reserve, was scored once and reports with v14-v16 and v20.
 
 Latency: the same model parses the same messages with the check and with the check switched off
 (its `process` replaced by a pass-through), in alternating rounds; the ratio of the p50s is the
@@ -73,12 +73,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from benchmarks.side_by_side import latency_with_and_without, parse_args  # noqa: E402
 from components.report_decision import READINGS, REPORT_INTENT, decide, readings  # noqa: E402
-from components.warning_signs import (  # noqa: E402
-    WarningSignCheck,
-    judged_in_its_time,
-    kind_levels,
-    lasting_effect_asked,
-)
+from components.warning_signs import judged_in_its_time, kind_levels  # noqa: E402
 from tests.harness.paths import BLIND, SAFETY_CASES  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
@@ -101,7 +96,7 @@ SETS = {  # tests/blind/warning_signs_<key>.yml
     "v13": "Thirteenth set (development from 2026-12-05 afternoon: scored once for a held-back candidate; not read)",
     "v17": "Seventeenth set (development from 2026-12-06: scored once after a landing, its scores read; not read)",
     "v18": "Eighteenth set (development from 2026-12-06 13:50: its missed kind steered more phrasings; not read)",
-    "v19": "Nineteenth set (development from 2026-12-07: its missed report's scores steered a rule; not read)",
+    "v19": "Nineteenth set (development from 2026-12-07: its missed report's scores steered a rule tried; not read)",
     "v14": "Fourteenth set: the reporting set from 2026-12-05 afternoon (nothing tuned here, messages not read)",
     "v15": "Fifteenth set: reporting too, from 2026-12-05 afternoon (nothing tuned here, messages not read)",
     "v16": "Sixteenth set: reporting too, from 2026-12-05 evening (nothing tuned here, messages not read)",
@@ -152,6 +147,8 @@ def regex_flags(text: str, patterns: list[re.Pattern]) -> bool:
 
 
 def check_config() -> dict[str, Any]:
+    from components.warning_signs import WarningSignCheck
+
     config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
     return {
         **WarningSignCheck.get_default_config(),
@@ -165,23 +162,11 @@ def replay(parse: dict[str, Any], config: dict[str, Any], classifier: bool = Tru
     found = parse.get("warning_sign") or {}
     if classifier:
         reported = decide(*decision_inputs(found), config["weights"], config["reader_also_for"])
-        if not reported:
-            return asked_days_after(parse, config)
     else:
         reported = found.get("report_probability", 0.0) >= 0.5
     if not reported:
         return False
     return not vetoed_in_time(parse, config)
-
-
-def asked_days_after(parse: dict[str, Any], config: dict[str, Any]) -> bool:
-    """A lasting effect told as a question days after treatment (components/warning_signs.lasting_effect_asked),
-    on the topic and days the check read (the part of a message it judged; parses of before 2026-12-07 kept
-    neither: not asked)."""
-    found = parse.get("warning_sign") or {}
-    return lasting_effect_asked(
-        found.get("faq_topic"), found.get("kinds") or {}, catalogue_levels(), found.get("days_since_treatment"), config
-    )
 
 
 def decision_inputs(found: dict[str, Any]) -> tuple[float, float | None, float, str | None, float]:
@@ -274,9 +259,8 @@ def labelled(items: list[dict[str, Any]], parses: list[dict[str, Any]]) -> list[
 def read_for_fit(rows: Labelled, config: dict[str, Any]) -> tuple[list[list[float]], list[bool], list[bool]]:
     """The readings of the messages read twice (no other can be a report: a report not read twice is
     missed whatever the weights, and `not_read_twice` counts them), whether each is a report, and
-    whether the score decides it: not dropped by the time veto (a report it drops cannot count for the bar;
-    a look-alike it drops is not escalated) nor taken as a lasting effect asked days after treatment
-    (`asked_days_after` reports it whatever the weights)."""
+    whether it would stand the time veto (a report it drops cannot count for the bar; a look-alike it
+    drops is not escalated)."""
     features, reports, stands = [], [], []
     for parse, is_report in rows:
         networks, reader, confidence, top, clearest = decision_inputs(parse.get("warning_sign") or {})
@@ -285,7 +269,7 @@ def read_for_fit(rows: Labelled, config: dict[str, Any]) -> tuple[list[list[floa
         read = readings(networks, reader, confidence, top, clearest, config["reader_also_for"])
         features.append([read[name] for name in READINGS])
         reports.append(is_report)
-        stands.append(not vetoed_in_time(parse, config) and not asked_days_after(parse, config))
+        stands.append(not vetoed_in_time(parse, config))
     return features, reports, stands
 
 

@@ -32,11 +32,6 @@ Time matters for the mildest level. The article says mild redness or swelling se
 hours, so a clinic-level "report" (lasting effects) that says it is only hours since the treatment
 ("a bit red an hour after", "after treatment today") describes the expected effect, not a lasting one:
 below `expected_within_hours` it is not a report. The time is read with dateparser, plus "day N".
-The other way round, a question about downtime or side effects from a patient whose treatment was days
-ago by their own words, read as a lasting effect ("had it 8 days ago, how long does the swelling last?"),
-is a lasting effect told as a question (`lasting_asked_as`): it gets the clinic-level reply (call the
-clinic in opening hours) even when every reading takes it for the FAQ question (v19's one missed report,
-2026-12-06).
 
 The level is the most urgent level among the kinds holding at least `level_share` of the kind
 probability, or `emergency_share` for an emergency kind (a blocked vessel with blurred sight is an
@@ -61,11 +56,10 @@ import yaml
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.nlu.classifiers.classifier import IntentClassifier
-from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, METADATA, METADATA_INTENT, TEXT
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, METADATA, METADATA_INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from clinic.when import parse_when
 from components import report_network
 from components.base import ReadsSentenceVectors, TrainedComponent
 from components.reader_frames import framed
@@ -238,48 +232,6 @@ def judged_in_its_time(
     return False, level_for(others, levels, config), hours
 
 
-def days_since_treatment(entities: list[dict[str, Any]], now: Optional[datetime] = None) -> Optional[int]:
-    """Days since a treatment that the message places in the past beyond doubt, or None: its
-    `treatment_time` entities (RegexEntityExtractor, data/nlu/regex.yml) read as the future wherever they
-    could be, so only a past said as past counts ("8 days ago", "a fortnight ago", "last week", "yesterday";
-    not "last Monday", "Saturday", "the 14th" or "in 10 days", which clinic/when.py reads as days to come).
-    `now`: the clinic's local time (clinic/hours.py); a day either way near midnight does not move a bar of
-    days."""
-    now = now or datetime.now()
-    days = [
-        (now.date() - when.day).days
-        for entity in entities
-        if entity.get("entity") == "treatment_time"
-        and (when := parse_when(str(entity.get("value", "")), now, prefer="future"))
-    ]
-    past = [d for d in days if d > 0]
-    return max(past) if past else None
-
-
-def lasting_effect_asked(
-    topic: Optional[str], kinds: dict[str, float], levels: dict[str, str], days: Optional[int], config: dict[str, Any]
-) -> bool:
-    """A lasting effect told as a question: the classifier's answer is one of `lasting_asked_as` (the FAQ
-    topics on downtime and side effects), the treatment was `lasting_after_days` or more ago by the patient's
-    own words, and the kind reading is a lasting effect: the clinic-level kinds hold most of it and no
-    urgent or emergency kind reaches its share (level_for). On the development sets (2026-12-07, two draws of
-    the seeds) it catches v19's missed report and no look-alike; with aftercare questions added it would
-    take in "had it 3 days ago, can I go swimming?"."""
-    if topic not in config["lasting_asked_as"] or days is None or days < config["lasting_after_days"]:
-        return False
-    clinic = sum(p for kind, p in kinds.items() if levels.get(kind, "urgent") == "clinic")
-    return clinic > 0.5 and level_for(kinds, levels, config) == "clinic"
-
-
-def faq_topic(classified_as: Optional[str], parsed: dict[str, Any]) -> Optional[str]:
-    """The FAQ topic the classifier would answer ("faq/downtime") when its first choice is an FAQ question,
-    from a message's data (CalibratedClassifier's `response_selector`)."""
-    if classified_as != "faq":
-        return None
-    selector = (parsed.get("response_selector") or {}).get("faq") or {}
-    return (selector.get("response") or {}).get("intent_response_key")
-
-
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier):
     """Turns a described warning sign into `report_adverse_reaction` with its kind and level."""
@@ -310,8 +262,6 @@ class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier)
             "reader_from": 0.2,  # the networks' probability or the classifier's confidence that asks for it
             "reader_also_for": [],  # the classifier's first choices that ask for it too (aftercare questions)
             "reader_frames": False,  # the readers also learn each report and look-alike framed (reader_frames.py)
-            "lasting_asked_as": [],  # FAQ topics that, days after treatment, are a lasting effect told as a question
-            "lasting_after_days": 2,  # ...this many days or more after it (the article: effects settle within hours)
         }
 
     def use_trained(self, trained: Optional[dict[str, Any]] = None) -> None:
@@ -486,17 +436,12 @@ class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier)
             )
             kind = max(kinds, key=kinds.__getitem__) if kinds else "unspecified"
             hours = None
-            topic = faq_topic(top, message.data)
-            # the time is read only for the topics that ask for it (dateparser costs ~1 ms)
-            days = days_since_treatment(message.get(ENTITIES) or []) if topic in config["lasting_asked_as"] else None
-            asked = not verdict and lasting_effect_asked(topic, kinds, self.levels, days, config)
             if verdict:  # the level and the time read once, by judged_in_its_time
                 expected, level, hours = judged_in_its_time(kinds, self.levels, message.get(TEXT) or "", config)
                 if expected:
                     verdict = False if top == REPORT_INTENT else None
             else:
                 level = level_for(kinds, self.levels, config)
-                verdict = True if asked else verdict  # days ago: not the expected effect of the first hours
             message.set(
                 OUTPUT_KEY,
                 {
@@ -505,9 +450,6 @@ class WarningSignCheck(ReadsSentenceVectors, TrainedComponent, IntentClassifier)
                     "classified_as": top,
                     "level": level,
                     "hours_since": None if hours is None else round(hours, 1),
-                    "faq_topic": topic,
-                    "days_since_treatment": days,
-                    "lasting_effect_asked": asked,
                     "report_probability": round(report_probability, 4),
                     "networks": significant(networks),
                     "reader": None if reader is None else significant(reader),
