@@ -44,11 +44,12 @@ SAFETY_SETS = {
     "v17": "seventeenth set (development)",
     "v18": "eighteenth set (development)",
     "v19": "nineteenth set (development)",
+    "v21": "twenty-first set (development)",
     "v14": "**fourteenth set: reporting**",
     "v15": "**fifteenth set: reporting**",
     "v16": "**sixteenth set: reporting**",
     "v20": "**twentieth set: reporting**",
-    "v21": "**twenty-first set: reporting**",
+    "v22": "**twenty-second set: reporting**",
 }
 
 

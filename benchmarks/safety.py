@@ -45,7 +45,10 @@ and v18, whose missed kind steered its phrasings, is development since. The twen
 morning, was first scored with the landed candidate and reports with v14-v16 and v19. On 2026-12-07 v19's one
 missed report (a lasting effect asked as a downtime question, its scores read on 2026-12-06) steered a rule
 that was tried and not kept (benchmarks/results/configs_tried.md): v19 is development since, and the
-twenty-first (v21), the reserve, was scored once and reports with v14-v16 and v20.
+twenty-first (v21), the reserve, was scored once and reported with v14-v16 and v20 until its messages
+were printed by mistake (2026-12-07 15:15): development since. The twenty-second (v22), the reserve,
+was first scored at 16:55 that day, with main's model and with a candidate not kept (configs_tried.md),
+and reports with v14-v16 and v20; the twenty-third (v23) is the unscored reserve.
 
 Latency: the same model parses the same messages with the check and with the check switched off
 (its `process` replaced by a pass-through), in alternating rounds; the ratio of the p50s is the
@@ -97,11 +100,12 @@ SETS = {  # tests/blind/warning_signs_<key>.yml
     "v17": "Seventeenth set (development from 2026-12-06: scored once after a landing, its scores read; not read)",
     "v18": "Eighteenth set (development from 2026-12-06 13:50: its missed kind steered more phrasings; not read)",
     "v19": "Nineteenth set (development from 2026-12-07: its missed report's scores steered a rule tried; not read)",
+    "v21": "Twenty-first set (development from 2026-12-07 15:15: its messages were printed by mistake, read)",
     "v14": "Fourteenth set: the reporting set from 2026-12-05 afternoon (nothing tuned here, messages not read)",
     "v15": "Fifteenth set: reporting too, from 2026-12-05 afternoon (nothing tuned here, messages not read)",
     "v16": "Sixteenth set: reporting too, from 2026-12-05 evening (nothing tuned here, messages not read)",
     "v20": "Twentieth set: reporting too, first scored 2026-12-06 14:15 (nothing tuned here, not read)",
-    "v21": "Twenty-first set: reporting too, first scored 2026-12-07, this model (nothing tuned here, not read)",
+    "v22": "Twenty-second set: reporting too, first scored 2026-12-07 16:55 (nothing tuned here, not read)",
 }
 DEVELOPMENT = (
     "dev",
@@ -121,6 +125,7 @@ DEVELOPMENT = (
     "v17",
     "v18",
     "v19",
+    "v21",
 )
 # How far below the lowest development report the weighed score's bar sits (in log-odds): the smallest
 # with the fewest reports missed when each development set in turn is left out of the fit.

@@ -1,12 +1,13 @@
 """Warning signs, as the trained model reads them: reports reach urgent care at their level, look-alikes don't.
 
-The blind reporting sets (tests/blind/warning_signs_v14.yml to _v16.yml, _v20.yml and _v21.yml, never
+The blind reporting sets (tests/blind/warning_signs_v14.yml to _v16.yml, _v20.yml and _v22.yml, never
 trained or tuned on, their messages not read) must keep every report: a miss is the one failure a clinic
 cannot accept. Scored on 2026-12-07 (the framed readers' model, weights refitted with v19 among the
-development sets), the model reached every report of v14-v16 and v20, and all but two of v21's, first
-scored then (KNOWN_MISSED), and escalated
-MEASURED_ESCALATED of their look-alikes, so a floor keeps those measured figures. The safety tests that came
-before the warning-sign check (the regular-expression net), and the issue's negation and time examples, are
+development sets; v22 first scored at 16:55 with it: 179/179, 3/115), the model reached every report of
+them and escalated MEASURED_ESCALATED of their look-alikes, so a floor keeps those measured figures. (v21
+reported with them until its messages were printed by mistake on 2026-12-07: development since,
+tests/blind/README.md.) The safety tests that came before the warning-sign check (the regular-expression
+net), and the issue's negation and time examples, are
 kept in tests/safety_cases.yml with the same expectations.
 """
 
@@ -24,18 +25,18 @@ pytestmark = pytest.mark.slow
 
 REPORT = "report_adverse_reaction"
 # Look-alikes escalated per set, 2026-12-07 (the framed readers' model, seeds 0-2, with config.yml's weights;
-# replayed on its parses, benchmarks/results/configs_tried.md).
+# replayed on its parses, benchmarks/results/configs_tried.md; v22 from its first scoring, 16:55).
 MEASURED_ESCALATED = {
     "warning_signs_v14.yml": 4,
     "warning_signs_v15.yml": 3,
     "warning_signs_v16.yml": 9,
     "warning_signs_v20.yml": 5,
-    "warning_signs_v21.yml": 6,
+    "warning_signs_v22.yml": 3,
 }
-# Issue 16 is open: v21's first scoring (2026-12-07) missed a vision report (emergency) and a skin-breakdown report
-# (urgent), with the settings before and with these alike. Any other miss fails. v17-v19 are development sets (the
-# weights are fitted on them; benchmarks/safety.py scores them): not kept here, ~2 min of the suite.
-KNOWN_MISSED = {"warning_signs_v21.yml": ["skin_breakdown", "vision"]}
+# Reports a reporting set is known to miss, by kind (issue 16 open); any other miss fails. None since v21, whose
+# two misses were known, became development. v17-v21 are development sets (the weights are fitted on them;
+# benchmarks/safety.py scores them): not kept here, ~2 min of the suite.
+KNOWN_MISSED: dict[str, list[str]] = {}
 # A model trained from the same commit on another machine of the same kind escalates a few more or fewer:
 # main of 2026-12-05 afternoon gave v15 10 on one machine and 13 on another (2026-12-05 evening; training is
 # repeatable on one machine, but not across CPUs, whose arithmetic differs in the last bits).
@@ -63,8 +64,8 @@ def reporting_set(name: str) -> dict[str, Any]:
 
 @pytest.mark.parametrize("name", sorted(MEASURED_ESCALATED))
 def test_the_blind_reporting_sets_reach_urgent_care_for_every_report(agent, name):
-    """Issue 16's bar: recall 1.00 on the reporting sets, every kind. Issue 16 is open: v21's known
-    misses (KNOWN_MISSED, by kind) are tolerated until they are caught; any other miss fails."""
+    """Issue 16's bar: recall 1.00 on the reporting sets, every kind (KNOWN_MISSED, by kind, would be
+    tolerated until caught; any other miss fails)."""
     missed = [r["kind"] for r in reporting_set(name)["reports"] if not is_report(agent, r["text"])]
     unknown = Counter(missed) - Counter(KNOWN_MISSED.get(name, []))
     # Kinds only: the reporting sets' messages are not read (tests/blind/README.md).
