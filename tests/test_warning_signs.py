@@ -34,7 +34,7 @@ MEASURED_ESCALATED = {
     "warning_signs_v22.yml": 3,
 }
 # Reports a reporting set is known to miss, by kind (issue 16 open); any other miss fails. None since v21, whose
-# two misses were known, became development. v17-v21 are development sets (the weights are fitted on them;
+# two misses were known, became development. v17-v19 and v21 are development sets (the weights are fitted on them;
 # benchmarks/safety.py scores them): not kept here, ~2 min of the suite.
 KNOWN_MISSED: dict[str, list[str]] = {}
 # A model trained from the same commit on another machine of the same kind escalates a few more or fewer:
