@@ -9,46 +9,12 @@ message is parsed once by the trained model; the systems below are then scored o
   - classifier alone: this model's intent before the warning-sign check;
   - meaning alone: the check's own readings at even odds (their geometric mean at 0.5), without the classifier.
 
-Development and reporting. The first set's two halves, the second and the fourth set have all been
-read while the check was built, and the third set's figures steered how settings are chosen, so
-together they are the DEVELOPMENT sets: the check's weights are fitted on them (`choose_weights`: the
-bar below every development report, by the margin that leaving each set out in turn needs), and the
-run says whether config.yml holds them. The fifth set (v5) was the reporting set until a miss there
-steered the decision rule (2026-12-03); it is development since, its messages still unread. The sixth set (v6) was the
-reporting set until the scores of its misses steered the decision rule (2026-12-03 13:40);
-development since. The seventh set (v7) was the reporting set until 2026-12-03 15:45 (half-spent:
-a setting chosen on development was replayed on it before another was set); development since. The
-eighth set (v8) was the reporting set until 2026-12-04 (one missed report's text was printed on
-2026-12-03); development since. The ninth set (v9), written with reports before or after an
-unrelated question, was the reporting set from 2026-12-04 18:00 until the check's report networks
-changed (landed 2026-12-05); development since. The tenth set (v10) was the reporting set from
-2026-12-05 00:40 until the next change to the check (half-spent at 01:45); development since, its
-messages still unread. The eleventh set (v11) was the reporting set for one candidate on 2026-12-05
-(40 more not_covered phrasings: two misses, whose scores, not words, steered the 12-hour veto and 26
-own phrasings of reports asked as care questions); development since. The twelfth set (v12) was the
-reporting set from 2026-12-05 03:50 until the catalogue's minimal pairs changed the check (2026-12-05,
-afternoon); development since, its messages still unread. The thirteenth set (v13), the reserve, was
-scored once for the minimal pairs before they were first held back (2026-12-05 late morning; nothing
-tuned on it); development since. The fourteenth set (v14), written with the same brief and kept
-unscored as the reserve, is the REPORTING set: nothing is tuned on it and its messages are not read.
-Its first score (2026-12-05, 4/120 look-alikes) was the lowest of any set, so the fifteenth (v15,
-written that morning with the same brief, unscored) was scored with the same model and settings and
-reports with it. The sixteenth (v16), the reserve, joined them for the check's fine-tuned second reading
-(2026-12-05 evening, thresholds chosen on development first): the three together are the reporting
-figure. The seventeenth (v17), the reserve, was scored once after a landing (2026-12-06 morning) and
-the scores of its escalated look-alikes were read: development since. The eighteenth (v18), written
-with v17's brief and kept unscored, joins the reporting sets with the weighed decision (2026-12-06);
-the nineteenth (v19), the next reserve, joined them at 10:00 that day, scored for a candidate (more
-numbing-cream phrasings) and with the model before, once each. That candidate landed at 13:50 after the
-seeds' luck was measured (benchmarks/seed_spread.py: on two draws each it was no worse on development),
-and v18, whose missed kind steered its phrasings, is development since. The twentieth (v20), the reserve written that
-morning, was first scored with the landed candidate and reports with v14-v16 and v19. On 2026-12-07 v19's one
-missed report (a lasting effect asked as a downtime question, its scores read on 2026-12-06) steered a rule
-that was tried and not kept (benchmarks/results/configs_tried.md): v19 is development since, and the
-twenty-first (v21), the reserve, was scored once and reported with v14-v16 and v20 until its messages
-were printed by mistake (2026-12-07 15:15): development since. The twenty-second (v22), the reserve,
-was first scored at 16:55 that day, with main's model and with a candidate not kept (configs_tried.md),
-and reports with v14-v16 and v20; the twenty-third (v23) is the unscored reserve.
+Development and reporting: tests/blind/warning_sign_sets.yml says which set serves what (each set's
+history is in tests/blind/README.md). The check's weights are fitted on the DEVELOPMENT sets
+(`choose_weights`: the bar below every development report, by the margin that leaving each set out in
+turn needs), the run says whether config.yml holds them, and the REPORTING sets, on which nothing is
+tuned and whose messages are not read, are scored with config.yml's weights and with the refitted ones
+side by side. The reserve is never scored here.
 
 Latency: the same model parses the same messages with the check and with the check switched off
 (its `process` replaced by a pass-through), in alternating rounds; the ratio of the p50s is the
@@ -77,56 +43,14 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.side_by_side import latency_with_and_without, parse_args  # noqa: E402
 from components.report_decision import READINGS, REPORT_INTENT, decide, readings  # noqa: E402
 from components.warning_signs import judged_in_its_time, kind_levels  # noqa: E402
+from tests.harness.blind_sets import scored, with_status  # noqa: E402
 from tests.harness.paths import BLIND, SAFETY_CASES  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 REGEX_NET = ROOT / "benchmarks" / "baseline_nets" / "regex_net_2026-11-30.yml"
 REPORT = REPORT_INTENT
-SETS = {  # tests/blind/warning_signs_<key>.yml
-    "dev": "First set, development half (development)",
-    "report": "First set, reporting half (development since its misses were read)",
-    "v2": "Second set (development since its misses were read)",
-    "v4": "Fourth set (development: written later to take over from the sets already fitted)",
-    "v3": "Third set (development from 2026-12-02: its figures steered the choice rule; messages never read)",
-    "v5": "Fifth set (development from 2026-12-03: a miss there steered the decision rule; messages never read)",
-    "v6": "Sixth set (development from 2026-12-03 13:40: its misses' scores steered the rule; messages never read)",
-    "v7": "Seventh set (development from 2026-12-03 16:40: half-spent at 15:45; messages not read)",
-    "v8": "Eighth set (development from 2026-12-04: the reporting set since 2026-12-03 16:50; messages not read)",
-    "v9": "Ninth set (development from 2026-12-05: the reporting set from 2026-12-04 18:00; messages not read)",
-    "v10": "Tenth set (development from 2026-12-05 03:30: the reporting set since 00:40; messages not read)",
-    "v11": "Eleventh set (development from 2026-12-05 03:50: its misses' scores steered the rule; messages not read)",
-    "v12": "Twelfth set (development from 2026-12-05 afternoon: the reporting set since 03:50; messages not read)",
-    "v13": "Thirteenth set (development from 2026-12-05 afternoon: scored once for a held-back candidate; not read)",
-    "v17": "Seventeenth set (development from 2026-12-06: scored once after a landing, its scores read; not read)",
-    "v18": "Eighteenth set (development from 2026-12-06 13:50: its missed kind steered more phrasings; not read)",
-    "v19": "Nineteenth set (development from 2026-12-07: its missed report's scores steered a rule tried; not read)",
-    "v21": "Twenty-first set (development from 2026-12-07 15:15: its messages were printed by mistake, read)",
-    "v14": "Fourteenth set: the reporting set from 2026-12-05 afternoon (nothing tuned here, messages not read)",
-    "v15": "Fifteenth set: reporting too, from 2026-12-05 afternoon (nothing tuned here, messages not read)",
-    "v16": "Sixteenth set: reporting too, from 2026-12-05 evening (nothing tuned here, messages not read)",
-    "v20": "Twentieth set: reporting too, first scored 2026-12-06 14:15 (nothing tuned here, not read)",
-    "v22": "Twenty-second set: reporting too, first scored 2026-12-07 16:55 (nothing tuned here, not read)",
-}
-DEVELOPMENT = (
-    "dev",
-    "report",
-    "v2",
-    "v4",
-    "v3",
-    "v5",
-    "v6",
-    "v7",
-    "v8",
-    "v9",
-    "v10",
-    "v11",
-    "v12",
-    "v13",
-    "v17",
-    "v18",
-    "v19",
-    "v21",
-)
+SETS = {s.key: s.label for s in scored()}  # tests/blind/warning_sign_sets.yml, in its order
+DEVELOPMENT = tuple(s.key for s in with_status("development"))
 # How far below the lowest development report the weighed score's bar sits (in log-odds): the smallest
 # with the fewest reports missed when each development set in turn is left out of the fit.
 MARGINS = (0.0, 0.25, 0.5, 0.75, 1.0)

@@ -13,6 +13,7 @@ import sys
 import pytest
 import yaml
 
+from tests.harness.blind_sets import warning_sign_sets
 from tests.harness.paths import ROOT
 
 BLIND = ROOT / "tests" / "blind"
@@ -118,6 +119,17 @@ def test_no_blind_message_is_in_the_training_data(name):
     assert items, f"{name} has no messages"
     leaked = [item["text"] for item in items if normal(item["text"]) in corpus]
     assert not leaked, f"blind messages found in data/: {leaked[:5]}"
+
+
+def test_every_warning_sign_set_says_what_it_serves():
+    """benchmarks/safety.py scores only the registry's sets: a new set must be entered there (as the reserve
+    until scored), and a reporting set carries its measured floor for tests/test_warning_signs.py."""
+    registry = warning_sign_sets()
+    on_disk = sorted(p.name for p in BLIND.glob("warning_signs_*.yml"))
+    assert sorted(s.path.name for s in registry) == on_disk
+    assert len({s.key for s in registry}) == len(registry)
+    assert [s.key for s in registry if s.status == "reporting" and s.escalated is None] == []
+    assert all(s.path.name in FROZEN for s in registry)
 
 
 def test_the_leak_check_would_see_a_copied_message(tmp_path, monkeypatch):

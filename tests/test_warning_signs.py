@@ -1,14 +1,10 @@
 """Warning signs, as the trained model reads them: reports reach urgent care at their level, look-alikes don't.
 
-The blind reporting sets (tests/blind/warning_signs_v14.yml to _v16.yml, _v20.yml and _v22.yml, never
-trained or tuned on, their messages not read) must keep every report: a miss is the one failure a clinic
-cannot accept. Scored on 2026-12-07 (the framed readers' model, weights refitted with v19 among the
-development sets; v22 first scored at 16:55 with it: 179/179, 3/115), the model reached every report of
-them and escalated MEASURED_ESCALATED of their look-alikes, so a floor keeps those measured figures. (v21
-reported with them until its messages were printed by mistake on 2026-12-07: development since,
-tests/blind/README.md.) The safety tests that came before the warning-sign check (the regular-expression
-net), and the issue's negation and time examples, are
-kept in tests/safety_cases.yml with the same expectations.
+The blind reporting sets (tests/blind/warning_sign_sets.yml; never trained or tuned on, their messages not
+read) must keep every report: a miss is the one failure a clinic cannot accept. Their look-alikes escalated
+at their last scoring are kept there too, as a floor here. The safety tests that came before the
+warning-sign check (the regular-expression net), and the issue's negation and time examples, are kept in
+tests/safety_cases.yml with the same expectations.
 """
 
 from __future__ import annotations
@@ -19,20 +15,14 @@ from typing import Any
 
 import pytest
 
+from tests.harness.blind_sets import with_status
 from tests.harness.paths import BLIND, SAFETY_CASES, load_yaml
 
 pytestmark = pytest.mark.slow
 
 REPORT = "report_adverse_reaction"
-# Look-alikes escalated per set, 2026-12-07 (the framed readers' model, seeds 0-2, with config.yml's weights;
-# replayed on its parses, benchmarks/results/configs_tried.md; v22 from its first scoring, 16:55).
-MEASURED_ESCALATED = {
-    "warning_signs_v14.yml": 4,
-    "warning_signs_v15.yml": 3,
-    "warning_signs_v16.yml": 9,
-    "warning_signs_v20.yml": 5,
-    "warning_signs_v22.yml": 3,
-}
+# The reporting sets and their look-alikes escalated at their last scoring: tests/blind/warning_sign_sets.yml.
+MEASURED_ESCALATED = {s.path.name: s.escalated for s in with_status("reporting")}
 # Reports a reporting set is known to miss, by kind (issue 16 open); any other miss fails. None since v21, whose
 # two misses were known, became development. v17-v19 and v21 are development sets (the weights are fitted on them;
 # benchmarks/safety.py scores them): not kept here, ~2 min of the suite.
