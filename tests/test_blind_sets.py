@@ -64,8 +64,10 @@ FROZEN = {  # sha256 of each file as the helper's set was split on 2026-12-01
     "warning_signs_v21.yml": "ad8916eddb54317e3d1f798de0e25a12f5961856f0764bc9c33ff3cb57ba2480",
     # twenty-second, written 2026-12-07 12:05: the reserve, then a reporting set from 16:55
     "warning_signs_v22.yml": "083f9f72032819ec31c18b8ee134425caf9295466dc26ce9a33f6776591e5425",
-    # twenty-third, written 2026-12-07 15:16: the reserve, unscored
+    # twenty-third, written 2026-12-07 15:16: the reserve, then a reporting set from its first scoring (18:50)
     "warning_signs_v23.yml": "2ee2366dd31ae94fbd523a800da7ccac45fbe020ef1309f8432f2e42d6d46706",
+    # twenty-fourth, written 2026-12-07 18:40: the reserve, unscored
+    "warning_signs_v24.yml": "5965d2f6f8eb84022f8f234a7929422ddcb8876630489bb8ef9212a2dece964e",
     # issue 18, development half
     "languages_dev.yml": "8da5d49d816048babdf38c509cfff89e6620ee0a7cd75f7fddbbdb1956a14b1d",
     # issue 18, reporting half
