@@ -5,7 +5,8 @@ from benchmarks/results/: the tables the benchmarks already write to their *.md 
 (titles and "Written by" lines left out, headings moved down a level), and the results that exist only
 as JSON (cross-validation, the fallback curve's pick, the lock race, the warning-sign summary) are
 turned into tables here. Everything outside the markers is written by hand and left alone. The output
-depends only on the results files, never on dates, machines or the git history, so
+depends only on the results files (and, for safety results older than the sets' labels in them,
+tests/blind/warning_sign_sets.yml), never on dates, machines or the git history, so
 tests/test_benchmarks_readme.py can check that the committed README is up to date.
 
     .venv/bin/python benchmarks/make_readme.py [--results DIR] [--readme FILE] [--check]   (make bench-readme)
@@ -28,8 +29,14 @@ END = "<!-- generated:end -->"
 sys.path.insert(0, str(ROOT))
 from tests.harness.blind_sets import scored  # noqa: E402  (YAML only: no TensorFlow here)
 
-# The warning-sign sets in the order benchmarks/safety.py writes them; the reporting ones in bold.
-SAFETY_SETS = {s.key: f"**{s.label}**" if s.status == "reporting" else s.label for s in scored()}
+# The warning-sign sets' labels for results written before safety.json carried each set's own label and status
+# (2026-12-07 evening); newer results are labelled as their run found them.
+SAFETY_SETS = {s.key: (s.label, s.status) for s in scored()}
+
+
+def safety_label(key: str, entry: dict) -> str:
+    label, status = (entry["label"], entry["status"]) if "label" in entry else SAFETY_SETS[key]
+    return f"**{label}**" if status == "reporting" else label
 
 
 def md_body(path: Path) -> str:
@@ -69,13 +76,13 @@ def safety(results: Path) -> str | None:
     data = load(results, "safety.json")
     if data is None:
         return None
-    keys = [k for k in SAFETY_SETS if k in data]
+    keys = [k for k, v in data.items() if isinstance(v, dict) and "systems" in v]
     systems: list[str] = []
     for k in keys:
         systems += [s for s in data[k]["systems"] if s not in systems]
     rows = []
     for k in keys:
-        row = [SAFETY_SETS[k]]
+        row = [safety_label(k, data[k])]
         for s in systems:
             x = data[k]["systems"].get(s)
             row.append(

@@ -51,6 +51,7 @@ REGEX_NET = ROOT / "benchmarks" / "baseline_nets" / "regex_net_2026-11-30.yml"
 REPORT = REPORT_INTENT
 SETS = {s.key: s.label for s in scored()}  # tests/blind/warning_sign_sets.yml, in its order
 DEVELOPMENT = tuple(s.key for s in with_status("development"))
+STATUS = {s.key: s.status for s in scored()}
 # How far below the lowest development report the weighed score's bar sits (in log-odds): the smallest
 # with the fewest reports missed when each development set in turn is left out of the fit.
 MARGINS = (0.0, 0.25, 0.5, 0.75, 1.0)
@@ -361,7 +362,8 @@ def main() -> None:
             ),
             "meaning alone": score(items, [replay(p, config, classifier=False) for p in parses]),
         }
-        half_out: dict[str, Any] = {"systems": rows}
+        # The set's label and status as they stood for this run (make_readme prints them, not today's).
+        half_out: dict[str, Any] = {"label": SETS[half], "status": STATUS[half], "systems": rows}
         if half in DEVELOPMENT:
             development[half] = (items, parses)
         half_out["missed"] = [

@@ -64,7 +64,7 @@ FROZEN = {  # sha256 of each file as the helper's set was split on 2026-12-01
     "warning_signs_v21.yml": "ad8916eddb54317e3d1f798de0e25a12f5961856f0764bc9c33ff3cb57ba2480",
     # twenty-second, written 2026-12-07 12:05: the reserve, then a reporting set from 16:55
     "warning_signs_v22.yml": "083f9f72032819ec31c18b8ee134425caf9295466dc26ce9a33f6776591e5425",
-    # twenty-third, written 2026-12-07 15:16: the reserve, then a reporting set from its first scoring (18:50)
+    # twenty-third, written 2026-12-07 15:16: the reserve, then a reporting set from its first scoring (19:20)
     "warning_signs_v23.yml": "2ee2366dd31ae94fbd523a800da7ccac45fbe020ef1309f8432f2e42d6d46706",
     # twenty-fourth, written 2026-12-07 18:40: the reserve, unscored
     "warning_signs_v24.yml": "5965d2f6f8eb84022f8f234a7929422ddcb8876630489bb8ef9212a2dece964e",
@@ -125,13 +125,22 @@ def test_no_blind_message_is_in_the_training_data(name):
 
 def test_every_warning_sign_set_says_what_it_serves():
     """benchmarks/safety.py scores only the registry's sets: a new set must be entered there (as the reserve
-    until scored), and a reporting set carries its measured floor for tests/test_warning_signs.py."""
+    until scored) and frozen; the loader itself refuses a reporting set without its cap."""
     registry = warning_sign_sets()
     on_disk = sorted(p.name for p in BLIND.glob("warning_signs_*.yml"))
     assert sorted(s.path.name for s in registry) == on_disk
     assert len({s.key for s in registry}) == len(registry)
-    assert [s.key for s in registry if s.status == "reporting" and s.escalated is None] == []
     assert all(s.path.name in FROZEN for s in registry)
+
+
+@pytest.mark.parametrize(
+    "entry", ["{key: v9, name: Ninth set, status: reporting}", "{key: v9, name: Ninth set, status: reservd}"]
+)
+def test_the_registry_refuses_a_reporting_set_without_its_cap_or_a_misspelt_status(tmp_path, entry):
+    registry = tmp_path / "sets.yml"
+    registry.write_text(f"sets:\n  - {entry}\n", encoding="utf-8")
+    with pytest.raises(ValueError):
+        warning_sign_sets(registry)
 
 
 def test_the_leak_check_would_see_a_copied_message(tmp_path, monkeypatch):

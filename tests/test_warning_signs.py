@@ -23,9 +23,9 @@ pytestmark = pytest.mark.slow
 REPORT = "report_adverse_reaction"
 # The reporting sets and their look-alikes escalated at their last scoring: tests/blind/warning_sign_sets.yml.
 MEASURED_ESCALATED = {s.path.name: s.escalated for s in with_status("reporting")}
-# Reports a reporting set is known to miss, by kind (issue 16 open); any other miss fails. None since v21, whose
-# two misses were known, became development. v17-v19 and v21 are development sets (the weights are fitted on them;
-# benchmarks/safety.py scores them): not kept here, ~2 min of the suite.
+# Reports a reporting set is known to miss, by kind; any other miss fails. None since v21, whose two misses were
+# known, became development. The development sets (the weights are fitted on them; benchmarks/safety.py scores
+# them) are not kept here: ~2 min of the suite each.
 KNOWN_MISSED: dict[str, list[str]] = {}
 # A model trained from the same commit on another machine of the same kind escalates a few more or fewer:
 # main of 2026-12-05 afternoon gave v15 10 on one machine and 13 on another (2026-12-05 evening; training is
@@ -52,6 +52,11 @@ def reporting_set(name: str) -> dict[str, Any]:
     return load_yaml(BLIND / name)
 
 
+def test_there_are_reporting_sets_to_keep():
+    """An empty registry selection would skip the two tests below instead of failing them."""
+    assert len(MEASURED_ESCALATED) >= 1
+
+
 @pytest.mark.parametrize("name", sorted(MEASURED_ESCALATED))
 def test_the_blind_reporting_sets_reach_urgent_care_for_every_report(agent, name):
     """Issue 16's bar: recall 1.00 on the reporting sets, every kind (KNOWN_MISSED, by kind, would be
@@ -64,7 +69,7 @@ def test_the_blind_reporting_sets_reach_urgent_care_for_every_report(agent, name
 
 @pytest.mark.parametrize("name", sorted(MEASURED_ESCALATED))
 def test_the_blind_reporting_sets_escalate_no_more_look_alikes_than_measured(agent, name):
-    """A floor at the measured figure (benchmarks/results/safety.md). A model trained again from the same
+    """A cap at the measured figure (tests/blind/warning_sign_sets.yml). A model trained again from the same
     data on another machine may escalate a message or three more; beyond that slack this is a regression."""
     escalated = [h["category"] for h in reporting_set(name)["harmless"] if is_report(agent, h["text"])]
     assert len(escalated) <= MEASURED_ESCALATED[name] + RETRAINING_SLACK, sorted(escalated)

@@ -14,6 +14,7 @@ conversations.py  the patient scripts and messages more than one file sends (the
 lock_race.py      replicas taking one conversation's lock at once (tests/test_lock_store.py and
                   benchmarks/lock_race.py)
 nlu.py            NLU examples from YAML, the full label of a parse, MiniLM's sentence embedding
+blind_sets.py     which blind warning-sign set is development, reporting or the reserve (the registry)
 inprocess.py      `rasa test nlu` / `rasa test core --e2e` on the session's loaded model (no second load)
 
 The one way round is benchmarks -> tests.harness. Tests import benchmarks/ only to test the benchmarks'
