@@ -35,9 +35,9 @@ _loop = asyncio.new_event_loop()
 
 
 def open_case(message: str):
-    """A case of the earlier safety tests that the warning-sign check still gets wrong (issue 16 is
-    open). Strict: once the check gets it right the mark must go, so the case is guarded again."""
-    return pytest.param(message, marks=pytest.mark.xfail(strict=True, reason="issue 16 open: read wrongly"))
+    """A case of the earlier safety tests that the warning-sign check still gets wrong (on the cautious side:
+    a look-alike escalated). Strict: once the check gets it right the mark must go, so the case is guarded again."""
+    return pytest.param(message, marks=pytest.mark.xfail(strict=True, reason="still escalated (the cautious side)"))
 
 
 def parse(agent, text: str) -> dict[str, Any]:
